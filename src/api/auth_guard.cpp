@@ -1,0 +1,35 @@
+#include "api/auth_guard.hpp"
+
+namespace seatd::api {
+
+std::optional<auth::claims> authenticate(const net::request& req, services& svc) {
+  auto header = req[net::http::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  if (header.size() <= scheme.size()) return std::nullopt;
+  // The scheme is case-insensitive (RFC 7235).
+  for (std::size_t i = 0; i < scheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(header[i])) !=
+        std::tolower(static_cast<unsigned char>(scheme[i])))
+      return std::nullopt;
+  auto now = svc.clk.now();
+  auto c = svc.jwt.verify(header.substr(scheme.size()), now);
+  if (!c) return std::nullopt;
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (!c->jti.empty() && svc.revoked.contains(c->jti, seconds)) return std::nullopt;
+  return std::move(*c);
+}
+
+boost::asio::awaitable<std::variant<user, net::response>> require_user(const net::request& req,
+                                                                      services& svc,
+                                                                      bool admin) {
+  auto c = authenticate(req, svc);
+  if (!c) co_return net::unauthorized();
+  auto id = c->id;
+  auto u = co_await svc.pool.run([&svc, id] { return svc.db.find_user_by_id(id); });
+  if (!u || u->email != c->sub) co_return net::unauthorized();
+  if (admin && !u->is_admin)
+    co_return net::error_response(net::http::status::forbidden, "Admin privileges required");
+  co_return std::move(*u);
+}
+
+}  // namespace seatd::api

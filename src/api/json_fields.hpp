@@ -1,0 +1,44 @@
+#pragma once
+// Request-body validation with the original's error shape: every problem becomes one
+// {"loc": ["body", field], "msg", "type"} entry of a 422, as FastAPI/pydantic reported them.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "net/http.hpp"
+
+namespace seatd::api {
+
+class json_fields {
+ public:
+  // Parses the body as a JSON object; on failure error() is set (malformed JSON, not an object).
+  explicit json_fields(std::string_view body);
+
+  std::optional<std::string> required_string(std::string_view name, std::size_t min_len,
+                                             std::size_t max_len);
+  std::optional<std::string> optional_string(std::string_view name, std::size_t max_len);
+  std::optional<std::int64_t> required_int(std::string_view name, std::int64_t lo,
+                                           std::int64_t hi);
+  std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t lo,
+                                           std::int64_t hi);
+  std::optional<std::vector<int>> required_int_list(std::string_view name, std::size_t min_items,
+                                                    std::size_t max_items, int lo, int hi);
+  // Adds a custom error on a field (e.g. an invalid email).
+  void fail(std::string_view name, std::string_view msg, std::string_view type);
+
+  bool ok() const { return errors_.empty(); }
+  net::response error() const;
+
+ private:
+  const boost::json::value* find(std::string_view name);
+  boost::json::object object_;
+  boost::json::array errors_;
+};
+
+}  // namespace seatd::api

@@ -1,0 +1,15 @@
+#pragma once
+// Each resource registers its routes on the one route table.
+#include "api/services.hpp"
+#include "net/router.hpp"
+
+namespace seatd::api {
+
+void add_health_routes(net::router& r, services& svc);
+void add_auth_routes(net::router& r, services& svc);
+void add_user_routes(net::router& r, services& svc);
+void add_trip_routes(net::router& r, services& svc);
+void add_setup_routes(net::router& r, services& svc);
+void add_admin_routes(net::router& r, services& svc);
+
+}  // namespace seatd::api

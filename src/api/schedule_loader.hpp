@@ -1,0 +1,23 @@
+#pragma once
+// Loading an operator's schedule: parse the file, then place and insert every trip in one
+// transaction. Shared by POST /setup/seed-schedule and `seatd import`. Blocking: call it on
+// the worker pool (or from the CLI).
+#include <string>
+#include <string_view>
+
+#include "domain/model.hpp"
+#include "store/store.hpp"
+
+namespace seatd::api {
+
+struct schedule_load_outcome {
+  bool ok = false;
+  std::string message;  // on failure: which row and column, in plain words
+  import_summary summary;
+  int rows = 0;
+};
+
+schedule_load_outcome load_schedule(store& db, std::string_view filename, std::string_view bytes,
+                                    local_date today);
+
+}  // namespace seatd::api

@@ -1,0 +1,29 @@
+#pragma once
+// Everything a handler may use, owned by the application and borrowed by the routes.
+#include <chrono>
+
+#include "app/worker_pool.hpp"
+#include "auth/auth.hpp"
+#include "domain/clock.hpp"
+#include "domain/login_throttle.hpp"
+#include "store/store.hpp"
+
+namespace seatd::api {
+
+struct settings {
+  std::chrono::minutes token_lifetime{60};
+  auth::hash_cost hash_cost = auth::interactive_cost();
+};
+
+struct services {
+  settings cfg;
+  store& db;
+  worker_pool& pool;
+  const auth::jwt_codec& jwt;
+  auth::revocation_list& revoked;
+  login_throttle& throttle;          // failed logins per email
+  login_throttle& address_throttle;  // failed logins per client address (shared NATs: higher)
+  const clock& clk;
+};
+
+}  // namespace seatd::api

@@ -1,0 +1,113 @@
+// /trips/search, /trips/{id}, /trips/{id}/seats, /trips/cities
+#include <boost/json/array.hpp>
+
+#include <variant>
+
+#include "api/json_model.hpp"
+#include "api/routes.hpp"
+#include "net/request_context.hpp"
+
+namespace seatd::api {
+
+namespace json = boost::json;
+using net::http::status;
+using awaitable_response = boost::asio::awaitable<net::response>;
+
+namespace {
+
+struct search_query {
+  std::string source;
+  std::string destination;
+  local_date day;
+};
+
+// Validates the query string; the 422 lists every problem, as the original did. A plain
+// function, not a coroutine: validation has nothing to wait for.
+std::variant<search_query, net::response> parse_search_query(const net::request_context& ctx) {
+  json::array errors;
+  auto field = [&](std::string_view name) -> std::optional<std::string> {
+    auto v = ctx.query_param(name);
+    if (!v) {
+      errors.push_back(json::object{{"loc", json::array{"query", name}},
+                                    {"msg", "field required"},
+                                    {"type", "value_error.missing"}});
+      return std::nullopt;
+    }
+    if (v->size() > 100) {
+      errors.push_back(json::object{{"loc", json::array{"query", name}},
+                                    {"msg", "ensure this value has at most 100 characters"},
+                                    {"type", "value_error.any_str.max_length"}});
+      return std::nullopt;
+    }
+    return v;
+  };
+  auto source = field("source");
+  auto destination = field("destination");
+  auto date_text = field("travel_date");
+  std::optional<local_date> day;
+  if (date_text) {
+    day = parse_date(*date_text);
+    if (!day)
+      errors.push_back(json::object{{"loc", json::array{"query", "travel_date"}},
+                                    {"msg", "invalid date format"},
+                                    {"type", "value_error.date"}});
+  }
+  if (!errors.empty())
+    return net::json_response(status::unprocessable_entity,
+                              json::object{{"detail", std::move(errors)}});
+  return search_query{std::move(*source), std::move(*destination), *day};
+}
+
+awaitable_response search(net::request_context& ctx, services& svc) {
+  auto parsed = parse_search_query(ctx);
+  if (auto* res = std::get_if<net::response>(&parsed)) co_return std::move(*res);
+  const auto& q = std::get<search_query>(parsed);
+  auto rows = co_await svc.pool.run(
+      [&svc, &q] { return svc.db.search_trips(q.source, q.destination, q.day); });
+  json::array out;
+  for (const auto& t : rows) out.push_back(trip_summary_json(t, t.total_seats - t.booked_seats));
+  co_return net::json_response(status::ok, out);
+}
+
+awaitable_response get_trip(net::request_context& ctx, services& svc) {
+  auto id = ctx.params.get_int("trip_id");
+  auto t = co_await svc.pool.run([&] { return svc.db.find_trip(id); });
+  if (!t) co_return net::error_response(status::not_found, "Trip not found");
+  co_return net::json_response(status::ok, trip_json(*t));
+}
+
+awaitable_response get_seats(net::request_context& ctx, services& svc) {
+  auto id = ctx.params.get_int("trip_id");
+  auto seats = co_await svc.pool.run([&] { return svc.db.list_seats(id); });
+  if (seats.empty()) co_return net::error_response(status::not_found, "Trip not found");
+  json::array out;
+  for (const auto& s : seats)
+    out.push_back(json::object{{"id", s.id},
+                               {"trip_id", s.trip_id},
+                               {"seat_number", s.seat_number},
+                               {"is_booked", s.is_booked},
+                               {"is_locked", false},
+                               {"locked_until", nullptr}});
+  co_return net::json_response(status::ok, out);
+}
+
+awaitable_response cities(net::request_context&, services& svc) {
+  auto list = co_await svc.pool.run([&] { return svc.db.list_cities(); });
+  json::array out;
+  for (auto& c : list) out.push_back(json::string(c));
+  co_return net::json_response(status::ok, out);
+}
+
+}  // namespace
+
+void add_trip_routes(net::router& r, services& svc) {
+  using net::http::verb;
+  r.add(verb::get, "/trips/search", [&svc](net::request_context& c) { return search(c, svc); });
+  r.add(verb::get, "/trips/cities", [&svc](net::request_context& c) { return cities(c, svc); });
+  r.add(verb::get, "/trips/{trip_id:int}",
+        [&svc](net::request_context& c) { return get_trip(c, svc); });
+  r.add(verb::get, "/trips/{trip_id:int}/seats",
+        [&svc](net::request_context& c) { return get_seats(c, svc); });
+}
+
+}  // namespace seatd::api

@@ -1,0 +1,238 @@
+#include "app/application.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "api/routes.hpp"
+#include "api/schedule_loader.hpp"
+#include "app/build_info.hpp"
+#include "app/worker_pool.hpp"
+#include "auth/auth.hpp"
+#include "domain/login_throttle.hpp"
+#include "net/dispatcher.hpp"
+#include "net/listener.hpp"
+#include "store/store.hpp"
+
+namespace seatd {
+
+namespace asio = boost::asio;
+
+namespace {
+
+auth::hash_cost hash_cost_for(const config& cfg) {
+  return cfg.fast_password_hash ? auth::test_cost() : auth::interactive_cost();
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+local_date today_local() {
+  return std::chrono::floor<std::chrono::days>(to_local(system_clock{}.now()));
+}
+
+// Demo mode: the real schedule and two known accounts, so a first run has something to show.
+void prepare_demo(const config& cfg, store& db) {
+  if (db.count_trips() == 0) {
+    auto bytes = read_file(cfg.demo_schedule);
+    if (!bytes) throw std::runtime_error("demo: cannot read schedule " + cfg.demo_schedule);
+    auto out = api::load_schedule(db, cfg.demo_schedule, *bytes, today_local());
+    if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
+    spdlog::info("demo: {}", out.message);
+  }
+  struct account {
+    const char* email;
+    const char* username;
+    const char* password;
+    bool admin;
+  };
+  static constexpr account accounts[] = {
+      {"admin@seatd.demo", "Demo Admin", "demo-admin-pass", true},
+      {"traveller@seatd.demo", "Demo Traveller", "demo-user-pass", false},
+  };
+  auto cost = hash_cost_for(cfg);
+  for (const auto& a : accounts) {
+    if (!db.find_user_by_email(a.email)) {
+      auto r = db.create_user({a.username, a.email, auth::hash_password(a.password, cost), false});
+      if (!r) throw std::runtime_error("demo: cannot create " + std::string(a.email));
+    }
+    if (a.admin) (void)db.promote_admin(a.email, auth::hash_password(a.password, cost));
+    std::printf("demo %s: email=%s password=%s\n", a.admin ? "admin" : "user", a.email,
+                a.password);
+  }
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+struct application::impl {
+  config cfg;
+  system_clock clk;
+  std::unique_ptr<store> db;
+  worker_pool pool;
+  auth::jwt_codec jwt;
+  auth::revocation_list revoked;
+  login_throttle throttle{10, std::chrono::minutes(5)};
+  login_throttle address_throttle{200, std::chrono::minutes(5)};
+  api::services svc;
+  net::router routes;
+  net::http_options http_opts;
+  net::dispatcher dispatch{routes, http_opts};
+  net::session_registry registry;
+  net::upgrade_handler upgrade;  // WebSocket endpoints register here
+  asio::io_context ioc;
+  std::unique_ptr<net::listener> listen;
+
+  std::mutex stop_mutex;
+  std::condition_variable stop_cv;
+  bool stop_requested = false;
+
+  explicit impl(config c)
+      : cfg(std::move(c)),
+        db(open_store(cfg.database_url)),
+        pool(cfg.worker_threads, cfg.worker_queue_limit),
+        jwt(cfg.secret_key),
+        svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
+                          hash_cost_for(cfg)},
+            *db, pool, jwt, revoked, throttle, address_throttle, clk},
+        ioc(cfg.io_threads > 0 ? cfg.io_threads : int(std::thread::hardware_concurrency())) {
+    http_opts.max_header_bytes = cfg.max_header_bytes;
+    http_opts.max_body_bytes = cfg.max_body_bytes;
+    http_opts.max_upload_bytes = cfg.max_upload_bytes;
+    http_opts.request_timeout = cfg.request_timeout;
+    http_opts.idle_timeout = cfg.idle_timeout;
+    http_opts.cors_origins = cfg.cors_origins;
+    http_opts.access_log = cfg.access_log;
+
+    for (auto& jti : db->live_revocations(clk.now())) revoked.add(jti, INT64_MAX);
+
+    api::add_health_routes(routes, svc);
+    api::add_auth_routes(routes, svc);
+    api::add_user_routes(routes, svc);
+    api::add_trip_routes(routes, svc);
+    api::add_setup_routes(routes, svc);
+    api::add_admin_routes(routes, svc);
+  }
+
+  void request_stop() {
+    std::lock_guard lock(stop_mutex);
+    stop_requested = true;
+    stop_cv.notify_all();
+  }
+};
+
+application::application(config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {}
+application::~application() = default;
+
+void application::stop() { impl_->request_stop(); }
+
+int application::run() {
+  auto& m = *impl_;
+  auto started = std::chrono::steady_clock::now();
+  if (m.cfg.demo) prepare_demo(m.cfg, *m.db);
+
+  auto address = asio::ip::make_address(m.cfg.host);
+  m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
+                                             m.dispatch, m.http_opts, m.registry, m.upgrade);
+  m.listen->start();
+
+  asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
+  signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {} received: shutting down", sig);
+    m.request_stop();
+  });
+
+  int n = m.cfg.io_threads > 0 ? m.cfg.io_threads : int(std::thread::hardware_concurrency());
+  if (n < 1) n = 1;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) threads.emplace_back([&m] { m.ioc.run(); });
+
+  auto port = m.listen->port();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started)
+                .count();
+  spdlog::info("seatd {} listening on http://{}:{} ({} I/O threads, {} workers, ready in {} ms)",
+               version(), m.cfg.host, port, n, m.cfg.worker_threads, ms);
+  // Machine-readable readiness line on stdout (tests and scripts wait for it).
+  std::printf("seatd ready port=%u\n", unsigned(port));
+  std::fflush(stdout);
+
+  {
+    std::unique_lock lock(m.stop_mutex);
+    m.stop_cv.wait(lock, [&m] { return m.stop_requested; });
+  }
+
+  // Shutdown, in order: stop accepting; ask every session to stop (idle ones close now,
+  // busy ones after their response); wait for them with a deadline; then stop the threads.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  m.listen->stop();
+  signals.cancel();
+  m.registry.stop_all();
+  if (!m.registry.wait_empty(deadline))
+    spdlog::warn("shutdown: {} connections did not finish in time; closing them",
+                 m.registry.size());
+  m.ioc.stop();
+  for (auto& t : threads) t.join();
+  m.pool.stop();
+  m.listen.reset();
+  m.db.reset();
+  spdlog::info("seatd stopped");
+  return 0;
+}
+
+int create_admin(const config& cfg, const std::string& email, const std::string& username,
+                 const std::string& password) {
+  if (!auth::valid_email(email)) {
+    std::fprintf(stderr, "error: '%s' is not a valid email address\n", email.c_str());
+    return 2;
+  }
+  if (password.size() < 8) {
+    std::fprintf(stderr, "error: an admin password needs at least 8 characters\n");
+    return 2;
+  }
+  auto db = open_store(cfg.database_url);
+  auto hash = auth::hash_password(password, hash_cost_for(cfg));
+  auto created = db->create_user({username, email, hash, true});
+  if (!created) {
+    if (created.error() != errc::email_taken) throw std::runtime_error(created.error().message());
+    auto promoted = db->promote_admin(email, hash);
+    if (!promoted) throw std::runtime_error(promoted.error().message());
+    std::printf("existing user %s is now an admin (password updated)\n", email.c_str());
+    return 0;
+  }
+  std::printf("admin %s created (id %lld)\n", email.c_str(), static_cast<long long>(created->id));
+  return 0;
+}
+
+int import_schedule_file(const config& cfg, const std::string& path) {
+  auto bytes = read_file(path);
+  if (!bytes) {
+    std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
+    return 2;
+  }
+  auto db = open_store(cfg.database_url);
+  auto out = api::load_schedule(*db, path, *bytes, today_local());
+  if (!out.ok) {
+    std::fprintf(stderr, "error: %s\n", out.message.c_str());
+    return 1;
+  }
+  std::printf("%s\n", out.message.c_str());
+  return 0;
+}
+
+}  // namespace seatd

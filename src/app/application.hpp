@@ -1,0 +1,36 @@
+#pragma once
+// The application: builds every component from the config, runs them, and stops them in order.
+// Lifecycle as the seed's lifespan manager: startup opens the database and migrates it, starts
+// the background tasks and the listener; shutdown (SIGINT/SIGTERM or stop()) stops accepting,
+// lets in-flight requests finish (idle connections close at once), cancels background tasks,
+// closes the database, all within a deadline.
+#include <memory>
+
+#include "app/config.hpp"
+
+namespace seatd {
+
+class application {
+ public:
+  explicit application(config cfg);
+  ~application();
+  application(const application&) = delete;
+  application& operator=(const application&) = delete;
+
+  // Runs until a signal or stop(); returns the process exit code.
+  int run();
+  // Thread-safe.
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Creates or promotes an admin user (the `seatd admin create` subcommand).
+int create_admin(const config& cfg, const std::string& email, const std::string& username,
+                 const std::string& password);
+// Imports a schedule file (the `seatd import` subcommand).
+int import_schedule_file(const config& cfg, const std::string& path);
+
+}  // namespace seatd

@@ -1,0 +1,150 @@
+#include "app/config.hpp"
+
+#include <boost/url/parse.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "auth/auth.hpp"
+
+extern char** environ;
+
+namespace seatd {
+namespace {
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  auto e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
+}
+
+long long parse_number(const std::string& name, const std::string& v, long long lo,
+                       long long hi) {
+  long long out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size() || out < lo || out > hi)
+    throw config_error(
+        fmt::format("{}: expected an integer between {} and {}, got '{}'", name, lo, hi, v));
+  return out;
+}
+
+bool parse_bool(const std::string& name, const std::string& v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off" || v.empty()) return false;
+  throw config_error(fmt::format("{}: expected true or false, got '{}'", name, v));
+}
+
+std::vector<std::string> split_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (auto t = trim(item); !t.empty()) out.push_back(t);
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_dotenv(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::stringstream ss(text);
+  std::string line;
+  while (std::getline(ss, line)) {
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (line.rfind("export ", 0) == 0) line = trim(line.substr(7));
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = trim(line.substr(0, eq));
+    std::string value = trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    } else if (auto hash = value.find(" #"); hash != std::string::npos) {
+      value = trim(value.substr(0, hash));
+    }
+    if (!key.empty()) out[key] = value;
+  }
+  return out;
+}
+
+std::map<std::string, std::string> load_environment(const std::string& dotenv_path) {
+  std::map<std::string, std::string> env;
+  if (std::ifstream f{dotenv_path}) {
+    std::stringstream ss;
+    ss << f.rdbuf();
+    env = parse_dotenv(ss.str());
+  }
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+void apply_environment(config& cfg, const std::map<std::string, std::string>& env) {
+  auto get = [&](const char* k) -> const std::string* {
+    auto it = env.find(k);
+    return it == env.end() ? nullptr : &it->second;
+  };
+  if (auto v = get("DATABASE_URL"); v && !v->empty()) cfg.database_url = *v;
+  if (auto v = get("REDIS_URL")) cfg.redis_url = *v;
+  if (auto v = get("SECRET_KEY")) cfg.secret_key = *v;
+  if (auto v = get("ALGORITHM"); v && !v->empty()) cfg.algorithm = *v;
+  if (auto v = get("ACCESS_TOKEN_EXPIRE_MINUTES"))
+    cfg.access_token_expire_minutes =
+        int(parse_number("ACCESS_TOKEN_EXPIRE_MINUTES", *v, 1, 60 * 24 * 30));
+  if (auto v = get("HOLD_TTL_SECONDS"))
+    cfg.hold_ttl_seconds = int(parse_number("HOLD_TTL_SECONDS", *v, 1, 24 * 3600));
+  if (auto v = get("MAX_HOLDS_PER_USER"))
+    cfg.max_holds_per_user = int(parse_number("MAX_HOLDS_PER_USER", *v, 1, 100));
+  if (auto v = get("SEATD_HOST"); v && !v->empty()) cfg.host = *v;
+  if (auto v = get("SEATD_PORT")) cfg.port = std::uint16_t(parse_number("SEATD_PORT", *v, 0, 65535));
+  if (auto v = get("SEATD_ENV")) cfg.production = (*v == "production");
+  if (auto v = get("CORS_ORIGINS")) cfg.cors_origins = split_list(*v);
+  if (auto v = get("SEATD_WORKERS"))
+    cfg.worker_threads = int(parse_number("SEATD_WORKERS", *v, 1, 256));
+  if (auto v = get("SEATD_IO_THREADS"))
+    cfg.io_threads = int(parse_number("SEATD_IO_THREADS", *v, 0, 256));
+  if (auto v = get("SEATD_ACCESS_LOG")) cfg.access_log = parse_bool("SEATD_ACCESS_LOG", *v);
+  if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
+  if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
+}
+
+void finalize(config& cfg) {
+  if (cfg.algorithm != "HS256")
+    throw config_error(fmt::format(
+        "ALGORITHM: only HS256 is supported (got '{}'); seatd pins the JWT algorithm",
+        cfg.algorithm));
+  // DATABASE_URL: a plain path, sqlite:///..., sqlite://:memory:, or postgresql://...
+  const std::string& db = cfg.database_url;
+  bool known = db.rfind("sqlite://", 0) == 0 || db.rfind("postgresql://", 0) == 0 ||
+               db.rfind("postgres://", 0) == 0 || db.find("://") == std::string::npos;
+  if (!known || db.empty())
+    throw config_error(fmt::format(
+        "DATABASE_URL: '{}' is not sqlite:///path, sqlite://:memory: or postgresql://...", db));
+  if (db.rfind("postgres", 0) == 0 && !boost::urls::parse_uri(db))
+    throw config_error(fmt::format("DATABASE_URL: '{}' is not a valid URL", db));
+  if (!cfg.redis_url.empty()) {
+    auto u = boost::urls::parse_uri(cfg.redis_url);
+    if (!u || (u->scheme() != "redis" && u->scheme() != "rediss"))
+      throw config_error(
+          fmt::format("REDIS_URL: '{}' is not a redis://host:port URL", cfg.redis_url));
+  }
+  if (cfg.secret_key.empty()) {
+    if (cfg.production)
+      throw config_error("SECRET_KEY is required in production (SEATD_ENV=production)");
+    cfg.secret_key = auth::random_secret(32);
+    cfg.secret_generated = true;
+  } else if (cfg.secret_key.size() < 32) {
+    if (cfg.production)
+      throw config_error(
+          "SECRET_KEY must be at least 32 characters (256 bits) in production");
+  }
+  if (cfg.cors_origins.empty()) cfg.cors_origins = {};
+}
+
+}  // namespace seatd

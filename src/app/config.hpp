@@ -1,0 +1,63 @@
+#pragma once
+// seatd's settings: the original's environment names (DATABASE_URL, REDIS_URL, SECRET_KEY,
+// ALGORITHM, ACCESS_TOKEN_EXPIRE_MINUTES), read from the environment, then a `.env` file in
+// the working directory (the environment wins), then command-line flags (flags win).
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace seatd {
+
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct config {
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 8000;
+  std::string database_url = "sqlite:///seatd.db";
+  std::string redis_url;  // empty: in-process hold engine
+  std::string secret_key;
+  bool secret_generated = false;  // development default: a random key for this run only
+  std::string algorithm = "HS256";
+  int access_token_expire_minutes = 60;
+  bool production = false;  // SEATD_ENV=production: refuse weak settings
+  std::vector<std::string> cors_origins = {"http://localhost:5173", "http://127.0.0.1:5173"};
+  int io_threads = 0;       // 0: one per core
+  int worker_threads = 4;   // database and hashing
+  std::size_t worker_queue_limit = 4096;
+  std::size_t max_body_bytes = 1u << 20;
+  std::size_t max_upload_bytes = 8u << 20;
+  std::size_t max_header_bytes = 8u << 10;
+  std::chrono::seconds request_timeout{30};
+  std::chrono::seconds idle_timeout{60};
+  int hold_ttl_seconds = 300;
+  int max_holds_per_user = 6;
+  bool access_log = true;
+  std::string log_level = "info";
+  std::string web_root;     // directory of the browser UI; empty: autodetect
+  bool demo = false;        // import the schedule, create demo users, print credentials
+  std::string demo_schedule;  // the schedule file demo mode imports
+  bool fast_password_hash = false;  // tests only: minimum Argon2id cost
+};
+
+// Parses a .env file's text: KEY=VALUE lines, '#' comments, optional "export ", quoted values.
+std::map<std::string, std::string> parse_dotenv(const std::string& text);
+
+// Applies environment values (already merged with .env) to cfg. Throws config_error naming the
+// variable on an invalid value.
+void apply_environment(config& cfg, const std::map<std::string, std::string>& env);
+
+// Checks the final configuration; generates a development secret when none was given (and
+// production mode is off). Throws config_error with a clear message.
+void finalize(config& cfg);
+
+// The process environment merged over the .env file at `dotenv_path` (if it exists).
+std::map<std::string, std::string> load_environment(const std::string& dotenv_path = ".env");
+
+}  // namespace seatd

@@ -1,0 +1,81 @@
+#pragma once
+// Credentials: Argon2id password hashes (libsodium) and HS256 JWTs. Pure functions plus a
+// small thread-safe revocation list; no I/O. Hashing is slow by design: call it on the
+// worker pool, never on an I/O thread.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "domain/clock.hpp"
+#include "domain/errc.hpp"
+#include "domain/model.hpp"
+
+namespace seatd::auth {
+
+// Must be called once before any other function here (sodium_init); throws on failure.
+void init();
+
+// Argon2id (crypto_pwhash_str) with the given cost; returns the encoded string.
+struct hash_cost {
+  unsigned long long ops;
+  std::size_t mem;
+};
+hash_cost interactive_cost();  // libsodium's INTERACTIVE limits (production)
+hash_cost test_cost();         // the minimum limits, for tests only
+std::string hash_password(std::string_view password, hash_cost cost);
+// Constant-time verification; false for a malformed hash.
+bool verify_password(std::string_view encoded_hash, std::string_view password);
+
+struct claims {
+  std::string sub;    // email
+  id_t id = 0;        // user id
+  std::int64_t exp = 0;  // seconds since epoch
+  std::int64_t iat = 0;
+  std::string jti;    // random token id (for logout revocation)
+};
+
+class jwt_codec {
+ public:
+  // secret: raw key bytes (at least 32 bytes in production; enforced by config).
+  explicit jwt_codec(std::string secret);
+  // header {"alg":"HS256","typ":"JWT"}; payload {"sub","id","exp","iat","jti"}.
+  std::string sign(const claims& c) const;
+  // Strict: HS256 only (alg pinned, "none" and others refused), strict base64url, MAC
+  // compared in constant time, exp > now, sub/id/exp present with right types, token at most
+  // 4 KiB. Any failure: errc::forbidden.
+  result<claims> verify(std::string_view token, sys_ms now) const;
+
+ private:
+  std::string secret_;
+};
+
+// A random 128-bit token id, unpadded base64url (22 chars).
+std::string random_token_id();
+// Booking numbers: "ABC-" + 6 upper-case hex characters from a CSPRNG.
+std::string random_booking_number();
+// A printable random secret of `bytes` random bytes (lower-case hex, 2 * bytes chars).
+std::string random_secret(std::size_t bytes);
+
+// Pragmatic email validation (local@domain.tld, no spaces, length limits).
+bool valid_email(std::string_view email);
+
+// Revoked token ids until their expiry. Thread-safe. Times are seconds since the epoch,
+// like claims::exp. contains() also prunes lapsed entries, at most once per 60 s of `now`,
+// so size() may still count a few expired ids.
+class revocation_list {
+ public:
+  // Re-adding an id keeps the later expiry.
+  void add(std::string jti, std::int64_t exp);
+  // True only while exp > now.
+  bool contains(std::string_view jti, std::int64_t now);
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::int64_t> entries_;
+  std::int64_t next_prune_ = 0;
+};
+
+}  // namespace seatd::auth

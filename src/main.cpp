@@ -1,0 +1,134 @@
+// seatd: live seat booking server. `seatd` (or `seatd serve`) runs the server;
+// `seatd admin create` adds an admin; `seatd import FILE` loads a schedule.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "app/application.hpp"
+#include "app/build_info.hpp"
+#include "app/config.hpp"
+#include "auth/auth.hpp"
+
+namespace {
+
+// The schedule demo mode imports: installed copy first, then the source tree's.
+std::string default_demo_schedule(const char* argv0) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path exe = fs::canonical("/proc/self/exe", ec);
+  if (ec) exe = fs::absolute(argv0);
+  for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+    for (auto rel : {"share/seatd/abctravels_schedule.xlsx", "data/abctravels_schedule.xlsx"})
+      if (fs::exists(dir / rel)) return (dir / rel).string();
+  }
+  return "data/abctravels_schedule.xlsx";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto logger = spdlog::stderr_color_mt("seatd");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  seatd::config cfg;
+  CLI::App app{"seatd: live seat booking server"};
+  app.set_version_flag("--version", seatd::version());
+  // A flag given twice takes its last value (scripts append overrides).
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::string dotenv = ".env";
+  app.add_option("--env-file", dotenv, "Read settings from this .env file")->capture_default_str();
+
+  // Flags override the environment: parse into optionals, apply after the environment.
+  std::optional<std::string> host, database, redis, secret, log_level, web_root, cors;
+  std::optional<int> port, workers, io_threads, hold_ttl, token_minutes;
+  std::optional<bool> access_log;
+  bool demo = false, fast_hash = false;
+  std::string demo_schedule;
+  app.add_option("--host", host, "Address to listen on (default 0.0.0.0)");
+  app.add_option("--port,-p", port, "Port to listen on (default 8000; 0 picks a free one)")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--database", database, "DATABASE_URL: sqlite:///path or postgresql://...");
+  app.add_option("--redis", redis, "REDIS_URL: redis://host:port (default: in-process holds)");
+  app.add_option("--secret-key", secret, "SECRET_KEY for signing tokens");
+  app.add_option("--workers", workers, "Worker threads for database and hashing")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--io-threads", io_threads, "I/O threads (0: one per core)")
+      ->check(CLI::Range(0, 256));
+  app.add_option("--hold-ttl", hold_ttl, "HOLD_TTL_SECONDS: seat hold lifetime")
+      ->check(CLI::Range(1, 86400));
+  app.add_option("--token-minutes", token_minutes, "ACCESS_TOKEN_EXPIRE_MINUTES")
+      ->check(CLI::Range(1, 43200));
+  app.add_option("--cors-origins", cors, "Comma-separated allowed CORS origins");
+  app.add_option("--access-log", access_log, "Log every request (true/false)");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  app.add_option("--web-root", web_root, "Directory of the browser UI");
+  app.add_flag("--demo", demo, "Import the demo schedule and create demo accounts");
+  app.add_option("--demo-schedule", demo_schedule, "Schedule file demo mode imports");
+  app.add_flag("--fast-password-hash", fast_hash,
+               "Minimum Argon2id cost (tests only; refused in production)");
+
+  auto* serve = app.add_subcommand("serve", "Run the server (the default)");
+  (void)serve;
+  auto* admin = app.add_subcommand("admin", "Administer users");
+  auto* admin_create = admin->add_subcommand("create", "Create an admin (or promote a user)");
+  std::string admin_email, admin_name = "admin", admin_password;
+  admin_create->add_option("--email", admin_email, "Email")->required();
+  admin_create->add_option("--username", admin_name, "Display name");
+  admin_create->add_option("--password", admin_password,
+                           "Password (or SEATD_ADMIN_PASSWORD in the environment)");
+  admin->require_subcommand(1);
+  auto* import = app.add_subcommand("import", "Import a schedule file (.xlsx or .csv)");
+  std::string import_path;
+  import->add_option("file", import_path, "Schedule file")->required()->check(CLI::ExistingFile);
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    seatd::auth::init();
+    seatd::apply_environment(cfg, seatd::load_environment(dotenv));
+    if (host) cfg.host = *host;
+    if (port) cfg.port = static_cast<std::uint16_t>(*port);
+    if (database) cfg.database_url = *database;
+    if (redis) cfg.redis_url = *redis;
+    if (secret) cfg.secret_key = *secret;
+    if (workers) cfg.worker_threads = *workers;
+    if (io_threads) cfg.io_threads = *io_threads;
+    if (hold_ttl) cfg.hold_ttl_seconds = *hold_ttl;
+    if (token_minutes) cfg.access_token_expire_minutes = *token_minutes;
+    if (cors) {
+      seatd::apply_environment(cfg, {{"CORS_ORIGINS", *cors}});
+    }
+    if (access_log) cfg.access_log = *access_log;
+    if (log_level) cfg.log_level = *log_level;
+    if (web_root) cfg.web_root = *web_root;
+    cfg.demo = demo;
+    cfg.demo_schedule = demo_schedule.empty() ? default_demo_schedule(argv[0]) : demo_schedule;
+    if (fast_hash && cfg.production) throw seatd::config_error("--fast-password-hash is refused in production");
+    cfg.fast_password_hash = fast_hash;
+    seatd::finalize(cfg);
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+
+    if (admin_create->parsed()) {
+      if (admin_password.empty())
+        if (const char* p = std::getenv("SEATD_ADMIN_PASSWORD")) admin_password = p;
+      return seatd::create_admin(cfg, admin_email, admin_name, admin_password);
+    }
+    if (import->parsed()) return seatd::import_schedule_file(cfg, import_path);
+
+    if (cfg.secret_generated)
+      spdlog::warn("SECRET_KEY not set: generated a random key for this run (tokens will not "
+                   "survive a restart); set SECRET_KEY in the environment or .env");
+    seatd::application application(cfg);
+    return application.run();
+  } catch (const seatd::config_error& e) {
+    std::fprintf(stderr, "seatd: configuration error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "seatd: %s\n", e.what());
+    return 1;
+  }
+}

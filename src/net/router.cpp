@@ -1,0 +1,125 @@
+#include "net/router.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace seatd::net {
+
+std::string_view route_params::get(std::string_view name) const {
+  for (auto& [k, v] : values)
+    if (k == name) return v;
+  return {};
+}
+
+std::int64_t route_params::get_int(std::string_view name) const {
+  auto v = get(name);
+  std::int64_t out = 0;
+  std::from_chars(v.data(), v.data() + v.size(), out);
+  return out;
+}
+
+std::vector<std::string_view> router::split(std::string_view path) {
+  std::vector<std::string_view> parts;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    auto j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    parts.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return parts;
+}
+
+void router::add(http::verb method, std::string_view pattern, handler h) {
+  route r{method, {}, std::move(h)};
+  for (auto part : split(pattern)) {
+    segment s;
+    if (part.size() >= 2 && part.front() == '{' && part.back() == '}') {
+      auto inner = part.substr(1, part.size() - 2);
+      s.param = true;
+      if (auto colon = inner.find(':'); colon != std::string_view::npos) {
+        if (inner.substr(colon + 1) != "int") throw std::logic_error("unknown route param type");
+        s.integer = true;
+        inner = inner.substr(0, colon);
+      }
+      s.text = std::string(inner);
+    } else {
+      s.text = std::string(part);
+    }
+    r.segments.push_back(std::move(s));
+  }
+  routes_.push_back(std::move(r));
+}
+
+int router::try_match(const route& r, const std::vector<std::string_view>& parts,
+                      route_params& out, std::string& bad_param) {
+  if (r.segments.size() != parts.size()) return 0;
+  out.values.clear();
+  bad_param.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& s = r.segments[i];
+    if (!s.param) {
+      if (s.text != parts[i]) return 0;
+      continue;
+    }
+    if (s.integer) {
+      std::int64_t v = 0;
+      auto p = parts[i];
+      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+      if ((ec != std::errc{} || end != p.data() + p.size()) && bad_param.empty())
+        bad_param = s.text;
+    }
+    out.values.emplace_back(s.text, std::string(parts[i]));
+  }
+  return bad_param.empty() ? 1 : 2;
+}
+
+router::match router::find(http::verb method, std::string_view path) const {
+  auto parts = split(path);
+  match m;
+  bool path_known = false;
+  std::optional<response> type_error;
+  route_params params;
+  std::string bad;
+  for (const auto& r : routes_) {
+    int k = try_match(r, parts, params, bad);
+    if (k == 0) continue;
+    path_known = true;
+    if (r.method != method) continue;
+    if (k == 2) {
+      // Keep looking: a literal route for the same method may match exactly.
+      if (!type_error)
+        type_error = validation_error(boost::json::array{"path", bad},
+                                      "value is not a valid integer", "type_error.integer");
+      continue;
+    }
+    m.h = &r.h;
+    m.params = std::move(params);
+    return m;
+  }
+  if (type_error)
+    m.error = std::move(type_error);
+  else if (path_known)
+    m.error = error_response(http::status::method_not_allowed, "Method Not Allowed");
+  else
+    m.error = error_response(http::status::not_found, "Not Found");
+  return m;
+}
+
+std::vector<http::verb> router::methods_for(std::string_view path) const {
+  auto parts = split(path);
+  std::vector<http::verb> out;
+  route_params params;
+  std::string bad;
+  for (const auto& r : routes_)
+    if (try_match(r, parts, params, bad) != 0) out.push_back(r.method);
+  return out;
+}
+
+}  // namespace seatd::net

@@ -1,0 +1,59 @@
+#pragma once
+// One route table: method + path pattern -> handler. Patterns are literal segments and
+// parameters: "{name}" (any non-empty segment) or "{name:int}" (a 64-bit integer; anything
+// else answers 422 as the original's FastAPI did). A trailing slash is ignored when matching,
+// so "/bookings/" is also reachable as "/bookings".
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "net/http.hpp"
+
+namespace seatd::net {
+
+struct request_context;
+using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
+
+struct route_params {
+  std::vector<std::pair<std::string, std::string>> values;
+  std::string_view get(std::string_view name) const;
+  std::int64_t get_int(std::string_view name) const;  // only for ":int" params (pre-checked)
+};
+
+class router {
+ public:
+  void add(http::verb method, std::string_view pattern, handler h);
+
+  struct match {
+    const handler* h = nullptr;
+    route_params params;
+    std::optional<response> error;  // 404, 405 or 422 when no handler applies
+  };
+  match find(http::verb method, std::string_view path) const;
+  // Methods registered for a path (for CORS preflight and 405 Allow).
+  std::vector<http::verb> methods_for(std::string_view path) const;
+
+ private:
+  struct segment {
+    std::string text;  // literal text or parameter name
+    bool param = false;
+    bool integer = false;
+  };
+  struct route {
+    http::verb method;
+    std::vector<segment> segments;
+    handler h;
+  };
+  static std::vector<std::string_view> split(std::string_view path);
+  // 0: no match, 1: matches, 2: matches but an :int parameter is not an integer
+  static int try_match(const route& r, const std::vector<std::string_view>& parts,
+                       route_params& out, std::string& bad_param);
+  std::vector<route> routes_;
+};
+
+}  // namespace seatd::net

@@ -1,0 +1,83 @@
+// open_store(): turns a DATABASE_URL into a store.
+//
+// Accepted forms:
+//   sqlite:///abs/path.db      absolute path /abs/path.db
+//   sqlite:////abs/path.db     absolute path too (SQLAlchemy's spelling)
+//   sqlite:///rel.db           relative to the working directory (no further '/': a database
+//                              file directly under / is implausible, so this reads as relative)
+//   sqlite:///./dir/rel.db     relative (also ../)
+//   sqlite://:memory:          private in-memory database for this store's life
+//   :memory: or a plain path   same as above without the scheme
+//   postgresql://, postgres:// not built yet: store_error
+// No percent-decoding or query parameters: the path is used as written.
+#include <charconv>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "store/sqlite_store.hpp"
+
+namespace seatd {
+namespace {
+
+// A fresh name per store: two in-memory stores in one process must not share data.
+std::string memory_db_uri() {
+  std::random_device rd;
+  std::uint64_t r = (std::uint64_t{rd()} << 32) ^ rd();
+  char hex[17] = {};
+  auto res = std::to_chars(hex, hex + 16, r, 16);
+  return "file:seatd-" + std::string(hex, res.ptr) + "?mode=memory&cache=shared";
+}
+
+std::unique_ptr<store> open_memory() {
+  sqlite_options o;
+  o.name = memory_db_uri();
+  o.uri = true;
+  o.in_memory = true;
+  return std::make_unique<sqlite_store>(std::move(o));
+}
+
+std::unique_ptr<store> open_file(std::string path) {
+  sqlite_options o;
+  o.name = std::move(path);
+  return std::make_unique<sqlite_store>(std::move(o));
+}
+
+// `rest` is what follows "sqlite://".
+std::string sqlite_url_path(std::string_view url, std::string_view rest) {
+  if (rest.empty() || rest.front() != '/')
+    throw store_error("invalid SQLite URL '" + std::string(url) +
+                      "': expected sqlite:///path or sqlite://:memory:");
+  std::string_view path = rest.substr(1);
+  if (path.empty())
+    throw store_error("invalid SQLite URL '" + std::string(url) + "': no database path");
+  if (path.front() == '/') return std::string(path);
+  if (path.starts_with("./") || path.starts_with("../") || path.find('/') == std::string_view::npos)
+    return std::string(path);
+  return "/" + std::string(path);
+}
+
+}  // namespace
+
+std::unique_ptr<store> open_store(std::string_view url) {
+  if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
+    throw store_error("PostgreSQL support is not built yet");
+  if (url.empty()) throw store_error("empty database URL");
+  if (url.starts_with("sqlite:")) {
+    if (!url.starts_with("sqlite://"))
+      throw store_error("invalid SQLite URL '" + std::string(url) +
+                        "': expected sqlite:///path or sqlite://:memory:");
+    std::string_view rest = url.substr(9);
+    if (rest == ":memory:" || rest == "/:memory:") return open_memory();
+    return open_file(sqlite_url_path(url, rest));
+  }
+  if (auto scheme_end = url.find("://"); scheme_end != std::string_view::npos)
+    throw store_error("unsupported database URL scheme '" + std::string(url.substr(0, scheme_end)) +
+                      "': expected sqlite:// (or postgresql://)");
+  if (url == ":memory:") return open_memory();
+  return open_file(std::string(url));
+}
+
+}  // namespace seatd

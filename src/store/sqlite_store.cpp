@@ -1,0 +1,560 @@
+#include "store/sqlite_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <unordered_map>
+#include <utility>
+
+#include "domain/schedule_rules.hpp"
+#include "store/migrations.hpp"
+
+namespace seatd {
+namespace {
+
+using sqlite::connection;
+using sqlite::sqlite_error;
+using sqlite::statement;
+using sqlite::transaction;
+
+constexpr int default_bus_seats = 40;
+// A generator that collides this often is broken, not unlucky.
+constexpr int booking_number_attempts = 8;
+
+boost::system::error_code code(errc e) { return make_error_code(e); }
+
+std::string now_utc_iso() {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return format_iso(local_time{now.time_since_epoch()});
+}
+
+std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
+
+local_time column_time(const statement& st, int col) {
+  std::string text = st.column_text(col);
+  auto t = parse_iso(text);
+  if (!t) throw store_error("malformed time in database: '" + text + "'");
+  return *t;
+}
+
+std::int64_t to_ms(sys_ms t) { return t.time_since_epoch().count(); }
+
+// ---- row readers: each matches the column list of the constant next to it
+
+constexpr std::string_view user_columns =
+    "id, username, email, password_hash, is_admin, phone_number, age, gender";
+
+user read_user(const statement& st) {
+  user u;
+  u.id = st.column_int64(0);
+  u.username = st.column_text(1);
+  u.email = st.column_text(2);
+  u.password_hash = st.column_text(3);
+  u.is_admin = st.column_int64(4) != 0;
+  u.phone_number = st.column_optional_text(5);
+  u.age = st.column_optional_int(6);
+  u.gender = st.column_optional_text(7);
+  return u;
+}
+
+std::optional<user> query_user(connection& conn, std::string_view where, auto&&... args) {
+  auto st = conn.prepare("SELECT " + std::string(user_columns) + " FROM users WHERE " +
+                         std::string(where));
+  st.bind_all(args...);
+  if (!st.step()) return std::nullopt;
+  return read_user(st);
+}
+
+// Ticket rows: one per booked seat, grouped by booking number by the caller's ORDER BY.
+constexpr std::string_view ticket_select = R"sql(
+SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
+       t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats, u.username, u.phone_number
+FROM bookings bk
+JOIN trips t ON t.id = bk.trip_id
+JOIN buses b ON b.id = t.bus_id
+JOIN users u ON u.id = bk.user_id
+)sql";
+
+std::vector<ticket> read_tickets(statement& st) {
+  std::vector<ticket> out;
+  while (st.step()) {
+    std::string number = st.column_text(0);
+    if (out.empty() || out.back().booking_number != number) {
+      ticket& t = out.emplace_back();
+      t.booking_number = std::move(number);
+      t.user_id = st.column_int64(1);
+      t.status = booking_status::cancelled;
+      t.created_at = column_time(st, 3);
+      t.trip.id = st.column_int64(5);
+      t.trip.bus_id = st.column_int64(6);
+      t.trip.source = st.column_text(7);
+      t.trip.destination = st.column_text(8);
+      t.trip.departure_time = column_time(st, 9);
+      t.trip.arrival_time = column_time(st, 10);
+      t.trip.price = st.column_int64(11);
+      t.trip.total_seats = st.column_int(12);
+      t.user_name = st.column_text(13);
+      t.user_phone = st.column_optional_text(14);
+    }
+    ticket& t = out.back();
+    // Cancelling flips every row of a booking together; one confirmed row means confirmed.
+    if (st.column_text(2) == "confirmed") t.status = booking_status::confirmed;
+    t.seats.push_back(st.column_int(4));
+  }
+  return out;
+}
+
+std::optional<ticket> query_ticket(connection& conn, std::string_view booking_number) {
+  auto st = conn.prepare(std::string(ticket_select) +
+                         "WHERE bk.booking_number = ?1 ORDER BY bk.seat_number");
+  st.bind(1, booking_number);
+  auto tickets = read_tickets(st);
+  if (tickets.empty()) return std::nullopt;
+  return std::move(tickets.front());
+}
+
+bool exists(connection& conn, std::string_view sql, auto&&... args) {
+  auto st = conn.prepare(sql);
+  st.bind_all(args...);
+  return st.step();
+}
+
+std::int64_t scalar(connection& conn, std::string_view sql) {
+  auto st = conn.prepare(sql);
+  if (!st.step()) throw store_error("no row from " + std::string(sql));
+  return st.column_int64(0);
+}
+
+// True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.
+bool valid_seats(std::vector<int> seats, int total_seats) {
+  if (seats.empty()) return false;
+  std::sort(seats.begin(), seats.end());
+  if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
+  return seats.front() >= 1 && seats.back() <= total_seats;
+}
+
+}  // namespace
+
+sqlite_store::sqlite_store(sqlite_options options) : options_(std::move(options)) {
+  std::size_t max_connections = options_.max_connections;
+  if (options_.in_memory) {
+    keeper_ = open_connection();
+    apply_sqlite_migrations(*keeper_);
+    max_connections = 1;
+  } else {
+    apply_sqlite_migrations(*open_connection());
+  }
+  pool_ = std::make_unique<sqlite::connection_pool>([this] { return open_connection(); },
+                                                    max_connections);
+}
+
+sqlite_store::~sqlite_store() = default;
+
+std::unique_ptr<connection> sqlite_store::open_connection() const {
+  // NOMUTEX: the pool already guarantees one thread per connection at a time.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (options_.uri) flags |= SQLITE_OPEN_URI;
+  return std::make_unique<connection>(options_.name, flags, !options_.in_memory);
+}
+
+// ---- users
+
+result<user> sqlite_store::create_user(const new_user& u) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  try {
+    conn->prepare(
+            "INSERT INTO users(username, email, password_hash, is_admin, created_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?5)")
+        .bind_all(u.username, u.email, u.password_hash, u.is_admin ? 1 : 0, now_utc_iso())
+        .run();
+  } catch (const sqlite_error& e) {
+    // The only unique key besides the rowid is lower(email): no read-then-insert race.
+    if (e.is_unique_violation()) return code(errc::email_taken);
+    throw;
+  }
+  user out;
+  out.id = conn->last_insert_rowid();
+  out.username = u.username;
+  out.email = u.email;
+  out.password_hash = u.password_hash;
+  out.is_admin = u.is_admin;
+  tx.commit();
+  return out;
+}
+
+std::optional<user> sqlite_store::find_user_by_email(std::string_view email) {
+  auto conn = pool_->acquire();
+  return query_user(*conn, "lower(email) = lower(?1)", email);
+}
+
+std::optional<user> sqlite_store::find_user_by_id(id_t id) {
+  auto conn = pool_->acquire();
+  return query_user(*conn, "id = ?1", id);
+}
+
+result<user> sqlite_store::promote_admin(std::string_view email, std::string_view password_hash) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  conn->prepare("UPDATE users SET is_admin = 1, password_hash = ?2 WHERE lower(email) = lower(?1)")
+      .bind_all(email, password_hash)
+      .run();
+  if (conn->changes() == 0) return code(errc::not_found);
+  auto u = query_user(*conn, "lower(email) = lower(?1)", email);
+  tx.commit();
+  if (!u) throw store_error("promoted user vanished");
+  return *u;
+}
+
+std::int64_t sqlite_store::count_users() {
+  auto conn = pool_->acquire();
+  return scalar(*conn, "SELECT count(*) FROM users");
+}
+
+// ---- trips
+
+std::vector<trip_summary> sqlite_store::search_trips(std::string_view source,
+                                                     std::string_view destination, local_date day) {
+  auto conn = pool_->acquire();
+  // A half-open range on the raw column uses trips_departure_time; date(departure_time)
+  // would scan every trip.
+  auto st = conn->prepare(R"sql(
+SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
+       t.arrival_time, t.price, b.total_seats,
+       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.departure_time >= ?3 AND t.departure_time < ?4
+  AND lower(t.source) = lower(?1) AND lower(t.destination) = lower(?2)
+ORDER BY t.departure_time, t.id)sql");
+  st.bind_all(source, destination, day_start_iso(day), day_start_iso(day + std::chrono::days{1}));
+  std::vector<trip_summary> out;
+  while (st.step()) {
+    trip_summary& s = out.emplace_back();
+    s.trip_id = st.column_int64(0);
+    s.bus_name = st.column_text(1);
+    s.bus_type = st.column_text(2);
+    s.source = st.column_text(3);
+    s.destination = st.column_text(4);
+    s.departure_time = column_time(st, 5);
+    s.arrival_time = column_time(st, 6);
+    s.price = st.column_int64(7);
+    s.total_seats = st.column_int(8);
+    s.booked_seats = st.column_int(9);
+  }
+  return out;
+}
+
+std::optional<trip> sqlite_store::find_trip(id_t id) {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(R"sql(
+SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.id = ?1)sql");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  trip t;
+  t.id = st.column_int64(0);
+  t.bus_id = st.column_int64(1);
+  t.source = st.column_text(2);
+  t.destination = st.column_text(3);
+  t.departure_time = column_time(st, 4);
+  t.arrival_time = column_time(st, 5);
+  t.price = st.column_int64(6);
+  t.total_seats = st.column_int(7);
+  return t;
+}
+
+std::vector<seat> sqlite_store::list_seats(id_t trip_id) {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(R"sql(
+SELECT s.id, s.trip_id, s.seat_number,
+       EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed')
+FROM seats s WHERE s.trip_id = ?1 ORDER BY s.seat_number)sql");
+  st.bind(1, trip_id);
+  std::vector<seat> out;
+  while (st.step()) {
+    seat& s = out.emplace_back();
+    s.id = st.column_int64(0);
+    s.trip_id = st.column_int64(1);
+    s.seat_number = st.column_int(2);
+    s.is_booked = st.column_int64(3) != 0;
+  }
+  return out;
+}
+
+std::vector<std::string> sqlite_store::list_cities() {
+  auto conn = pool_->acquire();
+  auto st =
+      conn->prepare("SELECT source FROM trips UNION SELECT destination FROM trips ORDER BY 1");
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.column_text(0));
+  return out;
+}
+
+std::int64_t sqlite_store::count_trips() {
+  auto conn = pool_->acquire();
+  return scalar(*conn, "SELECT count(*) FROM trips");
+}
+
+// ---- schedule import
+
+result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_row>& rows,
+                                                     local_date today) {
+  auto conn = pool_->acquire();
+  // The latest departure is read under the write lock, so two concurrent imports cannot
+  // both choose the same week.
+  transaction tx(*conn, transaction::mode::immediate);
+  std::optional<local_time> latest;
+  {
+    auto st = conn->prepare("SELECT max(departure_time) FROM trips");
+    if (st.step() && !st.column_is_null(0)) latest = column_time(st, 0);
+  }
+  import_summary summary;
+  summary.week_start = import_week_start(today, latest);
+
+  struct known_bus {
+    id_t id;
+    int total_seats;
+  };
+  std::unordered_map<std::string, known_bus> buses;
+  auto find_bus = conn->prepare("SELECT id, total_seats FROM buses WHERE bus_name = ?1");
+  auto insert_bus = conn->prepare(
+      "INSERT INTO buses(bus_name, bus_number, bus_type, total_seats) VALUES (?1, ?1, ?2, ?3)");
+  auto insert_trip = conn->prepare(
+      "INSERT INTO trips(bus_id, source, destination, departure_time, arrival_time, price,"
+      " service_type, operator) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  auto insert_seats = conn->prepare(
+      "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?2)"
+      " INSERT INTO seats(trip_id, seat_number) SELECT ?1, x FROM n");
+  try {
+    for (const schedule_row& row : rows) {
+      auto it = buses.find(row.bus_name);
+      if (it == buses.end()) {
+        find_bus.bind(1, row.bus_name);
+        known_bus b{};
+        if (find_bus.step()) {
+          b = {find_bus.column_int64(0), find_bus.column_int(1)};
+        } else {
+          insert_bus.bind_all(row.bus_name, row.bus_type, default_bus_seats).run();
+          b = {conn->last_insert_rowid(), default_bus_seats};
+          ++summary.buses_created;
+        }
+        find_bus.reset();
+        it = buses.emplace(row.bus_name, b).first;
+      }
+      placed_trip placed = place_trip(summary.week_start, row);
+      insert_trip
+          .bind_all(it->second.id, row.source, row.destination, format_iso(placed.departure),
+                    format_iso(placed.arrival), row.fare, row.service_type, row.operator_name)
+          .run();
+      insert_seats.bind_all(conn->last_insert_rowid(), it->second.total_seats).run();
+      ++summary.trips_created;
+    }
+  } catch (const sqlite_error& e) {
+    // A row the database refuses (CHECK, NOT NULL, ...) is bad input; the guard rolls the
+    // whole import back.
+    if (e.is_constraint()) return code(errc::invalid_input);
+    throw;
+  }
+  tx.commit();
+  return summary;
+}
+
+// ---- bookings
+
+booking_outcome sqlite_store::create_booking(
+    const booking_request& req, const std::function<std::string()>& next_booking_number) {
+  booking_outcome out;
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+
+  std::int64_t price = 0;
+  int total_seats = 0;
+  {
+    auto st = conn->prepare(
+        "SELECT t.price, b.total_seats FROM trips t JOIN buses b ON b.id = t.bus_id"
+        " WHERE t.id = ?1");
+    st.bind(1, req.trip_id);
+    if (!st.step()) {
+      out.code = code(errc::not_found);
+      return out;
+    }
+    price = st.column_int64(0);
+    total_seats = st.column_int(1);
+  }
+  if (!valid_seats(req.seat_numbers, total_seats)) {
+    out.code = code(errc::invalid_seats);
+    return out;
+  }
+  if (!exists(*conn, "SELECT 1 FROM users WHERE id = ?1", req.user_id)) {
+    out.code = code(errc::not_found);
+    return out;
+  }
+  // Under the write lock this check is exact and names the seat; the partial unique index
+  // below stays the final guard.
+  for (int s : req.seat_numbers) {
+    if (exists(*conn,
+               "SELECT 1 FROM bookings WHERE trip_id = ?1 AND seat_number = ?2"
+               " AND status = 'confirmed'",
+               req.trip_id, s)) {
+      out.code = code(errc::seat_booked);
+      out.seat = s;
+      return out;
+    }
+  }
+
+  const profile_update& p = req.profile;
+  if (p.gender || p.age || p.phone_number) {
+    // NULL parameters keep the stored value: only the fields the caller set change.
+    conn->prepare(
+            "UPDATE users SET gender = coalesce(?1, gender), age = coalesce(?2, age),"
+            " phone_number = coalesce(?3, phone_number) WHERE id = ?4")
+        .bind_all(p.gender, p.age, p.phone_number, req.user_id)
+        .run();
+  }
+
+  // Several rows share a booking number, so the column cannot be UNIQUE; the write lock
+  // makes this check-then-insert safe instead.
+  std::string number;
+  for (int attempt = 0;; ++attempt) {
+    if (attempt == booking_number_attempts)
+      throw store_error("no unused booking number after " +
+                        std::to_string(booking_number_attempts) + " attempts");
+    number = next_booking_number();
+    if (!exists(*conn, "SELECT 1 FROM bookings WHERE booking_number = ?1 LIMIT 1", number)) break;
+  }
+
+  auto insert = conn->prepare(
+      "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
+      " created_at) VALUES (?1, ?2, ?3, ?4, 'confirmed', ?5, ?6)");
+  const std::string created_at = format_iso(req.created_at);
+  for (int s : req.seat_numbers) {
+    try {
+      insert.bind_all(number, req.user_id, req.trip_id, s, price, created_at).run();
+    } catch (const sqlite_error& e) {
+      if (!e.is_unique_violation()) throw;
+      out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
+      out.seat = s;
+      return out;
+    }
+  }
+  tx.commit();
+  out.booking_number = std::move(number);
+  return out;
+}
+
+std::vector<ticket> sqlite_store::list_tickets(id_t user_id) {
+  auto conn = pool_->acquire();
+  // first_id breaks created_at ties by insertion order, so "newest first" is total.
+  auto st = conn->prepare(std::string(ticket_select) + R"sql(
+JOIN (SELECT booking_number, min(id) AS first_id FROM bookings WHERE user_id = ?1
+      GROUP BY booking_number) g ON g.booking_number = bk.booking_number
+WHERE bk.user_id = ?1
+ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql");
+  st.bind(1, user_id);
+  return read_tickets(st);
+}
+
+std::optional<ticket> sqlite_store::find_ticket(std::string_view booking_number) {
+  auto conn = pool_->acquire();
+  return query_ticket(*conn, booking_number);
+}
+
+result<ticket> sqlite_store::cancel_booking(std::string_view booking_number) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  auto t = query_ticket(*conn, booking_number);
+  if (!t) return code(errc::not_found);
+  if (t->status == booking_status::cancelled) return code(errc::already_cancelled);
+  conn->prepare(
+          "UPDATE bookings SET status = 'cancelled'"
+          " WHERE booking_number = ?1 AND status = 'confirmed'")
+      .bind(1, booking_number)
+      .run();
+  tx.commit();
+  return std::move(*t);
+}
+
+// ---- admin
+
+analytics sqlite_store::compute_analytics(local_date today) {
+  auto conn = pool_->acquire();
+  // One read transaction: every figure comes from the same snapshot.
+  transaction tx(*conn, transaction::mode::deferred);
+  analytics a;
+
+  {
+    auto st = conn->prepare(
+        "SELECT coalesce(sum(price), 0) FROM bookings"
+        " WHERE status = 'confirmed' AND created_at >= ?1 AND created_at < ?2");
+    for (int back = 6; back >= 0; --back) {
+      local_date d = today - std::chrono::days{back};
+      st.bind_all(day_start_iso(d), day_start_iso(d + std::chrono::days{1}));
+      st.step();
+      a.trend.push_back({std::string(weekday_short(d)), st.column_double(0)});
+      st.reset();
+    }
+  }
+  {
+    auto st = conn->prepare(R"sql(
+SELECT b.bus_name, count(*), sum(bk.price) AS revenue
+FROM bookings bk JOIN trips t ON t.id = bk.trip_id JOIN buses b ON b.id = t.bus_id
+WHERE bk.status = 'confirmed'
+GROUP BY b.id, b.bus_name
+ORDER BY revenue DESC, b.bus_name
+LIMIT 5)sql");
+    while (st.step())
+      a.buses.push_back({st.column_text(0), st.column_int64(1), st.column_double(2)});
+  }
+  {
+    auto st = conn->prepare(R"sql(
+SELECT (SELECT count(*) FROM users),
+       (SELECT count(*) FROM bookings WHERE status = 'confirmed'),
+       (SELECT count(*) FROM seats),
+       (SELECT coalesce(sum(price), 0) FROM bookings WHERE status = 'confirmed'))sql");
+    st.step();
+    a.users = st.column_int64(0);
+    std::int64_t booked = st.column_int64(1);
+    std::int64_t seats = st.column_int64(2);
+    a.occupancy =
+        seats == 0
+            ? 0.0
+            : std::round(1000.0 * static_cast<double>(booked) / static_cast<double>(seats)) / 10.0;
+    a.revenue = st.column_double(3);
+  }
+  tx.commit();
+  return a;
+}
+
+// ---- revoked tokens
+
+void sqlite_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  // Revoking twice keeps the later expiry: the token stays refused as long as it is valid.
+  conn->prepare(
+          "INSERT INTO revoked_tokens(token_id, expires_at) VALUES (?1, ?2)"
+          " ON CONFLICT(token_id) DO UPDATE SET"
+          " expires_at = max(expires_at, excluded.expires_at)")
+      .bind_all(token_id, to_ms(expires_at))
+      .run();
+  tx.commit();
+}
+
+std::vector<std::string> sqlite_store::live_revocations(sys_ms now) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  conn->prepare("DELETE FROM revoked_tokens WHERE expires_at <= ?1").bind(1, to_ms(now)).run();
+  std::vector<std::string> out;
+  {
+    auto st = conn->prepare("SELECT token_id FROM revoked_tokens ORDER BY token_id");
+    while (st.step()) out.push_back(st.column_text(0));
+  }
+  tx.commit();
+  return out;
+}
+
+}  // namespace seatd

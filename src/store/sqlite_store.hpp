@@ -1,0 +1,79 @@
+#pragma once
+// The SQLite implementation of seatd::store: embedded, the default backend.
+//
+// Threads: each call leases its own connection from a pool, so calls from many threads run
+// at once (WAL: readers never wait for the writer). Every write runs in a BEGIN IMMEDIATE
+// transaction, so writers queue on SQLite's write lock (busy_timeout 5 s) instead of failing
+// when a read transaction would need upgrading; SQLITE_BUSY after the timeout is a
+// store_error.
+//
+// Choices the interface leaves open:
+//  - cancel_booking returns the ticket as it was before cancelling (status confirmed).
+//  - create_booking reports errc::not_found for an unknown user as well as an unknown trip;
+//    when several requested seats are taken, `seat` names the first in request order.
+//  - import_schedule reports errc::invalid_input when a row breaks a database constraint
+//    (e.g. a negative fare); nothing of the import is kept.
+//  - compute_analytics lists only buses that have confirmed bookings.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "store/sqlite_connection.hpp"
+#include "store/store.hpp"
+
+namespace seatd {
+
+struct sqlite_options {
+  // What sqlite3_open_v2 opens: a file path, or a "file:" URI when `uri` is set.
+  std::string name;
+  bool uri = false;
+  // A shared-cache in-memory database. It exists while one connection is open, so the store
+  // keeps one for its whole life; and shared-cache table locks fail at once with
+  // SQLITE_LOCKED rather than waiting out busy_timeout, so such a store runs one pooled
+  // connection at a time.
+  bool in_memory = false;
+  std::size_t max_connections = 16;
+};
+
+class sqlite_store final : public store {
+ public:
+  // Opens (creating if needed) the database and applies the migrations. Throws store_error.
+  explicit sqlite_store(sqlite_options options);
+  ~sqlite_store() override;
+
+  result<user> create_user(const new_user& u) override;
+  std::optional<user> find_user_by_email(std::string_view email) override;
+  std::optional<user> find_user_by_id(id_t id) override;
+  result<user> promote_admin(std::string_view email, std::string_view password_hash) override;
+  std::int64_t count_users() override;
+
+  std::vector<trip_summary> search_trips(std::string_view source, std::string_view destination,
+                                         local_date day) override;
+  std::optional<trip> find_trip(id_t id) override;
+  std::vector<seat> list_seats(id_t trip_id) override;
+  std::vector<std::string> list_cities() override;
+  std::int64_t count_trips() override;
+
+  result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
+                                         local_date today) override;
+
+  booking_outcome create_booking(const booking_request& req,
+                                 const std::function<std::string()>& next_booking_number) override;
+  std::vector<ticket> list_tickets(id_t user_id) override;
+  std::optional<ticket> find_ticket(std::string_view booking_number) override;
+  result<ticket> cancel_booking(std::string_view booking_number) override;
+
+  analytics compute_analytics(local_date today) override;
+
+  void revoke_token(std::string_view token_id, sys_ms expires_at) override;
+  std::vector<std::string> live_revocations(sys_ms now) override;
+
+ private:
+  std::unique_ptr<sqlite::connection> open_connection() const;
+
+  sqlite_options options_;
+  std::unique_ptr<sqlite::connection> keeper_;  // in-memory only: keeps the database alive
+  std::unique_ptr<sqlite::connection_pool> pool_;
+};
+
+}  // namespace seatd

@@ -1,0 +1,90 @@
+#pragma once
+// The database interface. SQLite (embedded default) and PostgreSQL implement it; one
+// conformance suite (tests/store/store_conformance_test.cpp) runs against every implementation.
+//
+// Every method blocks: callers run them on the worker pool, never on an I/O thread.
+// Implementations are safe to call from many threads at once (one connection per caller).
+// Expected outcomes come back as error codes (domain/errc.hpp); exceptions mean a bug or a
+// broken database (store_error).
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/errc.hpp"
+#include "domain/model.hpp"
+
+namespace seatd {
+
+// The database failed (I/O error, corruption, lost connection): not a business outcome.
+class store_error : public unavailable_error {
+ public:
+  using unavailable_error::unavailable_error;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  // ---- users
+  // errc::email_taken when the email exists (case-insensitive).
+  virtual result<user> create_user(const new_user& u) = 0;
+  virtual std::optional<user> find_user_by_email(std::string_view email) = 0;
+  virtual std::optional<user> find_user_by_id(id_t id) = 0;
+  // Makes an existing user admin (and sets the password hash). errc::not_found if absent.
+  virtual result<user> promote_admin(std::string_view email, std::string_view password_hash) = 0;
+  virtual std::int64_t count_users() = 0;
+
+  // ---- trips
+  // Trips departing on `day` whose source and destination match case-insensitively,
+  // ordered by departure time.
+  virtual std::vector<trip_summary> search_trips(std::string_view source,
+                                                 std::string_view destination, local_date day) = 0;
+  virtual std::optional<trip> find_trip(id_t id) = 0;
+  // Ordered by seat number; empty when the trip does not exist.
+  virtual std::vector<seat> list_seats(id_t trip_id) = 0;
+  // Distinct cities that appear as source or destination, sorted.
+  virtual std::vector<std::string> list_cities() = 0;
+  virtual std::int64_t count_trips() = 0;
+
+  // ---- schedule import: all rows or none, in one transaction.
+  // The week is chosen by domain/schedule_rules.hpp import_week_start() from `today` and the
+  // latest departure read inside the same transaction. A bus is created on first sight of its
+  // name (bus_number = its name, total_seats 40); each trip gets its seats.
+  virtual result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
+                                                 local_date today) = 0;
+
+  // ---- bookings
+  // All seats or none, in one transaction; the database's unique constraint on an active
+  // booking per (trip, seat) is the last guard against a double booking.
+  // code: not_found (trip or user), invalid_seats (a seat not on the trip, duplicate or empty
+  // list), seat_booked (outcome.seat names the seat). On success outcome.booking_number is set; it
+  // is drawn from `next_booking_number` (retried when it collides with an existing one).
+  virtual booking_outcome create_booking(
+      const booking_request& req, const std::function<std::string()>& next_booking_number) = 0;
+  // The user's bookings, newest first.
+  virtual std::vector<ticket> list_tickets(id_t user_id) = 0;
+  virtual std::optional<ticket> find_ticket(std::string_view booking_number) = 0;
+  // Marks a confirmed booking cancelled and frees its seats. errc::not_found,
+  // errc::already_cancelled. Returns the ticket as it was (its seats are now free).
+  virtual result<ticket> cancel_booking(std::string_view booking_number) = 0;
+
+  // ---- admin
+  virtual analytics compute_analytics(local_date today) = 0;
+
+  // ---- revoked tokens (logout): kept until the token would expire anyway.
+  virtual void revoke_token(std::string_view token_id, sys_ms expires_at) = 0;
+  // Revocations still in force at `now` (to warm the in-memory cache at startup); also drops
+  // the ones that lapsed.
+  virtual std::vector<std::string> live_revocations(sys_ms now) = 0;
+};
+
+// Opens the store a DATABASE_URL names: "sqlite:///path", "sqlite://:memory:" or a plain path
+// (the accepted spellings are listed in store/open_store.cpp). Runs the numbered migrations.
+// Throws store_error on failure, including for postgresql:// URLs until that backend exists.
+std::unique_ptr<store> open_store(std::string_view database_url);
+
+}  // namespace seatd

@@ -1,0 +1,99 @@
+// Startup, configuration and shutdown of the real binary.
+#include <signal.h>
+
+#include "component/test_support.hpp"
+
+namespace seatd::testing {
+namespace {
+
+TEST(lifecycle, sigterm_exits_zero_quickly_with_idle_connections_open) {
+  seatd_process p;
+  std::vector<std::unique_ptr<http_client>> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(std::make_unique<http_client>(p.port()));
+    ASSERT_EQ(idle.back()->get("/").status, 200);  // keep-alive connection left open
+  }
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(p.stop(std::chrono::seconds(5)), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+TEST(lifecycle, schema_survives_restart) {
+  seatd_process first;
+  http_client c(first.port());
+  auto email = unique_email("persist");
+  signup_and_login(c, email);
+  auto url = first.database_url();
+  ASSERT_EQ(first.stop(), 0);
+  seatd_process second({"--database", url});
+  http_client c2(second.port());
+  auto r = c2.post_json("/auth/login", {{"email", email}, {"password", "secret-pass"}});
+  EXPECT_EQ(r.json().at("success"), true);
+}
+
+TEST(lifecycle, invalid_configuration_is_refused_clearly) {
+  auto r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"ALGORITHM", "HS512"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("ALGORITHM"), std::string::npos) << r.output;
+
+  r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"SEATD_ENV", "production"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("SECRET_KEY"), std::string::npos) << r.output;
+
+  r = run_seatd({"--env-file", "/none", "--port", "0"},
+                {{"SEATD_ENV", "production"}, {"SECRET_KEY", "short"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("SECRET_KEY"), std::string::npos) << r.output;
+
+  r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"DATABASE_URL", "mysql://x/y"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("DATABASE_URL"), std::string::npos) << r.output;
+
+  r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"ACCESS_TOKEN_EXPIRE_MINUTES", "soon"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("ACCESS_TOKEN_EXPIRE_MINUTES"), std::string::npos) << r.output;
+
+  r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"REDIS_URL", "http://nope"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("REDIS_URL"), std::string::npos) << r.output;
+
+  r = run_seatd({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.output.find("--port"), std::string::npos);
+}
+
+TEST(lifecycle, dotenv_file_is_read_and_environment_wins) {
+  auto dir = std::filesystem::temp_directory_path() / ("seatd-env-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto env = dir / "test.env";
+  {
+    std::ofstream f(env);
+    f << "# settings\nALGORITHM=HS384\n";
+  }
+  auto r = run_seatd({"--env-file", env.string(), "--port", "0"});
+  EXPECT_EQ(r.code, 2) << r.output;  // the .env value was read
+  EXPECT_NE(r.output.find("HS384"), std::string::npos) << r.output;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(lifecycle, demo_mode_imports_schedule_and_prints_accounts) {
+  seatd_process p({"--demo", "--demo-schedule", schedule_path()});
+  EXPECT_NE(p.banner().find("admin@seatd.demo"), std::string::npos) << p.banner();
+  EXPECT_NE(p.banner().find("traveller@seatd.demo"), std::string::npos);
+  http_client c(p.port());
+  EXPECT_EQ(c.get("/trips/200").status, 200);
+  auto l = c.post_json("/auth/login", {{"email", "admin@seatd.demo"}, {"password", "demo-admin-pass"}});
+  auto token = std::string(l.json().at("access_token").as_string());
+  EXPECT_EQ(c.get("/admin/analytics", token).status, 200);
+}
+
+TEST(lifecycle, admin_cli_validates_input) {
+  auto r = run_seatd({"--env-file", "/none", "--database", "sqlite:///tmp/seatd-cli-" + std::to_string(::getpid()) + ".db",
+                      "admin", "create", "--email", "bad", "--password", "longenough"});
+  EXPECT_EQ(r.code, 2);
+  r = run_seatd({"--env-file", "/none", "admin", "create", "--email", "a@b.co", "--password", "short"});
+  EXPECT_EQ(r.code, 2);
+}
+
+}  // namespace
+}  // namespace seatd::testing

@@ -1,0 +1,180 @@
+// Schedule import (HTTP and CLI), trips, analytics: a real seatd over real sockets.
+#include "component/test_support.hpp"
+#include "domain/local_time.hpp"
+
+namespace seatd::testing {
+namespace {
+
+class schedule_and_trips : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<seatd_process>();
+    c_ = std::make_unique<http_client>(server_->port());
+    admin_ = make_admin(*server_, *c_);
+  }
+  void TearDown() override {
+    EXPECT_EQ(c_->get("/").status, 200);
+    EXPECT_EQ(server_->stop(), 0);
+  }
+  std::unique_ptr<seatd_process> server_;
+  std::unique_ptr<http_client> c_;
+  std::string admin_;
+};
+
+TEST_F(schedule_and_trips, upload_real_schedule_then_search_and_seats) {
+  auto r = upload(*c_, admin_, "abctravels_schedule.xlsx", read_file(schedule_path()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json().as_object();
+  EXPECT_EQ(j.at("status"), "success");
+  EXPECT_EQ(j.at("trips_created"), 200);
+  EXPECT_NE(std::string(j.at("message").as_string()).find("200 trips"), std::string::npos);
+
+  auto t = c_->get("/trips/1");
+  ASSERT_EQ(t.status, 200);
+  auto trip = t.json().as_object();
+  for (auto key : {"id", "bus_id", "source", "destination", "departure_time", "arrival_time", "price"})
+    EXPECT_TRUE(trip.contains(key)) << key;
+  EXPECT_EQ(c_->get("/trips/200").status, 200);
+  EXPECT_EQ(c_->get("/trips/201").status, 404);
+  EXPECT_EQ(c_->get("/trips/201").json(), boost::json::parse(R"({"detail":"Trip not found"})"));
+
+  // Search on the first trip's day, with the cities in other letter cases.
+  std::string dep(trip.at("departure_time").as_string());
+  std::string src(trip.at("source").as_string()), dst(trip.at("destination").as_string());
+  std::string src_upper = src, dst_lower = dst;
+  for (auto& ch : src_upper) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+  for (auto& ch : dst_lower) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  auto s = c_->get("/trips/search?source=" + src_upper + "&destination=" + dst_lower +
+                   "&travel_date=" + dep.substr(0, 10));
+  ASSERT_EQ(s.status, 200) << s.body << " for departure " << dep;
+  auto list = s.json().as_array();
+  ASSERT_FALSE(list.empty());
+  bool found = false;
+  for (auto& row : list) {
+    auto o = row.as_object();
+    for (auto key : {"trip_id", "bus_name", "bus_type", "source", "destination", "departure_time",
+                     "arrival_time", "price", "available_seats"})
+      EXPECT_TRUE(o.contains(key)) << key;
+    EXPECT_EQ(std::string(o.at("departure_time").as_string()).substr(0, 10), dep.substr(0, 10));
+    if (o.at("trip_id") == 1) {
+      found = true;
+      EXPECT_EQ(o.at("available_seats"), 40);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(c_->get("/trips/search?source=Nowhere&destination=Elsewhere&travel_date=2030-01-01").json(),
+            boost::json::array{});
+
+  auto seats = c_->get("/trips/1/seats");
+  ASSERT_EQ(seats.status, 200);
+  auto sa = seats.json().as_array();
+  ASSERT_EQ(sa.size(), 40u);
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    auto o = sa[i].as_object();
+    EXPECT_EQ(o.at("seat_number"), int(i + 1));
+    EXPECT_EQ(o.at("trip_id"), 1);
+    EXPECT_EQ(o.at("is_booked"), false);
+    EXPECT_EQ(o.at("is_locked"), false);
+    EXPECT_TRUE(o.at("locked_until").is_null());
+  }
+  EXPECT_EQ(c_->get("/trips/999/seats").status, 404);
+
+  // The second import lands in the week after the latest trip.
+  auto again = upload(*c_, admin_, "abctravels_schedule.xlsx", read_file(schedule_path()));
+  ASSERT_EQ(again.status, 200) << again.body;
+  auto dep201 = parse_iso(c_->get("/trips/201").json().at("departure_time").as_string());
+  auto dep1 = parse_iso(dep);
+  ASSERT_TRUE(dep201 && dep1);
+  EXPECT_EQ(*dep201 - *dep1, std::chrono::days{7});
+}
+
+TEST_F(schedule_and_trips, search_and_ids_validate_input) {
+  auto r = c_->get("/trips/search?source=A&destination=B");
+  ASSERT_EQ(r.status, 422);
+  EXPECT_EQ(r.json().at("detail").at(0).at("loc"), boost::json::parse(R"(["query","travel_date"])"));
+  r = c_->get("/trips/search?source=A&destination=B&travel_date=2026-02-30");
+  EXPECT_EQ(r.status, 422);
+  r = c_->get("/trips/search?source=A&destination=B&travel_date=tomorrow");
+  EXPECT_EQ(r.status, 422);
+  r = c_->get("/trips/abc");
+  ASSERT_EQ(r.status, 422);
+  EXPECT_EQ(r.json().at("detail").at(0).at("loc"), boost::json::parse(R"(["path","trip_id"])"));
+  EXPECT_EQ(c_->get("/trips/99999999999999999999999").status, 422);
+  EXPECT_EQ(c_->get("/trips/-1").status, 404);
+  EXPECT_EQ(c_->get("/trips/1.5/seats").status, 422);
+}
+
+TEST_F(schedule_and_trips, bad_uploads_are_rejected_whole) {
+  auto bad_type = upload(*c_, admin_, "schedule.txt", "hello");
+  EXPECT_EQ(bad_type.status, 400);
+  EXPECT_TRUE(bad_type.json().at("detail").is_string());
+
+  std::string csv =
+      "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
+      "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
+      "ABC,Tuesday,Bus Y,Chennai,Madurai,25:99 PM,06:00 AM,900,Sleeper,AC\n";
+  auto r = upload(*c_, admin_, "schedule.csv", csv);
+  ASSERT_EQ(r.status, 400) << r.body;
+  std::string detail(r.json().at("detail").as_string());
+  EXPECT_NE(detail.find("Row 3"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("Departure Time"), std::string::npos) << detail;
+  EXPECT_EQ(c_->get("/trips/1").status, 404);  // nothing half-imported
+
+  auto missing = upload(*c_, admin_, "schedule.csv", "Operator,Day\nABC,Monday\n");
+  EXPECT_EQ(missing.status, 400);
+
+  auto full = read_file(schedule_path());
+  auto truncated = upload(*c_, admin_, "schedule.xlsx", full.substr(0, full.size() / 2));
+  EXPECT_EQ(truncated.status, 400);
+  auto junk = upload(*c_, admin_, "schedule.xlsx", std::string(2000, 'x'));
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_EQ(c_->get("/trips/1").status, 404);
+
+  // Not multipart at all.
+  auto plain = c_->request(http::verb::post, "/setup/seed-schedule", "abc",
+                           {{"Authorization", "Bearer " + admin_}, {"Content-Type", "text/plain"}});
+  EXPECT_EQ(plain.status, 400);
+
+  // A valid CSV imports.
+  std::string ok_csv =
+      "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
+      "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n";
+  auto good = upload(*c_, admin_, "schedule.csv", ok_csv);
+  ASSERT_EQ(good.status, 200) << good.body;
+  auto t = c_->get("/trips/1").json().as_object();
+  std::string dep(t.at("departure_time").as_string()), arr(t.at("arrival_time").as_string());
+  EXPECT_EQ(dep.substr(11), "21:00:00");
+  EXPECT_EQ(arr.substr(11), "06:00:00");
+  EXPECT_GT(arr, dep);  // arrival earlier in the day: the next day
+}
+
+TEST_F(schedule_and_trips, analytics_shape_for_admin) {
+  ASSERT_EQ(upload(*c_, admin_, "s.xlsx", read_file(schedule_path())).status, 200);
+  auto r = c_->get("/admin/analytics", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = r.json().as_object();
+  auto trend = j.at("trend").as_array();
+  ASSERT_EQ(trend.size(), 7u);
+  for (auto& d : trend) {
+    EXPECT_EQ(d.at("day").as_string().size(), 3u);
+    EXPECT_TRUE(d.at("amount").is_double());
+  }
+  EXPECT_TRUE(j.at("bus_performance").is_array());
+  auto m = j.at("metrics").as_object();
+  EXPECT_GE(m.at("users").as_int64(), 1);
+  EXPECT_TRUE(m.at("occupancy").is_double());
+  EXPECT_TRUE(m.at("revenue").is_double());
+}
+
+TEST_F(schedule_and_trips, cli_import_and_cities) {
+  auto r = run_seatd({"--database", server_->database_url(), "--env-file", "/none", "import", schedule_path()});
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("200 trips"), std::string::npos) << r.output;
+  auto cities = c_->get("/trips/cities").json().as_array();
+  EXPECT_GE(cities.size(), 4u);
+  auto bad = run_seatd({"--database", server_->database_url(), "--env-file", "/none", "import", "/etc/hostname"});
+  EXPECT_NE(bad.code, 0);
+}
+
+}  // namespace
+}  // namespace seatd::testing

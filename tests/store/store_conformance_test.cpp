@@ -1,0 +1,870 @@
+// The store conformance suite: every store implementation must pass the same tests.
+// A backend is one `backend` entry (a name and a factory that opens a fresh, empty store);
+// adding PostgreSQL later means adding one entry to INSTANTIATE_TEST_SUITE_P below.
+// The tests at the end of the file are about the SQLite backend itself (URLs, migrations).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "domain/local_time.hpp"
+#include "store/store.hpp"
+
+namespace seatd {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+// ---- temporary files: one directory per test run, removed at exit
+
+fs::path make_temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "seatd-store-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+class temp_root final : public testing::Environment {
+ public:
+  static const fs::path& path() {
+    static const fs::path root = make_temp_dir();
+    return root;
+  }
+  // A new, empty directory for one store.
+  static fs::path fresh_dir() {
+    static std::atomic<int> counter{0};
+    fs::path dir = path() / ("db" + std::to_string(++counter));
+    fs::create_directories(dir);
+    return dir;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(path(), ec);
+  }
+};
+[[maybe_unused]] testing::Environment* const temp_env =
+    testing::AddGlobalTestEnvironment(new temp_root);
+
+// ---- backends
+
+struct backend {
+  std::string name;
+  std::function<std::unique_ptr<store>()> open;
+};
+
+backend sqlite_file_backend() {
+  return {"sqlite_file",
+          [] { return open_store("sqlite://" + (temp_root::fresh_dir() / "seatd.db").string()); }};
+}
+backend sqlite_memory_backend() {
+  return {"sqlite_memory", [] { return open_store("sqlite://:memory:"); }};
+}
+
+// ---- data helpers
+
+local_time at(std::string_view iso) {
+  auto t = parse_iso(iso);
+  if (!t) throw std::invalid_argument("bad time in test: " + std::string(iso));
+  return *t;
+}
+local_date on(std::string_view day) {
+  auto d = parse_date(day);
+  if (!d) throw std::invalid_argument("bad date in test: " + std::string(day));
+  return *d;
+}
+constexpr int hm(int h, int m) { return h * 60 + m; }
+
+// Wednesday; its week starts Monday 2026-03-02.
+const local_date today = on("2026-03-04");
+
+schedule_row row(int weekday, std::string bus, std::string source, std::string destination,
+                 int departure, int arrival, std::int64_t fare, std::string bus_type = "AC") {
+  schedule_row r;
+  r.operator_name = "Test Travels";
+  r.weekday = weekday;
+  r.bus_name = std::move(bus);
+  r.source = std::move(source);
+  r.destination = std::move(destination);
+  r.departure_minutes = departure;
+  r.arrival_minutes = arrival;
+  r.fare = fare;
+  r.service_type = "Express";
+  r.bus_type = std::move(bus_type);
+  return r;
+}
+
+// "BK-1", "BK-2", ... ; safe to call from several threads.
+std::function<std::string()> numbers(std::string prefix = "BK-") {
+  auto counter = std::make_shared<std::atomic<int>>(0);
+  return [counter, prefix] { return prefix + std::to_string(++*counter); };
+}
+
+class store_conformance : public testing::TestWithParam<backend> {
+ protected:
+  void SetUp() override { db = GetParam().open(); }
+
+  user add_user(const std::string& email, const std::string& name = "traveller") {
+    auto r = db->create_user({name, email, "hash-of-" + email, false});
+    if (!r) throw std::runtime_error("create_user failed: " + r.error().message());
+    return *r;
+  }
+
+  import_summary import(const std::vector<schedule_row>& rows, local_date day = today) {
+    auto r = db->import_schedule(rows, day);
+    if (!r) throw std::runtime_error("import failed: " + r.error().message());
+    return *r;
+  }
+
+  // The one trip from `source` to `destination` on `day`.
+  trip_summary only_trip(const std::string& source, const std::string& destination,
+                         local_date day) {
+    auto found = db->search_trips(source, destination, day);
+    if (found.size() != 1) throw std::runtime_error("expected one trip");
+    return found.front();
+  }
+
+  booking_outcome book(id_t user_id, id_t trip_id, std::vector<int> seats,
+                       const std::function<std::string()>& next,
+                       local_time created = at("2026-03-04T10:00:00"),
+                       profile_update profile = {}) {
+    booking_request req;
+    req.user_id = user_id;
+    req.trip_id = trip_id;
+    req.seat_numbers = std::move(seats);
+    req.profile = std::move(profile);
+    req.created_at = created;
+    return db->create_booking(req, next);
+  }
+
+  std::vector<int> booked_seats(id_t trip_id) {
+    std::vector<int> out;
+    for (const seat& s : db->list_seats(trip_id))
+      if (s.is_booked) out.push_back(s.seat_number);
+    return out;
+  }
+
+  std::unique_ptr<store> db;
+};
+
+// ---- users
+
+TEST_P(store_conformance, creates_and_finds_users) {
+  EXPECT_EQ(db->count_users(), 0);
+  user u = add_user("Ann@Example.com", "ann");
+  EXPECT_GT(u.id, 0);
+  EXPECT_EQ(u.username, "ann");
+  EXPECT_EQ(u.email, "Ann@Example.com");
+  EXPECT_EQ(u.password_hash, "hash-of-Ann@Example.com");
+  EXPECT_FALSE(u.is_admin);
+
+  auto by_email = db->find_user_by_email("ann@example.COM");
+  ASSERT_TRUE(by_email);
+  EXPECT_EQ(by_email->id, u.id);
+  EXPECT_EQ(by_email->email, "Ann@Example.com");  // stored as given
+  EXPECT_EQ(by_email->password_hash, u.password_hash);
+  EXPECT_FALSE(by_email->phone_number);
+  EXPECT_FALSE(by_email->age);
+  EXPECT_FALSE(by_email->gender);
+
+  auto by_id = db->find_user_by_id(u.id);
+  ASSERT_TRUE(by_id);
+  EXPECT_EQ(by_id->username, "ann");
+
+  EXPECT_FALSE(db->find_user_by_email("nobody@example.com"));
+  EXPECT_FALSE(db->find_user_by_id(u.id + 100));
+
+  auto admin = db->create_user({"root", "root@example.com", "h", true});
+  ASSERT_TRUE(admin);
+  EXPECT_TRUE(admin->is_admin);
+  EXPECT_TRUE(db->find_user_by_id(admin->id)->is_admin);
+  EXPECT_EQ(db->count_users(), 2);
+}
+
+TEST_P(store_conformance, duplicate_email_is_taken_regardless_of_case) {
+  add_user("bob@example.com");
+  auto same = db->create_user({"bob2", "bob@example.com", "h", false});
+  ASSERT_FALSE(same);
+  EXPECT_EQ(same.error(), make_error_code(errc::email_taken));
+  auto other_case = db->create_user({"bob3", "BOB@Example.COM", "h", false});
+  ASSERT_FALSE(other_case);
+  EXPECT_EQ(other_case.error(), make_error_code(errc::email_taken));
+  EXPECT_EQ(db->count_users(), 1);
+  // The failed inserts left the store usable.
+  add_user("carol@example.com");
+  EXPECT_EQ(db->count_users(), 2);
+}
+
+TEST_P(store_conformance, promote_admin_sets_flag_and_password) {
+  user u = add_user("dana@example.com");
+  auto promoted = db->promote_admin("DANA@example.com", "new-hash");
+  ASSERT_TRUE(promoted);
+  EXPECT_EQ(promoted->id, u.id);
+  EXPECT_TRUE(promoted->is_admin);
+  EXPECT_EQ(promoted->password_hash, "new-hash");
+  auto stored = db->find_user_by_id(u.id);
+  EXPECT_TRUE(stored->is_admin);
+  EXPECT_EQ(stored->password_hash, "new-hash");
+
+  auto missing = db->promote_admin("ghost@example.com", "x");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), make_error_code(errc::not_found));
+}
+
+// ---- trips
+
+TEST_P(store_conformance, search_is_case_insensitive_and_ordered) {
+  import({row(0, "Night Rider", "Delhi", "Jaipur", hm(21, 0), hm(23, 30), 700, "Sleeper"),
+          row(0, "Early Bird", "Delhi", "Jaipur", hm(8, 0), hm(13, 15), 450, "AC"),
+          row(0, "Other Way", "Jaipur", "Delhi", hm(9, 0), hm(14, 0), 450)});
+  auto found = db->search_trips("delhi", "JAIPUR", on("2026-03-02"));
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].bus_name, "Early Bird");
+  EXPECT_EQ(found[0].bus_type, "AC");
+  EXPECT_EQ(found[0].source, "Delhi");
+  EXPECT_EQ(found[0].destination, "Jaipur");
+  EXPECT_EQ(found[0].departure_time, at("2026-03-02T08:00:00"));
+  EXPECT_EQ(found[0].arrival_time, at("2026-03-02T13:15:00"));
+  EXPECT_EQ(found[0].price, 450);
+  EXPECT_EQ(found[0].total_seats, 40);
+  EXPECT_EQ(found[0].booked_seats, 0);
+  EXPECT_EQ(found[1].bus_name, "Night Rider");
+  EXPECT_EQ(found[1].bus_type, "Sleeper");
+  EXPECT_EQ(found[1].price, 700);
+  EXPECT_TRUE(db->search_trips("Delhi", "Mumbai", on("2026-03-02")).empty());
+}
+
+TEST_P(store_conformance, search_respects_day_boundaries) {
+  import({row(0, "Midnight", "Pune", "Goa", hm(0, 0), hm(8, 0), 500),
+          row(0, "Last", "Pune", "Goa", hm(23, 59), hm(7, 0), 500),
+          row(1, "Tuesday", "Pune", "Goa", hm(0, 0), hm(8, 0), 500)});
+  auto monday = db->search_trips("Pune", "Goa", on("2026-03-02"));
+  ASSERT_EQ(monday.size(), 2u);
+  EXPECT_EQ(monday[0].bus_name, "Midnight");
+  EXPECT_EQ(monday[1].bus_name, "Last");
+  auto tuesday = db->search_trips("Pune", "Goa", on("2026-03-03"));
+  ASSERT_EQ(tuesday.size(), 1u);
+  EXPECT_EQ(tuesday[0].bus_name, "Tuesday");
+  EXPECT_TRUE(db->search_trips("Pune", "Goa", on("2026-03-01")).empty());
+  EXPECT_TRUE(db->search_trips("Pune", "Goa", on("2026-03-04")).empty());
+}
+
+TEST_P(store_conformance, search_counts_confirmed_bookings) {
+  import({row(2, "Coach", "Agra", "Delhi", hm(7, 0), hm(11, 0), 300)});
+  user u = add_user("eve@example.com");
+  auto t = only_trip("Agra", "Delhi", on("2026-03-04"));
+  auto gen = numbers();
+  auto booked = book(u.id, t.trip_id, {1, 2, 3}, gen);
+  ASSERT_FALSE(booked.code) << booked.code.message();
+  EXPECT_EQ(only_trip("agra", "delhi", on("2026-03-04")).booked_seats, 3);
+  ASSERT_TRUE(db->cancel_booking(booked.booking_number));
+  EXPECT_EQ(only_trip("Agra", "Delhi", on("2026-03-04")).booked_seats, 0);
+}
+
+TEST_P(store_conformance, find_trip_and_list_seats) {
+  import({row(4, "Coastal", "Chennai", "Madurai", hm(22, 0), hm(6, 0), 650)});
+  auto s = only_trip("Chennai", "Madurai", on("2026-03-06"));
+  auto t = db->find_trip(s.trip_id);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->id, s.trip_id);
+  EXPECT_GT(t->bus_id, 0);
+  EXPECT_EQ(t->source, "Chennai");
+  EXPECT_EQ(t->destination, "Madurai");
+  EXPECT_EQ(t->departure_time, at("2026-03-06T22:00:00"));
+  EXPECT_EQ(t->arrival_time, at("2026-03-07T06:00:00"));
+  EXPECT_EQ(t->price, 650);
+  EXPECT_EQ(t->total_seats, 40);
+
+  auto seats = db->list_seats(t->id);
+  ASSERT_EQ(seats.size(), 40u);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(seats[i].seat_number, i + 1);
+    EXPECT_EQ(seats[i].trip_id, t->id);
+    EXPECT_FALSE(seats[i].is_booked);
+  }
+  std::set<id_t> ids;
+  for (const seat& st : seats) ids.insert(st.id);
+  EXPECT_EQ(ids.size(), 40u);
+
+  user u = add_user("fay@example.com");
+  ASSERT_FALSE(book(u.id, t->id, {5, 40}, numbers()).code);
+  EXPECT_EQ(booked_seats(t->id), (std::vector<int>{5, 40}));
+
+  EXPECT_FALSE(db->find_trip(t->id + 1000));
+  EXPECT_TRUE(db->list_seats(t->id + 1000).empty());
+}
+
+TEST_P(store_conformance, lists_cities_and_counts_trips) {
+  EXPECT_TRUE(db->list_cities().empty());
+  EXPECT_EQ(db->count_trips(), 0);
+  import({row(0, "A", "Mumbai", "Pune", hm(6, 0), hm(9, 0), 200),
+          row(1, "A", "Pune", "Mumbai", hm(6, 0), hm(9, 0), 200),
+          row(2, "B", "Ahmedabad", "Mumbai", hm(6, 0), hm(14, 0), 600)});
+  EXPECT_EQ(db->list_cities(), (std::vector<std::string>{"Ahmedabad", "Mumbai", "Pune"}));
+  EXPECT_EQ(db->count_trips(), 3);
+}
+
+// ---- schedule import
+
+TEST_P(store_conformance, first_import_fills_the_current_week) {
+  const std::vector<std::string> cities = {"Delhi", "Agra", "Jaipur", "Lucknow"};
+  std::vector<schedule_row> rows;
+  for (int i = 0; i < 210; ++i) {
+    int dep = (i * 37) % 1440;
+    rows.push_back(row(i % 7, "Bus " + std::to_string(i % 5), cities[i % 4], cities[(i + 1) % 4],
+                       dep, (dep + 300) % 1440, 100 + i));
+  }
+  auto summary = import(rows);
+  EXPECT_EQ(summary.trips_created, 210);
+  EXPECT_EQ(summary.buses_created, 5);
+  EXPECT_EQ(summary.week_start, on("2026-03-02"));
+  EXPECT_EQ(db->count_trips(), 210);
+
+  // Row 10: weekday 3 (Thursday), departs 06:10, fare 110.
+  auto thursday = db->search_trips("Jaipur", "Lucknow", on("2026-03-05"));
+  auto it = std::find_if(thursday.begin(), thursday.end(),
+                         [](const trip_summary& t) { return t.price == 110; });
+  ASSERT_NE(it, thursday.end());
+  EXPECT_EQ(it->departure_time, at("2026-03-05T06:10:00"));
+  EXPECT_EQ(it->arrival_time, at("2026-03-05T11:10:00"));
+  EXPECT_EQ(it->bus_name, "Bus 0");
+  EXPECT_EQ(db->list_seats(it->trip_id).size(), 40u);
+}
+
+TEST_P(store_conformance, later_import_goes_to_the_week_after_the_latest_trip) {
+  auto first = import({row(6, "Owl", "Kochi", "Bengaluru", hm(22, 30), hm(5, 45), 900),
+                       row(0, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)});
+  EXPECT_EQ(first.week_start, on("2026-03-02"));
+  EXPECT_EQ(first.buses_created, 2);
+  // Overnight: arrives the next morning, the Monday after the week.
+  auto owl = only_trip("Kochi", "Bengaluru", on("2026-03-08"));
+  EXPECT_EQ(owl.departure_time, at("2026-03-08T22:30:00"));
+  EXPECT_EQ(owl.arrival_time, at("2026-03-09T05:45:00"));
+
+  // Same "today": the week after the one holding the latest departure (Sunday 03-08).
+  auto second = import({row(0, "Owl", "Kochi", "Bengaluru", hm(22, 30), hm(5, 45), 950),
+                        row(1, "Heron", "Kochi", "Mysuru", hm(9, 0), hm(15, 0), 500, "Non-AC")});
+  EXPECT_EQ(second.week_start, on("2026-03-09"));
+  EXPECT_EQ(second.trips_created, 2);
+  EXPECT_EQ(second.buses_created, 1);  // Owl exists already
+  EXPECT_EQ(only_trip("Kochi", "Bengaluru", on("2026-03-09")).price, 950);
+  auto heron = only_trip("kochi", "mysuru", on("2026-03-10"));
+  EXPECT_EQ(heron.bus_type, "Non-AC");
+
+  // Even when "today" is long before the schedule, the next week follows the latest trip.
+  auto third =
+      import({row(0, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)}, on("2026-01-01"));
+  EXPECT_EQ(third.week_start, on("2026-03-16"));
+  EXPECT_EQ(db->count_trips(), 5);
+}
+
+TEST_P(store_conformance, failed_import_leaves_nothing_behind) {
+  // The second row breaks the CHECK on trips.price after the first row's bus, trip and
+  // seats were written: all of it must roll back.
+  auto r = db->import_schedule({row(0, "Good", "Surat", "Vadodara", hm(8, 0), hm(10, 0), 150),
+                                row(1, "Bad", "Surat", "Vadodara", hm(8, 0), hm(10, 0), -5)},
+                               today);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(db->count_trips(), 0);
+  EXPECT_TRUE(db->list_cities().empty());
+
+  // The bus "Good" was rolled back too, and the week is still the first one.
+  auto again = import({row(0, "Good", "Surat", "Vadodara", hm(8, 0), hm(10, 0), 150)});
+  EXPECT_EQ(again.buses_created, 1);
+  EXPECT_EQ(again.week_start, on("2026-03-02"));
+  EXPECT_EQ(db->list_seats(only_trip("Surat", "Vadodara", on("2026-03-02")).trip_id).size(), 40u);
+}
+
+// ---- bookings
+
+class booking_test : public store_conformance {
+ protected:
+  void SetUp() override {
+    store_conformance::SetUp();
+    import({row(2, "Royal", "Indore", "Bhopal", hm(9, 0), hm(13, 0), 400)});
+    trip_id = only_trip("Indore", "Bhopal", on("2026-03-04")).trip_id;
+    alice = add_user("alice@example.com", "alice");
+    bob = add_user("bob@example.com", "bob");
+  }
+  id_t trip_id = 0;
+  user alice, bob;
+};
+
+TEST_P(booking_test, books_seats_and_reads_the_ticket_back) {
+  auto out = book(alice.id, trip_id, {3, 1}, numbers(), at("2026-03-04T10:15:30"));
+  ASSERT_FALSE(out.code) << out.code.message();
+  EXPECT_EQ(out.booking_number, "BK-1");
+
+  auto t = db->find_ticket("BK-1");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->booking_number, "BK-1");
+  EXPECT_EQ(t->user_id, alice.id);
+  EXPECT_EQ(t->status, booking_status::confirmed);
+  EXPECT_EQ(t->created_at, at("2026-03-04T10:15:30"));
+  EXPECT_EQ(t->seats, (std::vector<int>{1, 3}));
+  EXPECT_EQ(t->trip.id, trip_id);
+  EXPECT_EQ(t->trip.source, "Indore");
+  EXPECT_EQ(t->trip.destination, "Bhopal");
+  EXPECT_EQ(t->trip.departure_time, at("2026-03-04T09:00:00"));
+  EXPECT_EQ(t->trip.price, 400);
+  EXPECT_EQ(t->trip.total_seats, 40);
+  EXPECT_EQ(t->user_name, "alice");
+  EXPECT_FALSE(t->user_phone);
+
+  auto tickets = db->list_tickets(alice.id);
+  ASSERT_EQ(tickets.size(), 1u);
+  EXPECT_EQ(tickets[0].seats, (std::vector<int>{1, 3}));
+  EXPECT_TRUE(db->list_tickets(bob.id).empty());
+  EXPECT_FALSE(db->find_ticket("BK-404"));
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{1, 3}));
+}
+
+TEST_P(booking_test, rejects_invalid_seats) {
+  auto gen = numbers();
+  for (const auto& seats : std::vector<std::vector<int>>{{}, {0}, {41}, {-1}, {2, 2}, {5, 41}}) {
+    auto out = book(alice.id, trip_id, seats, gen);
+    EXPECT_EQ(out.code, make_error_code(errc::invalid_seats)) << seats.size();
+    EXPECT_TRUE(out.booking_number.empty());
+  }
+  EXPECT_TRUE(db->list_tickets(alice.id).empty());
+  EXPECT_TRUE(booked_seats(trip_id).empty());
+  // The edges are valid.
+  EXPECT_FALSE(book(alice.id, trip_id, {1, 40}, gen).code);
+}
+
+TEST_P(booking_test, unknown_trip_or_user_is_not_found) {
+  EXPECT_EQ(book(alice.id, trip_id + 1000, {1}, numbers()).code, make_error_code(errc::not_found));
+  EXPECT_EQ(book(alice.id + bob.id + 1000, trip_id, {1}, numbers()).code,
+            make_error_code(errc::not_found));
+  EXPECT_TRUE(booked_seats(trip_id).empty());
+}
+
+TEST_P(booking_test, taken_seat_is_named_and_nothing_is_half_booked) {
+  auto gen = numbers();
+  ASSERT_FALSE(book(alice.id, trip_id, {5}, gen).code);
+  auto out = book(bob.id, trip_id, {4, 5, 6}, gen);
+  EXPECT_EQ(out.code, make_error_code(errc::seat_booked));
+  EXPECT_EQ(out.seat, 5);
+  EXPECT_TRUE(out.booking_number.empty());
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{5}));
+  EXPECT_TRUE(db->list_tickets(bob.id).empty());
+
+  // The first taken seat in request order is the one named.
+  ASSERT_FALSE(book(alice.id, trip_id, {9}, gen).code);
+  auto two = book(bob.id, trip_id, {10, 9, 5}, gen);
+  EXPECT_EQ(two.code, make_error_code(errc::seat_booked));
+  EXPECT_EQ(two.seat, 9);
+}
+
+TEST_P(booking_test, booking_number_collision_draws_again) {
+  ASSERT_EQ(book(alice.id, trip_id, {1}, [] { return std::string("BK-7"); }).booking_number,
+            "BK-7");
+  int calls = 0;
+  auto colliding = [&calls] { return ++calls == 1 ? std::string("BK-7") : std::string("BK-8"); };
+  auto out = book(bob.id, trip_id, {2}, colliding);
+  ASSERT_FALSE(out.code);
+  EXPECT_EQ(out.booking_number, "BK-8");
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(db->find_ticket("BK-7")->seats, (std::vector<int>{1}));
+  EXPECT_EQ(db->find_ticket("BK-8")->seats, (std::vector<int>{2}));
+
+  // A cancelled booking's number stays taken too.
+  ASSERT_TRUE(db->cancel_booking("BK-8"));
+  calls = 0;
+  EXPECT_EQ(book(bob.id, trip_id, {3},
+                 [&calls] { return ++calls == 1 ? std::string("BK-8") : std::string("BK-9"); })
+                .booking_number,
+            "BK-9");
+
+  // A generator that only repeats itself is a failure, and books nothing.
+  EXPECT_THROW(book(bob.id, trip_id, {4}, [] { return std::string("BK-7"); }), store_error);
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{1, 3}));
+}
+
+TEST_P(booking_test, applies_the_profile_fields_that_are_set) {
+  profile_update p;
+  p.phone_number = "+91 98765 43210";
+  p.age = 34;
+  ASSERT_FALSE(book(alice.id, trip_id, {1}, numbers("A-"), at("2026-03-04T10:00:00"), p).code);
+  auto u = db->find_user_by_id(alice.id);
+  EXPECT_EQ(u->phone_number, "+91 98765 43210");
+  EXPECT_EQ(u->age, 34);
+  EXPECT_FALSE(u->gender);
+  EXPECT_EQ(db->find_ticket("A-1")->user_phone, "+91 98765 43210");
+
+  profile_update only_gender;
+  only_gender.gender = "female";
+  ASSERT_FALSE(
+      book(alice.id, trip_id, {2}, numbers("B-"), at("2026-03-04T10:00:00"), only_gender).code);
+  u = db->find_user_by_id(alice.id);
+  EXPECT_EQ(u->gender, "female");
+  EXPECT_EQ(u->phone_number, "+91 98765 43210");
+  EXPECT_EQ(u->age, 34);
+
+  // A failed booking does not touch the profile (same transaction).
+  profile_update rejected;
+  rejected.age = 99;
+  EXPECT_EQ(book(alice.id, trip_id, {1}, numbers("C-"), at("2026-03-04T10:00:00"), rejected).code,
+            make_error_code(errc::seat_booked));
+  EXPECT_EQ(db->find_user_by_id(alice.id)->age, 34);
+}
+
+TEST_P(booking_test, cancel_frees_the_seats) {
+  auto gen = numbers();
+  auto out = book(alice.id, trip_id, {7, 8}, gen);
+  ASSERT_FALSE(out.code);
+
+  auto cancelled = db->cancel_booking(out.booking_number);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->booking_number, out.booking_number);
+  EXPECT_EQ(cancelled->status, booking_status::confirmed);  // as it was
+  EXPECT_EQ(cancelled->seats, (std::vector<int>{7, 8}));
+  EXPECT_EQ(cancelled->trip.id, trip_id);
+
+  auto after = db->find_ticket(out.booking_number);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, booking_status::cancelled);
+  EXPECT_EQ(after->seats, (std::vector<int>{7, 8}));
+  EXPECT_TRUE(booked_seats(trip_id).empty());
+
+  auto again = db->cancel_booking(out.booking_number);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), make_error_code(errc::already_cancelled));
+  auto missing = db->cancel_booking("no-such-booking");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error(), make_error_code(errc::not_found));
+
+  // The freed seats can be booked again, by anyone.
+  auto rebooked = book(bob.id, trip_id, {8, 7}, gen);
+  ASSERT_FALSE(rebooked.code);
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{7, 8}));
+  // Alice still sees her cancelled ticket.
+  auto alice_tickets = db->list_tickets(alice.id);
+  ASSERT_EQ(alice_tickets.size(), 1u);
+  EXPECT_EQ(alice_tickets[0].status, booking_status::cancelled);
+}
+
+TEST_P(booking_test, lists_tickets_newest_first) {
+  auto gen = numbers();
+  ASSERT_FALSE(book(alice.id, trip_id, {12, 11}, gen, at("2026-03-02T09:00:00")).code);  // 1
+  ASSERT_FALSE(book(alice.id, trip_id, {20}, gen, at("2026-03-04T09:00:00")).code);      // 2
+  ASSERT_FALSE(book(bob.id, trip_id, {30}, gen, at("2026-03-05T09:00:00")).code);        // 3
+  ASSERT_FALSE(book(alice.id, trip_id, {15}, gen, at("2026-03-03T09:00:00")).code);      // 4
+  ASSERT_FALSE(book(alice.id, trip_id, {16}, gen, at("2026-03-03T09:00:00")).code);      // 5
+  auto tickets = db->list_tickets(alice.id);
+  std::vector<std::string> order;
+  for (const ticket& t : tickets) order.push_back(t.booking_number);
+  // Same created_at: the later booking first.
+  EXPECT_EQ(order, (std::vector<std::string>{"BK-2", "BK-5", "BK-4", "BK-1"}));
+  EXPECT_EQ(tickets.back().seats, (std::vector<int>{11, 12}));
+  for (const ticket& t : tickets) EXPECT_EQ(t.user_name, "alice");
+}
+
+TEST_P(booking_test, concurrent_bookings_of_one_seat_yield_one_booking) {
+  constexpr int threads = 8;
+  constexpr int attempts = 25;
+  auto gen = numbers("C-");
+  std::atomic<int> confirmed{0}, refused{0}, other{0};
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      for (int a = 0; a < attempts; ++a) {
+        try {
+          auto out = book(i % 2 ? alice.id : bob.id, trip_id, {17}, gen);
+          if (!out.code)
+            ++confirmed;
+          else if (out.code == make_error_code(errc::seat_booked) && out.seat == 17)
+            ++refused;
+          else
+            ++other;
+        } catch (const std::exception&) {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(confirmed.load(), 1);
+  EXPECT_EQ(refused.load(), threads * attempts - 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{17}));
+  auto all = db->list_tickets(alice.id);
+  auto bobs = db->list_tickets(bob.id);
+  all.insert(all.end(), bobs.begin(), bobs.end());
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].seats, (std::vector<int>{17}));
+  EXPECT_EQ(only_trip("Indore", "Bhopal", on("2026-03-04")).booked_seats, 1);
+}
+
+TEST_P(booking_test, parallel_bookings_of_different_seats_all_succeed) {
+  // Writers queue on the write lock while readers keep reading: no call may fail as busy.
+  constexpr int writers = 8;
+  constexpr int seats_each = 5;
+  auto gen = numbers("P-");
+  std::atomic<int> failures{0};
+  std::atomic<bool> writing{true};
+  std::vector<std::thread> pool;
+  for (int w = 0; w < writers; ++w) {
+    pool.emplace_back([&, w] {
+      for (int k = 0; k < seats_each; ++k) {
+        try {
+          if (book(w % 2 ? alice.id : bob.id, trip_id, {w * seats_each + k + 1}, gen).code)
+            ++failures;
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  std::thread reader([&] {
+    while (writing) {
+      try {
+        db->search_trips("Indore", "Bhopal", on("2026-03-04"));
+        db->list_seats(trip_id);
+        db->list_tickets(alice.id);
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    }
+  });
+  for (auto& t : pool) t.join();
+  writing = false;
+  reader.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(booked_seats(trip_id).size(), 40u);
+  EXPECT_EQ(db->list_tickets(alice.id).size() + db->list_tickets(bob.id).size(), 40u);
+}
+
+// ---- admin analytics
+
+TEST_P(store_conformance, analytics_of_an_empty_store) {
+  auto a = db->compute_analytics(today);
+  ASSERT_EQ(a.trend.size(), 7u);
+  EXPECT_EQ(a.trend.front().day, "Thu");
+  EXPECT_EQ(a.trend.back().day, "Wed");
+  for (const auto& d : a.trend) EXPECT_EQ(d.amount, 0);
+  EXPECT_TRUE(a.buses.empty());
+  EXPECT_EQ(a.users, 0);
+  EXPECT_EQ(a.occupancy, 0);
+  EXPECT_EQ(a.revenue, 0);
+}
+
+TEST_P(store_conformance, analytics_of_a_known_dataset) {
+  import({row(0, "Alpha", "A", "B", hm(8, 0), hm(9, 0), 500),
+          row(0, "Beta", "A", "C", hm(8, 0), hm(9, 0), 300),
+          row(0, "Gamma", "A", "D", hm(8, 0), hm(9, 0), 300),
+          row(0, "Zeta", "A", "E", hm(8, 0), hm(9, 0), 100),
+          row(0, "Epsilon", "A", "F", hm(8, 0), hm(9, 0), 100),
+          row(0, "Eta", "A", "G", hm(8, 0), hm(9, 0), 100),
+          row(0, "Theta", "A", "H", hm(8, 0), hm(9, 0), 50),
+          row(1, "Alpha", "B", "A", hm(8, 0), hm(9, 0), 500)});
+  auto trip_to = [&](const char* dest) { return only_trip("A", dest, on("2026-03-02")).trip_id; };
+  user u = add_user("stats@example.com");
+  add_user("idle@example.com");
+  auto gen = numbers();
+  auto ok = [&](id_t trip, std::vector<int> seats, const char* when) {
+    auto out = book(u.id, trip, std::move(seats), gen, at(when));
+    if (out.code) throw std::runtime_error(out.code.message());
+    return out.booking_number;
+  };
+  ok(trip_to("B"), {1, 2}, "2026-03-04T09:00:00");  // today: 1000
+  ok(trip_to("B"), {3}, "2026-02-26T00:00:00");     // first day of the trend: 500
+  ok(trip_to("B"), {4}, "2026-02-25T23:59:59");     // before the trend: revenue only
+  auto cancelled = ok(trip_to("B"), {5}, "2026-03-04T11:00:00");
+  ASSERT_TRUE(db->cancel_booking(cancelled));    // not counted anywhere
+  ok(trip_to("C"), {1}, "2026-03-03T12:00:00");  // 300
+  ok(trip_to("D"), {1}, "2026-03-03T23:59:59");  // 300 (ties with Beta)
+  ok(trip_to("E"), {1}, "2026-03-01T08:00:00");  // 100
+  ok(trip_to("F"), {1}, "2026-03-01T08:00:00");  // 100
+  ok(trip_to("G"), {1}, "2026-03-01T08:00:00");  // 100
+
+  auto a = db->compute_analytics(today);
+  ASSERT_EQ(a.trend.size(), 7u);
+  const std::vector<std::string> days = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
+  const std::vector<double> amounts = {500, 0, 0, 300, 0, 600, 1000};
+  for (std::size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(a.trend[i].day, days[i]) << i;
+    EXPECT_DOUBLE_EQ(a.trend[i].amount, amounts[i]) << i;
+  }
+  ASSERT_EQ(a.buses.size(), 5u);
+  const std::vector<std::string> names = {"Alpha", "Beta", "Gamma", "Epsilon", "Eta"};
+  const std::vector<std::int64_t> tickets = {4, 1, 1, 1, 1};
+  const std::vector<double> revenue = {2000, 300, 300, 100, 100};
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(a.buses[i].name, names[i]) << i;
+    EXPECT_EQ(a.buses[i].tickets, tickets[i]) << i;
+    EXPECT_DOUBLE_EQ(a.buses[i].revenue, revenue[i]) << i;
+  }
+  EXPECT_EQ(a.users, 2);
+  // 9 confirmed seats of 8 trips x 40 seats = 2.8125 %.
+  EXPECT_DOUBLE_EQ(a.occupancy, 2.8);
+  EXPECT_DOUBLE_EQ(a.revenue, 2900);
+}
+
+// ---- revoked tokens
+
+TEST_P(store_conformance, revocations_live_until_they_expire) {
+  const sys_ms t0{std::chrono::milliseconds{1'800'000'000'000}};
+  db->revoke_token("jti-a", t0 + 1h);
+  db->revoke_token("jti-b", t0 + 2h);
+  db->revoke_token("jti-c", t0 - 1s);
+  EXPECT_EQ(db->live_revocations(t0), (std::vector<std::string>{"jti-a", "jti-b"}));
+  // Revoking again keeps the later expiry.
+  db->revoke_token("jti-b", t0 + 30min);
+  db->revoke_token("jti-a", t0 + 3h);
+  EXPECT_EQ(db->live_revocations(t0 + 90min), (std::vector<std::string>{"jti-a", "jti-b"}));
+  // Exactly at expiry the token is no longer live.
+  EXPECT_EQ(db->live_revocations(t0 + 2h), (std::vector<std::string>{"jti-a"}));
+  // Lapsed entries were dropped, not just hidden.
+  EXPECT_EQ(db->live_revocations(t0 - 1h), (std::vector<std::string>{"jti-a"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance,
+                         testing::Values(sqlite_file_backend(), sqlite_memory_backend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(sqlite, booking_test,
+                         testing::Values(sqlite_file_backend(), sqlite_memory_backend()),
+                         [](const auto& info) { return info.param.name; });
+
+// ---- SQLite specifics: URLs and migrations
+
+std::vector<std::pair<int, std::string>> applied_migrations(const fs::path& db_file) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(db_file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(raw);
+    throw std::runtime_error("cannot open " + db_file.string());
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(raw, "SELECT version, applied_at FROM schema_migrations ORDER BY 1", -1,
+                         &st, nullptr) != SQLITE_OK)
+    throw std::runtime_error(sqlite3_errmsg(raw));
+  std::vector<std::pair<int, std::string>> out;
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out.emplace_back(sqlite3_column_int(st, 0),
+                     reinterpret_cast<const char*>(sqlite3_column_text(st, 1)));
+  sqlite3_finalize(st);
+  return out;
+}
+
+void exec_sql(const fs::path& db_file, const char* sql) {
+  sqlite3* raw = nullptr;
+  sqlite3_open(db_file.c_str(), &raw);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+  char* err = nullptr;
+  if (sqlite3_exec(raw, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "exec failed";
+    sqlite3_free(err);
+    throw std::runtime_error(msg);
+  }
+}
+
+TEST(sqlite_store, migrations_are_applied_once) {
+  fs::path file = temp_root::fresh_dir() / "twice.db";
+  {
+    auto first = open_store("sqlite://" + file.string());
+    first->create_user({"u", "u@example.com", "h", false});
+    // A second store on the same file while the first is open.
+    auto second = open_store(file.string());
+    EXPECT_EQ(second->count_users(), 1);
+  }
+  auto reopened = open_store("sqlite://" + file.string());
+  EXPECT_EQ(reopened->count_users(), 1);
+  auto applied = applied_migrations(file);
+  ASSERT_EQ(applied.size(), 1u);
+  EXPECT_EQ(applied[0].first, 1);
+  EXPECT_TRUE(parse_iso(applied[0].second)) << applied[0].second;
+}
+
+TEST(sqlite_store, schema_allows_one_confirmed_booking_per_seat) {
+  // The partial unique index is the last guard, independent of the store's own checks.
+  fs::path file = temp_root::fresh_dir() / "index.db";
+  auto s = open_store(file.string());
+  s->create_user({"u", "u@example.com", "h", false});
+  ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today));
+  auto row_sql = [](std::string number, std::string status) {
+    return "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
+           " created_at) VALUES ('" +
+           number + "', 1, 1, 3, '" + status + "', 10, '2026-03-04T10:00:00')";
+  };
+  exec_sql(file, row_sql("N1", "confirmed").c_str());
+  exec_sql(file, row_sql("N2", "cancelled").c_str());
+  exec_sql(file, row_sql("N3", "cancelled").c_str());
+  EXPECT_THROW(exec_sql(file, row_sql("N4", "confirmed").c_str()), std::runtime_error);
+  EXPECT_THROW(exec_sql(file, row_sql("N5", "pending").c_str()), std::runtime_error);
+  EXPECT_EQ(s->find_ticket("N1")->status, booking_status::confirmed);
+  EXPECT_FALSE(s->find_ticket("N4"));
+}
+
+TEST(sqlite_store, refuses_a_database_from_a_newer_version) {
+  fs::path file = temp_root::fresh_dir() / "newer.db";
+  open_store(file.string());
+  exec_sql(file, "INSERT INTO schema_migrations(version, applied_at) VALUES (999, 'x')");
+  EXPECT_THROW(open_store(file.string()), store_error);
+}
+
+TEST(sqlite_store, opens_the_url_forms) {
+  fs::path dir = temp_root::fresh_dir();
+  open_store("sqlite://" + (dir / "abs.db").string());
+  EXPECT_TRUE(fs::exists(dir / "abs.db"));
+  open_store("sqlite:///" + (dir / "four.db").string());  // sqlite:////abs
+  EXPECT_TRUE(fs::exists(dir / "four.db"));
+  open_store((dir / "plain.db").string());
+  EXPECT_TRUE(fs::exists(dir / "plain.db"));
+
+  // Relative forms resolve against the working directory.
+  fs::path old = fs::current_path();
+  fs::current_path(dir);
+  try {
+    open_store("sqlite:///rel.db");
+    open_store("sqlite:///./dot.db");
+    fs::create_directories(dir / "sub");
+    open_store("sqlite:///./sub/nested.db");
+  } catch (...) {
+    fs::current_path(old);
+    throw;
+  }
+  fs::current_path(old);
+  EXPECT_TRUE(fs::exists(dir / "rel.db"));
+  EXPECT_TRUE(fs::exists(dir / "dot.db"));
+  EXPECT_TRUE(fs::exists(dir / "sub" / "nested.db"));
+}
+
+TEST(sqlite_store, in_memory_stores_are_private) {
+  auto a = open_store("sqlite://:memory:");
+  auto b = open_store(":memory:");
+  a->create_user({"u", "u@example.com", "h", false});
+  EXPECT_EQ(a->count_users(), 1);
+  EXPECT_EQ(b->count_users(), 0);
+}
+
+TEST(sqlite_store, rejects_bad_urls) {
+  try {
+    open_store("postgresql://seatd@localhost/seatd");
+    ADD_FAILURE() << "no exception";
+  } catch (const store_error& e) {
+    EXPECT_STREQ(e.what(), "PostgreSQL support is not built yet");
+  }
+  EXPECT_THROW(open_store("postgres://localhost/seatd"), store_error);
+  EXPECT_THROW(open_store("mysql://localhost/seatd"), store_error);
+  EXPECT_THROW(open_store("sqlite:/x.db"), store_error);
+  EXPECT_THROW(open_store("sqlite://host/x.db"), store_error);
+  EXPECT_THROW(open_store("sqlite:///"), store_error);
+  EXPECT_THROW(open_store(""), store_error);
+  fs::path missing = temp_root::fresh_dir() / "no-such-dir" / "x.db";
+  EXPECT_THROW(open_store("sqlite://" + missing.string()), store_error);
+}
+
+}  // namespace
+}  // namespace seatd

@@ -1,0 +1,16 @@
+#include <gtest/gtest.h>
+
+#include "auth_test_support.hpp"
+
+namespace {
+
+// Registered before main() so every suite in unit_auth runs with libsodium initialised.
+[[maybe_unused]] ::testing::Environment* const sodium_env =
+    ::testing::AddGlobalTestEnvironment(new seatd::auth::testing::sodium_environment);
+
+TEST(AuthInit, IsIdempotent) {
+  EXPECT_NO_THROW(seatd::auth::init());
+  EXPECT_NO_THROW(seatd::auth::init());
+}
+
+}  // namespace

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <string>
+
+#include "auth/auth.hpp"
+#include "auth_test_support.hpp"
+
+namespace {
+
+using seatd::auth::hash_password;
+using seatd::auth::test_cost;
+using seatd::auth::verify_password;
+
+TEST(AuthPassword, CostPresets) {
+  EXPECT_EQ(seatd::auth::test_cost().ops, crypto_pwhash_OPSLIMIT_MIN);
+  EXPECT_EQ(seatd::auth::test_cost().mem, crypto_pwhash_MEMLIMIT_MIN);
+  EXPECT_EQ(seatd::auth::interactive_cost().ops, crypto_pwhash_OPSLIMIT_INTERACTIVE);
+  EXPECT_EQ(seatd::auth::interactive_cost().mem, crypto_pwhash_MEMLIMIT_INTERACTIVE);
+}
+
+TEST(AuthPassword, HashIsArgon2idAndVerifies) {
+  const std::string h = hash_password("correct horse", test_cost());
+  EXPECT_EQ(h.rfind("$argon2id$", 0), 0U) << h;
+  EXPECT_TRUE(verify_password(h, "correct horse"));
+}
+
+TEST(AuthPassword, WrongPasswordRefused) {
+  const std::string h = hash_password("correct horse", test_cost());
+  EXPECT_FALSE(verify_password(h, "correct horsf"));
+  EXPECT_FALSE(verify_password(h, "correct hors"));
+  EXPECT_FALSE(verify_password(h, ""));
+  EXPECT_FALSE(verify_password(h, std::string("correct horse\0", 14)));
+}
+
+TEST(AuthPassword, SaltedSoHashesDiffer) {
+  const std::string a = hash_password("same", test_cost());
+  const std::string b = hash_password("same", test_cost());
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(verify_password(a, "same"));
+  EXPECT_TRUE(verify_password(b, "same"));
+}
+
+TEST(AuthPassword, EmptyAndBinaryPasswords) {
+  const std::string empty = hash_password("", test_cost());
+  EXPECT_TRUE(verify_password(empty, ""));
+  EXPECT_FALSE(verify_password(empty, " "));
+  const std::string binary("p\0w\xff\xc3\xa9", 6);  // embedded NUL is part of the password
+  const std::string h = hash_password(binary, test_cost());
+  EXPECT_TRUE(verify_password(h, binary));
+  EXPECT_FALSE(verify_password(h, "p"));
+}
+
+TEST(AuthPassword, MalformedHashRefused) {
+  const std::string h = hash_password("pw", test_cost());
+  EXPECT_FALSE(verify_password("", "pw"));
+  EXPECT_FALSE(verify_password("garbage", "pw"));
+  EXPECT_FALSE(verify_password("$argon2id$", "pw"));
+  EXPECT_FALSE(verify_password(h.substr(0, h.size() - 5), "pw"));   // truncated
+  EXPECT_FALSE(verify_password(h + std::string("\0", 1), "pw"));     // embedded NUL
+  EXPECT_FALSE(verify_password(h + std::string(200, 'A'), "pw"));    // too long
+  std::string flipped = h;
+  flipped[flipped.size() - 3] = flipped[flipped.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verify_password(flipped, "pw"));                     // altered digest
+}
+
+}  // namespace
