@@ -44,7 +44,7 @@ int main(int argc, char** argv) {
 
   // Flags override the environment: parse into optionals, apply after the environment.
   std::optional<std::string> host, database, redis, secret, log_level, web_root, cors;
-  std::optional<int> port, workers, io_threads, hold_ttl, token_minutes;
+  std::optional<int> port, workers, io_threads, hold_ttl, token_minutes, max_holds, ws_queue_kib;
   std::optional<bool> access_log;
   bool demo = false, fast_hash = false;
   std::string demo_schedule;
@@ -60,6 +60,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 256));
   app.add_option("--hold-ttl", hold_ttl, "HOLD_TTL_SECONDS: seat hold lifetime")
       ->check(CLI::Range(1, 86400));
+  app.add_option("--max-holds", max_holds, "MAX_HOLDS_PER_USER: holds per user per trip")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--ws-queue-kib", ws_queue_kib,
+                 "Outgoing WebSocket queue per viewer (KiB); slower viewers are closed")
+      ->check(CLI::Range(1, 65536));
   app.add_option("--token-minutes", token_minutes, "ACCESS_TOKEN_EXPIRE_MINUTES")
       ->check(CLI::Range(1, 43200));
   app.add_option("--cors-origins", cors, "Comma-separated allowed CORS origins");
@@ -99,6 +104,8 @@ int main(int argc, char** argv) {
     if (io_threads) cfg.io_threads = *io_threads;
     if (hold_ttl) cfg.hold_ttl_seconds = *hold_ttl;
     if (token_minutes) cfg.access_token_expire_minutes = *token_minutes;
+    if (max_holds) cfg.max_holds_per_user = *max_holds;
+    if (ws_queue_kib) cfg.ws_queue_bytes = std::size_t(*ws_queue_kib) << 10;
     if (cors) {
       seatd::apply_environment(cfg, {{"CORS_ORIGINS", *cors}});
     }

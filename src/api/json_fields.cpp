@@ -13,12 +13,14 @@ json_fields::json_fields(std::string_view body) {
   opts.max_depth = 16;
   auto v = json::parse(body, ec, {}, opts);
   if (ec) {
+    body_bad_ = true;
     errors_.push_back(json::object{{"loc", json::array{"body", 0}},
                                    {"msg", fmt::format("Invalid JSON: {}", ec.message())},
                                    {"type", "value_error.jsondecode"}});
     return;
   }
   if (!v.is_object()) {
+    body_bad_ = true;
     errors_.push_back(json::object{{"loc", json::array{"body"}},
                                    {"msg", "value is not a valid dict"},
                                    {"type", "type_error.dict"}});
@@ -41,7 +43,7 @@ const json::value* json_fields::find(std::string_view name) {
 std::optional<std::string> json_fields::required_string(std::string_view name,
                                                         std::size_t min_len,
                                                         std::size_t max_len) {
-  if (!errors_.empty() && object_.empty()) return std::nullopt;  // body itself was bad
+  if (body_bad_) return std::nullopt;
   auto* v = find(name);
   if (!v) {
     fail(name, "field required", "value_error.missing");
@@ -73,7 +75,7 @@ std::optional<std::string> json_fields::optional_string(std::string_view name,
 
 std::optional<std::int64_t> json_fields::required_int(std::string_view name, std::int64_t lo,
                                                      std::int64_t hi) {
-  if (!errors_.empty() && object_.empty()) return std::nullopt;
+  if (body_bad_) return std::nullopt;
   auto* v = find(name);
   if (!v) {
     fail(name, "field required", "value_error.missing");
@@ -106,7 +108,7 @@ std::optional<std::vector<int>> json_fields::required_int_list(std::string_view 
                                                               std::size_t min_items,
                                                               std::size_t max_items, int lo,
                                                               int hi) {
-  if (!errors_.empty() && object_.empty()) return std::nullopt;
+  if (body_bad_) return std::nullopt;
   auto* v = find(name);
   if (!v) {
     fail(name, "field required", "value_error.missing");

@@ -39,6 +39,7 @@ class json_fields {
   const boost::json::value* find(std::string_view name);
   boost::json::object object_;
   boost::json::array errors_;
+  bool body_bad_ = false;  // the body is not a JSON object: field checks are moot
 };
 
 }  // namespace seatd::api

@@ -11,5 +11,6 @@ void add_user_routes(net::router& r, services& svc);
 void add_trip_routes(net::router& r, services& svc);
 void add_setup_routes(net::router& r, services& svc);
 void add_admin_routes(net::router& r, services& svc);
+void add_booking_routes(net::router& r, services& svc);
 
 }  // namespace seatd::api

@@ -6,6 +6,8 @@
 #include "auth/auth.hpp"
 #include "domain/clock.hpp"
 #include "domain/login_throttle.hpp"
+#include "holds/hold_engine.hpp"
+#include "realtime/trip_catalog.hpp"
 #include "store/store.hpp"
 
 namespace seatd::api {
@@ -24,6 +26,8 @@ struct services {
   login_throttle& throttle;          // failed logins per email
   login_throttle& address_throttle;  // failed logins per client address (shared NATs: higher)
   const clock& clk;
+  hold_engine& holds;
+  realtime::trip_catalog& catalog;
 };
 
 }  // namespace seatd::api

@@ -1,6 +1,8 @@
 // /trips/search, /trips/{id}, /trips/{id}/seats, /trips/cities
 #include <boost/json/array.hpp>
 
+#include <algorithm>
+#include <map>
 #include <variant>
 
 #include "api/json_model.hpp"
@@ -64,8 +66,16 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   const auto& q = std::get<search_query>(parsed);
   auto rows = co_await svc.pool.run(
       [&svc, &q] { return svc.db.search_trips(q.source, q.destination, q.day); });
+  // Available = neither sold nor held right now.
+  std::vector<id_t> ids;
+  for (const auto& t : rows) ids.push_back(t.trip_id);
+  auto held = co_await svc.holds.held_counts(ids);
   json::array out;
-  for (const auto& t : rows) out.push_back(trip_summary_json(t, t.total_seats - t.booked_seats));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& t = rows[i];
+    int h = held ? int((*held)[i]) : 0;  // holds unknown (backend down): show sold seats only
+    out.push_back(trip_summary_json(t, std::max(0, t.total_seats - t.booked_seats - h)));
+  }
   co_return net::json_response(status::ok, out);
 }
 
@@ -80,14 +90,23 @@ awaitable_response get_seats(net::request_context& ctx, services& svc) {
   auto id = ctx.params.get_int("trip_id");
   auto seats = co_await svc.pool.run([&] { return svc.db.list_seats(id); });
   if (seats.empty()) co_return net::error_response(status::not_found, "Trip not found");
+  auto snap = co_await svc.holds.snapshot(id);
+  std::map<int, sys_ms> locked;
+  if (snap)
+    for (const auto& h : snap->holds) locked[h.seat] = h.expires_at;
   json::array out;
-  for (const auto& s : seats)
-    out.push_back(json::object{{"id", s.id},
-                               {"trip_id", s.trip_id},
-                               {"seat_number", s.seat_number},
-                               {"is_booked", s.is_booked},
-                               {"is_locked", false},
-                               {"locked_until", nullptr}});
+  for (const auto& s : seats) {
+    auto it = locked.find(s.seat_number);
+    bool is_locked = it != locked.end() && !s.is_booked;
+    out.push_back(json::object{
+        {"id", s.id},
+        {"trip_id", s.trip_id},
+        {"seat_number", s.seat_number},
+        {"is_booked", s.is_booked},
+        {"is_locked", is_locked},
+        {"locked_until", is_locked ? json::value(format_iso(to_local(it->second)))
+                                   : json::value(nullptr)}});
+  }
   co_return net::json_response(status::ok, out);
 }
 

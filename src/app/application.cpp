@@ -21,6 +21,10 @@
 #include "domain/login_throttle.hpp"
 #include "net/dispatcher.hpp"
 #include "net/listener.hpp"
+#include "holds/memory_engine.hpp"
+#include "realtime/seat_hub.hpp"
+#include "realtime/trip_catalog.hpp"
+#include "realtime/viewer_session.hpp"
 #include "store/store.hpp"
 
 namespace seatd {
@@ -82,19 +86,23 @@ void prepare_demo(const config& cfg, store& db) {
 struct application::impl {
   config cfg;
   system_clock clk;
+  asio::io_context ioc;
   std::unique_ptr<store> db;
   worker_pool pool;
   auth::jwt_codec jwt;
   auth::revocation_list revoked;
   login_throttle throttle{10, std::chrono::minutes(5)};
   login_throttle address_throttle{200, std::chrono::minutes(5)};
+  realtime::trip_catalog catalog;
+  realtime::seat_hub hub;
+  std::unique_ptr<hold_engine> engine;
   api::services svc;
   net::router routes;
   net::http_options http_opts;
   net::dispatcher dispatch{routes, http_opts};
   net::session_registry registry;
-  net::upgrade_handler upgrade;  // WebSocket endpoints register here
-  asio::io_context ioc;
+  realtime::viewer_options viewer_opts;
+  net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
 
   std::mutex stop_mutex;
@@ -103,13 +111,19 @@ struct application::impl {
 
   explicit impl(config c)
       : cfg(std::move(c)),
+        ioc(cfg.io_threads > 0 ? cfg.io_threads : int(std::thread::hardware_concurrency())),
         db(open_store(cfg.database_url)),
         pool(cfg.worker_threads, cfg.worker_queue_limit),
         jwt(cfg.secret_key),
+        catalog(*db, pool),
+        hub(ioc.get_executor(), catalog),
+        engine(std::make_unique<memory_engine>(
+            ioc.get_executor(), clk,
+            hold_policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user},
+            [this](const seat_event& e) { hub.publish(e); })),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
-            *db, pool, jwt, revoked, throttle, address_throttle, clk},
-        ioc(cfg.io_threads > 0 ? cfg.io_threads : int(std::thread::hardware_concurrency())) {
+            *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog} {
     http_opts.max_header_bytes = cfg.max_header_bytes;
     http_opts.max_body_bytes = cfg.max_body_bytes;
     http_opts.max_upload_bytes = cfg.max_upload_bytes;
@@ -117,6 +131,8 @@ struct application::impl {
     http_opts.idle_timeout = cfg.idle_timeout;
     http_opts.cors_origins = cfg.cors_origins;
     http_opts.access_log = cfg.access_log;
+    viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
+    viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
 
     for (auto& jti : db->live_revocations(clk.now())) revoked.add(jti, INT64_MAX);
 
@@ -124,8 +140,19 @@ struct application::impl {
     api::add_auth_routes(routes, svc);
     api::add_user_routes(routes, svc);
     api::add_trip_routes(routes, svc);
+    api::add_booking_routes(routes, svc);
     api::add_setup_routes(routes, svc);
     api::add_admin_routes(routes, svc);
+
+    // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
+    upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req) {
+      if (!req.target().starts_with("/ws/seats/")) return false;
+      std::make_shared<realtime::viewer_session>(
+          std::move(stream), std::move(req),
+          realtime::viewer_session::deps{hub, catalog, *engine, clk, registry, viewer_opts})
+          ->start();
+      return true;
+    };
   }
 
   void request_stop() {
@@ -148,6 +175,7 @@ int application::run() {
   auto address = asio::ip::make_address(m.cfg.host);
   m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
                                              m.dispatch, m.http_opts, m.registry, m.upgrade);
+  m.engine->start();
   m.listen->start();
 
   asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
@@ -186,6 +214,7 @@ int application::run() {
   if (!m.registry.wait_empty(deadline))
     spdlog::warn("shutdown: {} connections did not finish in time; closing them",
                  m.registry.size());
+  m.engine->stop();
   m.ioc.stop();
   for (auto& t : threads) t.join();
   m.pool.stop();

@@ -38,6 +38,8 @@ struct config {
   std::chrono::seconds idle_timeout{60};
   int hold_ttl_seconds = 300;
   int max_holds_per_user = 6;
+  std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed
+  int ws_idle_seconds = 60;
   bool access_log = true;
   std::string log_level = "info";
   std::string web_root;     // directory of the browser UI; empty: autodetect

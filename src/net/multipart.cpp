@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace seatd::net {
 namespace {
@@ -20,18 +21,37 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-// The value of `key` in a header's ;-separated parameters (quoted or token).
+// Splits a header's ;-separated parameters, honouring quoted strings (a ';' inside quotes
+// does not end a parameter).
+std::vector<std::string_view> split_params(std::string_view header) {
+  std::vector<std::string_view> out;
+  bool quoted = false;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    char c = header[i];
+    if (quoted && c == '\\') {
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ';' && !quoted) {
+      out.push_back(header.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  out.push_back(header.substr(start));
+  return out;
+}
+
+// The value of `key` in a header's parameters (quoted or token); the first segment (the
+// header's main value) is not a parameter.
 std::optional<std::string> param(std::string_view header, std::string_view key) {
-  std::size_t pos = 0;
-  while (pos < header.size()) {
-    auto semi = header.find(';', pos);
-    if (semi == std::string_view::npos) return std::nullopt;
-    pos = semi + 1;
-    auto rest = trim(header.substr(pos));
+  auto parts = split_params(header);
+  for (std::size_t p = 1; p < parts.size(); ++p) {
+    auto rest = trim(parts[p]);
     auto eq = rest.find('=');
     if (eq == std::string_view::npos) continue;
     if (!iequals(trim(rest.substr(0, eq)), key)) continue;
-    auto v = rest.substr(eq + 1);
+    auto v = trim(rest.substr(eq + 1));
     if (!v.empty() && v.front() == '"') {
       std::string out;
       for (std::size_t i = 1; i < v.size(); ++i) {
@@ -45,8 +65,7 @@ std::optional<std::string> param(std::string_view header, std::string_view key) 
       }
       return std::nullopt;  // unterminated quote
     }
-    auto end = v.find(';');
-    return std::string(trim(v.substr(0, end)));
+    return std::string(v);
   }
   return std::nullopt;
 }

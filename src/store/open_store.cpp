@@ -8,8 +8,11 @@
 //   sqlite:///./dir/rel.db     relative (also ../)
 //   sqlite://:memory:          private in-memory database for this store's life
 //   :memory: or a plain path   same as above without the scheme
-//   postgresql://, postgres:// not built yet: store_error
-// No percent-decoding or query parameters: the path is used as written.
+//   postgresql://..., postgres://...
+//                              PostgreSQL: the URL goes to libpq as written, minus seatd's
+//                              own query parameters: pool_size=N (connections per store,
+//                              default 8)
+// SQLite URLs take no percent-decoding or query parameters: the path is used as written.
 #include <charconv>
 #include <cstdint>
 #include <memory>
@@ -17,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace seatd {
@@ -59,11 +63,43 @@ std::string sqlite_url_path(std::string_view url, std::string_view rest) {
   return "/" + std::string(path);
 }
 
+// Splits seatd's own parameters off a PostgreSQL URL; libpq would reject them as unknown.
+pg_options postgres_options(std::string_view url) {
+  pg_options o;
+  const auto query_start = url.find('?');
+  if (query_start == std::string_view::npos) {
+    o.conninfo = std::string(url);
+    return o;
+  }
+  std::string kept;
+  std::string_view query = url.substr(query_start + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (item.starts_with("pool_size=")) {
+      std::string_view value = item.substr(10);
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc{} || end != value.data() + value.size() || n < 1 || n > 1000)
+        throw store_error("invalid pool_size '" + std::string(value) +
+                          "' in database URL: expected a whole number from 1 to 1000");
+      o.pool_size = n;
+      continue;
+    }
+    if (item.empty()) continue;
+    kept += kept.empty() ? '?' : '&';
+    kept += item;
+  }
+  o.conninfo = std::string(url.substr(0, query_start)) + kept;
+  return o;
+}
+
 }  // namespace
 
 std::unique_ptr<store> open_store(std::string_view url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
-    throw store_error("PostgreSQL support is not built yet");
+    return std::make_unique<pg_store>(postgres_options(url));
   if (url.empty()) throw store_error("empty database URL");
   if (url.starts_with("sqlite:")) {
     if (!url.starts_with("sqlite://"))

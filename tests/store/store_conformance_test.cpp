@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "domain/local_time.hpp"
+#include "store/pg_test_server.hpp"
 #include "store/store.hpp"
 
 namespace seatd {
@@ -69,6 +70,11 @@ backend sqlite_file_backend() {
 }
 backend sqlite_memory_backend() {
   return {"sqlite_memory", [] { return open_store("sqlite://:memory:"); }};
+}
+// A new database on the binary's PostgreSQL test server (started on first use).
+backend postgres_backend() {
+  return {"postgres",
+          [] { return open_store(test::pg_test_server::shared().fresh_database_url()); }};
 }
 
 // ---- data helpers
@@ -731,10 +737,12 @@ TEST_P(store_conformance, revocations_live_until_they_expire) {
 }
 
 INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance,
-                         testing::Values(sqlite_file_backend(), sqlite_memory_backend()),
+                         testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
+                                         postgres_backend()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(sqlite, booking_test,
-                         testing::Values(sqlite_file_backend(), sqlite_memory_backend()),
+                         testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
+                                         postgres_backend()),
                          [](const auto& info) { return info.param.name; });
 
 // ---- SQLite specifics: URLs and migrations
@@ -850,13 +858,7 @@ TEST(sqlite_store, in_memory_stores_are_private) {
 }
 
 TEST(sqlite_store, rejects_bad_urls) {
-  try {
-    open_store("postgresql://seatd@localhost/seatd");
-    ADD_FAILURE() << "no exception";
-  } catch (const store_error& e) {
-    EXPECT_STREQ(e.what(), "PostgreSQL support is not built yet");
-  }
-  EXPECT_THROW(open_store("postgres://localhost/seatd"), store_error);
+  // PostgreSQL URLs are covered in pg_store_test.cpp.
   EXPECT_THROW(open_store("mysql://localhost/seatd"), store_error);
   EXPECT_THROW(open_store("sqlite:/x.db"), store_error);
   EXPECT_THROW(open_store("sqlite://host/x.db"), store_error);

@@ -21,9 +21,7 @@ using seatd::parse_date;
 using seatd::parse_iso;
 using seatd::weekday_short;
 
-local_date ymd(int y, unsigned m, unsigned d) {
-  return local_date{year{y} / month{m} / day{d}};
-}
+local_date ymd(int y, unsigned m, unsigned d) { return local_date{year{y} / month{m} / day{d}}; }
 
 local_time at(int y, unsigned m, unsigned d, int h, int mi, int s) {
   return local_time{ymd(y, m, d)} + hours{h} + minutes{mi} + seconds{s};
@@ -127,9 +125,7 @@ TEST(DomainParseIso, accepts_bounds_of_the_day) {
   EXPECT_EQ(parse_iso("2026-11-30T23:59:59"), std::optional{at(2026, 11, 30, 23, 59, 59)});
 }
 
-TEST(DomainParseIso, rejects_hour_24) {
-  EXPECT_FALSE(parse_iso("2026-11-30T24:00:00"));
-}
+TEST(DomainParseIso, rejects_hour_24) { EXPECT_FALSE(parse_iso("2026-11-30T24:00:00")); }
 
 TEST(DomainParseIso, rejects_out_of_range_minutes_and_seconds) {
   EXPECT_FALSE(parse_iso("2026-11-30T23:60:00"));

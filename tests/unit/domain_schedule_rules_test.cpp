@@ -20,9 +20,7 @@ using seatd::place_trip;
 using seatd::schedule_row;
 using seatd::week_monday;
 
-local_date ymd(int y, unsigned m, unsigned d) {
-  return local_date{year{y} / month{m} / day{d}};
-}
+local_date ymd(int y, unsigned m, unsigned d) { return local_date{year{y} / month{m} / day{d}}; }
 
 local_time at(local_date d, int h, int mi) { return local_time{d} + hours{h} + minutes{mi}; }
 
@@ -51,7 +49,7 @@ TEST(DomainWeekMonday, sunday_belongs_to_the_week_that_started_six_days_earlier)
 }
 
 TEST(DomainWeekMonday, crosses_month_and_year_boundaries) {
-  EXPECT_EQ(week_monday(ymd(2026, 3, 1)), ymd(2026, 2, 23));  // Sunday 1 March
+  EXPECT_EQ(week_monday(ymd(2026, 3, 1)), ymd(2026, 2, 23));   // Sunday 1 March
   EXPECT_EQ(week_monday(ymd(2027, 1, 1)), ymd(2026, 12, 28));  // Friday
   EXPECT_EQ(week_monday(ymd(2024, 3, 1)), ymd(2024, 2, 26));   // leap year Friday
 }
@@ -69,7 +67,7 @@ TEST(DomainWeekMonday, result_is_always_a_monday_within_six_days) {
 
 TEST(DomainImportWeekStart, without_trips_uses_the_current_week) {
   EXPECT_EQ(import_week_start(ymd(2026, 12, 2), std::nullopt), monday);  // Wednesday
-  EXPECT_EQ(import_week_start(monday, std::nullopt), monday);           // Monday itself
+  EXPECT_EQ(import_week_start(monday, std::nullopt), monday);            // Monday itself
   EXPECT_EQ(import_week_start(ymd(2026, 12, 6), std::nullopt), monday);  // Sunday
 }
 
@@ -92,8 +90,7 @@ TEST(DomainImportWeekStart, latest_departure_late_on_sunday_stays_in_its_own_wee
   // Sunday 23:30 belongs to the week of Monday 2026-11-30; the next week is 2026-12-07,
   // not the week after (the arrival is irrelevant, only the departure counts).
   EXPECT_EQ(import_week_start(monday, at(ymd(2026, 12, 6), 23, 30)), ymd(2026, 12, 7));
-  EXPECT_EQ(import_week_start(monday, local_time{ymd(2026, 12, 7)} - seconds{1}),
-            ymd(2026, 12, 7));
+  EXPECT_EQ(import_week_start(monday, local_time{ymd(2026, 12, 7)} - seconds{1}), ymd(2026, 12, 7));
 }
 
 TEST(DomainImportWeekStart, result_is_a_monday_across_a_year_boundary) {

@@ -26,7 +26,7 @@ TEST(NetQueryValue, first_match_wins) {
 
 TEST(NetQueryValue, absent_key) {
   EXPECT_EQ(query_value("a=1&b=2", "c"), std::nullopt);
-  EXPECT_EQ(query_value("ab=1", "a"), std::nullopt);   // no prefix match
+  EXPECT_EQ(query_value("ab=1", "a"), std::nullopt);  // no prefix match
   EXPECT_EQ(query_value("a=1", "ab"), std::nullopt);
   EXPECT_EQ(query_value("xa=1", "a"), std::nullopt);
 }
@@ -144,9 +144,7 @@ TEST(NetPercentDecode, empty_input) {
   EXPECT_EQ(*v, "");
 }
 
-TEST(NetPercentDecode, mixed_case_hex) {
-  EXPECT_EQ(percent_decode("%4a%4A%fF", false), "JJ\xff");
-}
+TEST(NetPercentDecode, mixed_case_hex) { EXPECT_EQ(percent_decode("%4a%4A%fF", false), "JJ\xff"); }
 
 TEST(NetPercentDecode, malformed) {
   EXPECT_EQ(percent_decode("%", false), std::nullopt);

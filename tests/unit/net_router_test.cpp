@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -125,8 +124,7 @@ void expect_int_error(const net::router::match& m, std::string_view name) {
   ASSERT_TRUE(detail.is_array()) << m.error->body();
   ASSERT_EQ(detail.as_array().size(), 1U);
   const auto& item = detail.as_array()[0].as_object();
-  EXPECT_EQ(json::serialize(item.at("loc")),
-            json::serialize(json::array{"path", name}));
+  EXPECT_EQ(json::serialize(item.at("loc")), json::serialize(json::array{"path", name}));
   EXPECT_EQ(json::serialize(item.at("type")), R"("type_error.integer")");
   EXPECT_EQ(json::serialize(item.at("msg")), R"("value is not a valid integer")");
 }

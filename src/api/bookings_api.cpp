@@ -1,0 +1,192 @@
+// Holds and bookings: /bookings/lock-seat, /bookings/unlock-seat, /bookings/ (create),
+// /bookings/my-tickets, /bookings/{booking_number}, /bookings/{booking_number}/cancel.
+#include <boost/json/array.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "api/auth_guard.hpp"
+#include "api/json_fields.hpp"
+#include "api/json_model.hpp"
+#include "api/routes.hpp"
+
+namespace seatd::api {
+
+namespace json = boost::json;
+using net::http::status;
+using awaitable_response = boost::asio::awaitable<net::response>;
+
+namespace {
+
+std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
+
+net::response engine_unavailable() {
+  auto res = net::error_response(status::service_unavailable,
+                                 "Seat holds are temporarily unavailable, please retry shortly");
+  res.set(net::http::field::retry_after, "1");
+  return res;
+}
+
+// The trip and seat of a lock/unlock path, checked against the catalog: 404 for an unknown trip,
+// 400 for a seat the trip does not have.
+boost::asio::awaitable<std::variant<realtime::trip_facts, net::response>> trip_and_seat(
+    services& svc, id_t trip, std::int64_t seat) {
+  auto facts = co_await svc.catalog.get(trip);
+  if (!facts) co_return net::error_response(status::not_found, "Trip not found");
+  if (seat < 1 || seat > facts->total_seats)
+    co_return net::error_response(status::bad_request, "Invalid seat number");
+  co_return std::move(*facts);
+}
+
+awaitable_response lock_seat(net::request_context& ctx, services& svc) {
+  auto who = authenticate(ctx.req, svc);
+  if (!who) co_return net::unauthorized();
+  auto trip = ctx.params.get_int("trip_id");
+  auto seat = ctx.params.get_int("seat_no");
+  auto checked = co_await trip_and_seat(svc, trip, seat);
+  if (auto* res = std::get_if<net::response>(&checked)) co_return std::move(*res);
+  if (std::get<realtime::trip_facts>(checked).is_booked(int(seat)))
+    co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", seat));
+
+  auto held = co_await svc.holds.take(trip, int(seat), who->id);
+  if (!held) {
+    if (held.error() == errc::seat_occupied)
+      co_return net::error_response(status::bad_request, "Seat occupied");
+    if (held.error() == errc::hold_limit)
+      co_return net::error_response(
+          status::bad_request, "You are holding the maximum number of seats on this trip");
+    co_return engine_unavailable();
+  }
+  co_return net::json_response(status::ok,
+                               {{"status", "locked"}, {"expires_at", ms(held->expires_at)}});
+}
+
+awaitable_response unlock_seat(net::request_context& ctx, services& svc) {
+  auto who = authenticate(ctx.req, svc);
+  if (!who) co_return net::unauthorized();
+  auto trip = ctx.params.get_int("trip_id");
+  auto seat = ctx.params.get_int("seat_no");
+  auto checked = co_await trip_and_seat(svc, trip, seat);
+  if (auto* res = std::get_if<net::response>(&checked)) co_return std::move(*res);
+  auto released = co_await svc.holds.release(trip, int(seat), who->id);
+  if (!released) co_return engine_unavailable();
+  co_return net::json_response(
+      status::ok, {{"message", *released ? "Seat released" : "No action taken"}});
+}
+
+awaitable_response create_booking(net::request_context& ctx, services& svc) {
+  auto who = authenticate(ctx.req, svc);
+  if (!who) co_return net::unauthorized();
+  json_fields f(ctx.req.body());
+  auto trip = f.required_int("trip_id", 1, INT64_MAX);
+  auto seats = f.required_int_list("seat_numbers", 1, 100, INT32_MIN, INT32_MAX);
+  booking_request req;
+  req.profile.gender = f.optional_string("gender", 20);
+  if (auto age = f.optional_int("age", 0, 150)) req.profile.age = int(*age);
+  req.profile.phone_number = f.optional_string("phone_number", 32);
+  if (!f.ok()) co_return f.error();
+
+  auto facts = co_await svc.catalog.get(*trip);
+  if (!facts) co_return net::error_response(status::not_found, "Trip not found");
+  std::set<int> unique(seats->begin(), seats->end());
+  if (unique.size() != seats->size() || *unique.begin() < 1 ||
+      *unique.rbegin() > facts->total_seats)
+    co_return net::error_response(status::bad_request, "Invalid seat numbers");
+  for (int s : unique)
+    if (facts->is_booked(s))
+      co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", s));
+
+  // The caller must hold every seat; pinning them keeps them from expiring while the database
+  // writes. The database's unique constraint stays the final guard.
+  std::vector<int> seat_list(unique.begin(), unique.end());
+  int bad_seat = 0;
+  auto pinned = co_await svc.holds.pin(*trip, seat_list, who->id, &bad_seat);
+  if (pinned == errc::not_holder)
+    co_return net::error_response(
+        status::bad_request,
+        fmt::format("Seat {} is not held by you: select it again before booking", bad_seat));
+  if (pinned) co_return engine_unavailable();
+
+  req.user_id = who->id;
+  req.trip_id = *trip;
+  req.seat_numbers = seat_list;
+  req.created_at = to_local(svc.clk.now());
+  booking_outcome outcome;
+  std::exception_ptr failure;
+  try {
+    outcome = co_await svc.pool.run(
+        [&svc, &req] { return svc.db.create_booking(req, auth::random_booking_number); });
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  bool booked = !failure && !outcome.code;
+  co_await svc.holds.unpin(*trip, seat_list, who->id, booked);
+  if (failure) std::rethrow_exception(failure);
+  if (outcome.code == errc::seat_booked)
+    co_return net::error_response(status::bad_request,
+                                  fmt::format("Seat {} already booked", outcome.seat));
+  if (outcome.code == errc::invalid_seats)
+    co_return net::error_response(status::bad_request, "Invalid seat numbers");
+  if (outcome.code) co_return net::error_response(status::not_found, "Trip not found");
+  co_return net::json_response(status::created,
+                               {{"success", true}, {"booking_number", outcome.booking_number}});
+}
+
+awaitable_response my_tickets(net::request_context& ctx, services& svc) {
+  auto who = authenticate(ctx.req, svc);
+  if (!who) co_return net::unauthorized();
+  auto user = who->id;
+  auto tickets = co_await svc.pool.run([&svc, user] { return svc.db.list_tickets(user); });
+  json::array out;
+  for (const auto& t : tickets) out.push_back(ticket_json(t, false));
+  co_return net::json_response(status::ok, out);
+}
+
+awaitable_response get_booking(net::request_context& ctx, services& svc) {
+  auto who = authenticate(ctx.req, svc);
+  if (!who) co_return net::unauthorized();
+  std::string number(ctx.params.get("booking_number"));
+  auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });
+  // Someone else's booking is "not found": its existence is not the caller's business.
+  if (!t || t->user_id != who->id)
+    co_return net::error_response(status::not_found, "Booking not found");
+  co_return net::json_response(status::ok, ticket_json(*t, true));
+}
+
+awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
+  auto who = co_await require_user(ctx.req, svc, false);
+  if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
+  const auto& u = std::get<user>(who);
+  std::string number(ctx.params.get("booking_number"));
+  auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });
+  if (!t || (t->user_id != u.id && !u.is_admin))
+    co_return net::error_response(status::not_found, "Booking not found");
+  auto cancelled = co_await svc.pool.run([&svc, &number] { return svc.db.cancel_booking(number); });
+  if (!cancelled) {
+    if (cancelled.error() == errc::already_cancelled)
+      co_return net::error_response(status::bad_request, "Booking already cancelled");
+    co_return net::error_response(status::not_found, "Booking not found");
+  }
+  co_await svc.holds.released(cancelled->trip.id, cancelled->seats);
+  co_return net::json_response(status::ok, {{"success", true},
+                                            {"message", "Booking cancelled"},
+                                            {"booking_number", number}});
+}
+
+}  // namespace
+
+void add_booking_routes(net::router& r, services& svc) {
+  using net::http::verb;
+  auto bind = [&svc](awaitable_response (*fn)(net::request_context&, services&)) {
+    return [&svc, fn](net::request_context& c) { return fn(c, svc); };
+  };
+  r.add(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", bind(lock_seat));
+  r.add(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", bind(unlock_seat));
+  r.add(verb::post, "/bookings/", bind(create_booking));
+  r.add(verb::get, "/bookings/my-tickets", bind(my_tickets));
+  r.add(verb::get, "/bookings/{booking_number}", bind(get_booking));
+  r.add(verb::post, "/bookings/{booking_number}/cancel", bind(cancel_booking));
+}
+
+}  // namespace seatd::api

@@ -1,0 +1,29 @@
+#pragma once
+// A change to a trip's live seat map, as every viewer of the trip must learn it.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/model.hpp"
+
+namespace seatd {
+
+enum class seat_event_kind {
+  locked,    // SEAT_LOCKED: a hold was taken or renewed (user, expires_at)
+  unlocked,  // SEAT_UNLOCKED with user_id: released by its holder
+  expired,   // SEAT_UNLOCKED without user_id: the hold's deadline passed
+  booked,    // SEAT_BOOKED: seats sold
+  released,  // SEAT_RELEASED: a cancelled booking's seats are free again
+};
+
+struct seat_event {
+  seat_event_kind kind = seat_event_kind::locked;
+  id_t trip = 0;
+  std::vector<int> seats;  // one seat for lock/unlock/expiry; several for booked/released
+  id_t user = 0;           // holder (locked, unlocked); 0 when not told
+  std::uint64_t seq = 0;   // per trip, +1 per change
+  sys_ms expires_at{};     // locked only
+};
+
+}  // namespace seatd

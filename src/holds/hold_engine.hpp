@@ -1,0 +1,56 @@
+#pragma once
+// The hold engine: where live seat holds are kept and changed atomically. Two implementations
+// satisfy it — memory_engine (in-process, the embedded default) and the Redis engine (many
+// seatd instances) — and one conformance suite (tests/unit/holds_conformance_test.cpp) runs
+// against both.
+//
+// Every change produces a seat_event with the trip's next seq; the engine hands events to the
+// sink given at construction, in seq order per trip, exactly once per change (across instances
+// for the Redis engine). The sink must not block: it appends to the trip's room.
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "domain/errc.hpp"
+#include "domain/hold_book.hpp"
+#include "domain/seat_event.hpp"
+
+namespace seatd {
+
+using event_sink = std::function<void(const seat_event&)>;
+
+class hold_engine {
+ public:
+  virtual ~hold_engine() = default;
+
+  // Starts background work (expiry timers, listeners). Called once, before use.
+  virtual void start() = 0;
+  // Stops background work; pending operations complete or fail. Called once.
+  virtual void stop() = 0;
+
+  // errc::seat_occupied, errc::hold_limit, errc::unavailable (backend down).
+  virtual boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) = 0;
+  // true when the caller held the seat and it is now free.
+  virtual boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) = 0;
+  // Pins the caller's holds on every listed seat for a booking, all or nothing:
+  // errc::not_holder (the seat in *bad_seat) when one is not the caller's.
+  virtual boost::asio::awaitable<boost::system::error_code> pin(id_t trip,
+                                                               const std::vector<int>& seats,
+                                                               id_t user, int* bad_seat) = 0;
+  // Ends a pin: booked -> the holds become SEAT_BOOKED; otherwise they are held again.
+  virtual boost::asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user,
+                                             bool booked) = 0;
+  // Tells viewers that seats became free for a reason outside the holds (a cancellation).
+  virtual boost::asio::awaitable<void> released(id_t trip, const std::vector<int>& seats) = 0;
+  // The trip's live holds and the seq they reflect.
+  virtual boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) = 0;
+  // Live hold counts, one per trip (for search results).
+  virtual boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
+      const std::vector<id_t>& trips) = 0;
+  // An identifier of this engine's seq space: clients resuming with ?since= must present the
+  // same epoch (an in-process engine starts a new epoch with every process).
+  virtual std::string epoch() const = 0;
+};
+
+}  // namespace seatd

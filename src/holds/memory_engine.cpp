@@ -1,0 +1,128 @@
+#include "holds/memory_engine.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "auth/auth.hpp"
+
+namespace seatd {
+
+namespace asio = boost::asio;
+
+memory_engine::memory_engine(asio::any_io_executor ex, const clock& clk, hold_policy policy,
+                             event_sink sink)
+    : clock_(clk),
+      sink_(std::move(sink)),
+      epoch_(auth::random_secret(8)),
+      book_(policy),
+      strand_(asio::make_strand(ex)),
+      timer_(strand_) {}
+
+memory_engine::~memory_engine() = default;
+
+void memory_engine::start() {}
+
+void memory_engine::stop() {
+  std::lock_guard lock(mutex_);
+  stopped_ = true;
+  asio::post(strand_, [this] { timer_.cancel(); });
+}
+
+template <class F>
+auto memory_engine::locked(F&& f) {
+  std::vector<seat_event> events;
+  std::lock_guard lock(mutex_);
+  auto now = clock_.now();
+  auto before = book_.next_deadline();
+  auto out = f(book_, now, events);
+  for (const auto& e : events) sink_(e);
+  auto after = book_.next_deadline();
+  if (after && after != before) arm(after);
+  return out;
+}
+
+void memory_engine::arm(std::optional<sys_ms> deadline) {
+  // Under mutex_. Only an earlier deadline moves the timer; a later one is picked up when the
+  // timer fires and re-arms for whatever is then the earliest.
+  if (stopped_ || !deadline || (armed_ && *armed_ <= *deadline)) return;
+  armed_ = deadline;
+  auto wait = *deadline - clock_.now();
+  auto when = std::chrono::steady_clock::now() +
+              std::max(std::chrono::milliseconds(0),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(wait));
+  asio::post(strand_, [this, when] {
+    timer_.expires_at(when);
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) on_timer();
+    });
+  });
+}
+
+void memory_engine::on_timer() {
+  std::vector<seat_event> events;
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  book_.expire_due(clock_.now(), events);
+  for (const auto& e : events) sink_(e);
+  armed_.reset();
+  arm(book_.next_deadline());
+}
+
+asio::awaitable<result<hold>> memory_engine::take(id_t trip, int seat, id_t user) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.take(trip, seat, user, now, ev);
+  });
+}
+
+asio::awaitable<result<bool>> memory_engine::release(id_t trip, int seat, id_t user) {
+  co_return result<bool>(locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.release(trip, seat, user, now, ev);
+  }));
+}
+
+asio::awaitable<boost::system::error_code> memory_engine::pin(id_t trip,
+                                                             const std::vector<int>& seats,
+                                                             id_t user, int* bad_seat) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.pin(trip, seats, user, now, bad_seat, ev);
+  });
+}
+
+asio::awaitable<void> memory_engine::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+                                           bool booked) {
+  locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    b.unpin(trip, seats, user, booked, now, ev);
+    return 0;
+  });
+  co_return;
+}
+
+asio::awaitable<void> memory_engine::released(id_t trip, const std::vector<int>& seats) {
+  locked([&](hold_book& b, sys_ms, std::vector<seat_event>& ev) {
+    b.released(trip, seats, ev);
+    return 0;
+  });
+  co_return;
+}
+
+asio::awaitable<result<hold_snapshot>> memory_engine::snapshot(id_t trip) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.snapshot(trip, now, ev);
+  });
+}
+
+asio::awaitable<result<std::vector<std::size_t>>> memory_engine::held_counts(
+    const std::vector<id_t>& trips) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    std::vector<std::size_t> out;
+    out.reserve(trips.size());
+    for (auto t : trips) out.push_back(b.held_count(t, now, ev));
+    return out;
+  });
+}
+
+std::size_t memory_engine::size() {
+  std::lock_guard lock(mutex_);
+  return book_.size();
+}
+
+}  // namespace seatd

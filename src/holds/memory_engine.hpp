@@ -1,0 +1,58 @@
+#pragma once
+// The in-process hold engine: one hold_book behind a mutex, and one timer armed at the earliest
+// deadline so each expiry happens at its deadline (not at the next sweep), also with 100,000
+// live holds (the deadline index is an ordered set: O(log n) per change).
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <mutex>
+
+#include "domain/clock.hpp"
+#include "holds/hold_engine.hpp"
+
+namespace seatd {
+
+class memory_engine final : public hold_engine {
+ public:
+  memory_engine(boost::asio::any_io_executor ex, const clock& clk, hold_policy policy,
+                event_sink sink);
+  ~memory_engine() override;
+
+  void start() override;
+  void stop() override;
+  boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) override;
+  boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) override;
+  boost::asio::awaitable<boost::system::error_code> pin(id_t trip, const std::vector<int>& seats,
+                                                       id_t user, int* bad_seat) override;
+  boost::asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user,
+                                     bool booked) override;
+  boost::asio::awaitable<void> released(id_t trip, const std::vector<int>& seats) override;
+  boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) override;
+  boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
+      const std::vector<id_t>& trips) override;
+  std::string epoch() const override { return epoch_; }
+
+  std::size_t size();
+
+ private:
+  // Runs f(book, now, events) under the lock, hands the events to the sink in order (still
+  // under the lock, so two changes of one trip never reach viewers out of seq order), and
+  // re-arms the timer when the earliest deadline moved.
+  template <class F>
+  auto locked(F&& f);
+  void arm(std::optional<sys_ms> deadline);
+  void on_timer();
+
+  const clock& clock_;
+  event_sink sink_;
+  std::string epoch_;
+  std::mutex mutex_;
+  hold_book book_;
+  std::optional<sys_ms> armed_;  // deadline the timer is set for (under mutex_)
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  boost::asio::steady_timer timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace seatd

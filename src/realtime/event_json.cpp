@@ -1,0 +1,68 @@
+#include "realtime/event_json.hpp"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace seatd::realtime {
+
+namespace json = boost::json;
+
+namespace {
+std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
+
+json::array seat_list(const std::vector<int>& seats) {
+  json::array a;
+  for (int s : seats) a.push_back(s);
+  return a;
+}
+}  // namespace
+
+frame event_frame(const seat_event& e) {
+  json::object o;
+  switch (e.kind) {
+    case seat_event_kind::locked:
+      o = {{"type", "SEAT_LOCKED"},
+           {"seat_no", e.seats.at(0)},
+           {"user_id", e.user},
+           {"expires_at", ms(e.expires_at)}};
+      break;
+    case seat_event_kind::unlocked:
+      o = {{"type", "SEAT_UNLOCKED"}, {"seat_no", e.seats.at(0)}, {"user_id", e.user}};
+      break;
+    case seat_event_kind::expired:
+      // No user_id: the original clients drop their own selection on an expiry this way.
+      o = {{"type", "SEAT_UNLOCKED"}, {"seat_no", e.seats.at(0)}, {"reason", "expired"}};
+      break;
+    case seat_event_kind::booked:
+      o = {{"type", "SEAT_BOOKED"}, {"seat_numbers", seat_list(e.seats)}};
+      break;
+    case seat_event_kind::released:
+      o = {{"type", "SEAT_RELEASED"}, {"seat_numbers", seat_list(e.seats)}};
+      break;
+  }
+  o["seq"] = e.seq;
+  return std::make_shared<const std::string>(json::serialize(o));
+}
+
+frame initial_state_frame(const hold_snapshot& s, const std::vector<int>& booked, sys_ms now,
+                          const std::string& epoch) {
+  json::array locked;
+  for (const auto& h : s.holds)
+    locked.push_back(
+        json::object{{"seat_no", h.seat}, {"user_id", h.user}, {"expires_at", ms(h.expires_at)}});
+  json::object o{{"type", "INITIAL_STATE"},
+                 {"locked_seats", std::move(locked)},
+                 {"booked_seats", seat_list(booked)},
+                 {"seq", s.seq},
+                 {"server_time", ms(now)},
+                 {"epoch", epoch}};
+  return std::make_shared<const std::string>(json::serialize(o));
+}
+
+const frame& pong_frame() {
+  static const frame pong = std::make_shared<const std::string>("pong");
+  return pong;
+}
+
+}  // namespace seatd::realtime

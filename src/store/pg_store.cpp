@@ -1,0 +1,616 @@
+#include "store/pg_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include "domain/schedule_rules.hpp"
+#include "store/migrations.hpp"
+
+namespace seatd {
+namespace {
+
+using pg::connection;
+using pg::pg_error;
+using pg::result_set;
+using pg::transaction;
+
+constexpr int default_bus_seats = 40;
+// A generator that collides this often is broken, not unlucky.
+constexpr int booking_number_attempts = 8;
+// Serialization failures and deadlocks clear up once the competing transaction is done; one
+// that keeps failing this often points at a real problem.
+constexpr int transaction_attempts = 5;
+
+// Advisory lock keys. The two-key form used for booking numbers lives in a key space of its
+// own; the single keys must differ from migrations.cpp's (…0001).
+constexpr std::int32_t booking_number_lock_space = 0x7365'6174;  // "seat"
+constexpr std::int64_t import_lock = 0x7365'6174'6400'0002;
+
+boost::system::error_code code(errc e) { return make_error_code(e); }
+
+std::string now_utc_iso() {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return format_iso(local_time{now.time_since_epoch()});
+}
+
+std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
+
+local_time column_time(const result_set& r, int row, int col) {
+  // DateStyle ISO (set on every connection) prints "YYYY-MM-DD HH:MM:SS", which parse_iso
+  // reads; anything else (fractional seconds, BC) was not written by seatd.
+  auto t = parse_iso(r.text(row, col));
+  if (!t) throw store_error("malformed time in database: '" + std::string(r.text(row, col)) + "'");
+  return *t;
+}
+
+std::int64_t to_ms(sys_ms t) { return t.time_since_epoch().count(); }
+
+// A PostgreSQL array literal of seat numbers, for `= ANY($n::int[])`.
+std::string int_array(const std::vector<int>& values) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(values[i]);
+  }
+  out += '}';
+  return out;
+}
+
+void backoff(int attempt) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  // Grows with each attempt; the jitter keeps the losers of one conflict from colliding again.
+  std::uniform_int_distribution<int> jitter(0, 10 * attempt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt + jitter(rng)));
+}
+
+// ---- row readers: each matches the column list of the constant next to it
+
+constexpr std::string_view user_columns =
+    "id, username, email, password_hash, is_admin, phone_number, age, gender";
+
+user read_user(const result_set& r, int row) {
+  user u;
+  u.id = r.int64(row, 0);
+  u.username = r.text(row, 1);
+  u.email = r.text(row, 2);
+  u.password_hash = r.text(row, 3);
+  u.is_admin = r.boolean(row, 4);
+  u.phone_number = r.optional_text(row, 5);
+  u.age = r.optional_int32(row, 6);
+  u.gender = r.optional_text(row, 7);
+  return u;
+}
+
+template <class... Args>
+std::optional<user> query_user(connection& conn, std::string_view where, const Args&... args) {
+  auto r = conn.query(
+      "SELECT " + std::string(user_columns) + " FROM users WHERE " + std::string(where), args...);
+  if (r.rows() == 0) return std::nullopt;
+  return read_user(r, 0);
+}
+
+// Ticket rows: one per booked seat, grouped by booking number by the caller's ORDER BY.
+constexpr std::string_view ticket_select = R"sql(
+SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
+       t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats, u.username, u.phone_number
+FROM bookings bk
+JOIN trips t ON t.id = bk.trip_id
+JOIN buses b ON b.id = t.bus_id
+JOIN users u ON u.id = bk.user_id
+)sql";
+
+std::vector<ticket> read_tickets(const result_set& r) {
+  std::vector<ticket> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    std::string_view number = r.text(i, 0);
+    if (out.empty() || out.back().booking_number != number) {
+      ticket& t = out.emplace_back();
+      t.booking_number = number;
+      t.user_id = r.int64(i, 1);
+      t.status = booking_status::cancelled;
+      t.created_at = column_time(r, i, 3);
+      t.trip.id = r.int64(i, 5);
+      t.trip.bus_id = r.int64(i, 6);
+      t.trip.source = r.text(i, 7);
+      t.trip.destination = r.text(i, 8);
+      t.trip.departure_time = column_time(r, i, 9);
+      t.trip.arrival_time = column_time(r, i, 10);
+      t.trip.price = r.int64(i, 11);
+      t.trip.total_seats = r.int32(i, 12);
+      t.user_name = r.text(i, 13);
+      t.user_phone = r.optional_text(i, 14);
+    }
+    ticket& t = out.back();
+    // Cancelling flips every row of a booking together; one confirmed row means confirmed.
+    if (r.text(i, 2) == "confirmed") t.status = booking_status::confirmed;
+    t.seats.push_back(r.int32(i, 4));
+  }
+  return out;
+}
+
+std::optional<ticket> query_ticket(connection& conn, std::string_view booking_number) {
+  auto tickets = read_tickets(conn.query(
+      std::string(ticket_select) + "WHERE bk.booking_number = $1 ORDER BY bk.seat_number",
+      booking_number));
+  if (tickets.empty()) return std::nullopt;
+  return std::move(tickets.front());
+}
+
+std::int64_t scalar(connection& conn, std::string_view sql) {
+  auto r = conn.query(sql);
+  if (r.rows() == 0) throw store_error("no row from " + std::string(sql));
+  return r.int64(0, 0);
+}
+
+// True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.
+bool valid_seats(std::vector<int> seats, int total_seats) {
+  if (seats.empty()) return false;
+  std::sort(seats.begin(), seats.end());
+  if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
+  return seats.front() >= 1 && seats.back() <= total_seats;
+}
+
+}  // namespace
+
+pg_store::pg_store(pg_options options) {
+  pg::pool_options p;
+  p.connect.conninfo = std::move(options.conninfo);
+  p.connect.connect_timeout = options.connect_timeout;
+  p.max_size = options.pool_size;
+  p.acquire_timeout = options.acquire_timeout;
+  pool_ = std::make_unique<pg::connection_pool>(std::move(p));
+  auto conn = pool_->acquire();
+  apply_postgres_migrations(*conn);
+}
+
+pg_store::~pg_store() = default;
+
+template <class F>
+std::invoke_result_t<F&, pg::connection&> pg_store::run(F&& work) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto conn = pool_->acquire();
+      return work(*conn);
+    } catch (const pg_error& e) {
+      // By the time we get here the lease is back in the pool (rolled back or dropped).
+      if (attempt >= transaction_attempts ||
+          !(e.is_serialization_conflict() || e.connection_lost()))
+        throw;
+    }
+    backoff(attempt);
+  }
+}
+
+// ---- users
+
+result<user> pg_store::create_user(const new_user& u) {
+  return run([&](connection& conn) -> result<user> {
+    transaction tx(conn);
+    user out;
+    try {
+      auto r = conn.query(
+          "INSERT INTO users(username, email, password_hash, is_admin, created_at)"
+          " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+          u.username, u.email, u.password_hash, u.is_admin, now_utc_iso());
+      out.id = r.int64(0, 0);
+    } catch (const pg_error& e) {
+      // lower(email) is the only unique key a caller can hit: no read-then-insert race.
+      if (e.is_unique_violation() && e.constraint() == "users_email_lower")
+        return code(errc::email_taken);
+      throw;
+    }
+    tx.commit();
+    out.username = u.username;
+    out.email = u.email;
+    out.password_hash = u.password_hash;
+    out.is_admin = u.is_admin;
+    return out;
+  });
+}
+
+std::optional<user> pg_store::find_user_by_email(std::string_view email) {
+  return run([&](connection& conn) { return query_user(conn, "lower(email) = lower($1)", email); });
+}
+
+std::optional<user> pg_store::find_user_by_id(id_t id) {
+  return run([&](connection& conn) { return query_user(conn, "id = $1", id); });
+}
+
+result<user> pg_store::promote_admin(std::string_view email, std::string_view password_hash) {
+  return run([&](connection& conn) -> result<user> {
+    transaction tx(conn);
+    auto r = conn.query(
+        "UPDATE users SET is_admin = true, password_hash = $2"
+        " WHERE lower(email) = lower($1) RETURNING " +
+            std::string(user_columns),
+        email, password_hash);
+    if (r.rows() == 0) return code(errc::not_found);
+    user u = read_user(r, 0);
+    tx.commit();
+    return u;
+  });
+}
+
+std::int64_t pg_store::count_users() {
+  return run([&](connection& conn) { return scalar(conn, "SELECT count(*) FROM users"); });
+}
+
+// ---- trips
+
+std::vector<trip_summary> pg_store::search_trips(std::string_view source,
+                                                 std::string_view destination, local_date day) {
+  return run([&](connection& conn) {
+    // Matches trips_route_departure: two equalities on lower(city), then a half-open range on
+    // the raw departure (a cast to date would defeat the index).
+    auto r = conn.query(R"sql(
+SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
+       t.arrival_time, t.price, b.total_seats,
+       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE lower(t.source) = lower($1) AND lower(t.destination) = lower($2)
+  AND t.departure_time >= $3::timestamp AND t.departure_time < $4::timestamp
+ORDER BY t.departure_time, t.id)sql",
+                        source, destination, day_start_iso(day),
+                        day_start_iso(day + std::chrono::days{1}));
+    std::vector<trip_summary> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      trip_summary& s = out.emplace_back();
+      s.trip_id = r.int64(i, 0);
+      s.bus_name = r.text(i, 1);
+      s.bus_type = r.text(i, 2);
+      s.source = r.text(i, 3);
+      s.destination = r.text(i, 4);
+      s.departure_time = column_time(r, i, 5);
+      s.arrival_time = column_time(r, i, 6);
+      s.price = r.int64(i, 7);
+      s.total_seats = r.int32(i, 8);
+      s.booked_seats = r.int32(i, 9);
+    }
+    return out;
+  });
+}
+
+std::optional<trip> pg_store::find_trip(id_t id) {
+  return run([&](connection& conn) -> std::optional<trip> {
+    auto r = conn.query(R"sql(
+SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.id = $1)sql",
+                        id);
+    if (r.rows() == 0) return std::nullopt;
+    trip t;
+    t.id = r.int64(0, 0);
+    t.bus_id = r.int64(0, 1);
+    t.source = r.text(0, 2);
+    t.destination = r.text(0, 3);
+    t.departure_time = column_time(r, 0, 4);
+    t.arrival_time = column_time(r, 0, 5);
+    t.price = r.int64(0, 6);
+    t.total_seats = r.int32(0, 7);
+    return t;
+  });
+}
+
+std::vector<seat> pg_store::list_seats(id_t trip_id) {
+  return run([&](connection& conn) {
+    auto r = conn.query(R"sql(
+SELECT s.id, s.trip_id, s.seat_number,
+       EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed')
+FROM seats s WHERE s.trip_id = $1 ORDER BY s.seat_number)sql",
+                        trip_id);
+    std::vector<seat> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      seat& s = out.emplace_back();
+      s.id = r.int64(i, 0);
+      s.trip_id = r.int64(i, 1);
+      s.seat_number = r.int32(i, 2);
+      s.is_booked = r.boolean(i, 3);
+    }
+    return out;
+  });
+}
+
+std::vector<std::string> pg_store::list_cities() {
+  return run([&](connection& conn) {
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
+    auto r = conn.query(
+        "SELECT city FROM (SELECT source AS city FROM trips UNION SELECT destination FROM trips)"
+        " c ORDER BY city COLLATE \"C\"");
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0));
+    return out;
+  });
+}
+
+std::int64_t pg_store::count_trips() {
+  return run([&](connection& conn) { return scalar(conn, "SELECT count(*) FROM trips"); });
+}
+
+// ---- schedule import
+
+result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>& rows,
+                                                 local_date today) {
+  return run([&](connection& conn) -> result<import_summary> {
+    transaction tx(conn);
+    // Imports take turns, and the latest departure is read after the lock (READ COMMITTED
+    // reads a fresh snapshot per statement), so two imports cannot choose the same week.
+    conn.query("SELECT pg_advisory_xact_lock($1::bigint)", import_lock);
+    std::optional<local_time> latest;
+    {
+      auto r = conn.query("SELECT max(departure_time) FROM trips");
+      if (!r.is_null(0, 0)) latest = column_time(r, 0, 0);
+    }
+    import_summary summary;
+    summary.week_start = import_week_start(today, latest);
+
+    struct known_bus {
+      id_t id;
+      int total_seats;
+    };
+    std::unordered_map<std::string, known_bus> buses;
+    try {
+      for (const schedule_row& row : rows) {
+        auto it = buses.find(row.bus_name);
+        if (it == buses.end()) {
+          known_bus b{};
+          auto found =
+              conn.query("SELECT id, total_seats FROM buses WHERE bus_name = $1", row.bus_name);
+          if (found.rows() > 0) {
+            b = {found.int64(0, 0), found.int32(0, 1)};
+          } else {
+            auto inserted = conn.query(
+                "INSERT INTO buses(bus_name, bus_number, bus_type, total_seats)"
+                " VALUES ($1, $1, $2, $3) RETURNING id",
+                row.bus_name, row.bus_type, default_bus_seats);
+            b = {inserted.int64(0, 0), default_bus_seats};
+            ++summary.buses_created;
+          }
+          it = buses.emplace(row.bus_name, b).first;
+        }
+        placed_trip placed = place_trip(summary.week_start, row);
+        auto trip_row = conn.query(
+            "INSERT INTO trips(bus_id, source, destination, departure_time, arrival_time, price,"
+            " service_type, operator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            it->second.id, row.source, row.destination, format_iso(placed.departure),
+            format_iso(placed.arrival), row.fare, row.service_type, row.operator_name);
+        conn.query(
+            "INSERT INTO seats(trip_id, seat_number) SELECT $1::bigint, generate_series(1, "
+            "$2::int)",
+            trip_row.int64(0, 0), it->second.total_seats);
+        ++summary.trips_created;
+      }
+    } catch (const pg_error& e) {
+      // A row the database refuses (CHECK, NOT NULL, a value its type cannot hold) is bad
+      // input; the guard rolls the whole import back.
+      if (e.is_integrity_violation() || e.is_data_exception()) return code(errc::invalid_input);
+      throw;
+    }
+    tx.commit();
+    return summary;
+  });
+}
+
+// ---- bookings
+
+booking_outcome pg_store::create_booking(const booking_request& req,
+                                         const std::function<std::string()>& next_booking_number) {
+  return run([&](connection& conn) {
+    booking_outcome out;
+    transaction tx(conn);
+
+    // Locking the trip row makes bookings and cancellations of one trip take turns, as under
+    // SQLite's write lock: the pre-check below then sees every committed change and is exact.
+    // NO KEY: the foreign-key checks of concurrent inserts (KEY SHARE) need not wait for it.
+    auto trip_row = conn.query(
+        "SELECT t.price, b.total_seats FROM trips t JOIN buses b ON b.id = t.bus_id"
+        " WHERE t.id = $1 FOR NO KEY UPDATE OF t",
+        req.trip_id);
+    if (trip_row.rows() == 0) {
+      out.code = code(errc::not_found);
+      return out;
+    }
+    const std::int64_t price = trip_row.int64(0, 0);
+    const int total_seats = trip_row.int32(0, 1);
+    if (!valid_seats(req.seat_numbers, total_seats)) {
+      out.code = code(errc::invalid_seats);
+      return out;
+    }
+    if (conn.query("SELECT 1 FROM users WHERE id = $1", req.user_id).rows() == 0) {
+      out.code = code(errc::not_found);
+      return out;
+    }
+    {
+      auto taken = conn.query(
+          "SELECT seat_number FROM bookings WHERE trip_id = $1 AND status = 'confirmed'"
+          " AND seat_number = ANY($2::int[])",
+          req.trip_id, int_array(req.seat_numbers));
+      std::vector<int> taken_seats;
+      for (int i = 0; i < taken.rows(); ++i) taken_seats.push_back(taken.int32(i, 0));
+      for (int s : req.seat_numbers) {  // the first taken seat in request order is named
+        if (std::find(taken_seats.begin(), taken_seats.end(), s) != taken_seats.end()) {
+          out.code = code(errc::seat_booked);
+          out.seat = s;
+          return out;
+        }
+      }
+    }
+
+    const profile_update& p = req.profile;
+    if (p.gender || p.age || p.phone_number) {
+      // NULL parameters keep the stored value: only the fields the caller set change.
+      conn.query(
+          "UPDATE users SET gender = coalesce($1, gender), age = coalesce($2::int, age),"
+          " phone_number = coalesce($3, phone_number) WHERE id = $4",
+          p.gender, p.age, p.phone_number, req.user_id);
+    }
+
+    // Several rows share a booking number, so the column cannot be UNIQUE. Bookings of other
+    // trips do not wait for our trip lock, so the number gets a lock of its own; the check runs
+    // as a separate statement after it, so its snapshot includes whatever the previous holder
+    // committed.
+    std::string number;
+    for (int attempt = 0;; ++attempt) {
+      if (attempt == booking_number_attempts)
+        throw store_error("no unused booking number after " +
+                          std::to_string(booking_number_attempts) + " attempts");
+      number = next_booking_number();
+      conn.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", booking_number_lock_space,
+                 number);
+      if (conn.query("SELECT 1 FROM bookings WHERE booking_number = $1 LIMIT 1", number).rows() ==
+          0)
+        break;
+    }
+
+    const std::string created_at = format_iso(req.created_at);
+    for (int s : req.seat_numbers) {
+      try {
+        conn.query(
+            "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
+            " created_at) VALUES ($1, $2, $3, $4, 'confirmed', $5, $6)",
+            number, req.user_id, req.trip_id, s, price, created_at);
+      } catch (const pg_error& e) {
+        if (!e.is_unique_violation() || e.constraint() != "bookings_confirmed_seat") throw;
+        out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
+        out.seat = s;
+        return out;
+      }
+    }
+    tx.commit();
+    out.booking_number = std::move(number);
+    return out;
+  });
+}
+
+std::vector<ticket> pg_store::list_tickets(id_t user_id) {
+  return run([&](connection& conn) {
+    // first_id breaks created_at ties by insertion order, so "newest first" is total.
+    return read_tickets(conn.query(std::string(ticket_select) + R"sql(
+JOIN (SELECT booking_number, min(id) AS first_id FROM bookings WHERE user_id = $1
+      GROUP BY booking_number) g ON g.booking_number = bk.booking_number
+WHERE bk.user_id = $1
+ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql",
+                                   user_id));
+  });
+}
+
+std::optional<ticket> pg_store::find_ticket(std::string_view booking_number) {
+  return run([&](connection& conn) { return query_ticket(conn, booking_number); });
+}
+
+result<ticket> pg_store::cancel_booking(std::string_view booking_number) {
+  return run([&](connection& conn) -> result<ticket> {
+    transaction tx(conn);
+    // The same trip lock as create_booking: a booking waiting for it sees the freed seats.
+    conn.query(
+        "SELECT 1 FROM trips WHERE id IN"
+        " (SELECT trip_id FROM bookings WHERE booking_number = $1)"
+        " ORDER BY id FOR NO KEY UPDATE",
+        booking_number);
+    auto t = query_ticket(conn, booking_number);
+    if (!t) return code(errc::not_found);
+    if (t->status == booking_status::cancelled) return code(errc::already_cancelled);
+    conn.query(
+        "UPDATE bookings SET status = 'cancelled'"
+        " WHERE booking_number = $1 AND status = 'confirmed'",
+        booking_number);
+    tx.commit();
+    return std::move(*t);
+  });
+}
+
+// ---- admin
+
+analytics pg_store::compute_analytics(local_date today) {
+  return run([&](connection& conn) {
+    // One snapshot: every figure describes the same moment.
+    transaction tx(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    analytics a;
+
+    const local_date first = today - std::chrono::days{6};
+    {
+      // One range scan on bookings_created_at, grouped by day offset 0..6 from `first`.
+      auto r = conn.query(
+          "SELECT created_at::date - $1::date, coalesce(sum(price), 0) FROM bookings"
+          " WHERE status = 'confirmed' AND created_at >= $1::timestamp"
+          " AND created_at < $2::timestamp GROUP BY 1",
+          day_start_iso(first), day_start_iso(today + std::chrono::days{1}));
+      double amounts[7] = {};
+      for (int i = 0; i < r.rows(); ++i) {
+        std::int64_t offset = r.int64(i, 0);
+        if (offset < 0 || offset > 6) throw store_error("analytics day outside the week");
+        amounts[offset] = r.float64(i, 1);
+      }
+      for (int d = 0; d < 7; ++d) {
+        a.trend.push_back({std::string(weekday_short(first + std::chrono::days{d})), amounts[d]});
+      }
+    }
+    {
+      // COLLATE "C": ties in revenue ordered by name bytes, as SQLite does.
+      auto r = conn.query(R"sql(
+SELECT b.bus_name, count(*), sum(bk.price) AS revenue
+FROM bookings bk JOIN trips t ON t.id = bk.trip_id JOIN buses b ON b.id = t.bus_id
+WHERE bk.status = 'confirmed'
+GROUP BY b.id, b.bus_name
+ORDER BY revenue DESC, b.bus_name COLLATE "C"
+LIMIT 5)sql");
+      for (int i = 0; i < r.rows(); ++i)
+        a.buses.push_back({std::string(r.text(i, 0)), r.int64(i, 1), r.float64(i, 2)});
+    }
+    {
+      // Booked seats and revenue from one pass over the confirmed bookings.
+      auto r = conn.query(R"sql(
+SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue
+FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue
+      FROM bookings WHERE status = 'confirmed') c)sql");
+      a.users = r.int64(0, 0);
+      std::int64_t booked = r.int64(0, 1);
+      std::int64_t seats = r.int64(0, 2);
+      a.occupancy =
+          seats == 0
+              ? 0.0
+              : std::round(1000.0 * static_cast<double>(booked) / static_cast<double>(seats)) /
+                    10.0;
+      a.revenue = r.float64(0, 3);
+    }
+    tx.commit();
+    return a;
+  });
+}
+
+// ---- revoked tokens
+
+void pg_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
+  run([&](connection& conn) {
+    transaction tx(conn);
+    // Revoking twice keeps the later expiry: the token stays refused as long as it is valid.
+    conn.query(
+        "INSERT INTO revoked_tokens(token_id, expires_at) VALUES ($1, $2)"
+        " ON CONFLICT (token_id) DO UPDATE SET"
+        " expires_at = greatest(revoked_tokens.expires_at, excluded.expires_at)",
+        token_id, to_ms(expires_at));
+    tx.commit();
+  });
+}
+
+std::vector<std::string> pg_store::live_revocations(sys_ms now) {
+  return run([&](connection& conn) {
+    transaction tx(conn);
+    conn.query("DELETE FROM revoked_tokens WHERE expires_at <= $1", to_ms(now));
+    auto r = conn.query("SELECT token_id FROM revoked_tokens ORDER BY token_id COLLATE \"C\"");
+    std::vector<std::string> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0));
+    tx.commit();
+    return out;
+  });
+}
+
+}  // namespace seatd

@@ -1,0 +1,85 @@
+#pragma once
+// The PostgreSQL implementation of seatd::store: for several seatd instances sharing one
+// database. It behaves like sqlite_store in every method (same error codes, ordering,
+// rounding and choices; see sqlite_store.hpp) and passes the same conformance suite.
+//
+// Concurrency: transactions run at READ COMMITTED and take explicit locks where sqlite_store
+// relies on its single writer:
+//  - create_booking and cancel_booking lock the trip's row first, so the seat pre-check is
+//    exact and names the first taken seat in request order; the partial unique index on
+//    confirmed (trip, seat) stays the final guard.
+//  - a booking number is checked under an advisory lock on that number, because several rows
+//    share a number and the column cannot be UNIQUE.
+//  - import_schedule holds an advisory lock, so two imports cannot choose the same week.
+//  - compute_analytics reads one REPEATABLE READ snapshot.
+// A transaction the server aborts with a serialization failure (40001) or deadlock (40P01), or
+// whose connection breaks before COMMIT, is run again from the start, a bounded number of
+// times: in each case the server rolled the attempt back. A connection lost during COMMIT is
+// a store_error (outcome unknown), never a retry.
+//
+// Failures: an unreachable server, a broken connection that cannot be replaced or an
+// exhausted pool raise store_error within seconds (connect_timeout, pool acquire timeout), so
+// the HTTP layer answers 503 rather than hanging.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "store/pg_connection.hpp"
+#include "store/store.hpp"
+
+namespace seatd {
+
+struct pg_options {
+  // What libpq connects to: a postgresql:// URL or key=value string, without seatd's own
+  // parameters.
+  std::string conninfo;
+  std::size_t pool_size = 8;
+  std::chrono::seconds connect_timeout{3};
+  std::chrono::milliseconds acquire_timeout{5000};
+};
+
+class pg_store final : public store {
+ public:
+  // Connects and applies the migrations. Throws store_error.
+  explicit pg_store(pg_options options);
+  ~pg_store() override;
+
+  result<user> create_user(const new_user& u) override;
+  std::optional<user> find_user_by_email(std::string_view email) override;
+  std::optional<user> find_user_by_id(id_t id) override;
+  result<user> promote_admin(std::string_view email, std::string_view password_hash) override;
+  std::int64_t count_users() override;
+
+  std::vector<trip_summary> search_trips(std::string_view source, std::string_view destination,
+                                         local_date day) override;
+  std::optional<trip> find_trip(id_t id) override;
+  std::vector<seat> list_seats(id_t trip_id) override;
+  std::vector<std::string> list_cities() override;
+  std::int64_t count_trips() override;
+
+  result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
+                                         local_date today) override;
+
+  booking_outcome create_booking(const booking_request& req,
+                                 const std::function<std::string()>& next_booking_number) override;
+  std::vector<ticket> list_tickets(id_t user_id) override;
+  std::optional<ticket> find_ticket(std::string_view booking_number) override;
+  result<ticket> cancel_booking(std::string_view booking_number) override;
+
+  analytics compute_analytics(local_date today) override;
+
+  void revoke_token(std::string_view token_id, sys_ms expires_at) override;
+  std::vector<std::string> live_revocations(sys_ms now) override;
+
+ private:
+  // Runs `work(connection&)` on a pooled connection, again when the attempt failed in a way
+  // that rolled it back (see above).
+  template <class F>
+  std::invoke_result_t<F&, pg::connection&> run(F&& work);
+
+  std::unique_ptr<pg::connection_pool> pool_;
+};
+
+}  // namespace seatd

@@ -1,0 +1,235 @@
+// One conformance suite for every hold engine (in-process now; Redis joins with one line).
+// Drives the public hold_engine interface on a real io_context and checks the rules, the
+// events (order, exactly once) and expiry at the deadline.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <condition_variable>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "holds/hold_engine.hpp"
+#include "holds/memory_engine.hpp"
+
+namespace seatd {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+struct backend {
+  std::string name;
+  std::function<std::unique_ptr<hold_engine>(asio::any_io_executor, const clock&, hold_policy,
+                                             event_sink)>
+      make;
+};
+
+std::ostream& operator<<(std::ostream& os, const backend& b) { return os << b.name; }
+
+// Collects events as the engine emits them.
+struct event_log {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<seat_event> events;
+  void add(const seat_event& e) {
+    std::lock_guard lock(m);
+    events.push_back(e);
+    cv.notify_all();
+  }
+  // Waits until `pred(events)` holds or the timeout passes.
+  bool wait(std::function<bool(const std::vector<seat_event>&)> pred,
+            std::chrono::milliseconds timeout = 3s) {
+    std::unique_lock lock(m);
+    return cv.wait_for(lock, timeout, [&] { return pred(events); });
+  }
+  std::vector<seat_event> copy() {
+    std::lock_guard lock(m);
+    return events;
+  }
+};
+
+class hold_engine_conformance : public ::testing::TestWithParam<backend> {
+ protected:
+  void SetUp() override { make({300s, 6}); }
+  void make(hold_policy policy) {
+    if (engine_) engine_->stop();
+    engine_.reset();
+    engine_ = GetParam().make(ioc_.get_executor(), clk_, policy,
+                              [this](const seat_event& e) { log_.add(e); });
+    engine_->start();
+  }
+  void TearDown() override {
+    engine_->stop();
+    work_.reset();
+    for (auto& t : threads_) t.join();
+    engine_.reset();
+  }
+  template <class T>
+  T run(asio::awaitable<T> a) {
+    return asio::co_spawn(ioc_, std::move(a), asio::use_future).get();
+  }
+  void run_void(asio::awaitable<void> a) { asio::co_spawn(ioc_, std::move(a), asio::use_future).get(); }
+
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  std::vector<std::thread> threads_ = [this] {
+    std::vector<std::thread> t;
+    for (int i = 0; i < 2; ++i) t.emplace_back([this] { ioc_.run(); });
+    return t;
+  }();
+  system_clock clk_;
+  event_log log_;
+  std::unique_ptr<hold_engine> engine_;
+};
+
+TEST_P(hold_engine_conformance, take_renew_release) {
+  auto h = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->user, 100);
+  auto other = run(engine_->take(1, 7, 200));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error(), errc::seat_occupied);
+  auto renewed = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(renewed);
+  EXPECT_GE(renewed->expires_at, h->expires_at);
+  EXPECT_EQ(*run(engine_->release(1, 7, 200)), false);
+  EXPECT_EQ(*run(engine_->release(1, 7, 100)), true);
+  EXPECT_EQ(*run(engine_->release(1, 7, 100)), false);
+  ASSERT_TRUE(run(engine_->take(1, 7, 200)));
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), 4u);
+  EXPECT_EQ(ev[0].kind, seat_event_kind::locked);
+  EXPECT_EQ(ev[1].kind, seat_event_kind::locked);
+  EXPECT_EQ(ev[2].kind, seat_event_kind::unlocked);
+  EXPECT_EQ(ev[2].user, 100);
+  EXPECT_EQ(ev[3].kind, seat_event_kind::locked);
+  for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(ev[i].seq, i + 1);
+}
+
+TEST_P(hold_engine_conformance, cap_per_user_per_trip) {
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(run(engine_->take(1, s, 100)));
+  auto r = run(engine_->take(1, 7, 100));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), errc::hold_limit);
+  EXPECT_TRUE(run(engine_->take(2, 7, 100)));
+}
+
+TEST_P(hold_engine_conformance, pin_is_all_or_nothing_and_books) {
+  ASSERT_TRUE(run(engine_->take(1, 1, 100)));
+  ASSERT_TRUE(run(engine_->take(1, 2, 100)));
+  ASSERT_TRUE(run(engine_->take(1, 3, 200)));
+  int bad = 0;
+  std::vector<int> seats{1, 2, 3};
+  EXPECT_EQ(run(engine_->pin(1, seats, 100, &bad)), errc::not_holder);
+  EXPECT_EQ(bad, 3);
+  std::vector<int> mine{1, 2};
+  EXPECT_FALSE(run(engine_->pin(1, mine, 100, &bad)));
+  EXPECT_FALSE(run(engine_->take(1, 1, 200)));        // pinned: still taken
+  EXPECT_EQ(*run(engine_->release(1, 1, 100)), false);  // and not releasable meanwhile
+  run_void(engine_->unpin(1, mine, 100, true));
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.back().kind, seat_event_kind::booked);
+  EXPECT_EQ(ev.back().seats, mine);
+  auto snap = run(engine_->snapshot(1));
+  ASSERT_TRUE(snap);
+  ASSERT_EQ(snap->holds.size(), 1u);
+  EXPECT_EQ(snap->holds[0].seat, 3);
+  EXPECT_EQ(snap->seq, ev.back().seq);
+}
+
+TEST_P(hold_engine_conformance, failed_booking_returns_the_holds) {
+  ASSERT_TRUE(run(engine_->take(1, 1, 100)));
+  int bad = 0;
+  std::vector<int> seats{1};
+  ASSERT_FALSE(run(engine_->pin(1, seats, 100, &bad)));
+  run_void(engine_->unpin(1, seats, 100, false));
+  EXPECT_FALSE(run(engine_->take(1, 1, 200)));
+  EXPECT_EQ(*run(engine_->release(1, 1, 100)), true);
+}
+
+TEST_P(hold_engine_conformance, released_and_counts) {
+  ASSERT_TRUE(run(engine_->take(1, 1, 100)));
+  ASSERT_TRUE(run(engine_->take(1, 2, 101)));
+  ASSERT_TRUE(run(engine_->take(3, 1, 100)));
+  std::vector<id_t> trips{1, 2, 3};
+  auto counts = run(engine_->held_counts(trips));
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(*counts, (std::vector<std::size_t>{2, 0, 1}));
+  std::vector<int> freed{5, 6};
+  run_void(engine_->released(1, freed));
+  auto ev = log_.copy();
+  EXPECT_EQ(ev.back().kind, seat_event_kind::released);
+  EXPECT_EQ(ev.back().seats, freed);
+  EXPECT_EQ(ev.back().seq, 3u);
+  EXPECT_FALSE(engine_->epoch().empty());
+}
+
+TEST_P(hold_engine_conformance, expiry_fires_at_the_deadline_once) {
+  make({300ms, 6});
+  auto h = run(engine_->take(5, 9, 100));
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 2; }));
+  auto fired = system_clock{}.now();
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].kind, seat_event_kind::expired);
+  EXPECT_EQ(ev[1].seats, std::vector<int>{9});
+  EXPECT_EQ(ev[1].seq, 2u);
+  EXPECT_GE(fired, h->expires_at);  // never before the deadline
+  EXPECT_TRUE(run(engine_->take(5, 9, 200)));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(log_.copy().size(), 3u);  // exactly once
+}
+
+TEST_P(hold_engine_conformance, many_deadlines_all_expire_in_order) {
+  make({200ms, 100});
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(run(engine_->take(100 + i % 50, i / 50 + 1, i % 50)));
+  ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 4000; }, 10s));
+  auto ev = log_.copy();
+  std::size_t expired = 0;
+  for (auto& e : ev) expired += e.kind == seat_event_kind::expired;
+  EXPECT_EQ(expired, 2000u);
+  for (int t = 0; t < 50; ++t) {
+    auto snap = run(engine_->snapshot(100 + t));
+    EXPECT_TRUE(snap->holds.empty());
+  }
+}
+
+TEST_P(hold_engine_conformance, concurrent_takers_one_winner_and_ordered_events) {
+  for (int round = 0; round < 20; ++round) {
+    std::atomic<int> winners{0};
+    std::vector<std::future<void>> done;
+    for (int u = 0; u < 50; ++u)
+      done.push_back(asio::co_spawn(
+          ioc_,
+          [&, u]() -> asio::awaitable<void> {
+            auto r = co_await engine_->take(7, round + 1, 1000 + u);
+            if (r) ++winners;
+          },
+          asio::use_future));
+    for (auto& f : done) f.get();
+    EXPECT_EQ(winners.load(), 1);
+  }
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), 20u);
+  for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(ev[i].seq, i + 1);  // sink order = seq order
+}
+
+std::unique_ptr<hold_engine> make_memory(asio::any_io_executor ex, const clock& clk,
+                                         hold_policy policy, event_sink sink) {
+  return std::make_unique<memory_engine>(ex, clk, policy, std::move(sink));
+}
+
+INSTANTIATE_TEST_SUITE_P(engines, hold_engine_conformance,
+                         ::testing::Values(backend{"memory", make_memory}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace seatd

@@ -1,0 +1,211 @@
+// The hold rules with an injected clock: no sleeps, every deadline exact.
+#include <gtest/gtest.h>
+
+#include "domain/hold_book.hpp"
+
+namespace seatd {
+namespace {
+
+using namespace std::chrono_literals;
+
+class hold_book_test : public ::testing::Test {
+ protected:
+  manual_clock clk;
+  hold_book book{hold_policy{300s, 6}};
+  std::vector<seat_event> events;
+
+  sys_ms now() const { return clk.now(); }
+  result<hold> take(id_t trip, int seat, id_t user) { return book.take(trip, seat, user, now(), events); }
+};
+
+TEST_F(hold_book_test, take_grants_a_free_seat_with_the_ttl) {
+  auto h = take(1, 7, 100);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->user, 100);
+  EXPECT_EQ(h->expires_at, now() + 300s);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, seat_event_kind::locked);
+  EXPECT_EQ(events[0].seats, std::vector<int>{7});
+  EXPECT_EQ(events[0].user, 100);
+  EXPECT_EQ(events[0].seq, 1u);
+  EXPECT_EQ(events[0].expires_at, now() + 300s);
+}
+
+TEST_F(hold_book_test, another_user_is_refused) {
+  ASSERT_TRUE(take(1, 7, 100));
+  auto h = take(1, 7, 200);
+  ASSERT_FALSE(h);
+  EXPECT_EQ(h.error(), errc::seat_occupied);
+  EXPECT_EQ(events.size(), 1u);  // no event for a refusal
+}
+
+TEST_F(hold_book_test, holder_renews_and_viewers_learn_the_new_deadline) {
+  ASSERT_TRUE(take(1, 7, 100));
+  clk.advance(100s);
+  auto h = take(1, 7, 100);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->expires_at, now() + 300s);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].kind, seat_event_kind::locked);
+  EXPECT_EQ(events[1].seq, 2u);
+  // The old deadline no longer applies.
+  clk.advance(250s);
+  events.clear();
+  book.expire_due(now(), events);
+  EXPECT_TRUE(events.empty());
+  EXPECT_EQ(book.next_deadline(), h->expires_at);
+}
+
+TEST_F(hold_book_test, release_only_by_the_holder) {
+  ASSERT_TRUE(take(1, 7, 100));
+  EXPECT_FALSE(book.release(1, 7, 200, now(), events));
+  EXPECT_EQ(events.size(), 1u);
+  EXPECT_TRUE(book.release(1, 7, 100, now(), events));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].kind, seat_event_kind::unlocked);
+  EXPECT_EQ(events[1].user, 100);
+  EXPECT_EQ(events[1].seq, 2u);
+  EXPECT_TRUE(take(1, 7, 200));  // free again
+  EXPECT_FALSE(book.release(1, 8, 100, now(), events));  // never held
+}
+
+TEST_F(hold_book_test, expiry_happens_exactly_at_the_deadline) {
+  ASSERT_TRUE(take(1, 7, 100));
+  clk.advance(300s - 1ms);
+  book.expire_due(now(), events);
+  EXPECT_EQ(events.size(), 1u);  // one millisecond early: still held
+  EXPECT_FALSE(take(1, 7, 200));
+  clk.advance(1ms);
+  book.expire_due(now(), events);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].kind, seat_event_kind::expired);
+  EXPECT_EQ(events[1].user, 0);  // expiry tells no user
+  EXPECT_EQ(events[1].seq, 2u);
+  EXPECT_TRUE(take(1, 7, 200));
+}
+
+TEST_F(hold_book_test, expiry_on_access_before_the_sweep) {
+  ASSERT_TRUE(take(1, 7, 100));
+  clk.advance(300s);
+  // No sweep ran; the next take sees the deadline passed and expires first.
+  auto h = take(1, 7, 200);
+  ASSERT_TRUE(h);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].kind, seat_event_kind::expired);
+  EXPECT_EQ(events[2].kind, seat_event_kind::locked);
+  EXPECT_EQ(events[2].seq, 3u);
+}
+
+TEST_F(hold_book_test, cap_per_user_per_trip) {
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(take(1, s, 100));
+  auto seventh = take(1, 7, 100);
+  ASSERT_FALSE(seventh);
+  EXPECT_EQ(seventh.error(), errc::hold_limit);
+  EXPECT_TRUE(take(2, 7, 100));       // another trip has its own cap
+  EXPECT_TRUE(take(1, 6, 100));       // renewing an own hold is not a new one
+  EXPECT_TRUE(book.release(1, 1, 100, now(), events));
+  EXPECT_TRUE(take(1, 7, 100));       // room again after a release
+  clk.advance(300s);                  // all expire: the cap counts live holds only
+  for (int s = 10; s <= 15; ++s) EXPECT_TRUE(take(1, s, 100));
+}
+
+TEST_F(hold_book_test, pin_is_all_or_nothing) {
+  ASSERT_TRUE(take(1, 1, 100));
+  ASSERT_TRUE(take(1, 2, 100));
+  ASSERT_TRUE(take(1, 3, 200));
+  int bad = 0;
+  auto ec = book.pin(1, {1, 2, 3}, 100, now(), &bad, events);
+  EXPECT_EQ(ec, errc::not_holder);
+  EXPECT_EQ(bad, 3);
+  // Nothing was pinned: seat 1 still expires normally.
+  clk.advance(300s);
+  events.clear();
+  book.expire_due(now(), events);
+  EXPECT_EQ(events.size(), 3u);
+}
+
+TEST_F(hold_book_test, pin_refuses_expired_and_unheld_seats) {
+  ASSERT_TRUE(take(1, 1, 100));
+  clk.advance(300s);
+  int bad = 0;
+  EXPECT_EQ(book.pin(1, {1}, 100, now(), &bad, events), errc::not_holder);
+  EXPECT_EQ(bad, 1);
+  EXPECT_EQ(book.pin(1, {9}, 100, now(), &bad, events), errc::not_holder);
+}
+
+TEST_F(hold_book_test, pinned_holds_do_not_expire_and_become_booked) {
+  ASSERT_TRUE(take(1, 1, 100));
+  ASSERT_TRUE(take(1, 2, 100));
+  int bad = 0;
+  ASSERT_FALSE(book.pin(1, {1, 2}, 100, now(), &bad, events));
+  clk.advance(400s);
+  events.clear();
+  book.expire_due(now(), events);
+  EXPECT_TRUE(events.empty());
+  EXPECT_FALSE(take(1, 1, 200));                        // a pinned seat stays taken
+  EXPECT_FALSE(book.release(1, 1, 100, now(), events));  // and cannot be released meanwhile
+  book.unpin(1, {1, 2}, 100, true, now(), events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, seat_event_kind::booked);
+  EXPECT_EQ(events[0].seats, (std::vector<int>{1, 2}));
+  EXPECT_EQ(book.size(), 0u);
+}
+
+TEST_F(hold_book_test, failed_booking_returns_holds_and_expires_overdue_ones) {
+  ASSERT_TRUE(take(1, 1, 100));
+  clk.advance(100s);
+  ASSERT_TRUE(take(1, 2, 100));
+  int bad = 0;
+  ASSERT_FALSE(book.pin(1, {1, 2}, 100, now(), &bad, events));
+  clk.advance(250s);  // seat 1's deadline passed while pinned; seat 2's has not
+  events.clear();
+  book.unpin(1, {1, 2}, 100, false, now(), events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, seat_event_kind::expired);
+  EXPECT_EQ(events[0].seats, std::vector<int>{1});
+  EXPECT_FALSE(take(1, 2, 200));  // still held by 100
+}
+
+TEST_F(hold_book_test, seq_is_per_trip_and_grows_by_one) {
+  ASSERT_TRUE(take(1, 1, 100));
+  ASSERT_TRUE(take(2, 1, 100));
+  ASSERT_TRUE(take(1, 2, 100));
+  book.released(1, {5, 6}, events);
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[0].seq, 1u);
+  EXPECT_EQ(events[1].seq, 1u);
+  EXPECT_EQ(events[2].seq, 2u);
+  EXPECT_EQ(events[3].seq, 3u);
+  EXPECT_EQ(events[3].kind, seat_event_kind::released);
+  auto snap = book.snapshot(1, now(), events);
+  EXPECT_EQ(snap.seq, 3u);
+  ASSERT_EQ(snap.holds.size(), 2u);
+  EXPECT_EQ(snap.holds[0].seat, 1);
+  EXPECT_EQ(snap.holds[1].seat, 2);
+}
+
+TEST_F(hold_book_test, many_holds_expire_in_deadline_order) {
+  for (int i = 0; i < 100000; ++i) {
+    clk.set(sys_ms{std::chrono::milliseconds{1'800'000'000'000 + (i * 7919) % 100000}});
+    ASSERT_TRUE(book.take(i / 40 + 1, i % 40 + 1, i, now(), events));
+  }
+  events.clear();
+  auto start = sys_ms{std::chrono::milliseconds{1'800'000'000'000}} + 300s;
+  std::size_t expired = 0;
+  for (int step = 0; step <= 100000; step += 1000) {
+    auto t = start + std::chrono::milliseconds(step);
+    book.expire_due(t, events);
+    for (; expired < events.size(); ++expired) {
+      // Nothing expires early, nothing lingers past the sweep that reached its deadline.
+      ASSERT_EQ(events[expired].kind, seat_event_kind::expired);
+    }
+    if (auto next = book.next_deadline()) {
+      EXPECT_GT(*next, t);
+    }
+  }
+  EXPECT_EQ(events.size(), 100000u);
+  EXPECT_EQ(book.size(), 0u);
+}
+
+}  // namespace
+}  // namespace seatd
