@@ -14,17 +14,19 @@
 
 namespace {
 
-// The schedule demo mode imports: installed copy first, then the source tree's.
-std::string default_demo_schedule(const char* argv0) {
+// A file or directory shipped with seatd: the installed copy (share/seatd/...) first, then the
+// source tree's, searched upwards from the executable.
+std::string find_shipped(const char* argv0, std::initializer_list<const char*> candidates,
+                         const char* fallback) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path exe = fs::canonical("/proc/self/exe", ec);
   if (ec) exe = fs::absolute(argv0);
   for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
-    for (auto rel : {"share/seatd/abctravels_schedule.xlsx", "data/abctravels_schedule.xlsx"})
+    for (auto rel : candidates)
       if (fs::exists(dir / rel)) return (dir / rel).string();
   }
-  return "data/abctravels_schedule.xlsx";
+  return fallback;
 }
 
 }  // namespace
@@ -113,7 +115,13 @@ int main(int argc, char** argv) {
     if (log_level) cfg.log_level = *log_level;
     if (web_root) cfg.web_root = *web_root;
     cfg.demo = demo;
-    cfg.demo_schedule = demo_schedule.empty() ? default_demo_schedule(argv[0]) : demo_schedule;
+    cfg.demo_schedule =
+        demo_schedule.empty()
+            ? find_shipped(argv[0],
+                           {"share/seatd/abctravels_schedule.xlsx", "data/abctravels_schedule.xlsx"},
+                           "data/abctravels_schedule.xlsx")
+            : demo_schedule;
+    if (cfg.web_root.empty()) cfg.web_root = find_shipped(argv[0], {"share/seatd/web", "web"}, "");
     if (fast_hash && cfg.production) throw seatd::config_error("--fast-password-hash is refused in production");
     cfg.fast_password_hash = fast_hash;
     seatd::finalize(cfg);

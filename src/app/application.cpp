@@ -99,7 +99,8 @@ struct application::impl {
   api::services svc;
   net::router routes;
   net::http_options http_opts;
-  net::dispatcher dispatch{routes, http_opts};
+  net::static_files web;
+  net::dispatcher dispatch{routes, http_opts, web};
   net::session_registry registry;
   realtime::viewer_options viewer_opts;
   net::upgrade_handler upgrade;
@@ -123,7 +124,8 @@ struct application::impl {
             [this](const seat_event& e) { hub.publish(e); })),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
-            *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog} {
+            *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog},
+        web(cfg.web_root) {
     http_opts.max_header_bytes = cfg.max_header_bytes;
     http_opts.max_body_bytes = cfg.max_body_bytes;
     http_opts.max_upload_bytes = cfg.max_upload_bytes;

@@ -69,8 +69,17 @@ boost::asio::awaitable<response> dispatcher::dispatch(const request& req,
     co_return preflight(req, path);
   }
 
+  // The browser UI: "/" for a browser navigating (API clients and health checks asking for
+  // JSON still get the API's answer), and any file of the UI that no API route claims.
+  bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+  if (get && path == "/" && prefers_html(req[http::field::accept]))
+    if (auto page = web_.serve(req, path)) co_return std::move(*page);
+
   auto m = router_.find(req.method(), path);
   response res;
+  if (!m.h && get && path != "/") {
+    if (auto file = web_.serve(req, path)) co_return std::move(*file);
+  }
   if (!m.h) {
     res = std::move(*m.error);
   } else {

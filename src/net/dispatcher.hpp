@@ -7,12 +7,14 @@
 #include "net/http.hpp"
 #include "net/http_options.hpp"
 #include "net/router.hpp"
+#include "net/static_files.hpp"
 
 namespace seatd::net {
 
 class dispatcher {
  public:
-  dispatcher(const router& r, const http_options& opts) : router_(r), opts_(opts) {}
+  dispatcher(const router& r, const http_options& opts, const static_files& web)
+      : router_(r), opts_(opts), web_(web) {}
   boost::asio::awaitable<response> dispatch(const request& req, std::string remote) const;
 
  private:
@@ -22,6 +24,7 @@ class dispatcher {
 
   const router& router_;
   const http_options& opts_;
+  const static_files& web_;
 };
 
 }  // namespace seatd::net

@@ -95,3 +95,42 @@ TEST_F(http_hardening, many_concurrent_connections) {
 
 }  // namespace
 }  // namespace seatd::testing
+
+namespace seatd::testing {
+namespace {
+
+TEST(browser_ui, root_serves_the_ui_to_browsers_and_json_to_clients) {
+  // A web root of its own, so the test does not depend on the UI's files.
+  auto root = std::filesystem::temp_directory_path() / ("seatd-web-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><html><body>seat map</body></html>";
+  std::ofstream(root / "assets" / "app.js") << "export const answer = 42;";
+  seatd_process p({"--web-root", root.string()});
+  http_client c(p.port());
+  auto api = c.request(http::verb::get, "/", "", {{"Accept", "application/json"}});
+  EXPECT_EQ(api.json(), boost::json::parse(R"({"success":true,"message":"Bus Booking API is Live"})"));
+  auto plain = c.get("/");
+  EXPECT_EQ(plain.headers[http::field::content_type], "application/json");
+  auto page = c.request(http::verb::get, "/", "",
+                        {{"Accept", "text/html,application/xhtml+xml,*/*;q=0.8"}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<html"), std::string::npos);
+  EXPECT_FALSE(page.headers["Content-Security-Policy"].empty());
+  auto etag = std::string(page.headers[http::field::etag]);
+  auto again = c.request(http::verb::get, "/index.html", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  // API routes win over files; unknown files are 404 JSON; no escaping the web root.
+  EXPECT_EQ(c.get("/trips/abc").status, 422);
+  EXPECT_EQ(c.get("/nope.js").status, 404);
+  EXPECT_EQ(c.get("/../CMakeLists.txt").status, 404);
+  EXPECT_EQ(c.get("/%2e%2e/CMakeLists.txt").status, 404);
+  auto js = c.get("/assets/app.js");
+  EXPECT_EQ(js.status, 200);
+  EXPECT_EQ(js.headers[http::field::content_type], "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.body, "export const answer = 42;");
+  std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace seatd::testing
