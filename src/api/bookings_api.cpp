@@ -28,28 +28,36 @@ net::response engine_unavailable() {
   return res;
 }
 
-// The trip and seat of a lock/unlock path, checked against the catalog: 404 for an unknown trip,
-// 400 for a seat the trip does not have.
-boost::asio::awaitable<std::variant<realtime::trip_facts, net::response>> trip_and_seat(
-    services& svc, id_t trip, std::int64_t seat) {
-  auto facts = co_await svc.catalog.get(trip);
-  if (!facts) co_return net::error_response(status::not_found, "Trip not found");
-  if (seat < 1 || seat > facts->total_seats)
-    co_return net::error_response(status::bad_request, "Invalid seat number");
-  co_return std::move(*facts);
-}
+// Who asks about which seat of which trip, for lock and unlock: 401 without a valid token,
+// 404 for an unknown trip, 400 for a seat the trip does not have.
+struct seat_request {
+  auth::claims who;
+  id_t trip = 0;
+  int seat = 0;
+  realtime::trip_facts facts;
+};
 
-awaitable_response lock_seat(net::request_context& ctx, services& svc) {
+boost::asio::awaitable<std::variant<seat_request, net::response>> read_seat_request(
+    net::request_context& ctx, services& svc) {
   auto who = authenticate(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   auto trip = ctx.params.get_int("trip_id");
   auto seat = ctx.params.get_int("seat_no");
-  auto checked = co_await trip_and_seat(svc, trip, seat);
-  if (auto* res = std::get_if<net::response>(&checked)) co_return std::move(*res);
-  if (std::get<realtime::trip_facts>(checked).is_booked(int(seat)))
-    co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", seat));
+  auto facts = co_await svc.catalog.get(trip);
+  if (!facts) co_return net::error_response(status::not_found, "Trip not found");
+  if (seat < 1 || seat > facts->total_seats)
+    co_return net::error_response(status::bad_request, "Invalid seat number");
+  co_return seat_request{std::move(*who), trip, int(seat), std::move(*facts)};
+}
 
-  auto held = co_await svc.holds.take(trip, int(seat), who->id);
+awaitable_response lock_seat(net::request_context& ctx, services& svc) {
+  auto read = co_await read_seat_request(ctx, svc);
+  if (auto* res = std::get_if<net::response>(&read)) co_return std::move(*res);
+  const auto& r = std::get<seat_request>(read);
+  if (r.facts.is_booked(r.seat))
+    co_return net::error_response(status::bad_request,
+                                  fmt::format("Seat {} already booked", r.seat));
+  auto held = co_await svc.holds.take(r.trip, r.seat, r.who.id);
   if (!held) {
     if (held.error() == errc::seat_occupied)
       co_return net::error_response(status::bad_request, "Seat occupied");
@@ -63,13 +71,10 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
 }
 
 awaitable_response unlock_seat(net::request_context& ctx, services& svc) {
-  auto who = authenticate(ctx.req, svc);
-  if (!who) co_return net::unauthorized();
-  auto trip = ctx.params.get_int("trip_id");
-  auto seat = ctx.params.get_int("seat_no");
-  auto checked = co_await trip_and_seat(svc, trip, seat);
-  if (auto* res = std::get_if<net::response>(&checked)) co_return std::move(*res);
-  auto released = co_await svc.holds.release(trip, int(seat), who->id);
+  auto read = co_await read_seat_request(ctx, svc);
+  if (auto* res = std::get_if<net::response>(&read)) co_return std::move(*res);
+  const auto& r = std::get<seat_request>(read);
+  auto released = co_await svc.holds.release(r.trip, r.seat, r.who.id);
   if (!released) co_return engine_unavailable();
   co_return net::json_response(
       status::ok, {{"message", *released ? "Seat released" : "No action taken"}});

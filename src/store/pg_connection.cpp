@@ -221,57 +221,24 @@ void transaction::commit() {
 
 // ---- connection_pool
 
-connection_pool::connection_pool(pool_options options) : options_(std::move(options)) {
-  if (options_.max_size == 0) options_.max_size = 1;
+namespace {
+seatd::connection_pool<connection>::hooks pg_hooks(const connect_options& connect) {
+  seatd::connection_pool<connection>::hooks h;
+  h.open = [connect] { return std::make_unique<connection>(connect); };
+  h.usable = [](connection& c) { return c.usable(); };
+  h.recycle = [](connection& c) {
+    // A connection still inside a transaction would poison its next user: roll back, and drop
+    // it if that does not work (or if it broke).
+    if (PQstatus(c.handle()) == CONNECTION_OK && c.in_transaction())
+      PQclear(PQexec(c.handle(), "ROLLBACK"));
+    return PQstatus(c.handle()) == CONNECTION_OK && !c.in_transaction();
+  };
+  return h;
 }
+}  // namespace
 
-connection_pool::lease connection_pool::acquire() {
-  std::unique_lock lock(mutex_);
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-  for (;;) {
-    if (!returned_.wait_until(lock, deadline,
-                              [&] { return !idle_.empty() || open_ < options_.max_size; }))
-      throw store_error("no PostgreSQL connection free within " +
-                        std::to_string(options_.acquire_timeout.count()) + " ms (pool of " +
-                        std::to_string(options_.max_size) + ")");
-    if (idle_.empty()) break;
-    auto conn = std::move(idle_.back());
-    idle_.pop_back();
-    lock.unlock();
-    if (conn->usable()) return lease(this, std::move(conn));
-    // Broken while idle (server restarted, backend terminated): close it and connect a new
-    // one in its slot.
-    conn.reset();
-    lock.lock();
-    --open_;
-  }
-  ++open_;
-  lock.unlock();
-  try {
-    return lease(this, std::make_unique<connection>(options_.connect));
-  } catch (...) {
-    lock.lock();
-    --open_;
-    lock.unlock();
-    returned_.notify_one();
-    throw;
-  }
-}
-
-void connection_pool::give_back(std::unique_ptr<connection> conn) noexcept {
-  // A connection still inside a transaction would poison its next user: roll back, and drop
-  // it if that does not work. A broken one is dropped too; the next acquire connects anew.
-  if (PQstatus(conn->handle()) == CONNECTION_OK && conn->in_transaction())
-    PQclear(PQexec(conn->handle(), "ROLLBACK"));
-  if (PQstatus(conn->handle()) != CONNECTION_OK || conn->in_transaction()) conn.reset();
-  {
-    std::lock_guard lock(mutex_);
-    if (conn)
-      idle_.push_back(std::move(conn));
-    else
-      --open_;
-  }
-  returned_.notify_one();
-}
+connection_pool::connection_pool(pool_options options)
+    : seatd::connection_pool<connection>(pg_hooks(options.connect), options.max_size,
+                                         options.acquire_timeout, "PostgreSQL") {}
 
 }  // namespace seatd::pg

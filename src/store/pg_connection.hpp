@@ -26,6 +26,8 @@
 
 #include "store/store.hpp"
 
+#include "store/connection_pool.hpp"
+
 namespace seatd::pg {
 
 // A failed libpq call or SQL statement.
@@ -173,48 +175,13 @@ struct pool_options {
   std::chrono::milliseconds acquire_timeout{5000};
 };
 
-// Connections handed out one caller at a time; created on demand up to max_size. A PGconn is
-// never used by two threads at once because only the holder of a lease can reach it. A
-// connection that broke, or came back inside a transaction it could not roll back, is closed
-// rather than returned, so the next caller gets a fresh one.
-class connection_pool {
+// PostgreSQL connections, one caller at a time (see store/connection_pool.hpp). An idle
+// connection that broke is replaced; one that comes back inside a transaction it cannot roll
+// back, or broken, is closed, so the next caller gets a fresh one.
+class connection_pool : public seatd::connection_pool<connection> {
  public:
   explicit connection_pool(pool_options options);
-  connection_pool(const connection_pool&) = delete;
-  connection_pool& operator=(const connection_pool&) = delete;
-
-  class lease {
-   public:
-    lease(const lease&) = delete;
-    lease& operator=(const lease&) = delete;
-    lease(lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {}
-    lease& operator=(lease&&) = delete;
-    ~lease() {
-      if (conn_) pool_->give_back(std::move(conn_));
-    }
-    connection& operator*() const noexcept { return *conn_; }
-    connection* operator->() const noexcept { return conn_.get(); }
-
-   private:
-    friend class connection_pool;
-    lease(connection_pool* pool, std::unique_ptr<connection> conn) noexcept
-        : pool_(pool), conn_(std::move(conn)) {}
-    connection_pool* pool_;
-    std::unique_ptr<connection> conn_;
-  };
-
-  // A working connection: an idle one that is still usable, or a new one. Throws store_error
-  // when none is free within the acquire timeout, pg_error when connecting fails.
-  lease acquire();
-
- private:
-  void give_back(std::unique_ptr<connection> conn) noexcept;
-
-  pool_options options_;
-  std::mutex mutex_;
-  std::condition_variable returned_;
-  std::vector<std::unique_ptr<connection>> idle_;
-  std::size_t open_ = 0;  // idle + leased + being connected
 };
+
 
 }  // namespace seatd::pg

@@ -193,46 +193,4 @@ void transaction::commit() {
   done_ = true;
 }
 
-// ---- connection_pool
-
-connection_pool::connection_pool(factory make, std::size_t max_size)
-    : make_(std::move(make)), max_size_(max_size == 0 ? 1 : max_size) {}
-
-connection_pool::lease connection_pool::acquire() {
-  std::unique_lock lock(mutex_);
-  returned_.wait(lock, [&] { return !idle_.empty() || open_ < max_size_; });
-  if (!idle_.empty()) {
-    auto conn = std::move(idle_.back());
-    idle_.pop_back();
-    return lease(this, std::move(conn));
-  }
-  ++open_;
-  lock.unlock();
-  try {
-    return lease(this, make_());
-  } catch (...) {
-    lock.lock();
-    --open_;
-    returned_.notify_one();
-    throw;
-  }
-}
-
-void connection_pool::give_back(std::unique_ptr<connection> conn) noexcept {
-  // A connection still inside a transaction would poison its next user: try to roll back,
-  // and drop it if that does not work.
-  if (!conn->autocommit()) {
-    sqlite3_exec(conn->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    if (!conn->autocommit()) conn.reset();
-  }
-  {
-    std::lock_guard lock(mutex_);
-    if (conn)
-      idle_.push_back(std::move(conn));
-    else
-      --open_;
-  }
-  returned_.notify_one();
-}
-
 }  // namespace seatd::sqlite

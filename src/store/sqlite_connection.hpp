@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/connection_pool.hpp"
 #include "store/store.hpp"
 
 namespace seatd::sqlite {
@@ -156,47 +157,8 @@ class transaction {
   bool done_ = false;
 };
 
-// Connections handed out one caller at a time. Creates them on demand up to `max_size`;
-// beyond that, callers wait for one to come back. A sqlite3* is never used by two threads
-// at once because only the holder of a lease can reach it.
-class connection_pool {
- public:
-  using factory = std::function<std::unique_ptr<connection>()>;
-  connection_pool(factory make, std::size_t max_size);
-  connection_pool(const connection_pool&) = delete;
-  connection_pool& operator=(const connection_pool&) = delete;
+// SQLite connections, one caller at a time (see store/connection_pool.hpp).
+using connection_pool = seatd::connection_pool<connection>;
 
-  class lease {
-   public:
-    lease(const lease&) = delete;
-    lease& operator=(const lease&) = delete;
-    lease(lease&& other) noexcept : pool_(other.pool_), conn_(std::move(other.conn_)) {}
-    lease& operator=(lease&&) = delete;
-    ~lease() {
-      if (conn_) pool_->give_back(std::move(conn_));
-    }
-    connection& operator*() const noexcept { return *conn_; }
-    connection* operator->() const noexcept { return conn_.get(); }
-
-   private:
-    friend class connection_pool;
-    lease(connection_pool* pool, std::unique_ptr<connection> conn) noexcept
-        : pool_(pool), conn_(std::move(conn)) {}
-    connection_pool* pool_;
-    std::unique_ptr<connection> conn_;
-  };
-
-  lease acquire();
-
- private:
-  void give_back(std::unique_ptr<connection> conn) noexcept;
-
-  factory make_;
-  std::size_t max_size_;
-  std::mutex mutex_;
-  std::condition_variable returned_;
-  std::vector<std::unique_ptr<connection>> idle_;
-  std::size_t open_ = 0;  // idle + leased
-};
 
 }  // namespace seatd::sqlite

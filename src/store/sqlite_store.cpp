@@ -145,8 +145,17 @@ sqlite_store::sqlite_store(sqlite_options options) : options_(std::move(options)
   } else {
     apply_sqlite_migrations(*open_connection());
   }
-  pool_ = std::make_unique<sqlite::connection_pool>([this] { return open_connection(); },
-                                                    max_connections);
+  sqlite::connection_pool::hooks hooks;
+  hooks.open = [this] { return open_connection(); };
+  hooks.recycle = [](sqlite::connection& c) {
+    // A connection still inside a transaction would poison its next user: roll back, and
+    // drop it if that does not work.
+    if (!c.autocommit()) sqlite3_exec(c.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    return c.autocommit();
+  };
+  // Waits beyond the busy timeout mean the database is stuck: fail (503), do not hang.
+  pool_ = std::make_unique<sqlite::connection_pool>(std::move(hooks), max_connections,
+                                                    std::chrono::seconds(10), "SQLite");
 }
 
 sqlite_store::~sqlite_store() = default;
