@@ -10,8 +10,9 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server postgresql
+  redis-server postgresql chromium nodejs
 )
+command -v npm >/dev/null || packages+=(npm)  # Debian's npm conflicts with NodeSource's nodejs, which bundles npm
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command: install what is needed, then build and run every test tier
-# (unit, store conformance, component) in the debug build and again under ASan + UBSan.
-# SEATD_TEST_PRESETS overrides the list (e.g. "debug").
+# (unit, store and hold-engine conformance, component, integration with real redis-server and
+# PostgreSQL, bench smoke) under ASan + UBSan, then the browser end-to-end tests (headless
+# Chromium + Playwright) against that build. SEATD_TEST_PRESETS overrides the list
+# (e.g. "debug asan").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-presets=${SEATD_TEST_PRESETS:-"debug asan"}
+presets=${SEATD_TEST_PRESETS:-"asan"}
 jobs=${SEATD_JOBS:-$(nproc)}
 for preset in $presets; do
   echo "=== $preset: configure and build"
@@ -14,4 +16,5 @@ for preset in $presets; do
   echo "=== $preset: test"
   ctest --preset "$preset" -j"$jobs"
 done
+scripts/e2e.sh "build/$preset/seatd"  # browser UI in headless Chromium, on the last build
 echo "=== all tests passed ($presets)"

@@ -22,6 +22,7 @@
 #include "net/dispatcher.hpp"
 #include "net/listener.hpp"
 #include "holds/memory_engine.hpp"
+#include "holds/redis_engine.hpp"
 #include "realtime/seat_hub.hpp"
 #include "realtime/trip_catalog.hpp"
 #include "realtime/viewer_session.hpp"
@@ -81,6 +82,17 @@ void prepare_demo(const config& cfg, store& db) {
   std::fflush(stdout);
 }
 
+// REDIS_URL set: holds in Redis, shared by every seatd instance; otherwise in-process.
+std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_executor ex,
+                                              const clock& clk, realtime::seat_hub& hub) {
+  hold_policy policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user};
+  event_sink sink = [&hub](const seat_event& e) { hub.publish(e); };
+  if (cfg.redis_url.empty()) return std::make_unique<memory_engine>(ex, clk, policy, sink);
+  redis_engine::options opts;
+  opts.redis = redis_engine::redis_engine_config(cfg.redis_url);
+  return std::make_unique<redis_engine>(ex, clk, policy, opts, sink, [&hub] { hub.resync_all(); });
+}
+
 }  // namespace
 
 struct application::impl {
@@ -118,10 +130,7 @@ struct application::impl {
         jwt(cfg.secret_key),
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog),
-        engine(std::make_unique<memory_engine>(
-            ioc.get_executor(), clk,
-            hold_policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user},
-            [this](const seat_event& e) { hub.publish(e); })),
+        engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
             *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog},
@@ -177,9 +186,6 @@ int application::run() {
   auto address = asio::ip::make_address(m.cfg.host);
   m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
                                              m.dispatch, m.http_opts, m.registry, m.upgrade);
-  m.engine->start();
-  m.listen->start();
-
   asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
   signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -191,6 +197,10 @@ int application::run() {
   if (n < 1) n = 1;
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) threads.emplace_back([&m] { m.ioc.run(); });
+  // The engine may wait for its backend (Redis) on the running I/O threads; requests come once
+  // it is ready (or gave up waiting: holds then answer 503 until Redis is back).
+  m.engine->start();
+  m.listen->start();
 
   auto port = m.listen->port();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(

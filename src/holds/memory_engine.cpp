@@ -15,7 +15,7 @@ memory_engine::memory_engine(asio::any_io_executor ex, const clock& clk, hold_po
       epoch_(auth::random_secret(8)),
       book_(policy),
       strand_(asio::make_strand(ex)),
-      timer_(strand_) {}
+      timer_(std::make_shared<asio::steady_timer>(strand_)) {}
 
 memory_engine::~memory_engine() = default;
 
@@ -24,7 +24,7 @@ void memory_engine::start() {}
 void memory_engine::stop() {
   std::lock_guard lock(mutex_);
   stopped_ = true;
-  asio::post(strand_, [this] { timer_.cancel(); });
+  asio::post(strand_, [timer = timer_] { timer->cancel(); });
 }
 
 template <class F>
@@ -49,9 +49,9 @@ void memory_engine::arm(std::optional<sys_ms> deadline) {
   auto when = std::chrono::steady_clock::now() +
               std::max(std::chrono::milliseconds(0),
                        std::chrono::duration_cast<std::chrono::milliseconds>(wait));
-  asio::post(strand_, [this, when] {
-    timer_.expires_at(when);
-    timer_.async_wait([this](boost::system::error_code ec) {
+  asio::post(strand_, [this, timer = timer_, when] {
+    timer->expires_at(when);
+    timer->async_wait([this](boost::system::error_code ec) {
       if (!ec) on_timer();
     });
   });

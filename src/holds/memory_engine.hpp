@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <memory>
 #include <mutex>
 
 #include "domain/clock.hpp"
@@ -51,7 +52,9 @@ class memory_engine final : public hold_engine {
   hold_book book_;
   std::optional<sys_ms> armed_;  // deadline the timer is set for (under mutex_)
   boost::asio::strand<boost::asio::any_io_executor> strand_;
-  boost::asio::steady_timer timer_;
+  // Shared with the handlers posted to the strand: one may still be queued when the engine is
+  // destroyed (tests replace engines while the I/O threads run), and it only touches the timer.
+  std::shared_ptr<boost::asio::steady_timer> timer_;
   bool stopped_ = false;
 };
 

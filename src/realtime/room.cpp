@@ -31,6 +31,17 @@ std::uint64_t room::last_seq() const {
   return last_seq_;
 }
 
+void room::reset() {
+  std::unique_lock lock(history_mutex_);
+  history_.clear();
+  ++generation_;
+}
+
+std::uint64_t room::generation() const {
+  std::shared_lock lock(history_mutex_);
+  return generation_;
+}
+
 void room::join(const std::shared_ptr<viewer>& v) {
   std::lock_guard lock(viewers_mutex_);
   viewers_[v.get()] = v;

@@ -33,6 +33,12 @@ class room {
   // kept history: the caller must resync from a snapshot.
   bool read(std::uint64_t from, std::vector<frame>& out, std::size_t max) const;
   std::uint64_t last_seq() const;
+  // Forgets the history and starts a new generation: every viewer resyncs from a snapshot.
+  // For when events may have been lost upstream or the seq space restarted (the Redis engine
+  // after a reconnect), which a gap check cannot see if no further event comes.
+  void reset();
+  // Changes with every reset(); a viewer that synced under another generation must resync.
+  std::uint64_t generation() const;
 
   void join(const std::shared_ptr<viewer>& v);
   void leave(const viewer* v);
@@ -45,6 +51,7 @@ class room {
   std::deque<frame> history_;   // seq first_seq_ .. first_seq_ + size - 1
   std::uint64_t first_seq_ = 1;
   std::uint64_t last_seq_ = 0;
+  std::uint64_t generation_ = 0;
 
   mutable std::mutex viewers_mutex_;
   std::unordered_map<const viewer*, std::weak_ptr<viewer>> viewers_;

@@ -20,6 +20,21 @@ void seat_hub::publish(const seat_event& e) {
   boost::asio::post(ex_, [r] { r->wake_all(); });
 }
 
+void seat_hub::resync_all() {
+  // Missed SEAT_BOOKED / SEAT_RELEASED events also left the catalog's sold seats stale.
+  catalog_.forget_all();
+  std::vector<std::shared_ptr<room>> rooms;
+  {
+    std::lock_guard lock(mutex_);
+    rooms.reserve(rooms_.size());
+    for (auto& [t, r] : rooms_) rooms.push_back(r);
+  }
+  for (auto& r : rooms) {
+    r->reset();
+    boost::asio::post(ex_, [r] { r->wake_all(); });
+  }
+}
+
 std::size_t seat_hub::viewer_count() {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;

@@ -22,6 +22,10 @@ class seat_hub {
   // The room of a trip (created on first use; rooms live as long as the hub: one per trip).
   std::shared_ptr<room> room_for(id_t trip);
   std::size_t viewer_count();
+  // Every viewer of every room starts over from a fresh INITIAL_STATE, and sold seats are
+  // reloaded from the database: for when events may have been missed (the hold engine's event
+  // stream was interrupted). Does not block.
+  void resync_all();
 
  private:
   boost::asio::any_io_executor ex_;

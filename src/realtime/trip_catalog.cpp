@@ -32,6 +32,11 @@ boost::asio::awaitable<std::optional<trip_facts>> trip_catalog::get(id_t trip) {
   co_return lookup(trip);
 }
 
+void trip_catalog::forget_all() {
+  std::lock_guard lock(mutex_);
+  trips_.clear();
+}
+
 void trip_catalog::on_event(const seat_event& e) {
   if (e.kind != seat_event_kind::booked && e.kind != seat_event_kind::released) return;
   std::lock_guard lock(mutex_);

@@ -30,6 +30,9 @@ class trip_catalog {
   boost::asio::awaitable<std::optional<trip_facts>> get(id_t trip);
   // Keeps booked seats current (SEAT_BOOKED adds, SEAT_RELEASED removes).
   void on_event(const seat_event& e);
+  // Drops every cached trip, so the next get() reloads it from the database: for when
+  // SEAT_BOOKED / SEAT_RELEASED events may have been missed.
+  void forget_all();
 
  private:
   struct entry {

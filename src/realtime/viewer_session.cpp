@@ -41,7 +41,10 @@ void log_exception(std::exception_ptr e, const char* what) {
 }  // namespace
 
 viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrade, deps d)
-    : ws_(std::move(stream)), upgrade_(std::move(upgrade)), deps_(d) {}
+    : ws_(std::move(stream)),
+      upgrade_(std::move(upgrade)),
+      deps_(d),
+      resync_retry_(ws_.get_executor()) {}
 
 void viewer_session::start() {
   registry_id_ = deps_.registry.add(weak_from_this());
@@ -128,6 +131,7 @@ asio::awaitable<void> viewer_session::run() {
   room_->join(shared_from_this());
   bool same_epoch = !epoch || *epoch == deps_.engine.epoch();
   std::vector<frame> probe;
+  generation_ = room_->generation();
   if (since && same_epoch && *since <= room_->last_seq() && room_->read(*since + 1, probe, 1)) {
     next_seq_ = *since + 1;  // resume: only what the client missed
     ready_ = true;
@@ -160,13 +164,25 @@ asio::awaitable<void> viewer_session::run() {
 
 asio::awaitable<void> viewer_session::resync() {
   resyncing_ = true;
+  // Taken before the snapshot: a reset during it makes the next drain resync again.
+  generation_ = room_->generation();
   auto snap = co_await deps_.engine.snapshot(trip_);
   auto facts = co_await deps_.catalog.get(trip_);
   if (!snap || !facts) {
     resyncing_ = false;
-    policy_close(websocket::close_code::try_again_later, "temporarily unavailable");
+    if (!ready_) {
+      // Never synced: refuse; the client retries with backoff.
+      policy_close(websocket::close_code::try_again_later, "temporarily unavailable");
+      co_return;
+    }
+    // Synced before (this resync follows lost events): the client keeps its last map while
+    // the backend is away, and gets a fresh INITIAL_STATE once it is back. Dropping every
+    // viewer during an outage would only make them all reconnect at once afterwards.
+    retry_resync_later();
     co_return;
   }
+  stale_ = false;
+  resync_retry_.cancel();
   enqueue(initial_state_frame(*snap, facts->booked, deps_.clk.now(), deps_.engine.epoch()));
   next_seq_ = snap->seq + 1;
   ready_ = true;
@@ -175,14 +191,30 @@ asio::awaitable<void> viewer_session::resync() {
 }
 
 void viewer_session::spawn_resync() {
+  resyncing_ = true;  // at once: a drain before the coroutine starts must not spawn a second
   asio::co_spawn(ws_.get_executor(), resync(), [self = shared_from_this()](std::exception_ptr e) {
     log_exception(e, "resync failed");
     if (e) self->policy_close(websocket::close_code::try_again_later, "temporarily unavailable");
   });
 }
 
+void viewer_session::retry_resync_later() {
+  stale_ = true;
+  resync_retry_.expires_after(std::chrono::seconds(1));
+  resync_retry_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec && !self->closing_ && self->stale_ && !self->resyncing_) self->spawn_resync();
+  });
+}
+
 void viewer_session::drain() {
+  // Stale: the retry timer, or a room reset (the backend is back), starts the next resync.
   if (!ready_ || resyncing_ || closing_ || !room_) return;
+  if (stale_ && room_->generation() == generation_) return;
+  if (room_->generation() != generation_) {
+    // The room started over (events may have been lost upstream): a fresh INITIAL_STATE.
+    spawn_resync();
+    return;
+  }
   constexpr std::size_t batch = 256;
   std::vector<frame> frames;
   if (!room_->read(next_seq_, frames, batch)) {
@@ -239,6 +271,7 @@ void viewer_session::policy_close(std::uint16_t code, const char* reason) {
     pending_close_reason_ = reason ? reason : "";
   }
   closing_ = true;
+  resync_retry_.cancel();
   // The frame being written must outlive its write: keep the front while writing.
   if (writing_ && !queue_.empty()) {
     queue_.erase(queue_.begin() + 1, queue_.end());

@@ -3,6 +3,7 @@
 // room, sends INITIAL_STATE (or the missed events for ?since=), then forwards every event in seq
 // order and answers "ping" with "pong". One read and one write in flight at most (Beast's rule);
 // the outgoing queue is bounded in bytes and a viewer that falls behind it is closed by policy.
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -58,6 +59,7 @@ class viewer_session final : public viewer,
   void do_write();
   void policy_close(std::uint16_t code, const char* reason);
   void spawn_resync();
+  void retry_resync_later();
 
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   net::request upgrade_;
@@ -79,6 +81,9 @@ class viewer_session final : public viewer,
   std::uint16_t pending_close_code_ = 0;
   std::string pending_close_reason_;
   std::uint64_t next_seq_ = 0;
+  std::uint64_t generation_ = 0;  // the room's generation next_seq_ belongs to
+  bool stale_ = false;            // a resync failed (backend away): next_seq_ means nothing
+  boost::asio::steady_timer resync_retry_;
   std::atomic<bool> wake_pending_{false};
 };
 

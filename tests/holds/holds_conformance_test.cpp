@@ -1,4 +1,4 @@
-// One conformance suite for every hold engine (in-process now; Redis joins with one line).
+// One conformance suite for every hold engine: in-process, and Redis (a real redis-server).
 // Drives the public hold_engine interface on a real io_context and checks the rules, the
 // events (order, exactly once) and expiry at the deadline.
 #include <gtest/gtest.h>
@@ -17,6 +17,8 @@
 
 #include "holds/hold_engine.hpp"
 #include "holds/memory_engine.hpp"
+#include "holds/redis_engine.hpp"
+#include "integration/redis_test_server.hpp"
 
 namespace seatd {
 namespace {
@@ -227,8 +229,20 @@ std::unique_ptr<hold_engine> make_memory(asio::any_io_executor ex, const clock& 
   return std::make_unique<memory_engine>(ex, clk, policy, std::move(sink));
 }
 
+// One real redis-server for the whole binary (started on first use), emptied before each
+// engine so every test starts from seq 0.
+std::unique_ptr<hold_engine> make_redis(asio::any_io_executor ex, const clock& clk,
+                                        hold_policy policy, event_sink sink) {
+  static test::redis_test_server server;
+  server.command({"FLUSHALL"});
+  redis_engine::options opts;
+  opts.redis = redis_engine::redis_engine_config(server.url());
+  return std::make_unique<redis_engine>(ex, clk, policy, opts, std::move(sink));
+}
+
 INSTANTIATE_TEST_SUITE_P(engines, hold_engine_conformance,
-                         ::testing::Values(backend{"memory", make_memory}),
+                         ::testing::Values(backend{"memory", make_memory},
+                                           backend{"redis", make_redis}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

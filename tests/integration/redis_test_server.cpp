@@ -167,6 +167,9 @@ void redis_test_server::start() {
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  // Nothing else of the test process: a restart happens while the test holds sockets (say, a
+  // WebSocket client's), and a copy kept open by redis-server would keep them from closing.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, redis_binary, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

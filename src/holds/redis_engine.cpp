@@ -1,0 +1,743 @@
+#include "holds/redis_engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <charconv>
+#include <deque>
+#include <future>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "auth/auth.hpp"
+#include "holds/deadline_index.hpp"
+#include "holds/redis_event_wire.hpp"
+#include "holds/redis_layout.hpp"
+#include "holds/redis_scripts.hpp"
+#include "redis/connection.hpp"
+#include "redis/endpoint.hpp"
+#include "redis/subscriber.hpp"
+
+namespace seatd {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using boost::system::error_code;
+using replies = std::vector<redis::result<redis::reply>>;
+
+namespace {
+
+std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
+sys_ms at_ms(std::int64_t v) { return sys_ms{std::chrono::milliseconds{v}}; }
+
+int db_of(const std::string& url) {
+  auto ep = redis::parse_url(url);
+  return ep ? ep->db : 0;
+}
+
+// What every script reply starts with (see redis_scripts.hpp).
+struct reply_head {
+  std::uint64_t last_seq = 0;
+  int next_seat = 0;
+  std::int64_t next_due_ms = 0;
+};
+
+std::optional<reply_head> head_of(const redis::reply& r) {
+  if (!r.is_array() || r.size() < 3 || !r[0].is_integer() || !r[1].is_integer() ||
+      !r[2].is_integer())
+    return std::nullopt;
+  return reply_head{std::uint64_t(r[0].integer()), int(r[1].integer()), r[2].integer()};
+}
+
+// Completes with every reply of n commands issued at once on the pipelined connection (one
+// round trip for all), in order. launch(i, callback) issues command i; its callbacks run on the
+// connection's strand, so they are serialised.
+template <class Handler>
+struct gather_state {
+  Handler handler;
+  replies out;
+  std::size_t left;
+  void finish(const std::shared_ptr<gather_state>& self) {
+    auto ex = asio::get_associated_executor(handler);
+    asio::post(ex, [self]() mutable { std::move(self->handler)(std::move(self->out)); });
+  }
+};
+
+template <class Launch>
+asio::awaitable<replies> gather(std::size_t n, Launch& launch) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(replies)>(
+      [n, &launch](auto handler) {
+        using state = gather_state<std::decay_t<decltype(handler)>>;
+        auto st = std::make_shared<state>(state{std::move(handler), replies(n), n});
+        if (n == 0) return st->finish(st);
+        for (std::size_t i = 0; i < n; ++i) {
+          launch(i, [st, i](redis::result<redis::reply> r) {
+            st->out[i] = std::move(r);
+            if (--st->left == 0) st->finish(st);
+          });
+        }
+      },
+      asio::use_awaitable);
+}
+
+}  // namespace
+
+class redis_engine::core : public std::enable_shared_from_this<core> {
+ public:
+  core(asio::any_io_executor ex, const clock& clk, hold_policy policy, options opts,
+       event_sink sink, std::function<void()> on_resync)
+      : clock_(clk),
+        policy_(policy),
+        opts_(std::move(opts)),
+        sink_(std::move(sink)),
+        on_resync_(std::move(on_resync)),
+        channel_(redis_layout::event_channel(db_of(opts_.redis.url))),
+        expired_channel_(redis_layout::expired_channel(db_of(opts_.redis.url))),
+        conn_(ex, named(opts_.redis, "seatd")),
+        sub_(ex, named(opts_.redis, "seatd-events")),
+        strand_(sub_.get_executor()),
+        epoch_(auth::random_secret(8)),
+        timer_(strand_) {}
+
+  void start();
+  void stop();
+  std::string epoch() const {
+    std::lock_guard lock(epoch_mutex_);
+    return epoch_;
+  }
+
+  asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user);
+  asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user);
+  asio::awaitable<error_code> pin(id_t trip, const std::vector<int>& seats, id_t user,
+                                  int* bad_seat);
+  asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked);
+  asio::awaitable<void> released(id_t trip, const std::vector<int>& seats);
+  asio::awaitable<result<hold_snapshot>> snapshot(id_t trip);
+  asio::awaitable<result<std::vector<std::size_t>>> held_counts(const std::vector<id_t>& trips);
+
+ private:
+  struct waiter {
+    std::uint64_t seq;
+    asio::steady_timer* timer;
+  };
+
+  static redis::config named(redis::config c, const char* name) {
+    c.client_name = name;
+    return c;
+  }
+
+  // ARGV[1..3] of every script.
+  std::vector<std::string> script_args(id_t trip) const {
+    return {std::to_string(trip), std::to_string(ms(clock_.now())), channel_};
+  }
+
+  // Runs a script of `trip`; learns the trip's next deadline; with await_events, returns only
+  // once the events it published reached the sink. Any failure is errc::unavailable.
+  asio::awaitable<result<redis::reply>> run(id_t trip, const std::string& script,
+                                            const std::vector<std::string>& keys,
+                                            const std::vector<std::string>& args,
+                                            bool await_events);
+  // The common head of a script reply: learns the next deadline. nullopt: unusable reply.
+  std::optional<reply_head> absorb(id_t trip, const redis::result<redis::reply>& r);
+  asio::awaitable<void> await_delivery(id_t trip, std::uint64_t seq);
+  asio::awaitable<void> wait_delivered(id_t trip, std::uint64_t seq);
+
+  // --- on strand_ ---
+  void on_message(const redis::message& m);
+  void deliver(const seat_event& e);
+  void learn(id_t trip, int seat, sys_ms when);
+  void arm();
+  void on_timer();
+  void enqueue_sweep(id_t trip);
+  void pump();
+  asio::awaitable<void> sweep(id_t trip);
+  void request_reconcile();
+  asio::awaitable<void> reconcile_loop();
+  asio::awaitable<bool> reconcile_once();
+  asio::awaitable<void> ensure_keyspace_events();
+  asio::awaitable<bool> refresh_epoch();
+  asio::awaitable<std::optional<std::vector<id_t>>> trips_with_holds();
+  void release_waiters();
+
+  const clock& clock_;
+  hold_policy policy_;
+  options opts_;
+  event_sink sink_;
+  std::function<void()> on_resync_;
+  std::string channel_;
+  std::string expired_channel_;
+  redis::connection conn_;
+  redis::subscriber sub_;
+  // The subscriber's strand: messages arrive on it, so the engine's own state lives there too
+  // and an event needs no extra hop to reach the sink.
+  asio::any_io_executor strand_;
+
+  std::atomic<bool> stopped_{false};
+  std::atomic<bool> outage_logged_{false};
+  std::mutex sink_mutex_;  // stop() closes the sink under it: no call after stop() returns
+  bool sink_closed_ = false;
+  mutable std::mutex epoch_mutex_;
+  std::string epoch_;
+  std::promise<void> first_reconcile_;
+
+  // Strand-only state.
+  deadline_index index_;
+  asio::steady_timer timer_;
+  std::optional<sys_ms> armed_;
+  std::deque<id_t> sweep_queue_;
+  std::unordered_set<id_t> sweep_queued_;
+  std::size_t sweeping_ = 0;
+  std::unordered_map<id_t, std::uint64_t> delivered_;  // last seq handed to the sink, per trip
+  std::multimap<id_t, waiter> waiters_;
+  bool reconcile_wanted_ = false;
+  bool reconciling_ = false;
+  bool first_reconcile_done_ = false;
+  bool config_warned_ = false;
+};
+
+// ---------------------------------------------------------------- lifecycle
+
+void redis_engine::core::start() {
+  std::weak_ptr<core> weak = weak_from_this();
+  auto reconnected = [weak] {
+    if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->request_reconcile(); });
+  };
+  auto lost = [weak](const error_code& ec, std::string_view detail) {
+    auto self = weak.lock();
+    if (!self || self->outage_logged_.exchange(true)) return;
+    spdlog::warn("redis: connection lost ({}{}{}): hold requests answer 503 until it is back",
+                 ec.message(), detail.empty() ? "" : ": ", detail);
+  };
+  auto failed = [weak](const error_code& ec, std::string_view detail) {
+    auto self = weak.lock();
+    if (!self || self->outage_logged_.exchange(true)) return;
+    spdlog::warn("redis: cannot connect ({}{}{}): hold requests answer 503 until it answers",
+                 ec.message(), detail.empty() ? "" : ": ", detail);
+  };
+  conn_.on_connected(reconnected);
+  conn_.on_disconnected(lost);
+  conn_.on_connect_failed(failed);
+  sub_.on_connected(reconnected);
+  sub_.on_disconnected([weak, lost](const error_code& ec, std::string_view detail) {
+    lost(ec, detail);
+    // Events will not come back for this connection: nobody should wait for them.
+    if (auto self = weak.lock()) asio::post(self->strand_, [self] { self->release_waiters(); });
+  });
+  sub_.on_connect_failed(failed);
+  sub_.on_message([weak](const redis::message& m) {
+    if (auto self = weak.lock()) self->on_message(m);
+  });
+  // Remembered at once and (re)applied on every connect, before on_connected fires.
+  std::vector<std::string> channels{channel_, expired_channel_};
+  sub_.async_subscribe(channels, [](redis::result<void>) {});
+  sub_.start();
+  conn_.start();
+
+  auto ready = first_reconcile_.get_future();
+  if (ready.wait_for(opts_.startup_wait) != std::future_status::ready) {
+    auto ep = redis::parse_url(opts_.redis.url);
+    spdlog::warn(
+        "redis: {} not ready after {} ms; seatd starts anyway, hold requests answer 503 "
+        "until it is",
+        ep ? ep->redacted() : std::string("Redis"), opts_.startup_wait.count());
+  }
+}
+
+void redis_engine::core::stop() {
+  if (stopped_.exchange(true)) return;
+  {
+    std::lock_guard lock(sink_mutex_);
+    sink_closed_ = true;
+  }
+  sub_.stop();
+  conn_.stop();
+  asio::post(strand_, [self = shared_from_this()] {
+    self->timer_.cancel();
+    self->sweep_queue_.clear();
+    self->sweep_queued_.clear();
+    self->release_waiters();
+  });
+}
+
+// ---------------------------------------------------------------- operations
+
+asio::awaitable<result<redis::reply>> redis_engine::core::run(id_t trip, const std::string& script,
+                                                              const std::vector<std::string>& keys,
+                                                              const std::vector<std::string>& args,
+                                                              bool await_events) {
+  auto r = co_await conn_.eval_script(script, keys, args);
+  auto head = absorb(trip, r);
+  if (!head) co_return make_error_code(errc::unavailable);
+  if (await_events && head->last_seq > 0) co_await await_delivery(trip, head->last_seq);
+  co_return std::move(*r);
+}
+
+std::optional<reply_head> redis_engine::core::absorb(id_t trip,
+                                                     const redis::result<redis::reply>& r) {
+  if (!r) {
+    spdlog::debug("redis: hold script for trip {} failed: {}", trip, r.error().message());
+    return std::nullopt;
+  }
+  if (r->is_error()) {
+    // The script ran and Redis refused it: out of memory (maxmemory), a read-only replica, or
+    // a bug in the script. Not the client's fault: 503, and loudly in the log.
+    spdlog::error("redis: hold script for trip {} answered {}", trip, r->str());
+    return std::nullopt;
+  }
+  auto head = head_of(*r);
+  if (!head) {
+    spdlog::error("redis: hold script for trip {}: unexpected reply {}", trip, r->debug_string());
+    return std::nullopt;
+  }
+  if (head->next_seat != 0) {
+    asio::post(strand_, [self = shared_from_this(), trip, seat = head->next_seat,
+                         when = at_ms(head->next_due_ms)] { self->learn(trip, seat, when); });
+  }
+  return head;
+}
+
+asio::awaitable<void> redis_engine::core::await_delivery(id_t trip, std::uint64_t seq) {
+  auto wait = asio::co_spawn(strand_, wait_delivered(trip, seq), asio::use_awaitable);
+  co_await std::move(wait);
+}
+
+asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_t seq) {
+  if (stopped_ || !sub_.connected()) co_return;
+  if (auto it = delivered_.find(trip); it != delivered_.end() && it->second >= seq) co_return;
+  asio::steady_timer timer(strand_, opts_.delivery_wait);
+  auto it = waiters_.emplace(trip, waiter{seq, &timer});
+  auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  (void)ec;  // woken by the delivery (cancelled) or the wait ran out: either way, done
+  waiters_.erase(it);
+}
+
+asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t user) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  keys.push_back(k.ttl(seat));
+  auto args = script_args(trip);
+  args.push_back(std::to_string(seat));
+  args.push_back(std::to_string(user));
+  args.push_back(std::to_string(policy_.ttl.count()));
+  args.push_back(std::to_string(policy_.max_per_user));
+  auto r = co_await run(trip, redis_scripts::take(), keys, args, true);
+  if (!r) co_return r.error();
+  const auto& status = (*r)[3].str();
+  if (status == "OCCUPIED") co_return make_error_code(errc::seat_occupied);
+  if (status == "LIMIT") co_return make_error_code(errc::hold_limit);
+  co_return hold{seat, user, at_ms((*r)[4].integer()), false};
+}
+
+asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, id_t user) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  keys.push_back(k.ttl(seat));
+  auto args = script_args(trip);
+  args.push_back(std::to_string(seat));
+  args.push_back(std::to_string(user));
+  auto r = co_await run(trip, redis_scripts::release(), keys, args, true);
+  // In place: an error_code converts to bool, so result<bool> cannot tell them apart.
+  if (!r) co_return result<bool>(boost::system::in_place_error, r.error());
+  co_return result<bool>(boost::system::in_place_value, (*r)[3].integer() == 1);
+}
+
+asio::awaitable<error_code> redis_engine::core::pin(id_t trip, const std::vector<int>& seats,
+                                                    id_t user, int* bad_seat) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  auto args = script_args(trip);
+  args.push_back(std::to_string(user));
+  args.push_back(std::to_string(opts_.pin_lease.count()));
+  for (int s : seats) {
+    keys.push_back(k.ttl(s));
+    args.push_back(std::to_string(s));
+  }
+  auto r = co_await run(trip, redis_scripts::pin(), keys, args, true);
+  if (!r) co_return r.error();
+  if ((*r)[3].str() == "OK") co_return error_code{};
+  if (bad_seat) *bad_seat = int((*r)[4].integer());
+  co_return make_error_code(errc::not_holder);
+}
+
+asio::awaitable<void> redis_engine::core::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+                                                bool booked) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  auto args = script_args(trip);
+  args.push_back(std::to_string(user));
+  args.push_back(booked ? "1" : "0");
+  for (int s : seats) {
+    keys.push_back(k.ttl(s));
+    args.push_back(std::to_string(s));
+  }
+  auto r = co_await run(trip, redis_scripts::unpin(), keys, args, true);
+  if (!r)
+    spdlog::warn("redis: could not end the pin of {} seat(s) of trip {} ({}): {}", seats.size(),
+                 trip, booked ? "booked" : "not booked",
+                 booked ? "viewers learn the sale when Redis is back (resync)"
+                        : "the holds return when the pin's lease ends");
+}
+
+asio::awaitable<void> redis_engine::core::released(id_t trip, const std::vector<int>& seats) {
+  auto self = shared_from_this();
+  auto keys = redis_layout::keys_for(trip).script_keys();
+  auto args = script_args(trip);
+  for (int s : seats) args.push_back(std::to_string(s));
+  auto r = co_await run(trip, redis_scripts::released(), keys, args, true);
+  if (!r)
+    spdlog::warn(
+        "redis: could not announce {} freed seat(s) of trip {}: viewers learn it when "
+        "Redis is back (resync)",
+        seats.size(), trip);
+}
+
+asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot(id_t trip) {
+  auto self = shared_from_this();
+  auto keys = redis_layout::keys_for(trip).script_keys();
+  auto args = script_args(trip);
+  auto r = co_await run(trip, redis_scripts::snapshot(), keys, args, true);
+  if (!r) co_return r.error();
+  hold_snapshot s;
+  s.seq = std::uint64_t((*r)[3].integer());
+  const auto& flat = (*r)[4].elements();
+  for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
+    // "user:expires_ms:pin_until_ms"
+    const std::string& v = flat[i + 1].str();
+    hold h;
+    std::int64_t expires = 0, pinned_until = 0;
+    auto c1 = v.find(':'), c2 = v.rfind(':');
+    auto num = [](std::string_view t, auto& out) {
+      auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+      return ec == std::errc{} && p == t.data() + t.size();
+    };
+    std::string_view text = v;
+    if (c1 == std::string::npos || c1 == c2 || !num(flat[i].str(), h.seat) ||
+        !num(text.substr(0, c1), h.user) || !num(text.substr(c1 + 1, c2 - c1 - 1), expires) ||
+        !num(text.substr(c2 + 1), pinned_until)) {
+      spdlog::error("redis: malformed hold of trip {}: seat {} = {}", trip, flat[i].str(), v);
+      continue;
+    }
+    h.expires_at = at_ms(expires);
+    h.pinned = pinned_until != 0;
+    s.holds.push_back(h);
+  }
+  std::sort(s.holds.begin(), s.holds.end(),
+            [](const hold& a, const hold& b) { return a.seat < b.seat; });
+  co_return s;
+}
+
+asio::awaitable<result<std::vector<std::size_t>>> redis_engine::core::held_counts(
+    const std::vector<id_t>& trips) {
+  auto self = shared_from_this();
+  std::vector<std::vector<std::string>> keys, args;
+  for (id_t t : trips) {
+    keys.push_back(redis_layout::keys_for(t).script_keys());
+    args.push_back(script_args(t));
+  }
+  auto launch = [this, &keys, &args](std::size_t i, auto done) {
+    conn_.async_eval_script(redis_scripts::count(), keys[i], args[i], std::move(done));
+  };
+  auto all = gather(trips.size(), launch);
+  auto out = co_await std::move(all);
+  std::vector<std::size_t> counts;
+  counts.reserve(trips.size());
+  for (std::size_t i = 0; i < trips.size(); ++i) {
+    if (!absorb(trips[i], out[i])) co_return make_error_code(errc::unavailable);
+    counts.push_back(std::size_t(out[i].value()[3].integer()));
+  }
+  co_return counts;
+}
+
+// ---------------------------------------------------------------- events (strand_)
+
+void redis_engine::core::on_message(const redis::message& m) {
+  if (m.channel == expired_channel_) {
+    // Redis deleted a TTL key: the hold it shadows is due (or was already expired by us).
+    if (auto trip = redis_layout::trip_of_ttl_key(m.payload)) enqueue_sweep(*trip);
+    return;
+  }
+  if (m.channel != channel_) return;
+  auto e = redis_event_wire::decode(m.payload);
+  if (!e) {
+    spdlog::error("redis: malformed seat event on {}: {}", channel_, m.payload);
+    return;
+  }
+  deliver(*e);
+}
+
+void redis_engine::core::deliver(const seat_event& e) {
+  switch (e.kind) {
+    case seat_event_kind::locked:
+      learn(e.trip, e.seats.front(), e.expires_at);
+      break;
+    case seat_event_kind::unlocked:
+    case seat_event_kind::expired:
+    case seat_event_kind::booked:
+      for (int s : e.seats) index_.erase(e.trip, s);
+      break;
+    case seat_event_kind::released:
+      break;
+  }
+  {
+    std::lock_guard lock(sink_mutex_);
+    if (!sink_closed_) sink_(e);
+  }
+  // Assigned, not maxed: after Redis lost its data a trip's seq starts again from 1.
+  delivered_[e.trip] = e.seq;
+  auto [from, to] = waiters_.equal_range(e.trip);
+  for (auto it = from; it != to; ++it)
+    if (it->second.seq <= e.seq) it->second.timer->cancel();
+}
+
+void redis_engine::core::release_waiters() {
+  for (auto& [trip, w] : waiters_) w.timer->cancel();
+}
+
+// ---------------------------------------------------------------- expiry (strand_)
+
+void redis_engine::core::learn(id_t trip, int seat, sys_ms when) {
+  if (stopped_) return;
+  index_.set(trip, seat, when);
+  arm();
+}
+
+void redis_engine::core::arm() {
+  if (stopped_) return;
+  auto next = index_.earliest();
+  // Only an earlier deadline moves the timer; when it fires it re-arms for the then earliest.
+  if (!next || (armed_ && *armed_ <= *next)) return;
+  armed_ = next;
+  auto wait = std::max(std::chrono::milliseconds(0), *next - clock_.now());
+  timer_.expires_after(wait);
+  timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    if (ec) return;  // re-armed for an earlier deadline, or stopped
+    if (auto self = weak.lock()) self->on_timer();
+  });
+}
+
+void redis_engine::core::on_timer() {
+  armed_.reset();
+  for (id_t trip : index_.take_due(clock_.now())) enqueue_sweep(trip);
+  arm();
+}
+
+void redis_engine::core::enqueue_sweep(id_t trip) {
+  if (stopped_) return;
+  if (sweep_queued_.insert(trip).second) sweep_queue_.push_back(trip);
+  pump();
+}
+
+void redis_engine::core::pump() {
+  while (!stopped_ && sweeping_ < opts_.expiry_concurrency && !sweep_queue_.empty()) {
+    id_t trip = sweep_queue_.front();
+    sweep_queue_.pop_front();
+    sweep_queued_.erase(trip);
+    ++sweeping_;
+    asio::co_spawn(strand_, sweep(trip), [self = shared_from_this()](std::exception_ptr e) {
+      --self->sweeping_;
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("redis: expiry sweep failed: {}", ex.what());
+        }
+      }
+      self->pump();
+    });
+  }
+}
+
+asio::awaitable<void> redis_engine::core::sweep(id_t trip) {
+  auto keys = redis_layout::keys_for(trip).script_keys();
+  auto args = script_args(trip);
+  // A failure is not retried here: it means Redis is unreachable, and the reconcile after the
+  // reconnect sweeps every trip that has holds.
+  auto r = co_await run(trip, redis_scripts::expire(), keys, args, false);
+  (void)r;
+}
+
+// ---------------------------------------------------------------- reconcile (strand_)
+
+void redis_engine::core::request_reconcile() {
+  if (stopped_) return;
+  reconcile_wanted_ = true;
+  if (reconciling_) return;
+  reconciling_ = true;
+  asio::co_spawn(strand_, reconcile_loop(), [self = shared_from_this()](std::exception_ptr e) {
+    if (!e) return;
+    self->reconciling_ = false;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("redis: reconcile failed: {}", ex.what());
+    }
+  });
+}
+
+asio::awaitable<void> redis_engine::core::reconcile_loop() {
+  // reconciling_ is cleared here, on the strand, with no suspension between the last check of
+  // reconcile_wanted_ and the clearing, so no request is lost.
+  for (;;) {
+    if (!reconcile_wanted_ || stopped_ || !conn_.connected() || !sub_.connected()) {
+      // Not both up yet: the other connection's on_connected asks again.
+      reconciling_ = false;
+      co_return;
+    }
+    reconcile_wanted_ = false;
+    if (co_await reconcile_once()) continue;
+    // Redis answered but something failed (e.g. a command timed out): try again shortly.
+    asio::steady_timer pause(strand_, 500ms);
+    auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    (void)ec;
+    reconcile_wanted_ = true;
+  }
+}
+
+asio::awaitable<bool> redis_engine::core::reconcile_once() {
+  co_await ensure_keyspace_events();
+  if (!co_await refresh_epoch()) co_return false;
+  auto trips = co_await trips_with_holds();
+  if (!trips) co_return false;
+  // Holds that fell due while we were away expire now, each published once (by whichever
+  // instance's script removes it); the replies teach the index every trip's next deadline.
+  for (id_t t : *trips) enqueue_sweep(t);
+  // Events published while the subscription was down are lost: every room starts over.
+  if (on_resync_) on_resync_();
+  if (outage_logged_.exchange(false)) spdlog::info("redis: connected again; viewers resync");
+  if (!first_reconcile_done_) {
+    first_reconcile_done_ = true;
+    first_reconcile_.set_value();
+  }
+  co_return true;
+}
+
+asio::awaitable<void> redis_engine::core::ensure_keyspace_events() {
+  // The seed's `CONFIG SET notify-keyspace-events Ex`, merged into whatever flags are set
+  // (other users of the server may rely on theirs). Redis forgets it on restart: every
+  // reconnect repeats it.
+  auto current = co_await conn_.exec("CONFIG", "GET", "notify-keyspace-events");
+  std::string flags;
+  bool readable =
+      current && current->is_array() && current->size() == 2 && (*current)[1].is_string();
+  if (readable) {
+    flags = (*current)[1].str();
+    bool has_e = flags.find('E') != std::string::npos;
+    bool has_x = flags.find('x') != std::string::npos || flags.find('A') != std::string::npos;
+    if (has_e && has_x) co_return;
+    if (!has_e) flags += 'E';
+    if (!has_x) flags += 'x';
+    auto set = co_await conn_.exec("CONFIG", "SET", "notify-keyspace-events", flags);
+    if (set && set->is_status()) co_return;
+    if (!set) co_return;  // the connection failed: the reconcile fails on the next step
+    current = std::move(set);
+  }
+  if (current && current->is_error() && !config_warned_) {
+    config_warned_ = true;
+    spdlog::warn(
+        "redis: CONFIG refused ({}): Redis's expired-key events are off; holds still "
+        "expire on time through seatd's deadline timers",
+        current->str());
+  }
+}
+
+asio::awaitable<bool> redis_engine::core::refresh_epoch() {
+  auto fresh = auth::random_secret(8);
+  auto set = co_await conn_.exec("SET", redis_layout::epoch_key, fresh, "NX");
+  if (!set || set->is_error()) co_return false;
+  auto got = co_await conn_.exec("GET", redis_layout::epoch_key);
+  if (!got || !got->is_string()) co_return false;
+  std::lock_guard lock(epoch_mutex_);
+  if (first_reconcile_done_ && epoch_ != got->str())
+    spdlog::warn("redis: new epoch {} (Redis lost its data): seqs start again, viewers resync",
+                 got->str());
+  epoch_ = got->str();
+  co_return true;
+}
+
+asio::awaitable<std::optional<std::vector<id_t>>> redis_engine::core::trips_with_holds() {
+  std::vector<std::string> index_keys;
+  for (int shard = 0; shard < redis_layout::shard_count; ++shard)
+    index_keys.push_back(redis_layout::shard_index_key(shard));
+  auto launch = [this, &index_keys](std::size_t i, auto done) {
+    redis::command cmd;
+    cmd.push("SMEMBERS").push(index_keys[i]);
+    conn_.async_exec(cmd, std::move(done));
+  };
+  auto all = gather(index_keys.size(), launch);
+  auto out = co_await std::move(all);
+  std::vector<id_t> trips;
+  for (auto& r : out) {
+    if (!r || !r->is_array()) co_return std::nullopt;
+    for (const auto& member : r->elements()) {
+      id_t trip = 0;
+      const std::string& s = member.str();
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), trip);
+      if (ec == std::errc{} && p == s.data() + s.size()) trips.push_back(trip);
+    }
+  }
+  co_return trips;
+}
+
+// ---------------------------------------------------------------- redis_engine
+
+redis::config redis_engine::redis_engine_config(std::string url) {
+  redis::config c;
+  c.url = std::move(url);
+  c.command_timeout = 1000ms;
+  c.connect_timeout = 1000ms;
+  c.health_check_interval = 2000ms;
+  c.reconnect = redis::backoff_policy{50ms, 1000ms, 0.5};
+  return c;
+}
+
+redis_engine::redis_engine(asio::any_io_executor ex, const clock& clk, hold_policy policy,
+                           options opts, event_sink sink, std::function<void()> on_resync)
+    : core_(std::make_shared<core>(std::move(ex), clk, policy, std::move(opts), std::move(sink),
+                                   std::move(on_resync))) {}
+
+redis_engine::~redis_engine() { core_->stop(); }
+
+void redis_engine::start() { core_->start(); }
+void redis_engine::stop() { core_->stop(); }
+
+asio::awaitable<result<hold>> redis_engine::take(id_t trip, int seat, id_t user) {
+  return core_->take(trip, seat, user);
+}
+asio::awaitable<result<bool>> redis_engine::release(id_t trip, int seat, id_t user) {
+  return core_->release(trip, seat, user);
+}
+asio::awaitable<error_code> redis_engine::pin(id_t trip, const std::vector<int>& seats, id_t user,
+                                              int* bad_seat) {
+  return core_->pin(trip, seats, user, bad_seat);
+}
+asio::awaitable<void> redis_engine::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+                                          bool booked) {
+  return core_->unpin(trip, seats, user, booked);
+}
+asio::awaitable<void> redis_engine::released(id_t trip, const std::vector<int>& seats) {
+  return core_->released(trip, seats);
+}
+asio::awaitable<result<hold_snapshot>> redis_engine::snapshot(id_t trip) {
+  return core_->snapshot(trip);
+}
+asio::awaitable<result<std::vector<std::size_t>>> redis_engine::held_counts(
+    const std::vector<id_t>& trips) {
+  return core_->held_counts(trips);
+}
+std::string redis_engine::epoch() const { return core_->epoch(); }
+
+}  // namespace seatd

@@ -1,0 +1,239 @@
+#include "holds/redis_scripts.hpp"
+
+#include <string_view>
+
+namespace seatd::redis_scripts {
+
+namespace {
+
+// Shared by every script: the key/argument names and the helpers. Times are milliseconds held
+// as Lua numbers (doubles: exact far beyond any date), formatted with %.0f so they never turn
+// into exponent notation.
+constexpr std::string_view prelude = R"lua(
+local holds, seq_key, deadlines, users, index = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local trip, now, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local last = 0
+
+local function num(x) return string.format('%.0f', x) end
+
+-- A hold is "user:expires_ms:pin_until_ms"; pin_until 0 means not pinned.
+local function decode(v)
+  local u, e, p = string.match(v, '^(%d+):(%d+):(%d+)$')
+  return u, tonumber(e), tonumber(p)
+end
+
+local function encode(u, e, p) return u .. ':' .. num(e) .. ':' .. num(p) end
+
+-- One change of the trip: the next seq, announced by this same script, so the channel's order
+-- is the seq order and the event exists exactly when the change does.
+local function publish(kind, seats, user, expires)
+  last = redis.call('INCR', seq_key)
+  redis.call('PUBLISH', channel,
+    kind .. '|' .. trip .. '|' .. num(last) .. '|' .. seats .. '|' .. user .. '|' .. expires)
+end
+
+local function forget(seat, user)
+  redis.call('HDEL', holds, seat)
+  redis.call('ZREM', deadlines, seat)
+  if redis.call('HINCRBY', users, user, -1) <= 0 then redis.call('HDEL', users, user) end
+end
+
+-- The shard index lists only trips that have holds, so a reconcile visits no idle trip.
+local function tidy()
+  if redis.call('EXISTS', holds) == 0 then redis.call('SREM', index, trip) end
+end
+
+-- Removes the holds that are due (unpinned, deadline <= now) and announces each expiry. A pin
+-- whose lease ran out (its booking never finished: the instance died mid-booking) ends: the
+-- hold expires if its own deadline passed, otherwise it is an ordinary hold again. The TTL
+-- keys of expired holds are left alone: they lapse by themselves at the same deadline, and
+-- touching one would make Redis report its expiry as caused by us.
+local function expire_due()
+  local due = redis.call('ZRANGEBYSCORE', deadlines, '-inf', now)
+  for _, seat in ipairs(due) do
+    local v = redis.call('HGET', holds, seat)
+    if not v then
+      redis.call('ZREM', deadlines, seat)
+    else
+      local u, e, p = decode(v)
+      if p > 0 and e > now then
+        redis.call('HSET', holds, seat, encode(u, e, 0))
+        redis.call('ZADD', deadlines, num(e), seat)
+      else
+        forget(seat, u)
+        publish('E', seat, '0', '0')
+      end
+    end
+  end
+  if #due > 0 then tidy() end
+end
+
+local function reply(...)
+  local first = redis.call('ZRANGE', deadlines, 0, 0, 'WITHSCORES')
+  local seat, at = 0, 0
+  if #first == 2 then seat, at = tonumber(first[1]), tonumber(first[2]) end
+  return {last, seat, at, ...}
+end
+)lua";
+
+constexpr std::string_view take_body = R"lua(
+local seat, user, ttl, max = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+expire_due()
+local v = redis.call('HGET', holds, seat)
+if v then
+  local u, e, p = decode(v)
+  if u ~= user or p > 0 then return reply('OCCUPIED', 0) end
+else
+  if tonumber(redis.call('HGET', users, user) or '0') >= max then return reply('LIMIT', 0) end
+  redis.call('HINCRBY', users, user, 1)
+  redis.call('SADD', index, trip)
+end
+local expires = now + ttl
+redis.call('HSET', holds, seat, encode(user, expires, 0))
+redis.call('ZADD', deadlines, num(expires), seat)
+redis.call('SET', KEYS[6], '', 'PX', num(ttl))
+publish('L', seat, user, num(expires))
+return reply('OK', expires)
+)lua";
+
+constexpr std::string_view release_body = R"lua(
+local seat, user = ARGV[4], ARGV[5]
+expire_due()
+local v = redis.call('HGET', holds, seat)
+if not v then return reply(0) end
+local u, e, p = decode(v)
+if u ~= user or p > 0 then return reply(0) end
+forget(seat, u)
+redis.call('DEL', KEYS[6])
+publish('U', seat, user, '0')
+tidy()
+return reply(1)
+)lua";
+
+constexpr std::string_view pin_body = R"lua(
+local user, lease = ARGV[4], tonumber(ARGV[5])
+expire_due()
+for i = 6, #ARGV do
+  local v = redis.call('HGET', holds, ARGV[i])
+  local mine = false
+  if v then
+    local u, e, p = decode(v)
+    mine = u == user and p == 0
+  end
+  if not mine then return reply('NOT_HOLDER', tonumber(ARGV[i])) end
+end
+-- The pin lasts a lease, not forever: an instance that dies mid-booking must not keep the
+-- seat from everyone. The lease's end is the seat's next due time.
+local pinned_until = now + lease
+for i = 6, #ARGV do
+  local seat = ARGV[i]
+  local u, e = decode(redis.call('HGET', holds, seat))
+  redis.call('HSET', holds, seat, encode(u, e, pinned_until))
+  redis.call('ZADD', deadlines, num(pinned_until), seat)
+  redis.call('SET', KEYS[i], '', 'PX', num(lease))
+end
+return reply('OK', 0)
+)lua";
+
+constexpr std::string_view unpin_body = R"lua(
+local user, booked = ARGV[4], ARGV[5] == '1'
+if booked then
+  -- The database sold these seats: whatever holds them is moot, and every viewer must learn
+  -- it even if the holds were lost meanwhile (a pin that lapsed, a Redis that lost its data).
+  expire_due()
+  local sold = {}
+  for i = 6, #ARGV do
+    local seat = ARGV[i]
+    local v = redis.call('HGET', holds, seat)
+    if v then
+      forget(seat, (decode(v)))
+      redis.call('DEL', KEYS[i])
+    end
+    sold[#sold + 1] = seat
+  end
+  publish('B', table.concat(sold, ','), '0', '0')
+  tidy()
+else
+  for i = 6, #ARGV do
+    local seat = ARGV[i]
+    local v = redis.call('HGET', holds, seat)
+    if v then
+      local u, e, p = decode(v)
+      if u == user and p > 0 then
+        redis.call('HSET', holds, seat, encode(u, e, 0))
+        redis.call('ZADD', deadlines, num(e), seat)
+        if e > now then redis.call('SET', KEYS[i], '', 'PX', num(e - now)) end
+      end
+    end
+  end
+  -- A hold whose deadline passed while it was pinned expires now.
+  expire_due()
+end
+return reply()
+)lua";
+
+constexpr std::string_view released_body = R"lua(
+expire_due()
+local seats = {}
+for i = 4, #ARGV do seats[#seats + 1] = ARGV[i] end
+publish('R', table.concat(seats, ','), '0', '0')
+return reply()
+)lua";
+
+constexpr std::string_view snapshot_body = R"lua(
+expire_due()
+return reply(tonumber(redis.call('GET', seq_key) or '0'), redis.call('HGETALL', holds))
+)lua";
+
+constexpr std::string_view count_body = R"lua(
+expire_due()
+return reply(redis.call('HLEN', holds))
+)lua";
+
+constexpr std::string_view expire_body = R"lua(
+expire_due()
+return reply()
+)lua";
+
+std::string with_prelude(std::string_view body) {
+  std::string s(prelude);
+  s += body;
+  return s;
+}
+
+}  // namespace
+
+const std::string& take() {
+  static const std::string s = with_prelude(take_body);
+  return s;
+}
+const std::string& release() {
+  static const std::string s = with_prelude(release_body);
+  return s;
+}
+const std::string& pin() {
+  static const std::string s = with_prelude(pin_body);
+  return s;
+}
+const std::string& unpin() {
+  static const std::string s = with_prelude(unpin_body);
+  return s;
+}
+const std::string& released() {
+  static const std::string s = with_prelude(released_body);
+  return s;
+}
+const std::string& snapshot() {
+  static const std::string s = with_prelude(snapshot_body);
+  return s;
+}
+const std::string& count() {
+  static const std::string s = with_prelude(count_body);
+  return s;
+}
+const std::string& expire() {
+  static const std::string s = with_prelude(expire_body);
+  return s;
+}
+
+}  // namespace seatd::redis_scripts

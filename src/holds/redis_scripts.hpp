@@ -1,0 +1,39 @@
+#pragma once
+// The Lua scripts of the Redis hold engine: one per operation, each atomic on the server.
+//
+// Every script gets the same keys and leading arguments:
+//   KEYS[1] holds  KEYS[2] seq  KEYS[3] deadlines  KEYS[4] users  KEYS[5] shard index
+//   KEYS[6..]      the TTL keys of the seats the operation names, in argument order
+//   ARGV[1] trip   ARGV[2] now (ms since the epoch, the caller's clock)  ARGV[3] event channel
+// then its own arguments from ARGV[4]. Every script first expires the trip's due holds
+// (expiry on access), and every change increments the trip's seq and PUBLISHes the event in
+// the same script, so the channel carries each trip's events in seq order, exactly once.
+//
+// Every reply is an array that starts with
+//   [1] the seq of the last event the script published (0: none)
+//   [2] [3] the trip's next due seat and when it falls due (0 0: nothing due later)
+// followed by the operation's own results (documented per script below).
+#include <string>
+
+namespace seatd::redis_scripts {
+
+// ARGV[4] seat, [5] user, [6] ttl ms, [7] holds allowed per user; KEYS[6] the seat's TTL key.
+// -> ..., "OK" | "OCCUPIED" | "LIMIT", expires ms (0 unless OK)
+const std::string& take();
+// ARGV[4] seat, [5] user; KEYS[6] the seat's TTL key. -> ..., 1 released | 0 not the holder's
+const std::string& release();
+// ARGV[4] user, [5] pin lease ms, [6..] seats; KEYS[6..] their TTL keys.
+// -> ..., "OK" | "NOT_HOLDER", the first seat not held by the user (0 when OK)
+const std::string& pin();
+// ARGV[4] user, [5] "1" booked | "0" not, [6..] seats; KEYS[6..] their TTL keys. -> ...
+const std::string& unpin();
+// ARGV[4..] seats freed by a cancellation. -> ...
+const std::string& released();
+// -> ..., seq, [seat, "user:expires:pin_until", ...]
+const std::string& snapshot();
+// -> ..., number of holds
+const std::string& count();
+// Only the expiry of due holds. -> ...
+const std::string& expire();
+
+}  // namespace seatd::redis_scripts

@@ -1,0 +1,477 @@
+// End-to-end tests of seatd's browser UI in real headless Chromium, driven by playwright-core.
+// scripts/e2e.sh starts a fresh seatd (3-second holds), creates an admin and runs this file
+// with node's built-in test runner. The steps run in order and share one story: an operator
+// uploads the schedule; travellers A (desktop) and B (phone) sign up and open the same trip;
+// A holds, loses, books and cancels seats while B watches the seat map change live.
+//
+// Environment: SEATD_BASE_URL, SEATD_ADMIN_EMAIL, SEATD_ADMIN_PASSWORD, SEATD_HOLD_TTL,
+// SEATD_SCHEDULE, SEATD_SCREENSHOTS, SEATD_E2E_CHROMIUM.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.SEATD_BASE_URL;
+const ADMIN_EMAIL = process.env.SEATD_ADMIN_EMAIL;
+const ADMIN_PASSWORD = process.env.SEATD_ADMIN_PASSWORD;
+const HOLD_TTL_MS = Number(process.env.SEATD_HOLD_TTL || 3) * 1000;
+const SCHEDULE = process.env.SEATD_SCHEDULE;
+const SHOTS = process.env.SEATD_SCREENSHOTS || path.resolve('../../test-results/e2e/screenshots');
+const CHROMIUM = process.env.SEATD_E2E_CHROMIUM || '/usr/bin/chromium';
+
+if (!BASE || !ADMIN_EMAIL || !ADMIN_PASSWORD || !SCHEDULE) {
+  throw new Error('run through scripts/e2e.sh (SEATD_BASE_URL, SEATD_ADMIN_EMAIL, SEATD_ADMIN_PASSWORD, SEATD_SCHEDULE are needed)');
+}
+mkdirSync(SHOTS, { recursive: true });
+
+const LIVE_WITHIN_MS = 1000; // "B sees it within a second"
+const run = `${Date.now().toString(36)}`;
+
+let browser;
+const actors = {}; // name -> {context, page}
+const problems = []; // console errors and page errors, from every page
+const allowed = []; // [{pattern, left}] console errors a step expects (e.g. a refused upload)
+let failed = false;
+
+function watch(page, who) {
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    const ok = allowed.find((a) => a.left > 0 && a.pattern.test(text));
+    if (ok) { ok.left -= 1; return; }
+    problems.push(`${who}: console error: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`${who}: page error: ${err.message}`));
+}
+
+async function actor(name, viewport, setup) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-IN', timezoneId: process.env.TZ || undefined });
+  if (setup) await setup(context);
+  const page = await context.newPage();
+  page.setDefaultTimeout(10000);
+  watch(page, name);
+  actors[name] = { context, page };
+  return page;
+}
+
+async function shot(page, name, options = {}) {
+  // Let transitions and toasts settle so the picture shows the page as a person sees it.
+  await page.waitForTimeout(150);
+  // Toasts are fixed to the viewport: a full-page picture would show them mid-page.
+  if (options.fullPage !== false) await page.evaluate(() => document.getElementById('toasts').replaceChildren());
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, ...options });
+}
+
+/** One step of the story; later steps are skipped once one fails. */
+function step(name, fn) {
+  test(name, async (t) => {
+    if (failed) { t.skip('an earlier step failed'); return; }
+    try {
+      await fn(t);
+      assert.deepEqual(problems, [], 'no console errors or page errors');
+    } catch (err) {
+      failed = true;
+      for (const [who, a] of Object.entries(actors)) {
+        try { await a.page.screenshot({ path: path.join(SHOTS, `FAILED-${who}.png`), fullPage: true }); } catch { /* closed */ }
+      }
+      throw err;
+    }
+  });
+}
+
+const seat = (page, n) => page.locator(`button.seat[data-seat="${n}"]`);
+
+async function seatState(page, n, state, timeout = 5000) {
+  await page.waitForSelector(`button.seat[data-seat="${n}"][data-state="${state}"]`, { timeout });
+}
+
+async function waitLive(page) {
+  await page.waitForSelector('[data-testid="live-status"].live-status--live');
+}
+
+async function login(page, email, password) {
+  await page.goto(`${BASE}/#/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForSelector('[data-testid="current-user"]');
+}
+
+async function logout(page) {
+  await page.evaluate(() => document.getElementById('toasts').replaceChildren()); // old toasts
+  await page.getByRole('button', { name: 'Log out' }).click();
+  // The toast shows as the app navigates home: from here on a new navigation wins.
+  await page.locator('.toast').filter({ hasText: 'You are logged out' }).waitFor();
+}
+
+function parseLocal(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(iso);
+  return new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+}
+
+/** The first trip departing at least an hour from now (trip ids are dense from 1). */
+async function upcomingTrip() {
+  let misses = 0;
+  for (let id = 1; misses < 5 && id < 2000; id += 1) {
+    const res = await fetch(`${BASE}/trips/${id}`, { headers: { Accept: 'application/json' } });
+    if (res.status === 404) { misses += 1; continue; }
+    misses = 0;
+    const trip = await res.json();
+    if (parseLocal(trip.departure_time) - Date.now() > 60 * 60 * 1000) return trip;
+  }
+  return null;
+}
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+// ---------------------------------------------------------------------------------------
+
+let trip;
+const userA = { name: 'Asha Traveller', email: `asha.${run}@e2e.test`, password: 'asha-secret-1' };
+const userB = { name: 'Bala Traveller', email: `bala.${run}@e2e.test`, password: 'bala-secret-1' };
+let bookingNumber;
+// B's WebSocket goes through a Playwright route so the test can drop it or lose a message.
+const wsControl = { routes: [], urls: [], offline: false, dropNextSeatEvent: false };
+
+step('the operator logs in, uploads the schedule and sees the dashboard charts', async () => {
+  const page = await actor('admin', { width: 1280, height: 900 });
+  await page.goto(`${BASE}/#/login`);
+  await page.waitForSelector('h1');
+  await shot(page, '01-login');
+  await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('heading', { name: 'Operator dashboard' }).waitFor();
+  await page.waitForSelector('[data-testid="metric-users"]');
+
+  // A file that is not a schedule: the server's refusal is shown in plain words.
+  const dir = mkdtempSync(path.join(tmpdir(), 'seatd-e2e-'));
+  const bad = path.join(dir, 'not-a-schedule.csv');
+  writeFileSync(bad, 'this,is\nnot,a schedule\n');
+  allowed.push({ pattern: /status of 400/, left: 1 });
+  await page.setInputFiles('#schedule-file', bad);
+  await page.getByRole('button', { name: 'Upload schedule' }).click();
+  const uploadError = page.locator('[data-testid="upload"] .form-error');
+  await uploadError.waitFor();
+  assert.ok((await uploadError.innerText()).trim().length > 5, 'the refusal has a message');
+  allowed.length = 0;
+
+  await page.setInputFiles('#schedule-file', SCHEDULE);
+  await page.getByRole('button', { name: 'Upload schedule' }).click();
+  const message = page.locator('[data-testid="upload-message"]');
+  await message.waitFor();
+  assert.match(await message.innerText(), /200 trips/);
+  assert.equal(await uploadError.isVisible(), false, 'the earlier error is gone');
+
+  // The charts: 7 revenue bars, the occupancy gauge, the metric cards.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-revenue"] svg rect.chart__bar').length === 7);
+  await page.locator('[data-testid="chart-occupancy"] svg').waitFor();
+  assert.match(await page.locator('[data-testid="metric-occupancy"]').innerText(), /%/);
+  await shot(page, '02-admin-dashboard-after-upload');
+
+  trip = await upcomingTrip();
+  if (!trip) {
+    // Late in the week every trip of this week may have left: the next upload adds next week.
+    await page.setInputFiles('#schedule-file', SCHEDULE);
+    await page.getByRole('button', { name: 'Upload schedule' }).click();
+    await page.waitForFunction(() => /week/i.test(document.querySelector('[data-testid="upload-message"]')?.textContent || ''));
+    await page.waitForTimeout(300);
+    trip = await upcomingTrip();
+  }
+  assert.ok(trip, 'the schedule has a trip departing later than an hour from now');
+});
+
+step('travellers A and B sign up and log in', async () => {
+  const pageA = await actor('A', { width: 1280, height: 900 });
+  const pageB = await actor('B', { width: 390, height: 844 }, async (context) => {
+    await context.routeWebSocket(/\/ws\/seats\//, (ws) => {
+      wsControl.urls.push(ws.url());
+      if (wsControl.offline) {
+        ws.close({ code: 4001, reason: 'test: network down' });
+        return;
+      }
+      const server = ws.connectToServer();
+      server.onMessage((msg) => {
+        if (wsControl.dropNextSeatEvent && typeof msg === 'string' && msg.includes('"SEAT_')) {
+          wsControl.dropNextSeatEvent = false;
+          return; // lost on the way: B must notice the gap by seq
+        }
+        ws.send(msg);
+      });
+      wsControl.routes.push(ws);
+    });
+  });
+
+  for (const [page, user, name] of [[pageA, userA, 'A'], [pageB, userB, 'B']]) {
+    await page.goto(`${BASE}/#/signup`);
+    await page.getByLabel('Your name').fill(user.name);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    if (name === 'A') await shot(page, '03-signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForSelector('[data-testid="current-user"]');
+    assert.match(await page.locator('[data-testid="current-user"]').textContent(), new RegExp(user.name));
+    // Log out, then in again.
+    await logout(page);
+    assert.equal(await page.evaluate(() => localStorage.getItem('seatd.token')), null, 'logout forgets the token');
+    await login(page, user.email, user.password);
+  }
+
+  // A wrong password is refused in plain words.
+  await logout(pageA);
+  await pageA.goto(`${BASE}/#/login`);
+  await pageA.getByLabel('Email').fill(userA.email);
+  await pageA.getByLabel('Password').fill('wrong-password');
+  await pageA.getByRole('button', { name: 'Log in' }).click();
+  await pageA.getByRole('alert').filter({ hasText: 'Invalid email or password' }).waitFor();
+  await login(pageA, userA.email, userA.password);
+});
+
+step('both open the same trip: A through the search, B by its link', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  await a.getByRole('link', { name: 'Search', exact: true }).click();
+  await a.getByLabel('From', { exact: true }).fill(trip.source);
+  await a.getByLabel('To', { exact: true }).fill(trip.destination);
+  await a.getByLabel('Date').fill(trip.departure_time.slice(0, 10));
+  await a.getByRole('button', { name: 'Search', exact: true }).click();
+  const card = a.locator(`.trip-card[data-trip-id="${trip.id}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /40 seats left/);
+  await shot(a, '04-search-results');
+  await card.getByRole('link', { name: /Select seats/ }).click();
+  await waitLive(a);
+
+  await b.goto(`${BASE}/#/trip/${trip.id}`);
+  await waitLive(b);
+  assert.equal(await b.locator('button.seat').count(), 40, 'a 40-seat coach');
+  assert.equal(await seat(b, 7).getAttribute('aria-label'), 'Seat 7, free');
+  assert.ok(wsControl.urls.length >= 1, "B's WebSocket goes through the test's route");
+});
+
+step('A selects seat 7: B sees it held within a second and cannot take it', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  await seat(a, 7).click();
+  await seatState(a, 7, 'mine');
+  const seen = Date.now();
+  await seatState(b, 7, 'taken', LIVE_WITHIN_MS);
+  assert.ok(Date.now() - seen <= LIVE_WITHIN_MS);
+  assert.equal(await seat(b, 7).getAttribute('aria-label'), 'Seat 7, held by someone else');
+  assert.equal(await seat(a, 7).getAttribute('aria-label'), 'Seat 7, held by you');
+  assert.equal(await seat(b, 7).isDisabled(), true, "B's seat 7 is disabled");
+
+  // B tries anyway, by keyboard: no request is sent and B is told why.
+  const lockRequests = [];
+  const onRequest = (req) => { if (req.url().includes('/bookings/lock-seat/')) lockRequests.push(req.url()); };
+  b.on('request', onRequest);
+  await seat(b, 7).focus();
+  await b.keyboard.press('Enter');
+  await b.locator('.seat-message').filter({ hasText: 'held by someone else' }).waitFor();
+  b.off('request', onRequest);
+  assert.deepEqual(lockRequests, []);
+  await seatState(b, 7, 'taken', 100);
+
+  // A's hold shows a countdown from the server's expires_at.
+  const hold = a.locator('.hold[data-seat="7"]');
+  assert.match(await hold.innerText(), /0:0[0-3] left|ending/);
+  await shot(a, '05-seat-map');
+  await shot(b, '06-seat-map-phone-held-by-someone-else');
+});
+
+step("A's hold expires: B sees seat 7 free and A's selection drops it", async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  await seatState(b, 7, 'free', HOLD_TTL_MS + 3000);
+  await seatState(a, 7, 'free', 1000);
+  assert.equal(await a.locator('.hold[data-seat="7"]').count(), 0);
+  await a.locator('.seat-message').filter({ hasText: 'ran out' }).waitFor();
+  assert.equal(await seat(b, 7).isDisabled(), false);
+});
+
+step('A books seats 7 and 8: B sees them sold', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  // Passenger details first: with 3-second holds there is no time to type after selecting.
+  await a.getByLabel('Gender').selectOption('Female');
+  await a.getByLabel('Age').fill('34');
+  await a.getByLabel('Phone number').fill('+91 98450 12345');
+  await seat(a, 7).click();
+  await seatState(a, 7, 'mine');
+  await seat(a, 8).click();
+  await seatState(a, 8, 'mine');
+  await a.getByRole('button', { name: /Book 2 seats/ }).waitFor();
+  await shot(a, '07-booking-form');
+  await a.getByRole('button', { name: /Book 2 seats/ }).click();
+  await a.waitForURL(/#\/ticket\/ABC-[0-9A-F]{6}$/);
+  bookingNumber = a.url().split('/').pop();
+  await a.locator('[data-testid="ticket"]').waitFor();
+  assert.equal(await a.locator('#ticket-number').innerText(), bookingNumber);
+  assert.equal(await a.locator('[data-testid="ticket-seats"]').innerText(), '7 and 8');
+  await shot(a, '08-ticket');
+
+  await seatState(b, 7, 'sold', LIVE_WITHIN_MS);
+  await seatState(b, 8, 'sold', LIVE_WITHIN_MS);
+  assert.equal(await seat(b, 8).getAttribute('aria-label'), 'Seat 8, sold');
+});
+
+step('A finds the booking in My tickets', async () => {
+  const { page: a } = actors.A;
+  await a.getByRole('link', { name: 'My tickets', exact: true }).click();
+  const card = a.locator(`.ticket-card[data-booking="${bookingNumber}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /Seats 7 and 8/);
+  assert.match(await card.innerText(), /Confirmed/);
+  await shot(a, '09-my-tickets');
+  await card.getByRole('link').click();
+  await a.locator('[data-testid="ticket"]').waitFor();
+});
+
+step('A cancels the booking after confirming: B sees the seats free again', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  await a.getByRole('button', { name: 'Cancel booking' }).click();
+  await a.getByRole('button', { name: 'Keep booking' }).click(); // changes their mind once
+  await seatState(b, 7, 'sold', 100);
+  await a.getByRole('button', { name: 'Cancel booking' }).click();
+  await a.getByRole('button', { name: 'Yes, cancel booking' }).waitFor();
+  await shot(a, '10-cancel-confirmation');
+  await a.getByRole('button', { name: 'Yes, cancel booking' }).click();
+  await a.getByRole('heading', { name: 'Cancelled ticket' }).waitFor();
+  await seatState(b, 7, 'free', LIVE_WITHIN_MS);
+  await seatState(b, 8, 'free', LIVE_WITHIN_MS);
+  await shot(a, '11-ticket-cancelled');
+});
+
+step('B loses a seat event: the seq gap makes B resume and catch up', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  await a.goto(`${BASE}/#/trip/${trip.id}`);
+  await waitLive(a);
+  const before = wsControl.urls.length;
+  wsControl.dropNextSeatEvent = true;
+  await seat(a, 15).click();
+  await seatState(a, 15, 'mine');
+  await seat(a, 16).click();
+  await seatState(a, 16, 'mine');
+  // The second event shows B the gap; B reconnects with since=<last seq> and gets both.
+  await seatState(b, 15, 'taken', 3000);
+  await seatState(b, 16, 'taken', 3000);
+  assert.ok(wsControl.urls.length > before, 'B reconnected');
+  assert.match(wsControl.urls[wsControl.urls.length - 1], /[?&]since=\d+&epoch=[^&]+/);
+  await seat(a, 15).click();
+  await seat(a, 16).click();
+  await seatState(b, 15, 'free', 2000);
+  await seatState(b, 16, 'free', 2000);
+});
+
+step('B\'s connection drops: "Reconnecting" shows, and the map resyncs when it is back', async () => {
+  const { page: a } = actors.A;
+  const { page: b } = actors.B;
+  wsControl.offline = true;
+  for (const route of wsControl.routes.splice(0)) route.close({ code: 4000, reason: 'test: connection lost' });
+  const bannerEl = b.locator('#connection-banner');
+  await bannerEl.filter({ hasText: 'Reconnecting' }).waitFor({ state: 'visible', timeout: 2000 });
+  assert.match(await b.locator('[data-testid="live-status"]').innerText(), /Reconnecting/);
+
+  // While B is away, A takes seat 12: B cannot know yet.
+  await seat(a, 12).click();
+  await seatState(a, 12, 'mine');
+  await b.waitForTimeout(300);
+  await seatState(b, 12, 'free', 100);
+  await shot(b, '12-reconnecting-phone');
+
+  const attempts = wsControl.urls.length;
+  wsControl.offline = false;
+  await seatState(b, 12, 'taken', 8000); // backoff is capped at 5 s
+  await bannerEl.waitFor({ state: 'hidden', timeout: 2000 });
+  await waitLive(b);
+  assert.ok(wsControl.urls.length > attempts);
+  assert.match(wsControl.urls[wsControl.urls.length - 1], /[?&]since=\d+/);
+
+  // Live again: A's release reaches B at once.
+  await seat(a, 12).click();
+  await seatState(b, 12, 'free', LIVE_WITHIN_MS);
+});
+
+step('B books a seat on the phone; the operator sees the sale on the dashboard', async () => {
+  const { page: b } = actors.B;
+  const { page: admin } = actors.admin;
+  await b.getByLabel('Gender').selectOption('Male');
+  await b.getByLabel('Age').fill('41');
+  await b.getByLabel('Phone number').fill('+91 99000 54321');
+  await seat(b, 20).click();
+  await seatState(b, 20, 'mine');
+  await b.locator('.mobile-bar').filter({ hasText: 'Seat 20' }).waitFor();
+  await shot(b, '13-seat-map-phone-holding', { fullPage: false });
+  await b.getByRole('button', { name: /Book 1 seat/ }).click();
+  await b.waitForURL(/#\/ticket\/ABC-[0-9A-F]{6}$/);
+  await b.locator('[data-testid="ticket"]').waitFor();
+  await shot(b, '14-ticket-phone');
+  await b.getByRole('link', { name: 'My tickets', exact: true }).click();
+  await b.locator('.ticket-card').first().waitFor();
+  await shot(b, '15-my-tickets-phone');
+
+  await admin.getByRole('button', { name: 'Refresh' }).click();
+  await admin.waitForFunction(() => /₹[1-9]/.test(document.querySelector('[data-testid="metric-revenue"]')?.textContent || ''));
+  await admin.locator('[data-testid="chart-buses"] svg').waitFor();
+  await admin.waitForFunction(() => document.querySelectorAll('[data-testid="chart-revenue"] .chart__value').length >= 1);
+  await shot(admin, '16-admin-dashboard');
+});
+
+step('pages at phone width: search and seat map', async () => {
+  const { page: b } = actors.B;
+  await b.goto(`${BASE}/#/search?${new URLSearchParams({ from: trip.source, to: trip.destination, date: trip.departure_time.slice(0, 10) })}`);
+  await b.locator(`.trip-card[data-trip-id="${trip.id}"]`).waitFor();
+  await shot(b, '17-search-results-phone');
+  // Nothing wider than the screen.
+  const overflow = await b.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page fits a 390 px screen (overflows by ${overflow} px)`);
+  await b.locator(`.trip-card[data-trip-id="${trip.id}"]`).getByRole('link').click();
+  await waitLive(b);
+  const overflowMap = await b.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflowMap <= 0, `the seat map fits a 390 px screen (overflows by ${overflowMap} px)`);
+  // Keyboard: arrow keys move between seats.
+  await seat(b, 1).focus();
+  await b.keyboard.press('ArrowRight');
+  assert.equal(await b.evaluate(() => document.activeElement?.dataset.seat), '2');
+  await b.keyboard.press('ArrowDown');
+  assert.equal(await b.evaluate(() => document.activeElement?.dataset.seat), '6');
+});
+
+step('a visitor who is not logged in is asked to log in, and comes back to the trip', async () => {
+  const page = await actor('guest', { width: 1024, height: 768 });
+  await page.goto(`${BASE}/#/trip/${trip.id}`);
+  await waitLive(page);
+  const prompt = page.locator('.login-prompt');
+  await prompt.waitFor();
+  assert.equal(await page.locator('[data-testid="booking-form"]').isVisible(), false);
+  await seat(page, 3).click();
+  await page.locator('.seat-message').filter({ hasText: 'Log in to choose seats' }).waitFor();
+  await shot(page, '18-seat-map-login-prompt');
+  await prompt.getByRole('link', { name: 'Log in' }).click();
+  await page.getByLabel('Email').fill(userB.email);
+  await page.getByLabel('Password').fill(userB.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(new RegExp(`#/trip/${trip.id}$`));
+  await waitLive(page);
+  assert.equal(await prompt.isVisible(), false);
+});
+
+step('no page logged a console error or threw', async () => {
+  for (const { page } of Object.values(actors)) await page.waitForTimeout(100);
+  assert.deepEqual(problems, []);
+});

@@ -1,0 +1,68 @@
+#pragma once
+// seatd as it scales out: a real redis-server and several seatd processes that share it and one
+// SQLite database (WAL works across processes on one machine), as identical instances behind
+// a load balancer. An admin account and a schedule are set up; travellers sign up on demand.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "component/http_client.hpp"
+#include "component/seatd_process.hpp"
+#include "integration/redis_test_server.hpp"
+
+namespace seatd::testing {
+
+// Two trips (ids 1 and 2), 40 seats each.
+inline constexpr const char* two_trips_csv =
+    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service "
+    "Type,Bus Type\n"
+    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
+    "ABC,Tuesday,Bus Y,Chennai,Madurai,10:00 PM,07:00 AM,800,Sleeper,AC\n";
+
+class seatd_cluster {
+ public:
+  struct options {
+    int instances = 3;
+    std::vector<std::string> seatd_args;  // e.g. {"--hold-ttl", "1"}
+    test::redis_test_server::options redis;
+    std::string schedule_csv = two_trips_csv;
+  };
+  struct traveller {
+    std::string token;
+    std::int64_t id = 0;
+  };
+
+  explicit seatd_cluster(options opts);
+  ~seatd_cluster();
+  seatd_cluster(const seatd_cluster&) = delete;
+  seatd_cluster& operator=(const seatd_cluster&) = delete;
+
+  test::redis_test_server& redis() { return *redis_; }
+  int size() const { return int(instances_.size()); }
+  seatd_process& instance(int i) { return *instances_.at(std::size_t(i)); }
+  unsigned short port(int i) const { return instances_.at(std::size_t(i))->port(); }
+  std::string database_url() const;
+  const std::string& admin_token() const { return admin_; }
+
+  // Signs up and logs in a new traveller through `c` (any instance: one database).
+  traveller signup(http_client& c);
+
+ private:
+  std::string dir_;
+  std::unique_ptr<test::redis_test_server> redis_;
+  std::vector<std::unique_ptr<seatd_process>> instances_;
+  std::string admin_;
+};
+
+// POST /bookings/lock-seat/{trip}/{seat} (and unlock-seat), POST /bookings/.
+http_reply lock_seat(http_client& c, const std::string& token, int trip, int seat);
+http_reply unlock_seat(http_client& c, const std::string& token, int trip, int seat);
+http_reply book_seats(http_client& c, const std::string& token, int trip,
+                      const std::vector<int>& seats);
+
+// Milliseconds since the Unix epoch, the unit of expires_at.
+std::int64_t now_ms();
+
+}  // namespace seatd::testing
