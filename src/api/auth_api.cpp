@@ -92,6 +92,7 @@ awaitable_response logout(net::request_context& ctx, services& svc) {
     sys_ms expires{std::chrono::seconds{c->exp}};
     const std::string& jti = c->jti;
     co_await svc.pool.run([&svc, &jti, expires] { svc.db.revoke_token(jti, expires); });
+    if (svc.announce_revocation) svc.announce_revocation(jti, c->exp);
   }
   co_return net::json_response(status::ok, {{"success", true}, {"message", "Logged out"}});
 }

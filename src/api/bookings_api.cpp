@@ -61,6 +61,9 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
   if (!held) {
     if (held.error() == errc::seat_occupied)
       co_return net::error_response(status::bad_request, "Seat occupied");
+    if (held.error() == errc::seat_booked)  // sold through another instance a moment ago
+      co_return net::error_response(status::bad_request,
+                                    fmt::format("Seat {} already booked", r.seat));
     if (held.error() == errc::hold_limit)
       co_return net::error_response(
           status::bad_request, "You are holding the maximum number of seats on this trip");

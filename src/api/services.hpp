@@ -1,6 +1,9 @@
 #pragma once
 // Everything a handler may use, owned by the application and borrowed by the routes.
 #include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string_view>
 
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
@@ -28,6 +31,9 @@ struct services {
   const clock& clk;
   hold_engine& holds;
   realtime::trip_catalog& catalog;
+  // Tells the other instances of a logout (already in the database and in `revoked`); empty
+  // when this instance runs alone.
+  std::function<void(std::string_view jti, std::int64_t exp)> announce_revocation{};
 };
 
 }  // namespace seatd::api

@@ -16,6 +16,7 @@
 #include "api/routes.hpp"
 #include "api/schedule_loader.hpp"
 #include "app/build_info.hpp"
+#include "app/revocation_feed.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
 #include "domain/login_throttle.hpp"
@@ -108,6 +109,7 @@ struct application::impl {
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
+  std::unique_ptr<revocation_feed> revocations;  // several instances (Redis) only
   api::services svc;
   net::router routes;
   net::http_options http_opts;
@@ -146,6 +148,14 @@ struct application::impl {
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
 
     for (auto& jti : db->live_revocations(clk.now())) revoked.add(jti, INT64_MAX);
+    if (!cfg.redis_url.empty()) {
+      revocations = std::make_unique<revocation_feed>(
+          ioc.get_executor(), redis_engine::redis_engine_config(cfg.redis_url), *db, pool,
+          revoked, clk);
+      svc.announce_revocation = [this](std::string_view jti, std::int64_t exp) {
+        revocations->announce(jti, exp);
+      };
+    }
 
     api::add_health_routes(routes, svc);
     api::add_auth_routes(routes, svc);
@@ -200,6 +210,7 @@ int application::run() {
   // The engine may wait for its backend (Redis) on the running I/O threads; requests come once
   // it is ready (or gave up waiting: holds then answer 503 until Redis is back).
   m.engine->start();
+  if (m.revocations) m.revocations->start();
   m.listen->start();
 
   auto port = m.listen->port();
@@ -227,6 +238,7 @@ int application::run() {
     spdlog::warn("shutdown: {} connections did not finish in time; closing them",
                  m.registry.size());
   m.engine->stop();
+  if (m.revocations) m.revocations->stop();
   m.ioc.stop();
   for (auto& t : threads) t.join();
   m.pool.stop();

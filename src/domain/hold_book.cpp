@@ -45,6 +45,7 @@ result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
   auto& t = state(trip);
   // Expired holds of the trip (this seat, or the user's others counted by the cap) go first.
   expire_trip(trip, t, now, events);
+  if (t.sold.contains(seat)) return errc::seat_booked;
   auto it = t.holds.find(seat);
   if (it != t.holds.end()) {
     hold& h = it->second;
@@ -115,6 +116,7 @@ void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool 
                       sys_ms now, std::vector<seat_event>& events) {
   auto& t = state(trip);
   std::vector<int> done;
+  if (booked) t.sold.insert(seats.begin(), seats.end());
   for (int s : seats) {
     auto it = t.holds.find(s);
     if (it == t.holds.end() || it->second.user != user || !it->second.pinned) continue;
@@ -138,6 +140,7 @@ void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool 
 void hold_book::released(id_t trip, const std::vector<int>& seats,
                          std::vector<seat_event>& events) {
   auto& t = state(trip);
+  for (int s : seats) t.sold.erase(s);
   auto e = next_event(trip, t, seat_event_kind::released);
   e.seats = seats;
   events.push_back(std::move(e));

@@ -40,7 +40,8 @@ class hold_book {
  public:
   explicit hold_book(hold_policy policy) : policy_(policy) {}
 
-  // Takes the seat for `user`, or renews the user's own hold. errc::seat_occupied when another
+  // Takes the seat for `user`, or renews the user's own hold. errc::seat_booked when a booking
+  // sold it (unpin with booked, until released()), errc::seat_occupied when another
   // user holds it, errc::hold_limit when the user already holds max_per_user seats of the trip.
   // On success `events` gets SEAT_LOCKED (plus any expiries found on the way).
   result<hold> take(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
@@ -57,7 +58,8 @@ class hold_book {
   void unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked, sys_ms now,
              std::vector<seat_event>& events);
 
-  // A change the hold rules do not own (a cancellation freeing seats): emits SEAT_RELEASED.
+  // A change the hold rules do not own (a cancellation freeing seats): emits SEAT_RELEASED and
+  // lets the seats be taken again.
   void released(id_t trip, const std::vector<int>& seats, std::vector<seat_event>& events);
 
   // Removes every unpinned hold whose deadline is <= now, emitting one expiry each.
@@ -74,6 +76,7 @@ class hold_book {
     std::uint64_t seq = 0;
     std::map<int, hold> holds;                    // by seat
     std::unordered_map<id_t, int> per_user;       // holds per user
+    std::set<int> sold;                           // booked through unpin, not released since
   };
   using deadline_key = std::tuple<sys_ms, id_t, int>;  // (deadline, trip, seat)
 

@@ -1,7 +1,7 @@
 #pragma once
 // The hold engine: where live seat holds are kept and changed atomically. Two implementations
 // satisfy it — memory_engine (in-process, the embedded default) and the Redis engine (many
-// seatd instances) — and one conformance suite (tests/unit/holds_conformance_test.cpp) runs
+// seatd instances) — and one conformance suite (tests/holds/holds_conformance_test.cpp) runs
 // against both.
 //
 // Every change produces a seat_event with the trip's next seq; the engine hands events to the

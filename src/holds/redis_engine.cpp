@@ -336,6 +336,7 @@ asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t
   const auto& status = (*r)[3].str();
   if (status == "OCCUPIED") co_return make_error_code(errc::seat_occupied);
   if (status == "LIMIT") co_return make_error_code(errc::hold_limit);
+  if (status == "SOLD") co_return make_error_code(errc::seat_booked);
   co_return hold{seat, user, at_ms((*r)[4].integer()), false};
 }
 

@@ -33,8 +33,8 @@ std::string shard_index_key(int shard) { return shard_tag(shard) + "trips"; }
 trip_keys keys_for(id_t trip) {
   int shard = shard_of(trip);
   std::string base = shard_tag(shard) + "trip:" + std::to_string(trip) + ":";
-  return {base + "holds", base + "seq",           base + "deadlines",
-          base + "users", shard_index_key(shard), base + "ttl:"};
+  return {base + "holds", base + "seq",           base + "deadlines", base + "users",
+          shard_index_key(shard), base + "sold", base + "ttl:"};
 }
 
 std::string event_channel(int db) { return "seatd:events:" + std::to_string(db); }

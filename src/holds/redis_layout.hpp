@@ -14,6 +14,9 @@
 //   seatd:{shard:17}:trip:42:deadlines     ZSET  seat scored by when it is next due: the hold's
 //                                                deadline, or the end of its pin's lease
 //   seatd:{shard:17}:trip:42:users         HASH  user -> holds of the trip
+//   seatd:{shard:17}:trip:42:sold          SET   seats the database sold lately (the booking's
+//                                                last script adds them, a cancellation removes
+//                                                them; expires an hour after the last sale)
 //   seatd:{shard:17}:trip:42:ttl:7         STRING with PX = the hold's time left: its
 //                                                `expired` keyspace event is one expiry trigger
 //   seatd:epoch                            STRING random id of this Redis's seq space
@@ -35,12 +38,12 @@ int shard_of(id_t trip);
 // seatd:{shard:N}:trips
 std::string shard_index_key(int shard);
 
-// The keys one script of a trip is given, in the order the scripts expect (KEYS[1..5]).
+// The keys one script of a trip is given, in the order the scripts expect (KEYS[1..6]).
 struct trip_keys {
-  std::string holds, seq, deadlines, users, index;
+  std::string holds, seq, deadlines, users, index, sold;
   std::string ttl_prefix;  // + seat number = the seat's TTL key
   std::string ttl(int seat) const { return ttl_prefix + std::to_string(seat); }
-  std::vector<std::string> script_keys() const { return {holds, seq, deadlines, users, index}; }
+  std::vector<std::string> script_keys() const { return {holds, seq, deadlines, users, index, sold}; }
 };
 trip_keys keys_for(id_t trip);
 

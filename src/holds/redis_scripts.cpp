@@ -10,7 +10,9 @@ namespace {
 // as Lua numbers (doubles: exact far beyond any date), formatted with %.0f so they never turn
 // into exponent notation.
 constexpr std::string_view prelude = R"lua(
-local holds, seq_key, deadlines, users, index = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local holds, seq_key, deadlines, users, index, sold_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+-- KEYS[7...]: the TTL keys of the seats the script is about, in the order of their seats.
 local trip, now, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local last = 0
 
@@ -79,6 +81,9 @@ end
 constexpr std::string_view take_body = R"lua(
 local seat, user, ttl, max = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
 expire_due()
+-- A seat sold moments ago on another instance: that instance's SEAT_BOOKED may not have
+-- reached this one's trip catalog yet, so the refusal must come from here, atomically.
+if redis.call('SISMEMBER', sold_key, seat) == 1 then return reply('SOLD', 0) end
 local v = redis.call('HGET', holds, seat)
 if v then
   local u, e, p = decode(v)
@@ -91,7 +96,7 @@ end
 local expires = now + ttl
 redis.call('HSET', holds, seat, encode(user, expires, 0))
 redis.call('ZADD', deadlines, num(expires), seat)
-redis.call('SET', KEYS[6], '', 'PX', num(ttl))
+redis.call('SET', KEYS[7], '', 'PX', num(ttl))
 publish('L', seat, user, num(expires))
 return reply('OK', expires)
 )lua";
@@ -104,7 +109,7 @@ if not v then return reply(0) end
 local u, e, p = decode(v)
 if u ~= user or p > 0 then return reply(0) end
 forget(seat, u)
-redis.call('DEL', KEYS[6])
+redis.call('DEL', KEYS[7])
 publish('U', seat, user, '0')
 tidy()
 return reply(1)
@@ -130,7 +135,7 @@ for i = 6, #ARGV do
   local u, e = decode(redis.call('HGET', holds, seat))
   redis.call('HSET', holds, seat, encode(u, e, pinned_until))
   redis.call('ZADD', deadlines, num(pinned_until), seat)
-  redis.call('SET', KEYS[i], '', 'PX', num(lease))
+  redis.call('SET', KEYS[i + 1], '', 'PX', num(lease))
 end
 return reply('OK', 0)
 )lua";
@@ -147,10 +152,14 @@ if booked then
     local v = redis.call('HGET', holds, seat)
     if v then
       forget(seat, (decode(v)))
-      redis.call('DEL', KEYS[i])
+      redis.call('DEL', KEYS[i + 1])
     end
     sold[#sold + 1] = seat
+    redis.call('SADD', sold_key, seat)
   end
+  -- Only the moments until every instance's catalog has the sale need this guard; an hour is
+  -- ample and keeps past trips from leaving keys behind.
+  redis.call('PEXPIRE', sold_key, 3600000)
   publish('B', table.concat(sold, ','), '0', '0')
   tidy()
 else
@@ -162,7 +171,7 @@ else
       if u == user and p > 0 then
         redis.call('HSET', holds, seat, encode(u, e, 0))
         redis.call('ZADD', deadlines, num(e), seat)
-        if e > now then redis.call('SET', KEYS[i], '', 'PX', num(e - now)) end
+        if e > now then redis.call('SET', KEYS[i + 1], '', 'PX', num(e - now)) end
       end
     end
   end
@@ -175,7 +184,10 @@ return reply()
 constexpr std::string_view released_body = R"lua(
 expire_due()
 local seats = {}
-for i = 4, #ARGV do seats[#seats + 1] = ARGV[i] end
+for i = 4, #ARGV do
+  seats[#seats + 1] = ARGV[i]
+  redis.call('SREM', sold_key, ARGV[i])
+end
 publish('R', table.concat(seats, ','), '0', '0')
 return reply()
 )lua";

@@ -146,6 +146,26 @@ TEST_P(hold_engine_conformance, pin_is_all_or_nothing_and_books) {
   EXPECT_EQ(snap->seq, ev.back().seq);
 }
 
+// A sold seat stays refused until a cancellation frees it: with several instances the trip
+// catalog of another instance may not have heard of the sale yet, so the engine must know.
+TEST_P(hold_engine_conformance, a_sold_seat_cannot_be_taken_until_released) {
+  ASSERT_TRUE(run(engine_->take(1, 5, 100)));
+  int bad = 0;
+  ASSERT_FALSE(run(engine_->pin(1, {5}, 100, &bad)));
+  run_void(engine_->unpin(1, {5}, 100, true));
+  for (id_t user : {100, 200}) {
+    auto again = run(engine_->take(1, 5, user));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error(), errc::seat_booked);
+  }
+  EXPECT_TRUE(run(engine_->take(1, 6, 200)));  // the trip's other seats are not affected
+  EXPECT_TRUE(run(engine_->take(2, 5, 200)));  // nor the same seat of another trip
+  run_void(engine_->released(1, {5}));
+  auto after = run(engine_->take(1, 5, 200));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->user, 200);
+}
+
 TEST_P(hold_engine_conformance, failed_booking_returns_the_holds) {
   ASSERT_TRUE(run(engine_->take(1, 1, 100)));
   int bad = 0;
