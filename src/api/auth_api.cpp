@@ -49,7 +49,10 @@ awaitable_response login(net::request_context& ctx, services& svc) {
 
   auto key = lower(*email);
   auto now = svc.clk.now();
-  if (!svc.throttle.allowed(key, now) || !svc.address_throttle.allowed(ctx.remote, now)) {
+  bool allowed = svc.throttle.allowed(key, now) && svc.address_throttle.allowed(ctx.remote, now);
+  if (allowed && svc.shared_failures)
+    allowed = co_await svc.shared_failures->allowed(key, std::string(ctx.remote));
+  if (!allowed) {
     auto res = net::error_response(status::too_many_requests,
                                    "Too many failed logins, try again in a few minutes");
     res.set(net::http::field::retry_after, "300");
@@ -68,10 +71,12 @@ awaitable_response login(net::request_context& ctx, services& svc) {
   if (!found) {
     svc.throttle.record_failure(key, now);
     svc.address_throttle.record_failure(ctx.remote, now);
+    if (svc.shared_failures) svc.shared_failures->record_failure(key, std::string(ctx.remote));
     co_return net::json_response(status::ok,
                                  {{"success", false}, {"message", "Invalid email or password"}});
   }
   svc.throttle.record_success(key);
+  if (svc.shared_failures) svc.shared_failures->record_success(key);
 
   auto now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   auth::claims c{found->email, found->id,

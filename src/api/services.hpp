@@ -5,6 +5,7 @@
 #include <functional>
 #include <string_view>
 
+#include "api/shared_login_failures.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
 #include "domain/clock.hpp"
@@ -34,6 +35,8 @@ struct services {
   // Tells the other instances of a logout (already in the database and in `revoked`); empty
   // when this instance runs alone.
   std::function<void(std::string_view jti, std::int64_t exp)> announce_revocation{};
+  // Failed-login counts shared with the other instances; null when this instance runs alone.
+  shared_login_failures* shared_failures = nullptr;
 };
 
 }  // namespace seatd::api

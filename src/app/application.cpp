@@ -16,6 +16,7 @@
 #include "api/routes.hpp"
 #include "api/schedule_loader.hpp"
 #include "app/build_info.hpp"
+#include "app/redis_login_failures.hpp"
 #include "app/revocation_feed.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
@@ -104,12 +105,14 @@ struct application::impl {
   worker_pool pool;
   auth::jwt_codec jwt;
   auth::revocation_list revoked;
-  login_throttle throttle{10, std::chrono::minutes(5)};
-  login_throttle address_throttle{200, std::chrono::minutes(5)};
+  redis_login_failures::limits login_limits;  // per e-mail, per address, window
+  login_throttle throttle{login_limits.per_email, login_limits.window};
+  login_throttle address_throttle{login_limits.per_address, login_limits.window};
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
-  std::unique_ptr<revocation_feed> revocations;  // several instances (Redis) only
+  std::unique_ptr<revocation_feed> revocations;       // several instances (Redis) only
+  std::unique_ptr<redis_login_failures> login_counts;  // several instances (Redis) only
   api::services svc;
   net::router routes;
   net::http_options http_opts;
@@ -155,6 +158,9 @@ struct application::impl {
       svc.announce_revocation = [this](std::string_view jti, std::int64_t exp) {
         revocations->announce(jti, exp);
       };
+      login_counts = std::make_unique<redis_login_failures>(
+          ioc.get_executor(), redis_engine::redis_engine_config(cfg.redis_url), login_limits);
+      svc.shared_failures = login_counts.get();
     }
 
     api::add_health_routes(routes, svc);
@@ -211,6 +217,7 @@ int application::run() {
   // it is ready (or gave up waiting: holds then answer 503 until Redis is back).
   m.engine->start();
   if (m.revocations) m.revocations->start();
+  if (m.login_counts) m.login_counts->start();
   m.listen->start();
 
   auto port = m.listen->port();
@@ -239,6 +246,7 @@ int application::run() {
                  m.registry.size());
   m.engine->stop();
   if (m.revocations) m.revocations->stop();
+  if (m.login_counts) m.login_counts->stop();
   m.ioc.stop();
   for (auto& t : threads) t.join();
   m.pool.stop();

@@ -1,7 +1,7 @@
 // What one instance decides must hold on every other at once, not when their caches catch up:
 // a seat sold through one instance cannot be held through another in the moments before that
 // instance hears of the sale, and a token logged out through one instance stops working on all
-// of them.
+// of them, and failed logins count against one limit whichever instance they reach.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -88,6 +88,32 @@ TEST(cluster_consistency, a_logout_through_one_instance_ends_the_token_on_all) {
   // A new login is a new token, unaffected.
   auto again = cluster.signup(c);
   EXPECT_EQ(b.get("/user/me", again.token).status, 200);
+}
+
+// Ten failed logins per e-mail per window, across the cluster: spread over three instances,
+// they do not become thirty.
+TEST(cluster_consistency, failed_logins_spread_over_instances_share_one_limit) {
+  seatd_cluster cluster(seatd_cluster::options{});
+  http_client a(cluster.port(0)), b(cluster.port(1)), c(cluster.port(2));
+  auto email = unique_email("spread");
+  ASSERT_EQ(a.post_json("/auth/signup",
+                        {{"username", "S"}, {"email", email}, {"password", "right-pass"}})
+                .status,
+            201);
+  http_client* clients[] = {&a, &b, &c};
+  for (int i = 0; i < 10; ++i) {
+    auto r = clients[i % 3]->post_json("/auth/login", {{"email", email}, {"password", "wrong"}});
+    ASSERT_EQ(r.status, 200) << "attempt " << i + 1 << ": " << r.body;
+  }
+  // The counts are written in the background of each refusal: allow them a moment to land.
+  std::this_thread::sleep_for(200ms);
+  for (auto* client : clients) {
+    auto r = client->post_json("/auth/login", {{"email", email}, {"password", "right-pass"}});
+    EXPECT_EQ(r.status, 429) << r.body;
+  }
+  // Another account is not affected.
+  auto other = cluster.signup(b);
+  EXPECT_EQ(c.get("/user/me", other.token).status, 200);
 }
 
 }  // namespace
