@@ -8,6 +8,8 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -131,6 +133,24 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     asio::steady_timer* timer;
   };
 
+  // One snapshot script answering every caller of a trip that asked while it was queued. A
+  // crowd of viewers opening a trip, or every viewer after a reconnect's resync, would
+  // otherwise run one script each. A caller never joins a script already running (it may
+  // predate the caller's own last change): it queues for the next one, which starts when the
+  // running one ends, so at most two run per trip and every answer is at least as new as
+  // the call.
+  using wakeup = asio::experimental::concurrent_channel<void(error_code)>;
+  struct snapshot_flight {
+    std::optional<result<hold_snapshot>> value;  // set once, under flights_mutex_
+    std::vector<std::shared_ptr<wakeup>> waiters;
+  };
+  struct trip_flights {
+    std::shared_ptr<snapshot_flight> running, queued;
+  };
+  asio::awaitable<result<hold_snapshot>> snapshot_once(id_t trip);
+  asio::awaitable<result<hold_snapshot>> wait_for(std::shared_ptr<snapshot_flight> f);
+  void finish(id_t trip, const std::shared_ptr<snapshot_flight>& f, result<hold_snapshot> r);
+
   static redis::config named(redis::config c, const char* name) {
     c.client_name = name;
     return c;
@@ -198,6 +218,9 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   std::unordered_set<id_t> sweep_queued_;
   std::size_t sweeping_ = 0;
   std::unordered_map<id_t, std::uint64_t> delivered_;  // last seq handed to the sink, per trip
+
+  std::mutex flights_mutex_;
+  std::unordered_map<id_t, trip_flights> flights_;
   std::multimap<id_t, waiter> waiters_;
   bool reconcile_wanted_ = false;
   bool reconciling_ = false;
@@ -407,6 +430,70 @@ asio::awaitable<void> redis_engine::core::released(id_t trip, const std::vector<
 }
 
 asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot(id_t trip) {
+  auto self = shared_from_this();
+  std::shared_ptr<snapshot_flight> mine, before;
+  bool lead = false;
+  {
+    std::lock_guard lock(flights_mutex_);
+    auto& tf = flights_[trip];
+    if (!tf.running) {
+      tf.running = mine = std::make_shared<snapshot_flight>();
+      lead = true;
+    } else if (!tf.queued) {
+      tf.queued = mine = std::make_shared<snapshot_flight>();
+      before = tf.running;
+      lead = true;
+    } else {
+      mine = tf.queued;
+    }
+  }
+  if (!lead) co_return co_await wait_for(mine);
+  // Queued: start once the running script has ended (finish() then makes this one running).
+  if (before) (void)co_await wait_for(before);
+  result<hold_snapshot> r = make_error_code(errc::unavailable);
+  try {
+    r = co_await snapshot_once(trip);
+  } catch (...) {
+    finish(trip, mine, make_error_code(errc::unavailable));
+    throw;
+  }
+  finish(trip, mine, r);
+  co_return r;
+}
+
+asio::awaitable<result<hold_snapshot>> redis_engine::core::wait_for(
+    std::shared_ptr<snapshot_flight> f) {
+  auto w = std::make_shared<wakeup>(co_await asio::this_coro::executor, 1);
+  {
+    std::lock_guard lock(flights_mutex_);
+    if (f->value) co_return *f->value;
+    f->waiters.push_back(w);
+  }
+  auto [ec] = co_await w->async_receive(asio::as_tuple(asio::use_awaitable));
+  (void)ec;
+  std::lock_guard lock(flights_mutex_);
+  co_return f->value ? *f->value : result<hold_snapshot>(make_error_code(errc::unavailable));
+}
+
+void redis_engine::core::finish(id_t trip, const std::shared_ptr<snapshot_flight>& f,
+                                result<hold_snapshot> r) {
+  std::vector<std::shared_ptr<wakeup>> waiters;
+  {
+    std::lock_guard lock(flights_mutex_);
+    f->value = std::move(r);
+    waiters.swap(f->waiters);
+    auto it = flights_.find(trip);
+    if (it != flights_.end() && it->second.running == f) {
+      it->second.running = std::move(it->second.queued);
+      it->second.queued = nullptr;
+      if (!it->second.running) flights_.erase(it);
+    }
+  }
+  // Capacity 1 and one send each: never blocks, never fails while the waiter lives.
+  for (auto& w : waiters) w->try_send(error_code{});
+}
+
+asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(id_t trip) {
   auto self = shared_from_this();
   auto keys = redis_layout::keys_for(trip).script_keys();
   auto args = script_args(trip);

@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <atomic>
+#include <cstring>
+#include <thread>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -74,6 +78,58 @@ class redis_engine_test : public ::testing::Test {
   system_clock clk_;
   test::event_counter resyncs_;
 };
+
+// A crowd asking for one trip's snapshot at once (viewers opening a popular trip, or every
+// viewer after a reconnect's resync) is answered by a couple of scripts, not one each, and
+// every answer is at least as new as the call: a hold taken before the call is in it.
+TEST_F(redis_engine_test, concurrent_snapshots_of_a_trip_share_scripts_and_stay_current) {
+  redis_test_server server;
+  collector log;
+  auto engine = make(server, {300s, 6}, log);
+  ASSERT_TRUE(run(engine->take(9, 1, 100)));
+  auto calls = [&server] {
+    auto info = server.command({"INFO", "commandstats"});
+    // cmdstat_evalsha:calls=N,... (and cmdstat_eval when a script was not cached yet)
+    long n = 0;
+    for (const char* name : {"cmdstat_evalsha:calls=", "cmdstat_eval:calls="}) {
+      auto at = info.str().find(name);
+      if (at != std::string::npos) n += std::stol(info.str().substr(at + std::strlen(name)));
+    }
+    return n;
+  };
+  auto before = calls();
+  constexpr int crowd = 200;
+  std::atomic<int> answered{0}, with_hold{0};
+  std::vector<std::thread> askers;
+  for (int t = 0; t < 4; ++t)
+    askers.emplace_back([&] {
+      for (int i = 0; i < crowd / 4; ++i) {
+        asio::co_spawn(io_.executor(),
+                       [&]() -> asio::awaitable<void> {
+                         auto s = co_await engine->snapshot(9);
+                         if (s) {
+                           ++answered;
+                           if (s->holds.size() == 1 && s->holds[0].seat == 1) ++with_hold;
+                         }
+                       },
+                       asio::detached);
+      }
+    });
+  for (auto& t : askers) t.join();
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (answered < crowd && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(answered.load(), crowd);
+  EXPECT_EQ(with_hold.load(), crowd);
+  EXPECT_LT(calls() - before, crowd / 4) << "snapshots were not shared";
+
+  // Taken after a crowd started asking, seen by the next call.
+  ASSERT_TRUE(run(engine->take(9, 2, 100)));
+  auto after = run(engine->snapshot(9));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->holds.size(), 2u);
+  engine->stop();
+}
 
 TEST_F(redis_engine_test, several_engines_one_event_stream_and_each_expiry_once) {
   redis_test_server server;
