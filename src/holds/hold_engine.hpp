@@ -29,7 +29,9 @@ class hold_engine {
   // Stops background work; pending operations complete or fail. Called once.
   virtual void stop() = 0;
 
-  // errc::seat_occupied, errc::hold_limit, errc::unavailable (backend down).
+  // errc::seat_occupied, errc::hold_limit, errc::seat_booked (sold since the caller's catalog
+  // looked: with several instances, another one sold it moments ago), errc::unavailable
+  // (backend down).
   virtual boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) = 0;
   // true when the caller held the seat and it is now free.
   virtual boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) = 0;

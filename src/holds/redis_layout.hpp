@@ -14,9 +14,9 @@
 //   seatd:{shard:17}:trip:42:deadlines     ZSET  seat scored by when it is next due: the hold's
 //                                                deadline, or the end of its pin's lease
 //   seatd:{shard:17}:trip:42:users         HASH  user -> holds of the trip
-//   seatd:{shard:17}:trip:42:sold          SET   seats the database sold lately (the booking's
-//                                                last script adds them, a cancellation removes
-//                                                them; expires an hour after the last sale)
+//   seatd:{shard:17}:trip:42:sold          ZSET  seats the database sold in the last minute,
+//                                                scored by when (the booking's last script adds
+//                                                them, a cancellation removes them)
 //   seatd:{shard:17}:trip:42:ttl:7         STRING with PX = the hold's time left: its
 //                                                `expired` keyspace event is one expiry trigger
 //   seatd:epoch                            STRING random id of this Redis's seq space

@@ -15,6 +15,11 @@ local holds, seq_key, deadlines, users, index, sold_key =
 -- KEYS[7...]: the TTL keys of the seats the script is about, in the order of their seats.
 local trip, now, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local last = 0
+-- How long after a sale the take script itself refuses the seat. Only the moment until every
+-- instance's trip catalog has the SEAT_BOOKED needs this guard (a fraction of a millisecond;
+-- an instance whose subscription broke resyncs its catalog on return); keeping it short bounds
+-- the harm of a cancellation whose ZREM never reached Redis: its seats look sold for a minute.
+local sold_guard_ms = 60000
 
 local function num(x) return string.format('%.0f', x) end
 
@@ -83,7 +88,8 @@ local seat, user, ttl, max = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[
 expire_due()
 -- A seat sold moments ago on another instance: that instance's SEAT_BOOKED may not have
 -- reached this one's trip catalog yet, so the refusal must come from here, atomically.
-if redis.call('SISMEMBER', sold_key, seat) == 1 then return reply('SOLD', 0) end
+local sold_at = redis.call('ZSCORE', sold_key, seat)
+if sold_at and now - tonumber(sold_at) < sold_guard_ms then return reply('SOLD', 0) end
 local v = redis.call('HGET', holds, seat)
 if v then
   local u, e, p = decode(v)
@@ -155,11 +161,9 @@ if booked then
       redis.call('DEL', KEYS[i + 1])
     end
     sold[#sold + 1] = seat
-    redis.call('SADD', sold_key, seat)
+    redis.call('ZADD', sold_key, num(now), seat)
   end
-  -- Only the moments until every instance's catalog has the sale need this guard; an hour is
-  -- ample and keeps past trips from leaving keys behind.
-  redis.call('PEXPIRE', sold_key, 3600000)
+  redis.call('PEXPIRE', sold_key, sold_guard_ms)
   publish('B', table.concat(sold, ','), '0', '0')
   tidy()
 else
@@ -186,7 +190,7 @@ expire_due()
 local seats = {}
 for i = 4, #ARGV do
   seats[#seats + 1] = ARGV[i]
-  redis.call('SREM', sold_key, ARGV[i])
+  redis.call('ZREM', sold_key, ARGV[i])
 end
 publish('R', table.concat(seats, ','), '0', '0')
 return reply()
