@@ -433,11 +433,11 @@ LIMIT 5)sql");
       a.buses.push_back({st.column_text(0), st.column_int64(1), st.column_double(2)});
   }
   {
+    // Booked seats and revenue from one pass over the confirmed bookings (as pg_store).
     auto st = conn->prepare(R"sql(
-SELECT (SELECT count(*) FROM users),
-       (SELECT count(*) FROM bookings WHERE status = 'confirmed'),
-       (SELECT count(*) FROM seats),
-       (SELECT coalesce(sum(price), 0) FROM bookings WHERE status = 'confirmed'))sql");
+SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue
+FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue
+      FROM bookings WHERE status = 'confirmed') c)sql");
     st.step();
     a.users = st.column_int64(0);
     std::int64_t booked = st.column_int64(1);
