@@ -1,6 +1,7 @@
 // seatd-bench: a load generator for seatd (or any server that honours its HTTP and WebSocket
-// contract). Scenarios: holds, fanout, expiry, connections, contention; `smoke` starts a seatd
-// and runs each scenario briefly (the CI check). Loopback targets only; every phase bounded.
+// contract). Scenarios: holds, fanout, expiry, connections, contention, bookings, reads; `smoke`
+// starts a seatd and runs each scenario briefly (the CI check). Loopback targets only; every
+// phase bounded.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -172,6 +173,22 @@ int smoke(bench::common_options c) {
     cc.first_trip = 20;
     return bench::run_contention(cc, o);
   });
+  run("bookings", [&] {
+    bench::bookings_options o;
+    o.clients = 4;
+    o.duration = 1;
+    o.max_bookings = 100;
+    auto cc = c;
+    cc.first_trip = 30;
+    return bench::run_bookings(cc, o);
+  });
+  run("reads", [&] {
+    bench::reads_options o;
+    o.clients = 2;
+    o.duration = 0.5;
+    o.paths = {"/trips/cities", "/trips/1/seats", "/admin/analytics"};
+    return bench::run_reads(c, o);
+  });
   int code = server.stop();
   if (code != 0) {
     std::printf("smoke: seatd exited with %d\n%s\n", code, server.log_text().c_str());
@@ -251,6 +268,22 @@ int main(int argc, char** argv) {
   contention->add_option("--rounds", cto.rounds, "Rounds (one seat each)")->capture_default_str();
   contention->add_option("--round-ms", cto.round_ms, "Milliseconds between round starts")->capture_default_str();
 
+  bench::bookings_options bo;
+  auto* bookings = app.add_subcommand("bookings", "C clients lock and book free seats for D seconds");
+  bookings->add_option("--clients", bo.clients, "Clients (each its own user and connection)")->capture_default_str();
+  bookings->add_option("--duration", bo.duration, "Seconds")->capture_default_str();
+  bookings->add_option("--max-bookings", bo.max_bookings, "Free seats to gather before the start")
+      ->capture_default_str();
+  bookings->add_flag("!--trip-after-trip", bo.spread,
+                     "Fill one trip after another (concurrent bookings then queue on its lock)");
+
+  bench::reads_options ro;
+  auto* reads = app.add_subcommand("reads", "C clients GET the given paths in turn for D seconds");
+  reads->add_option("--clients", ro.clients, "Clients")->capture_default_str();
+  reads->add_option("--duration", ro.duration, "Seconds")->capture_default_str();
+  reads->add_option("--path", ro.paths, "A path to GET (repeat for several); /admin/ ones as the admin")
+      ->required();
+
   auto* smoke_cmd = app.add_subcommand("smoke", "Start seatd (--seatd-binary) and run every scenario briefly");
 
   CLI11_PARSE(app, argc, argv);
@@ -264,6 +297,8 @@ int main(int argc, char** argv) {
     if (expiry->parsed()) r = bench::run_expiry(c, eo);
     if (conns->parsed()) r = bench::run_connections(c, co);
     if (contention->parsed()) r = bench::run_contention(c, cto);
+    if (bookings->parsed()) r = bench::run_bookings(c, bo);
+    if (reads->parsed()) r = bench::run_reads(c, ro);
     if (!r) return 2;
     r->add_text("loadavg_before", load);
     r->add_text("loadavg_after", bench::load_average());

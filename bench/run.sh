@@ -67,7 +67,7 @@ done
 if [[ $smoke == 1 ]]; then
   exec "$bench" smoke --seatd-binary "$seatd" --schedule "$root/data/abctravels_schedule.xlsx" "$@"
 fi
-[[ $# -ge 1 ]] || { echo "run.sh: which scenario? (holds, fanout, expiry, connections, contention)" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "run.sh: which scenario? (holds, fanout, expiry, connections, contention, bookings, reads)" >&2; exit 2; }
 scenario="$1"
 shift
 

@@ -1,4 +1,4 @@
-// The five scenarios. Conventions: connection i (viewer or client) runs on thread i % threads
+// The scenarios. Conventions: connection i (viewer or client) runs on thread i % threads
 // and writes only that thread's stats slot, so the hot path takes no lock; the main thread
 // orchestrates phases (set up, start, wait with a deadline, close) and merges the slots.
 #include "scenarios.hpp"
@@ -1282,6 +1282,222 @@ report run_contention(common_options& c, const contention_options& o) {
   if (listing_mismatch > 0)
     r.fail(fmt::format("{} seats: the seat listing or the tickets disagree with the bookings made",
                        listing_mismatch));
+  return r;
+}
+
+// ---- bookings ---------------------------------------------------------------------------------
+
+namespace {
+
+// Starts n clients that begin their work at t0, measures the server CPU from t0, waits (the
+// phase's duration plus a backstop) and returns the seconds from t0 to the last client's last
+// request (stats[].last_us).
+double run_clients(runtime& rt, report& r, cpu_meter& cpu, std::size_t n, const runtime::maker& make,
+                   steady::time_point t0, double duration, const std::vector<thread_stats>& stats) {
+  const auto t0_us =
+      now_us() + std::chrono::duration_cast<std::chrono::microseconds>(t0 - steady::now()).count();
+  auto group = rt.start(n, make);
+  std::this_thread::sleep_until(t0);
+  cpu.start();
+  auto errors = rt.wait(group, seconds(duration) + 120s);
+  for (auto& e : errors) r.fail("client: " + e);
+  std::int64_t last = 0;
+  for (auto& x : stats) last = std::max(last, x.last_us);
+  return std::max(1e-3, double(last - t0_us) / 1e6);
+}
+
+struct bookings_state {
+  runtime& rt;
+  const common_options& c;
+  std::vector<user>& users;
+  std::vector<thread_stats>& stats;
+  const std::vector<std::pair<int, int>>& seats;  // free (trip, seat), taken in order
+  std::atomic<std::size_t> next{0};
+  steady::time_point t0, t_end;
+};
+
+// One client: lock the next free seat, then book it (POST /bookings/), until the time is up or
+// the free seats run out. latency: lock + booking; second: the booking request alone.
+asio::awaitable<void> booking_client(bookings_state& s, std::size_t i) {
+  auto ex = co_await asio::this_coro::executor;
+  auto& st = s.stats[i % s.rt.size()];
+  http_conn conn(ex, s.c.tgt.endpoint(i));
+  const std::string host = s.c.tgt.host_header(i);
+  const std::string& token = s.users[i].token;
+  // Requests are built before each co_await: GCC 12 mishandles temporaries that own memory
+  // inside a co_await expression.
+  const std::string warm = make_request("GET", "/", host);
+  auto w = co_await conn.request(warm);
+  if (w.status == 0) st.error("connect: " + w.error);
+  co_await sleep_until(s.t0);
+  while (steady::now() < s.t_end) {
+    const std::size_t k = s.next++;
+    if (k >= s.seats.size()) break;
+    const int trip = s.seats[k].first, seat = s.seats[k].second;
+    const auto t = now_us();
+    const std::string lock = make_request("POST", lock_path(trip, seat), host, token);
+    auto locked = co_await conn.request(lock, 10s);
+    if (!is_locked(locked)) {
+      st.error("lock: " + describe(locked));
+      if (locked.status == 0) co_await sleep_for(10ms);
+      continue;
+    }
+    const auto b = now_us();
+    const std::string book = make_request(
+        "POST", "/bookings/", host, token,
+        fmt::format(R"({{"trip_id":{},"seat_numbers":[{}]}})", trip, seat));
+    auto booked = co_await conn.request(book, 10s);
+    const auto end = now_us();
+    ++st.requests;
+    if (booked.status == 201) {
+      ++st.events;
+      st.latency.record(end - t);
+      st.second.record(end - b);
+    } else {
+      st.error("book: " + describe(booked));
+    }
+    st.last_us = std::max(st.last_us, end);
+  }
+}
+
+}  // namespace
+
+report run_bookings(common_options& c, const bookings_options& o) {
+  setup_target(c);
+  if (o.clients < 1 || o.clients > 10'000) throw std::invalid_argument("--clients must be 1..10000");
+  if (o.duration <= 0 || o.duration > 3600) throw std::invalid_argument("--duration must be in (0, 3600] s");
+  if (o.max_bookings < 1 || o.max_bookings > 1'000'000)
+    throw std::invalid_argument("--max-bookings must be 1..1000000");
+  runtime rt(c.threads);
+  report r("bookings");
+  add_common(r, c, rt);
+  // Free seats from first_trip on, adding trips (generated schedules) until there are enough.
+  int have_trips = ensure_trips(rt, c.tgt, c.setup, c.first_trip);
+  std::vector<std::pair<int, int>> seats;
+  for (int trip = c.first_trip; seats.size() < std::size_t(o.max_bookings); ++trip) {
+    if (trip > have_trips) have_trips = ensure_trips(rt, c.tgt, c.setup, trip);
+    std::vector<seat_check> batch(std::size_t(std::min(50, have_trips - trip + 1)));
+    rt.run(batch.size(), [&](std::size_t k) { return list_seats(c.tgt, trip + int(k), batch[k]); }, 120s);
+    for (auto& b : batch) {
+      if (!b.error.empty()) throw std::runtime_error(b.error);
+      for (auto& p : b.free)
+        if (seats.size() < std::size_t(o.max_bookings)) seats.push_back(p);
+    }
+    trip += int(batch.size()) - 1;
+  }
+  // Spread: consecutive bookings go to different trips (seat 1 of every trip, then seat 2 ...),
+  // so concurrent bookings rarely wait for each other's trip lock; else trip after trip.
+  if (o.spread)
+    std::stable_sort(seats.begin(), seats.end(),
+                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  auto users = make_users(rt, c.tgt, std::size_t(o.clients), run_prefix("bookings"));
+  std::vector<thread_stats> stats(rt.size());
+  bookings_state s{rt, c, users, stats, seats, {}, {}, {}};
+  s.t0 = steady::now() + 200ms;
+  s.t_end = s.t0 + seconds(o.duration);
+  cpu_meter cpu(server_pids(c));
+  const double elapsed = run_clients(
+      rt, r, cpu, std::size_t(o.clients), [&s](std::size_t i) { return booking_client(s, i); },
+      s.t0, o.duration, stats);
+  auto booked = total(stats, [](const thread_stats& x) { return x.events; });
+  r.add("clients", o.clients);
+  r.add_text("order", o.spread ? "spread over trips" : "trip after trip");
+  r.add("duration_s", elapsed, fmt::format("{:.2f}", elapsed));
+  r.add("bookings", booked);
+  r.add("bookings_per_s", double(booked) / elapsed);
+  r.add("errors", total(stats, [](const thread_stats& x) { return x.errors; }));
+  r.add_latency("lock_and_book_latency", merged(stats, &thread_stats::latency));
+  r.add_latency("book_latency", merged(stats, &thread_stats::second));
+  cpu.finish(r, booked, "booking");
+  if (s.next.load() >= seats.size()) r.note("the free seats ran out before the time was up");
+  if (auto e = first_error(stats); !e.empty()) r.note("first error: " + e);
+  if (booked == 0) r.fail("no booking completed");
+  return r;
+}
+
+// ---- reads ------------------------------------------------------------------------------------
+
+namespace {
+
+struct reads_state {
+  runtime& rt;
+  const common_options& c;
+  const std::vector<std::string>& paths;
+  std::string admin_token;
+  std::vector<std::vector<histogram>>& per_path;  // [thread][path]
+  std::vector<thread_stats>& stats;
+  steady::time_point t0, t_end;
+};
+
+// One client: GET the paths in turn (client i starts at path i), as the admin (the token only
+// matters for /admin/ paths), until the time is up.
+asio::awaitable<void> read_client(reads_state& s, std::size_t i) {
+  auto ex = co_await asio::this_coro::executor;
+  const std::size_t th = i % s.rt.size();
+  auto& st = s.stats[th];
+  http_conn conn(ex, s.c.tgt.endpoint(i));
+  const std::string host = s.c.tgt.host_header(i);
+  std::vector<std::string> reqs;
+  for (const auto& p : s.paths) reqs.push_back(make_request("GET", p, host, s.admin_token));
+  const std::string warm = make_request("GET", "/", host);
+  auto w = co_await conn.request(warm);
+  if (w.status == 0) st.error("connect: " + w.error);
+  co_await sleep_until(s.t0);
+  for (std::size_t n = i; steady::now() < s.t_end; ++n) {
+    const std::size_t k = n % reqs.size();
+    const auto t = now_us();
+    auto res = co_await conn.request(reqs[k], 30s);
+    const auto end = now_us();
+    ++st.requests;
+    if (res.status == 200) {
+      s.per_path[th][k].record(end - t);
+      st.latency.record(end - t);
+    } else {
+      st.error(s.paths[k] + ": " + describe(res));
+      if (res.status == 0) co_await sleep_for(10ms);
+    }
+    st.last_us = std::max(st.last_us, end);
+  }
+}
+
+}  // namespace
+
+report run_reads(common_options& c, const reads_options& o) {
+  setup_target(c);
+  if (o.clients < 1 || o.clients > 10'000) throw std::invalid_argument("--clients must be 1..10000");
+  if (o.duration <= 0 || o.duration > 3600) throw std::invalid_argument("--duration must be in (0, 3600] s");
+  if (o.paths.empty() || o.paths.size() > 100) throw std::invalid_argument("--path: 1 to 100 paths");
+  runtime rt(c.threads);
+  report r("reads");
+  add_common(r, c, rt);
+  bool admin = std::any_of(o.paths.begin(), o.paths.end(),
+                           [](const std::string& p) { return p.starts_with("/admin/"); });
+  std::vector<thread_stats> stats(rt.size());
+  std::vector<std::vector<histogram>> per_path(rt.size(), std::vector<histogram>(o.paths.size()));
+  reads_state s{rt, c, o.paths, admin ? admin_token(rt, c.tgt, c.setup) : std::string{},
+                per_path, stats, {}, {}};
+  s.t0 = steady::now() + 200ms;
+  s.t_end = s.t0 + seconds(o.duration);
+  cpu_meter cpu(server_pids(c));
+  const double elapsed = run_clients(
+      rt, r, cpu, std::size_t(o.clients), [&s](std::size_t i) { return read_client(s, i); },
+      s.t0, o.duration, stats);
+  auto requests = total(stats, [](const thread_stats& x) { return x.requests; });
+  r.add("clients", o.clients);
+  r.add("duration_s", elapsed, fmt::format("{:.2f}", elapsed));
+  r.add("requests", requests);
+  r.add("requests_per_s", double(requests) / elapsed);
+  r.add("errors", total(stats, [](const thread_stats& x) { return x.errors; }));
+  r.add_latency("latency", merged(stats, &thread_stats::latency));
+  for (std::size_t k = 0; k < o.paths.size(); ++k) {
+    histogram h;
+    for (auto& t : per_path) h.merge(t[k]);
+    r.add_text(fmt::format("path{}", k), o.paths[k]);
+    r.add_latency(fmt::format("path{}", k), h);
+  }
+  cpu.finish(r, requests, "request");
+  if (auto e = first_error(stats); !e.empty()) r.note("first error: " + e);
+  if (total(stats, [](const thread_stats& x) { return x.errors; }) > 0) r.fail("requests failed");
   return r;
 }
 

@@ -61,10 +61,25 @@ struct contention_options {
   double round_ms = 100; // rounds start this far apart
 };
 
+struct bookings_options {
+  int clients = 20;
+  double duration = 10;
+  int max_bookings = 20'000;  // free seats gathered (trips added when needed) before the start
+  bool spread = true;         // consecutive bookings on different trips (else one trip at a time)
+};
+
+struct reads_options {
+  int clients = 10;
+  double duration = 5;
+  std::vector<std::string> paths;  // GET in turn; /admin/ paths as the admin
+};
+
 report run_holds(common_options& c, const holds_options& o);
 report run_fanout(common_options& c, const fanout_options& o);
 report run_expiry(common_options& c, const expiry_options& o);
 report run_connections(common_options& c, const connections_options& o);
 report run_contention(common_options& c, const contention_options& o);
+report run_bookings(common_options& c, const bookings_options& o);
+report run_reads(common_options& c, const reads_options& o);
 
 }  // namespace bench

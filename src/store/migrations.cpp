@@ -1,12 +1,11 @@
 #include "store/migrations.hpp"
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 
-#include "domain/local_time.hpp"
 #include "store/pg_connection.hpp"
 #include "store/sqlite_connection.hpp"
+#include "store/ticket_rows.hpp"
 
 namespace seatd {
 namespace {
@@ -169,10 +168,7 @@ constexpr migration all[] = {
 // spell "seatd" (pg_store's own advisory keys use other values).
 constexpr std::int64_t postgres_migration_lock = 0x7365'6174'6400'0001;
 
-std::string now_utc_iso() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return format_iso(local_time{now.time_since_epoch()});
-}
+using rows::now_utc_iso;
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 
 #include "domain/schedule_rules.hpp"
 #include "store/migrations.hpp"
+#include "store/ticket_rows.hpp"
 
 namespace seatd {
 namespace {
@@ -20,9 +21,10 @@ using pg::pg_error;
 using pg::result_set;
 using pg::transaction;
 
-constexpr int default_bus_seats = 40;
-// A generator that collides this often is broken, not unlucky.
-constexpr int booking_number_attempts = 8;
+using rows::day_start_iso;
+using rows::default_bus_seats;
+using rows::now_utc_iso;
+
 // Serialization failures and deadlocks clear up once the competing transaction is done; one
 // that keeps failing this often points at a real problem.
 constexpr int transaction_attempts = 5;
@@ -33,13 +35,6 @@ constexpr std::int32_t booking_number_lock_space = 0x7365'6174;  // "seat"
 constexpr std::int64_t import_lock = 0x7365'6174'6400'0002;
 
 boost::system::error_code code(errc e) { return make_error_code(e); }
-
-std::string now_utc_iso() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return format_iso(local_time{now.time_since_epoch()});
-}
-
-std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
 
 local_time column_time(const result_set& r, int row, int col) {
   // DateStyle ISO (set on every connection) prints "YYYY-MM-DD HH:MM:SS", which parse_iso
@@ -69,75 +64,37 @@ void backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt + jitter(rng)));
 }
 
-// ---- row readers: each matches the column list of the constant next to it
-
-constexpr std::string_view user_columns =
-    "id, username, email, password_hash, is_admin, phone_number, age, gender";
-
-user read_user(const result_set& r, int row) {
-  user u;
-  u.id = r.int64(row, 0);
-  u.username = r.text(row, 1);
-  u.email = r.text(row, 2);
-  u.password_hash = r.text(row, 3);
-  u.is_admin = r.boolean(row, 4);
-  u.phone_number = r.optional_text(row, 5);
-  u.age = r.optional_int32(row, 6);
-  u.gender = r.optional_text(row, 7);
-  return u;
-}
+// One row of a result, as the readers of store/ticket_rows.hpp read it.
+struct row {
+  const result_set& r;
+  int i;
+  std::string_view text(int col) const { return r.text(i, col); }
+  std::int64_t int64(int col) const { return r.int64(i, col); }
+  int int32(int col) const { return r.int32(i, col); }
+  bool boolean(int col) const { return r.boolean(i, col); }
+  local_time time(int col) const { return column_time(r, i, col); }
+  std::optional<std::string> optional_text(int col) const { return r.optional_text(i, col); }
+  std::optional<int> optional_int32(int col) const { return r.optional_int32(i, col); }
+};
 
 template <class... Args>
 std::optional<user> query_user(connection& conn, std::string_view where, const Args&... args) {
-  auto r = conn.query(
-      "SELECT " + std::string(user_columns) + " FROM users WHERE " + std::string(where), args...);
+  auto r = conn.query("SELECT " + std::string(rows::user_columns) + " FROM users WHERE " +
+                          std::string(where),
+                      args...);
   if (r.rows() == 0) return std::nullopt;
-  return read_user(r, 0);
+  return rows::read_user(row{r, 0});
 }
-
-// Ticket rows: one per booked seat, grouped by booking number by the caller's ORDER BY.
-constexpr std::string_view ticket_select = R"sql(
-SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
-       t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats, u.username, u.phone_number
-FROM bookings bk
-JOIN trips t ON t.id = bk.trip_id
-JOIN buses b ON b.id = t.bus_id
-JOIN users u ON u.id = bk.user_id
-)sql";
 
 std::vector<ticket> read_tickets(const result_set& r) {
   std::vector<ticket> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    std::string_view number = r.text(i, 0);
-    if (out.empty() || out.back().booking_number != number) {
-      ticket& t = out.emplace_back();
-      t.booking_number = number;
-      t.user_id = r.int64(i, 1);
-      t.status = booking_status::cancelled;
-      t.created_at = column_time(r, i, 3);
-      t.trip.id = r.int64(i, 5);
-      t.trip.bus_id = r.int64(i, 6);
-      t.trip.source = r.text(i, 7);
-      t.trip.destination = r.text(i, 8);
-      t.trip.departure_time = column_time(r, i, 9);
-      t.trip.arrival_time = column_time(r, i, 10);
-      t.trip.price = r.int64(i, 11);
-      t.trip.total_seats = r.int32(i, 12);
-      t.user_name = r.text(i, 13);
-      t.user_phone = r.optional_text(i, 14);
-    }
-    ticket& t = out.back();
-    // Cancelling flips every row of a booking together; one confirmed row means confirmed.
-    if (r.text(i, 2) == "confirmed") t.status = booking_status::confirmed;
-    t.seats.push_back(r.int32(i, 4));
-  }
+  for (int i = 0; i < r.rows(); ++i) rows::add_ticket_row(out, row{r, i});
   return out;
 }
 
 std::optional<ticket> query_ticket(connection& conn, std::string_view booking_number) {
   auto tickets = read_tickets(conn.query(
-      std::string(ticket_select) + "WHERE bk.booking_number = $1 ORDER BY bk.seat_number",
+      std::string(rows::ticket_select) + "WHERE bk.booking_number = $1 ORDER BY bk.seat_number",
       booking_number));
   if (tickets.empty()) return std::nullopt;
   return std::move(tickets.front());
@@ -147,14 +104,6 @@ std::int64_t scalar(connection& conn, std::string_view sql) {
   auto r = conn.query(sql);
   if (r.rows() == 0) throw store_error("no row from " + std::string(sql));
   return r.int64(0, 0);
-}
-
-// True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.
-bool valid_seats(std::vector<int> seats, int total_seats) {
-  if (seats.empty()) return false;
-  std::sort(seats.begin(), seats.end());
-  if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
-  return seats.front() >= 1 && seats.back() <= total_seats;
 }
 
 }  // namespace
@@ -229,10 +178,10 @@ result<user> pg_store::promote_admin(std::string_view email, std::string_view pa
     auto r = conn.query(
         "UPDATE users SET is_admin = true, password_hash = $2"
         " WHERE lower(email) = lower($1) RETURNING " +
-            std::string(user_columns),
+            std::string(rows::user_columns),
         email, password_hash);
     if (r.rows() == 0) return code(errc::not_found);
-    user u = read_user(r, 0);
+    user u = rows::read_user(row{r, 0});
     tx.commit();
     return u;
   });
@@ -249,53 +198,23 @@ std::vector<trip_summary> pg_store::search_trips(std::string_view source,
   return run([&](connection& conn) {
     // Matches trips_route_departure: two equalities on lower(city), then a half-open range on
     // the raw departure (a cast to date would defeat the index).
-    auto r = conn.query(R"sql(
-SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
-       t.arrival_time, t.price, b.total_seats,
-       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
-FROM trips t JOIN buses b ON b.id = t.bus_id
+    auto r = conn.query(std::string(rows::trip_summary_select) + R"sql(
 WHERE lower(t.source) = lower($1) AND lower(t.destination) = lower($2)
   AND t.departure_time >= $3::timestamp AND t.departure_time < $4::timestamp
 ORDER BY t.departure_time, t.id)sql",
                         source, destination, day_start_iso(day),
                         day_start_iso(day + std::chrono::days{1}));
     std::vector<trip_summary> out;
-    for (int i = 0; i < r.rows(); ++i) {
-      trip_summary& s = out.emplace_back();
-      s.trip_id = r.int64(i, 0);
-      s.bus_name = r.text(i, 1);
-      s.bus_type = r.text(i, 2);
-      s.source = r.text(i, 3);
-      s.destination = r.text(i, 4);
-      s.departure_time = column_time(r, i, 5);
-      s.arrival_time = column_time(r, i, 6);
-      s.price = r.int64(i, 7);
-      s.total_seats = r.int32(i, 8);
-      s.booked_seats = r.int32(i, 9);
-    }
+    for (int i = 0; i < r.rows(); ++i) out.push_back(rows::read_trip_summary(row{r, i}));
     return out;
   });
 }
 
 std::optional<trip> pg_store::find_trip(id_t id) {
   return run([&](connection& conn) -> std::optional<trip> {
-    auto r = conn.query(R"sql(
-SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats
-FROM trips t JOIN buses b ON b.id = t.bus_id
-WHERE t.id = $1)sql",
-                        id);
+    auto r = conn.query(std::string(rows::trip_select) + "WHERE t.id = $1", id);
     if (r.rows() == 0) return std::nullopt;
-    trip t;
-    t.id = r.int64(0, 0);
-    t.bus_id = r.int64(0, 1);
-    t.source = r.text(0, 2);
-    t.destination = r.text(0, 3);
-    t.departure_time = column_time(r, 0, 4);
-    t.arrival_time = column_time(r, 0, 5);
-    t.price = r.int64(0, 6);
-    t.total_seats = r.int32(0, 7);
-    return t;
+    return rows::read_trip(row{r, 0});
   });
 }
 
@@ -420,7 +339,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     }
     const std::int64_t price = trip_row.int64(0, 0);
     const int total_seats = trip_row.int32(0, 1);
-    if (!valid_seats(req.seat_numbers, total_seats)) {
+    if (!rows::valid_seats(req.seat_numbers, total_seats)) {
       out.code = code(errc::invalid_seats);
       return out;
     }
@@ -435,12 +354,10 @@ booking_outcome pg_store::create_booking(const booking_request& req,
           req.trip_id, int_array(req.seat_numbers));
       std::vector<int> taken_seats;
       for (int i = 0; i < taken.rows(); ++i) taken_seats.push_back(taken.int32(i, 0));
-      for (int s : req.seat_numbers) {  // the first taken seat in request order is named
-        if (std::find(taken_seats.begin(), taken_seats.end(), s) != taken_seats.end()) {
-          out.code = code(errc::seat_booked);
-          out.seat = s;
-          return out;
-        }
+      if (auto s = rows::first_taken(req.seat_numbers, taken_seats)) {
+        out.code = code(errc::seat_booked);
+        out.seat = *s;
+        return out;
       }
     }
 
@@ -453,36 +370,34 @@ booking_outcome pg_store::create_booking(const booking_request& req,
           p.gender, p.age, p.phone_number, req.user_id);
     }
 
-    // Several rows share a booking number, so the column cannot be UNIQUE. Bookings of other
-    // trips do not wait for our trip lock, so the number gets a lock of its own; the check runs
-    // as a separate statement after it, so its snapshot includes whatever the previous holder
-    // committed.
-    std::string number;
-    for (int attempt = 0;; ++attempt) {
-      if (attempt == booking_number_attempts)
-        throw store_error("no unused booking number after " +
-                          std::to_string(booking_number_attempts) + " attempts");
-      number = next_booking_number();
-      conn.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", booking_number_lock_space,
-                 number);
-      if (conn.query("SELECT 1 FROM bookings WHERE booking_number = $1 LIMIT 1", number).rows() ==
-          0)
-        break;
-    }
+    // Bookings of other trips do not wait for our trip lock, so the number gets a lock of its
+    // own; the check runs as a separate statement after it, so its snapshot includes whatever
+    // the previous holder committed.
+    std::string number =
+        rows::draw_booking_number(next_booking_number, [&conn](const std::string& candidate) {
+          conn.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))",
+                     booking_number_lock_space, candidate);
+          return conn.query("SELECT 1 FROM bookings WHERE booking_number = $1 LIMIT 1", candidate)
+                     .rows() > 0;
+        });
 
     const std::string created_at = format_iso(req.created_at);
-    for (int s : req.seat_numbers) {
+    auto refused = rows::insert_seats(req.seat_numbers, [&](int s) {
       try {
         conn.query(
             "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
             " created_at) VALUES ($1, $2, $3, $4, 'confirmed', $5, $6)",
             number, req.user_id, req.trip_id, s, price, created_at);
+        return true;
       } catch (const pg_error& e) {
         if (!e.is_unique_violation() || e.constraint() != "bookings_confirmed_seat") throw;
-        out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
-        out.seat = s;
-        return out;
+        return false;
       }
+    });
+    if (refused) {
+      out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
+      out.seat = *refused;
+      return out;
     }
     tx.commit();
     out.booking_number = std::move(number);
@@ -492,13 +407,8 @@ booking_outcome pg_store::create_booking(const booking_request& req,
 
 std::vector<ticket> pg_store::list_tickets(id_t user_id) {
   return run([&](connection& conn) {
-    // first_id breaks created_at ties by insertion order, so "newest first" is total.
-    return read_tickets(conn.query(std::string(ticket_select) + R"sql(
-JOIN (SELECT booking_number, min(id) AS first_id FROM bookings WHERE user_id = $1
-      GROUP BY booking_number) g ON g.booking_number = bk.booking_number
-WHERE bk.user_id = $1
-ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql",
-                                   user_id));
+    return read_tickets(conn.query(
+        std::string(rows::ticket_select) + rows::tickets_of_user("$1"), user_id));
   });
 }
 

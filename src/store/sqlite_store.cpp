@@ -8,6 +8,7 @@
 
 #include "domain/schedule_rules.hpp"
 #include "store/migrations.hpp"
+#include "store/ticket_rows.hpp"
 
 namespace seatd {
 namespace {
@@ -17,18 +18,11 @@ using sqlite::sqlite_error;
 using sqlite::statement;
 using sqlite::transaction;
 
-constexpr int default_bus_seats = 40;
-// A generator that collides this often is broken, not unlucky.
-constexpr int booking_number_attempts = 8;
+using rows::day_start_iso;
+using rows::default_bus_seats;
+using rows::now_utc_iso;
 
 boost::system::error_code code(errc e) { return make_error_code(e); }
-
-std::string now_utc_iso() {
-  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return format_iso(local_time{now.time_since_epoch()});
-}
-
-std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
 
 local_time column_time(const statement& st, int col) {
   std::string text = st.column_text(col);
@@ -39,74 +33,34 @@ local_time column_time(const statement& st, int col) {
 
 std::int64_t to_ms(sys_ms t) { return t.time_since_epoch().count(); }
 
-// ---- row readers: each matches the column list of the constant next to it
-
-constexpr std::string_view user_columns =
-    "id, username, email, password_hash, is_admin, phone_number, age, gender";
-
-user read_user(const statement& st) {
-  user u;
-  u.id = st.column_int64(0);
-  u.username = st.column_text(1);
-  u.email = st.column_text(2);
-  u.password_hash = st.column_text(3);
-  u.is_admin = st.column_int64(4) != 0;
-  u.phone_number = st.column_optional_text(5);
-  u.age = st.column_optional_int(6);
-  u.gender = st.column_optional_text(7);
-  return u;
-}
+// The current row of a statement, as the readers of store/ticket_rows.hpp read it.
+struct row {
+  const statement& st;
+  std::string text(int col) const { return st.column_text(col); }
+  std::int64_t int64(int col) const { return st.column_int64(col); }
+  int int32(int col) const { return st.column_int(col); }
+  bool boolean(int col) const { return st.column_int64(col) != 0; }
+  local_time time(int col) const { return column_time(st, col); }
+  std::optional<std::string> optional_text(int col) const { return st.column_optional_text(col); }
+  std::optional<int> optional_int32(int col) const { return st.column_optional_int(col); }
+};
 
 std::optional<user> query_user(connection& conn, std::string_view where, auto&&... args) {
-  auto st = conn.prepare("SELECT " + std::string(user_columns) + " FROM users WHERE " +
+  auto st = conn.prepare("SELECT " + std::string(rows::user_columns) + " FROM users WHERE " +
                          std::string(where));
   st.bind_all(args...);
   if (!st.step()) return std::nullopt;
-  return read_user(st);
+  return rows::read_user(row{st});
 }
-
-// Ticket rows: one per booked seat, grouped by booking number by the caller's ORDER BY.
-constexpr std::string_view ticket_select = R"sql(
-SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
-       t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats, u.username, u.phone_number
-FROM bookings bk
-JOIN trips t ON t.id = bk.trip_id
-JOIN buses b ON b.id = t.bus_id
-JOIN users u ON u.id = bk.user_id
-)sql";
 
 std::vector<ticket> read_tickets(statement& st) {
   std::vector<ticket> out;
-  while (st.step()) {
-    std::string number = st.column_text(0);
-    if (out.empty() || out.back().booking_number != number) {
-      ticket& t = out.emplace_back();
-      t.booking_number = std::move(number);
-      t.user_id = st.column_int64(1);
-      t.status = booking_status::cancelled;
-      t.created_at = column_time(st, 3);
-      t.trip.id = st.column_int64(5);
-      t.trip.bus_id = st.column_int64(6);
-      t.trip.source = st.column_text(7);
-      t.trip.destination = st.column_text(8);
-      t.trip.departure_time = column_time(st, 9);
-      t.trip.arrival_time = column_time(st, 10);
-      t.trip.price = st.column_int64(11);
-      t.trip.total_seats = st.column_int(12);
-      t.user_name = st.column_text(13);
-      t.user_phone = st.column_optional_text(14);
-    }
-    ticket& t = out.back();
-    // Cancelling flips every row of a booking together; one confirmed row means confirmed.
-    if (st.column_text(2) == "confirmed") t.status = booking_status::confirmed;
-    t.seats.push_back(st.column_int(4));
-  }
+  while (st.step()) rows::add_ticket_row(out, row{st});
   return out;
 }
 
 std::optional<ticket> query_ticket(connection& conn, std::string_view booking_number) {
-  auto st = conn.prepare(std::string(ticket_select) +
+  auto st = conn.prepare(std::string(rows::ticket_select) +
                          "WHERE bk.booking_number = ?1 ORDER BY bk.seat_number");
   st.bind(1, booking_number);
   auto tickets = read_tickets(st);
@@ -124,14 +78,6 @@ std::int64_t scalar(connection& conn, std::string_view sql) {
   auto st = conn.prepare(sql);
   if (!st.step()) throw store_error("no row from " + std::string(sql));
   return st.column_int64(0);
-}
-
-// True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.
-bool valid_seats(std::vector<int> seats, int total_seats) {
-  if (seats.empty()) return false;
-  std::sort(seats.begin(), seats.end());
-  if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
-  return seats.front() >= 1 && seats.back() <= total_seats;
 }
 
 }  // namespace
@@ -228,51 +174,22 @@ std::vector<trip_summary> sqlite_store::search_trips(std::string_view source,
   auto conn = pool_->acquire();
   // A half-open range on the raw column uses trips_departure_time; date(departure_time)
   // would scan every trip.
-  auto st = conn->prepare(R"sql(
-SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
-       t.arrival_time, t.price, b.total_seats,
-       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
-FROM trips t JOIN buses b ON b.id = t.bus_id
+  auto st = conn->prepare(std::string(rows::trip_summary_select) + R"sql(
 WHERE t.departure_time >= ?3 AND t.departure_time < ?4
   AND lower(t.source) = lower(?1) AND lower(t.destination) = lower(?2)
 ORDER BY t.departure_time, t.id)sql");
   st.bind_all(source, destination, day_start_iso(day), day_start_iso(day + std::chrono::days{1}));
   std::vector<trip_summary> out;
-  while (st.step()) {
-    trip_summary& s = out.emplace_back();
-    s.trip_id = st.column_int64(0);
-    s.bus_name = st.column_text(1);
-    s.bus_type = st.column_text(2);
-    s.source = st.column_text(3);
-    s.destination = st.column_text(4);
-    s.departure_time = column_time(st, 5);
-    s.arrival_time = column_time(st, 6);
-    s.price = st.column_int64(7);
-    s.total_seats = st.column_int(8);
-    s.booked_seats = st.column_int(9);
-  }
+  while (st.step()) out.push_back(rows::read_trip_summary(row{st}));
   return out;
 }
 
 std::optional<trip> sqlite_store::find_trip(id_t id) {
   auto conn = pool_->acquire();
-  auto st = conn->prepare(R"sql(
-SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats
-FROM trips t JOIN buses b ON b.id = t.bus_id
-WHERE t.id = ?1)sql");
+  auto st = conn->prepare(std::string(rows::trip_select) + "WHERE t.id = ?1");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
-  trip t;
-  t.id = st.column_int64(0);
-  t.bus_id = st.column_int64(1);
-  t.source = st.column_text(2);
-  t.destination = st.column_text(3);
-  t.departure_time = column_time(st, 4);
-  t.arrival_time = column_time(st, 5);
-  t.price = st.column_int64(6);
-  t.total_seats = st.column_int(7);
-  return t;
+  return rows::read_trip(row{st});
 }
 
 std::vector<seat> sqlite_store::list_seats(id_t trip_id) {
@@ -394,7 +311,7 @@ booking_outcome sqlite_store::create_booking(
     price = st.column_int64(0);
     total_seats = st.column_int(1);
   }
-  if (!valid_seats(req.seat_numbers, total_seats)) {
+  if (!rows::valid_seats(req.seat_numbers, total_seats)) {
     out.code = code(errc::invalid_seats);
     return out;
   }
@@ -404,13 +321,15 @@ booking_outcome sqlite_store::create_booking(
   }
   // Under the write lock this check is exact and names the seat; the partial unique index
   // below stays the final guard.
-  for (int s : req.seat_numbers) {
-    if (exists(*conn,
-               "SELECT 1 FROM bookings WHERE trip_id = ?1 AND seat_number = ?2"
-               " AND status = 'confirmed'",
-               req.trip_id, s)) {
+  {
+    std::vector<int> taken_seats;
+    auto st = conn->prepare(
+        "SELECT seat_number FROM bookings WHERE trip_id = ?1 AND status = 'confirmed'");
+    st.bind(1, req.trip_id);
+    while (st.step()) taken_seats.push_back(st.column_int(0));
+    if (auto s = rows::first_taken(req.seat_numbers, taken_seats)) {
       out.code = code(errc::seat_booked);
-      out.seat = s;
+      out.seat = *s;
       return out;
     }
   }
@@ -425,30 +344,30 @@ booking_outcome sqlite_store::create_booking(
         .run();
   }
 
-  // Several rows share a booking number, so the column cannot be UNIQUE; the write lock
-  // makes this check-then-insert safe instead.
-  std::string number;
-  for (int attempt = 0;; ++attempt) {
-    if (attempt == booking_number_attempts)
-      throw store_error("no unused booking number after " +
-                        std::to_string(booking_number_attempts) + " attempts");
-    number = next_booking_number();
-    if (!exists(*conn, "SELECT 1 FROM bookings WHERE booking_number = ?1 LIMIT 1", number)) break;
-  }
+  // The write lock makes this check-then-insert safe.
+  std::string number =
+      rows::draw_booking_number(next_booking_number, [&conn](const std::string& candidate) {
+        return exists(*conn, "SELECT 1 FROM bookings WHERE booking_number = ?1 LIMIT 1",
+                      candidate);
+      });
 
   auto insert = conn->prepare(
       "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
       " created_at) VALUES (?1, ?2, ?3, ?4, 'confirmed', ?5, ?6)");
   const std::string created_at = format_iso(req.created_at);
-  for (int s : req.seat_numbers) {
+  auto refused = rows::insert_seats(req.seat_numbers, [&](int s) {
     try {
       insert.bind_all(number, req.user_id, req.trip_id, s, price, created_at).run();
+      return true;
     } catch (const sqlite_error& e) {
       if (!e.is_unique_violation()) throw;
-      out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
-      out.seat = s;
-      return out;
+      return false;
     }
+  });
+  if (refused) {
+    out.code = code(errc::seat_booked);  // the guard rolls back the seats already inserted
+    out.seat = *refused;
+    return out;
   }
   tx.commit();
   out.booking_number = std::move(number);
@@ -457,12 +376,7 @@ booking_outcome sqlite_store::create_booking(
 
 std::vector<ticket> sqlite_store::list_tickets(id_t user_id) {
   auto conn = pool_->acquire();
-  // first_id breaks created_at ties by insertion order, so "newest first" is total.
-  auto st = conn->prepare(std::string(ticket_select) + R"sql(
-JOIN (SELECT booking_number, min(id) AS first_id FROM bookings WHERE user_id = ?1
-      GROUP BY booking_number) g ON g.booking_number = bk.booking_number
-WHERE bk.user_id = ?1
-ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql");
+  auto st = conn->prepare(std::string(rows::ticket_select) + rows::tickets_of_user("?1"));
   st.bind(1, user_id);
   return read_tickets(st);
 }
@@ -519,11 +433,11 @@ LIMIT 5)sql");
       a.buses.push_back({st.column_text(0), st.column_int64(1), st.column_double(2)});
   }
   {
+    // Booked seats and revenue from one pass over the confirmed bookings (as pg_store).
     auto st = conn->prepare(R"sql(
-SELECT (SELECT count(*) FROM users),
-       (SELECT count(*) FROM bookings WHERE status = 'confirmed'),
-       (SELECT count(*) FROM seats),
-       (SELECT coalesce(sum(price), 0) FROM bookings WHERE status = 'confirmed'))sql");
+SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue
+FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue
+      FROM bookings WHERE status = 'confirmed') c)sql");
     st.step();
     a.users = st.column_int64(0);
     std::int64_t booked = st.column_int64(1);

@@ -82,9 +82,11 @@ class store {
   virtual std::vector<std::string> live_revocations(sys_ms now) = 0;
 };
 
-// Opens the store a DATABASE_URL names: "sqlite:///path", "sqlite://:memory:" or a plain path
-// (the accepted spellings are listed in store/open_store.cpp). Runs the numbered migrations.
-// Throws store_error on failure, including for postgresql:// URLs until that backend exists.
+// Opens the store a DATABASE_URL names: "sqlite:///path", "sqlite://:memory:", a plain path, or
+// "postgresql://..." / "postgres://..." with seatd's own `pool_size=N` parameter (the accepted
+// spellings are listed in store/open_store.cpp). Runs the numbered migrations (shared by both
+// databases, store/migrations.cpp). Throws store_error on failure: a malformed URL, a database
+// that cannot be opened or reached, or one migrated by a newer seatd.
 std::unique_ptr<store> open_store(std::string_view database_url);
 
 }  // namespace seatd

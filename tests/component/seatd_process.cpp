@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,15 @@ int seatd_process::stop(std::chrono::milliseconds timeout) {
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   clean_exit_ = code == 0;
   return code;
+}
+
+void seatd_process::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
 }
 
 run_result run_seatd(const std::vector<std::string>& args,

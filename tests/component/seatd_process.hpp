@@ -25,6 +25,8 @@ class seatd_process {
   std::string database_url() const;
   // Sends SIGTERM and waits; returns the exit status (or -signal), -1000 on timeout.
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // SIGKILL, as a crash or an OOM kill would: no shutdown runs. Waits for the process to end.
+  void kill();
   bool running();
   // Everything the process printed on stdout up to readiness.
   const std::string& banner() const { return banner_; }

@@ -24,7 +24,10 @@ std::string fresh_dir() {
 }  // namespace
 
 seatd_cluster::seatd_cluster(options opts)
-    : dir_(fresh_dir()), redis_(std::make_unique<test::redis_test_server>(opts.redis)) {
+    : dir_(fresh_dir()),
+      database_url_(opts.database_url.empty() ? "sqlite:///" + dir_ + "/shared.db"
+                                              : opts.database_url),
+      redis_(std::make_unique<test::redis_test_server>(opts.redis)) {
   // The admin first: it creates the database and runs the migrations, so the instances that
   // start next find the schema in place.
   auto email = unique_email("admin");
@@ -52,7 +55,7 @@ seatd_cluster::~seatd_cluster() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-std::string seatd_cluster::database_url() const { return "sqlite:///" + dir_ + "/shared.db"; }
+std::string seatd_cluster::database_url() const { return database_url_; }
 
 seatd_cluster::traveller seatd_cluster::signup(http_client& c) {
   traveller t;

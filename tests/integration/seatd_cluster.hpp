@@ -1,7 +1,7 @@
 #pragma once
 // seatd as it scales out: a real redis-server and several seatd processes that share it and one
-// SQLite database (WAL works across processes on one machine), as identical instances behind
-// a load balancer. An admin account and a schedule are set up; travellers sign up on demand.
+// database — an SQLite file (WAL works across processes on one machine) or a PostgreSQL
+// database the test provides — as identical instances behind a load balancer. An admin account and a schedule are set up; travellers sign up on demand.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -28,6 +28,8 @@ class seatd_cluster {
     std::vector<std::string> seatd_args;  // e.g. {"--hold-ttl", "1"}
     test::redis_test_server::options redis;
     std::string schedule_csv = two_trips_csv;
+    // Empty: a fresh SQLite file in the cluster's directory; else e.g. a postgresql:// URL.
+    std::string database_url;
   };
   struct traveller {
     std::string token;
@@ -51,6 +53,7 @@ class seatd_cluster {
 
  private:
   std::string dir_;
+  std::string database_url_;
   std::unique_ptr<test::redis_test_server> redis_;
   std::vector<std::unique_ptr<seatd_process>> instances_;
   std::string admin_;

@@ -1,0 +1,63 @@
+#include "store/ticket_rows.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "store/store.hpp"
+
+namespace seatd::rows {
+namespace {
+
+constexpr int booking_number_attempts = 8;
+
+}  // namespace
+
+std::string now_utc_iso() {
+  auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return format_iso(local_time{now.time_since_epoch()});
+}
+
+std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
+
+bool valid_seats(std::vector<int> seats, int total_seats) {
+  if (seats.empty()) return false;
+  std::sort(seats.begin(), seats.end());
+  if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
+  return seats.front() >= 1 && seats.back() <= total_seats;
+}
+
+std::optional<int> first_taken(const std::vector<int>& requested, const std::vector<int>& taken) {
+  for (int s : requested)
+    if (std::find(taken.begin(), taken.end(), s) != taken.end()) return s;
+  return std::nullopt;
+}
+
+std::string tickets_of_user(std::string_view param) {
+  std::string sql = R"sql(
+JOIN (SELECT booking_number, min(id) AS first_id FROM bookings WHERE user_id = @
+      GROUP BY booking_number) g ON g.booking_number = bk.booking_number
+WHERE bk.user_id = @
+ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql";
+  for (auto at = sql.find('@'); at != std::string::npos; at = sql.find('@', at))
+    sql.replace(at, 1, param);
+  return sql;
+}
+
+std::optional<int> insert_seats(const std::vector<int>& seats,
+                                const std::function<bool(int)>& insert_one) {
+  for (int s : seats)
+    if (!insert_one(s)) return s;
+  return std::nullopt;
+}
+
+std::string draw_booking_number(const std::function<std::string()>& next,
+                                const std::function<bool(const std::string&)>& in_use) {
+  for (int attempt = 0; attempt < booking_number_attempts; ++attempt) {
+    std::string number = next();
+    if (!in_use(number)) return number;
+  }
+  throw store_error("no unused booking number after " + std::to_string(booking_number_attempts) +
+                    " attempts");
+}
+
+}  // namespace seatd::rows

@@ -1,0 +1,161 @@
+#pragma once
+// What sqlite_store and pg_store share above their SQL dialects: the column lists both select,
+// how a result row becomes a user, a trip, a search result or a ticket, and the steps of a
+// booking that do not touch the database (seat validation, which taken seat to name, drawing an
+// unused booking number).
+//
+// Readers take a row adapter: any type with
+//   text(col) -> string-like, int64(col), int32(col), boolean(col), time(col) -> local_time,
+//   optional_text(col) -> std::optional<std::string>, optional_int32(col) -> std::optional<int>
+// (sqlite_store.cpp and pg_store.cpp each define one over their result type).
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/local_time.hpp"
+#include "domain/model.hpp"
+
+namespace seatd::rows {
+
+// Buses a schedule import creates get this many seats.
+inline constexpr int default_bus_seats = 40;
+
+// "YYYY-MM-DDTHH:MM:SS" of now (UTC, whole seconds) and of a day's midnight.
+std::string now_utc_iso();
+std::string day_start_iso(local_date d);
+
+// ---- users: read_user matches user_columns
+
+inline constexpr std::string_view user_columns =
+    "id, username, email, password_hash, is_admin, phone_number, age, gender";
+
+template <class Row>
+user read_user(const Row& r) {
+  user u;
+  u.id = r.int64(0);
+  u.username = r.text(1);
+  u.email = r.text(2);
+  u.password_hash = r.text(3);
+  u.is_admin = r.boolean(4);
+  u.phone_number = r.optional_text(5);
+  u.age = r.optional_int32(6);
+  u.gender = r.optional_text(7);
+  return u;
+}
+
+// ---- trips: read_trip matches trip_select, read_trip_summary the search's column list
+
+inline constexpr std::string_view trip_select = R"sql(
+SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats
+FROM trips t JOIN buses b ON b.id = t.bus_id
+)sql";
+
+template <class Row>
+trip read_trip(const Row& r) {
+  trip t;
+  t.id = r.int64(0);
+  t.bus_id = r.int64(1);
+  t.source = r.text(2);
+  t.destination = r.text(3);
+  t.departure_time = r.time(4);
+  t.arrival_time = r.time(5);
+  t.price = r.int64(6);
+  t.total_seats = r.int32(7);
+  return t;
+}
+
+// The search's columns; each store adds its own WHERE (the index each can use differs).
+inline constexpr std::string_view trip_summary_select = R"sql(
+SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
+       t.arrival_time, t.price, b.total_seats,
+       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
+FROM trips t JOIN buses b ON b.id = t.bus_id
+)sql";
+
+template <class Row>
+trip_summary read_trip_summary(const Row& r) {
+  trip_summary s;
+  s.trip_id = r.int64(0);
+  s.bus_name = r.text(1);
+  s.bus_type = r.text(2);
+  s.source = r.text(3);
+  s.destination = r.text(4);
+  s.departure_time = r.time(5);
+  s.arrival_time = r.time(6);
+  s.price = r.int64(7);
+  s.total_seats = r.int32(8);
+  s.booked_seats = r.int32(9);
+  return s;
+}
+
+// ---- tickets: one row per booked seat, grouped by booking number by the caller's ORDER BY
+
+inline constexpr std::string_view ticket_select = R"sql(
+SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
+       t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats, u.username, u.phone_number
+FROM bookings bk
+JOIN trips t ON t.id = bk.trip_id
+JOIN buses b ON b.id = t.bus_id
+JOIN users u ON u.id = bk.user_id
+)sql";
+
+// The rest of list_tickets' query after ticket_select: a user's bookings, newest first (the
+// first row id breaks created_at ties by insertion order, so the order is total). `param` is the
+// dialect's spelling of the user id parameter ("?1", "$1").
+std::string tickets_of_user(std::string_view param);
+
+// Adds one row of ticket_select to `out`: a new ticket when its booking number differs from the
+// last one's, else one more seat of the last ticket.
+template <class Row>
+void add_ticket_row(std::vector<ticket>& out, const Row& r) {
+  std::string number(r.text(0));
+  if (out.empty() || out.back().booking_number != number) {
+    ticket& t = out.emplace_back();
+    t.booking_number = std::move(number);
+    t.user_id = r.int64(1);
+    t.status = booking_status::cancelled;
+    t.created_at = r.time(3);
+    t.trip.id = r.int64(5);
+    t.trip.bus_id = r.int64(6);
+    t.trip.source = r.text(7);
+    t.trip.destination = r.text(8);
+    t.trip.departure_time = r.time(9);
+    t.trip.arrival_time = r.time(10);
+    t.trip.price = r.int64(11);
+    t.trip.total_seats = r.int32(12);
+    t.user_name = r.text(13);
+    t.user_phone = r.optional_text(14);
+  }
+  ticket& t = out.back();
+  // Cancelling flips every row of a booking together; one confirmed row means confirmed.
+  if (r.text(2) == std::string_view("confirmed")) t.status = booking_status::confirmed;
+  t.seats.push_back(r.int32(4));
+}
+
+// ---- booking steps that do not touch the database
+
+// True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.
+bool valid_seats(std::vector<int> seats, int total_seats);
+
+// The first seat of `requested`, in request order, that is in `taken` (the seat a refusal
+// names); nullopt when none is.
+std::optional<int> first_taken(const std::vector<int>& requested, const std::vector<int>& taken);
+
+// Inserts one booking row per seat, in request order, through `insert_one`, which returns false
+// when the database's unique index on confirmed (trip, seat) refused the seat. Returns the seat
+// refused first (the caller's transaction guard then rolls back the rows already inserted).
+std::optional<int> insert_seats(const std::vector<int>& seats,
+                                const std::function<bool(int)>& insert_one);
+
+// Draws numbers from `next` until `in_use` says one is free. Several rows share a booking
+// number, so the column cannot be UNIQUE: the caller makes the check exact (SQLite's write lock,
+// an advisory lock on PostgreSQL). A generator that collides this often is broken, not unlucky:
+// store_error after a few attempts.
+std::string draw_booking_number(const std::function<std::string()>& next,
+                                const std::function<bool(const std::string&)>& in_use);
+
+}  // namespace seatd::rows
