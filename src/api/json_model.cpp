@@ -19,7 +19,11 @@ json::object trip_json(const trip& t) {
           {"destination", t.destination},
           {"departure_time", format_iso(t.departure_time)},
           {"arrival_time", format_iso(t.arrival_time)},
-          {"price", t.price}};
+          {"price", t.price},
+          // Beyond the original contract (added fields only): the bus, for pages and tickets.
+          {"bus_name", t.bus_name},
+          {"bus_type", t.bus_type},
+          {"total_seats", t.total_seats}};
 }
 
 json::object user_json(const user& u) {

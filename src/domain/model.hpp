@@ -55,6 +55,8 @@ struct trip {
   local_time arrival_time;
   std::int64_t price = 0;
   int total_seats = 40;  // of the bus; seats are numbered 1..total_seats
+  std::string bus_name;  // so a trip page or a ticket names its bus without a search
+  std::string bus_type;
 };
 
 // One row of /trips/search.

@@ -49,7 +49,7 @@ user read_user(const Row& r) {
 
 inline constexpr std::string_view trip_select = R"sql(
 SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats
+       b.total_seats, b.bus_name, b.bus_type
 FROM trips t JOIN buses b ON b.id = t.bus_id
 )sql";
 
@@ -64,6 +64,8 @@ trip read_trip(const Row& r) {
   t.arrival_time = r.time(5);
   t.price = r.int64(6);
   t.total_seats = r.int32(7);
+  t.bus_name = r.text(8);
+  t.bus_type = r.text(9);
   return t;
 }
 
@@ -96,7 +98,7 @@ trip_summary read_trip_summary(const Row& r) {
 inline constexpr std::string_view ticket_select = R"sql(
 SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
        t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats, u.username, u.phone_number
+       b.total_seats, u.username, u.phone_number, b.bus_name, b.bus_type
 FROM bookings bk
 JOIN trips t ON t.id = bk.trip_id
 JOIN buses b ON b.id = t.bus_id
@@ -129,6 +131,8 @@ void add_ticket_row(std::vector<ticket>& out, const Row& r) {
     t.trip.total_seats = r.int32(12);
     t.user_name = r.text(13);
     t.user_phone = r.optional_text(14);
+    t.trip.bus_name = r.text(15);
+    t.trip.bus_type = r.text(16);
   }
   ticket& t = out.back();
   // Cancelling flips every row of a booking together; one confirmed row means confirmed.

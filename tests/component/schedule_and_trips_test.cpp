@@ -34,6 +34,10 @@ TEST_F(schedule_and_trips, upload_real_schedule_then_search_and_seats) {
   auto trip = t.json().as_object();
   for (auto key : {"id", "bus_id", "source", "destination", "departure_time", "arrival_time", "price"})
     EXPECT_TRUE(trip.contains(key)) << key;
+  // Added beyond the contract: the bus, so a trip page opened from a link can name it.
+  EXPECT_FALSE(trip.at("bus_name").as_string().empty());
+  EXPECT_FALSE(trip.at("bus_type").as_string().empty());
+  EXPECT_EQ(trip.at("total_seats"), 40);
   EXPECT_EQ(c_->get("/trips/200").status, 200);
   EXPECT_EQ(c_->get("/trips/201").status, 404);
   EXPECT_EQ(c_->get("/trips/201").json(), boost::json::parse(R"({"detail":"Trip not found"})"));

@@ -284,6 +284,8 @@ TEST_P(store_conformance, find_trip_and_list_seats) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->id, s.trip_id);
   EXPECT_GT(t->bus_id, 0);
+  EXPECT_EQ(t->bus_name, "Coastal");
+  EXPECT_EQ(t->bus_type, "AC");
   EXPECT_EQ(t->source, "Chennai");
   EXPECT_EQ(t->destination, "Madurai");
   EXPECT_EQ(t->departure_time, at("2026-03-06T22:00:00"));
@@ -425,6 +427,8 @@ TEST_P(booking_test, books_seats_and_reads_the_ticket_back) {
   EXPECT_EQ(t->trip.departure_time, at("2026-03-04T09:00:00"));
   EXPECT_EQ(t->trip.price, 400);
   EXPECT_EQ(t->trip.total_seats, 40);
+  EXPECT_FALSE(t->trip.bus_name.empty());
+  EXPECT_EQ(t->trip.bus_type, "AC");
   EXPECT_EQ(t->user_name, "alice");
   EXPECT_FALSE(t->user_phone);
 

@@ -126,8 +126,10 @@ export async function ticketView({ main, params, signal }) {
     if (!cancelled) actions.append(h('a', { class: 'button button--ghost', href: `#/trip/${t.trip.id}` }, 'View seat map'));
 
     const title = pageTitle(cancelled ? 'Cancelled ticket' : 'Your ticket');
-    let bus = null;
-    try { bus = JSON.parse(sessionStorage.getItem(`seatd.trip.${t.trip.id}`) || 'null'); } catch { /* none */ }
+    let bus = t.trip.bus_name ? t.trip : null;
+    if (!bus) {
+      try { bus = JSON.parse(sessionStorage.getItem(`seatd.trip.${t.trip.id}`) || 'null'); } catch { /* none */ }
+    }
     const row = (label, value) => h('div', { class: 'ticket__row' }, h('dt', {}, label), h('dd', {}, value));
     main.append(title,
       h('article', { class: ['ticket', cancelled && 'ticket--cancelled'], 'aria-labelledby': 'ticket-number', 'data-testid': 'ticket' },

@@ -40,10 +40,12 @@ export async function tripView({ main, params, signal }) {
   }
   clear(main);
 
+  // seatd's GET /trips/{id} names the bus; a server that keeps to the original contract does
+  // not, and then the search result this page was opened from does.
   const summary = rememberedSummary(tripId);
-  // GET /trips/{id} names no bus: the search result this page was opened from does.
-  const busName = summary && summary.trip_id === tripId ? summary.bus_name : null;
-  const busType = summary && summary.trip_id === tripId ? summary.bus_type : null;
+  const fromSearch = summary && summary.trip_id === tripId ? summary : {};
+  const busName = trip.bus_name || fromSearch.bus_name || null;
+  const busType = trip.bus_type || fromSearch.bus_type || null;
   const total = seatRows.length;
   const departed = fmt.parseLocal(trip.departure_time) < new Date();
 
