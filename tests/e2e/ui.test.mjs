@@ -456,6 +456,8 @@ step('a visitor who is not logged in is asked to log in, and comes back to the t
   const page = await actor('guest', { width: 1024, height: 768 });
   await page.goto(`${BASE}/#/trip/${trip.id}`);
   await waitLive(page);
+  // Opened from a link, not from a search: the page still names the bus (from GET /trips/{id}).
+  await page.getByText(`${trip.bus_name} · ${trip.bus_type}`).first().waitFor();
   const prompt = page.locator('.login-prompt');
   await prompt.waitFor();
   assert.equal(await page.locator('[data-testid="booking-form"]').isVisible(), false);
