@@ -18,6 +18,7 @@
 #include "app/build_info.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
+#include "auth/token_verifier.hpp"
 #include "domain/login_throttle.hpp"
 #include "net/dispatcher.hpp"
 #include "net/listener.hpp"
@@ -103,6 +104,7 @@ struct application::impl {
   worker_pool pool;
   auth::jwt_codec jwt;
   auth::revocation_list revoked;
+  auth::token_verifier tokens{jwt, revoked};
   login_throttle throttle{10, std::chrono::minutes(5)};
   login_throttle address_throttle{200, std::chrono::minutes(5)};
   realtime::trip_catalog catalog;
@@ -133,7 +135,7 @@ struct application::impl {
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
-            *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog},
+            *db, pool, jwt, revoked, tokens, throttle, address_throttle, clk, *engine, catalog},
         web(cfg.web_root) {
     http_opts.max_header_bytes = cfg.max_header_bytes;
     http_opts.max_body_bytes = cfg.max_body_bytes;
