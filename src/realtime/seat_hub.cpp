@@ -6,10 +6,13 @@
 
 namespace seatd::realtime {
 
-seat_hub::seat_hub(boost::asio::any_io_executor ex, trip_catalog& catalog, std::size_t shards)
-    : ex_(std::move(ex)), catalog_(catalog) {
-  for (std::size_t k = 0; k < std::max<std::size_t>(shards, 1); ++k)
-    shards_.emplace_back(boost::asio::make_strand(ex_));
+seat_hub::seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& catalog,
+                   std::size_t shards)
+    : catalog_(catalog) {
+  for (std::size_t k = 0; k < std::max<std::size_t>(shards, 1); ++k) {
+    shards_.emplace_back(ex);
+    room_shards_.emplace_back(shards_.back());
+  }
 }
 
 std::size_t seat_hub::pick_shard() { return next_shard_++ % shards_.size(); }
@@ -17,7 +20,7 @@ std::size_t seat_hub::pick_shard() { return next_shard_++ % shards_.size(); }
 std::shared_ptr<room> seat_hub::room_for(id_t trip) {
   std::lock_guard lock(mutex_);
   auto& r = rooms_[trip];
-  if (!r) r = std::make_shared<room>(shards_);
+  if (!r) r = std::make_shared<room>(room_shards_);
   return r;
 }
 

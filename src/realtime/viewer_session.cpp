@@ -52,14 +52,15 @@ struct buffer_span {
 
 // The accepted socket, moved onto the shard's strand: the connection's own strand (made by the
 // listener before it knew this would be a viewer) is released with the HTTP session.
-asio::ip::tcp::socket rehome(beast::tcp_stream& stream, const asio::any_io_executor& ex) {
+template <class Socket>
+Socket rehome(beast::tcp_stream& stream, const shard_executor& ex) {
   auto accepted = stream.release_socket();
   boost::system::error_code ec;
   const auto protocol = accepted.local_endpoint(ec).protocol();
-  if (ec) return asio::ip::tcp::socket(ex);  // already broken: the handshake fails and ends it
+  if (ec) return Socket(ex);  // already broken: the handshake fails and ends it
   auto fd = accepted.release(ec);
-  if (ec) return asio::ip::tcp::socket(ex);
-  return asio::ip::tcp::socket(ex, protocol, fd);
+  if (ec) return Socket(ex);
+  return Socket(ex, protocol, fd);
 }
 
 // Frames are at most a few hundred bytes; a batch of a few hundred goes out in one write call
@@ -71,7 +72,7 @@ constexpr std::size_t drain_batch = 256;
 viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrade, deps d)
     : shard_(d.hub.pick_shard()),
       ex_(d.hub.shard(shard_)),
-      socket_(rehome(stream, ex_)),
+      socket_(rehome<socket_type>(stream, ex_)),
       upgrade_(std::move(upgrade)),
       deps_(d),
       timer_(ex_),
@@ -131,7 +132,7 @@ asio::awaitable<void> viewer_session::run() {
 
     // Beast validates the request and answers it (101, or 400/426 for a bad upgrade); then the
     // socket comes back and Beast's stream state is freed with this scope.
-    websocket::stream<asio::ip::tcp::socket> ws(std::move(socket_));
+    websocket::stream<socket_type> ws(std::move(socket_));
     ws.set_option(websocket::stream_base::timeout{deps_.options.handshake_timeout,
                                                   websocket::stream_base::none(), false});
     ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
@@ -303,7 +304,7 @@ void viewer_session::on_written(boost::system::error_code ec) {
     // Our close frame is out: nothing more to send. The peer answers with its close frame and
     // closes; the read loop sees that (or the close deadline ends it).
     boost::system::error_code ignored;
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(asio::socket_base::shutdown_send, ignored);
     return;
   }
   if (!pending_.empty()) write_pending();

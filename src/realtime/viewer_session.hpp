@@ -81,13 +81,17 @@ class viewer_session final : public viewer,
 
   // The shard strand this viewer runs on (seat_hub's), fixed at construction: the socket is
   // moved onto it, and wake() posts to it from any thread.
+  using socket_type = boost::asio::basic_stream_socket<boost::asio::ip::tcp, shard_executor>;
+  using timer_type = boost::asio::basic_waitable_timer<
+      std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>,
+      shard_executor>;
   std::size_t shard_;
-  boost::asio::any_io_executor ex_;
-  boost::asio::ip::tcp::socket socket_;
+  shard_executor ex_;
+  socket_type socket_;
   net::request upgrade_;  // until the handshake, then released
   deps deps_;
-  boost::asio::steady_timer timer_;  // keep-alive ping, idle deadline, close deadline
-  boost::asio::steady_timer resync_retry_;
+  timer_type timer_;  // keep-alive ping, idle deadline, close deadline
+  timer_type resync_retry_;
   std::shared_ptr<room> room_;
   id_t trip_ = 0;
   std::uint64_t registry_id_ = 0;
