@@ -25,6 +25,13 @@ std::uint8_t byte_at(const std::string& s, std::size_t i) {
   return static_cast<std::uint8_t>(s[i]);
 }
 
+// Codes a peer may put in a close frame (RFC 6455 7.4; 1012-1014 registered since): 1005, 1006
+// and 1015 only ever describe a close locally, the rest of 1000-2999 is unassigned.
+bool valid_close_code(std::uint16_t code) {
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+         (code >= 3000 && code <= 4999);
+}
+
 bool is_known(std::uint8_t op) {
   return op == 0x0 || op == 0x1 || op == 0x2 || op == 0x8 || op == 0x9 || op == 0xA;
 }
@@ -106,6 +113,7 @@ client_reader::result client_reader::next(std::string& in) {
           code = static_cast<std::uint16_t>((std::uint8_t(payload[0]) << 8) |
                                             std::uint8_t(payload[1]));
           reason = payload.substr(2);
+          if (!valid_close_code(code)) return {kind::error, {}, close_protocol_error};
         }
         return {kind::close, std::move(reason), code};
       }

@@ -305,6 +305,32 @@ TEST_F(live_seats, ping_pong_and_hostile_frames) {
   EXPECT_EQ(big.close_reason().code, boost::beast::websocket::close_code::too_big);
 }
 
+TEST_F(live_seats, websocket_control_frames_fragments_and_a_clean_close) {
+  // The server speaks RFC 6455 itself after the handshake: control pings are answered with a
+  // pong carrying the same data, a fragmented "ping" is one message, and a close from the
+  // client is answered with a close frame and the end of the TCP connection.
+  ws_client v(server_->port(), "/ws/seats/1");
+  ASSERT_TRUE(v.read_json());
+  std::string pong_data;
+  v.stream().control_callback(
+      [&](boost::beast::websocket::frame_type kind, std::string_view payload) {
+        if (kind == boost::beast::websocket::frame_type::pong) pong_data = std::string(payload);
+      });
+  v.stream().ping("hb-1");
+  EXPECT_FALSE(v.read(std::chrono::milliseconds(300)));  // no message, but the pong came in
+  EXPECT_EQ(pong_data, "hb-1");
+
+  v.stream().auto_fragment(false);
+  v.stream().write_some(false, boost::asio::buffer(std::string_view("pi")));
+  v.stream().write_some(true, boost::asio::buffer(std::string_view("ng")));
+  EXPECT_EQ(v.read(), "pong");
+
+  boost::beast::error_code ec;
+  v.stream().close(boost::beast::websocket::close_code::normal, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(v.stream().reason().code, boost::beast::websocket::close_code::normal);
+}
+
 TEST_F(live_seats, contention_exactly_one_winner_per_seat) {
   constexpr int users = 50;
   std::vector<std::string> tokens;

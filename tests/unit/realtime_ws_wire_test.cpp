@@ -109,6 +109,10 @@ TEST(RealtimeWsWire, PongAndCloseFrames) {
   auto e = r.next(in);
   EXPECT_EQ(e.what, kind::close);
   EXPECT_EQ(e.code, 0);
+  std::string app = client_frame(fin_close, "\x11\x94");  // 4500: the application's range
+  auto a = r.next(app);
+  EXPECT_EQ(a.what, kind::close);
+  EXPECT_EQ(a.code, 4500);
 }
 
 TEST(RealtimeWsWire, MessageSizeLimitIsCheckedAtTheHeader) {
@@ -146,6 +150,8 @@ TEST(RealtimeWsWire, RefusesBinaryAndProtocolViolations) {
   expect_protocol_error(client_frame(0x09, "x"));                          // fragmented ping
   expect_protocol_error(client_frame(fin_ping, std::string(126, 'p')));    // control over 125
   expect_protocol_error(client_frame(fin_close, "\x03"));                  // close with 1 byte
+  expect_protocol_error(client_frame(fin_close, "\x03\xed"));              // 1005: never sent
+  expect_protocol_error(client_frame(fin_close, std::string("\x00\x10", 2)));  // 16: unassigned
   expect_protocol_error(client_frame(text_more, "a") + client_frame(fin_text, "b"));
   {
     ws::client_reader r(4096);
