@@ -8,6 +8,7 @@
 #include "api/shared_login_failures.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
+#include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/login_throttle.hpp"
 #include "holds/hold_engine.hpp"
@@ -27,6 +28,7 @@ struct services {
   worker_pool& pool;
   const auth::jwt_codec& jwt;
   auth::revocation_list& revoked;
+  auth::token_verifier& tokens;  // bearer checks: jwt + revoked, with a cache of good tokens
   login_throttle& throttle;          // failed logins per email
   login_throttle& address_throttle;  // failed logins per client address (shared NATs: higher)
   const clock& clk;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include "app/revocation_feed.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
+#include "auth/token_verifier.hpp"
 #include "domain/login_throttle.hpp"
 #include "net/dispatcher.hpp"
 #include "net/listener.hpp"
@@ -35,6 +37,11 @@ namespace seatd {
 namespace asio = boost::asio;
 
 namespace {
+
+// One per core unless configured (SEATD_IO_THREADS).
+int io_thread_count(const config& cfg) {
+  return cfg.io_threads > 0 ? cfg.io_threads : std::max(1, int(std::thread::hardware_concurrency()));
+}
 
 auth::hash_cost hash_cost_for(const config& cfg) {
   return cfg.fast_password_hash ? auth::test_cost() : auth::interactive_cost();
@@ -105,6 +112,7 @@ struct application::impl {
   worker_pool pool;
   auth::jwt_codec jwt;
   auth::revocation_list revoked;
+  auth::token_verifier tokens{jwt, revoked};
   redis_login_failures::limits login_limits;  // per e-mail, per address, window
   login_throttle throttle{login_limits.per_email, login_limits.window};
   login_throttle address_throttle{login_limits.per_address, login_limits.window};
@@ -129,16 +137,16 @@ struct application::impl {
 
   explicit impl(config c)
       : cfg(std::move(c)),
-        ioc(cfg.io_threads > 0 ? cfg.io_threads : int(std::thread::hardware_concurrency())),
+        ioc(io_thread_count(cfg)),
         db(open_store(cfg.database_url)),
         pool(cfg.worker_threads, cfg.worker_queue_limit),
         jwt(cfg.secret_key),
         catalog(*db, pool),
-        hub(ioc.get_executor(), catalog),
+        hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
-            *db, pool, jwt, revoked, throttle, address_throttle, clk, *engine, catalog},
+            *db, pool, jwt, revoked, tokens, throttle, address_throttle, clk, *engine, catalog},
         web(cfg.web_root) {
     http_opts.max_header_bytes = cfg.max_header_bytes;
     http_opts.max_body_bytes = cfg.max_body_bytes;
@@ -209,7 +217,7 @@ int application::run() {
     m.request_stop();
   });
 
-  int n = m.cfg.io_threads > 0 ? m.cfg.io_threads : int(std::thread::hardware_concurrency());
+  int n = io_thread_count(m.cfg);
   if (n < 1) n = 1;
   std::vector<std::thread> threads;
   for (int i = 0; i < n; ++i) threads.emplace_back([&m] { m.ioc.run(); });

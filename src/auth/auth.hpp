@@ -3,6 +3,7 @@
 // small thread-safe revocation list; no I/O. Hashing is slow by design: call it on the
 // worker pool, never on an I/O thread.
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -48,7 +49,8 @@ class jwt_codec {
   result<claims> verify(std::string_view token, sys_ms now) const;
 
  private:
-  std::string secret_;
+  struct keyed_mac;  // HMAC-SHA256 with the key already absorbed (jwt_codec.cpp)
+  std::shared_ptr<const keyed_mac> mac_;  // shared: copies of the codec share one keyed state
 };
 
 // A random 128-bit token id, unpadded base64url (22 chars).

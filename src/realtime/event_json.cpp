@@ -4,12 +4,20 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "realtime/ws_wire.hpp"
+
 namespace seatd::realtime {
 
 namespace json = boost::json;
 
 namespace {
 std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
+
+// The message as a whole WebSocket text frame, ready for every viewer's socket.
+frame text_frame(const json::object& o) {
+  return std::make_shared<const std::string>(
+      ws::server_frame(ws::opcode::text, json::serialize(o)));
+}
 
 json::array seat_list(const std::vector<int>& seats) {
   json::array a;
@@ -42,7 +50,7 @@ frame event_frame(const seat_event& e) {
       break;
   }
   o["seq"] = e.seq;
-  return std::make_shared<const std::string>(json::serialize(o));
+  return text_frame(o);
 }
 
 frame initial_state_frame(const hold_snapshot& s, const std::vector<int>& booked, sys_ms now,
@@ -57,11 +65,12 @@ frame initial_state_frame(const hold_snapshot& s, const std::vector<int>& booked
                  {"seq", s.seq},
                  {"server_time", ms(now)},
                  {"epoch", epoch}};
-  return std::make_shared<const std::string>(json::serialize(o));
+  return text_frame(o);
 }
 
 const frame& pong_frame() {
-  static const frame pong = std::make_shared<const std::string>("pong");
+  static const frame pong =
+      std::make_shared<const std::string>(ws::server_frame(ws::opcode::text, "pong"));
   return pong;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The WebSocket messages of the live seat map (docs/protocol.md), serialised once per event and
-// shared by every recipient.
+// shared by every recipient. A frame is the whole WebSocket frame (RFC 6455 header, then the
+// JSON text): the bytes each viewer's socket is given as they are.
 #include <memory>
 #include <string>
 #include <vector>

@@ -1,6 +1,18 @@
 #include "realtime/room.hpp"
 
+#include <boost/asio/post.hpp>
+
+#include <stdexcept>
+
 namespace seatd::realtime {
+
+room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep)
+    : shards_(std::move(shards)),
+      pass_pending_(std::make_unique<std::atomic<bool>[]>(shards_.size())),
+      keep_(keep),
+      viewers_(shards_.size()) {
+  if (shards_.empty()) throw std::invalid_argument("room: no shard executor");
+}
 
 void room::append(std::uint64_t seq, frame f) {
   std::unique_lock lock(history_mutex_);
@@ -42,30 +54,47 @@ std::uint64_t room::generation() const {
   return generation_;
 }
 
-void room::join(const std::shared_ptr<viewer>& v) {
+void room::join(const std::shared_ptr<viewer>& v, std::size_t shard) {
   std::lock_guard lock(viewers_mutex_);
-  viewers_[v.get()] = v;
+  viewers_.at(shard)[v.get()] = v;
 }
 
-void room::leave(const viewer* v) {
+void room::leave(const viewer* v, std::size_t shard) {
   std::lock_guard lock(viewers_mutex_);
-  viewers_.erase(v);
+  viewers_.at(shard).erase(v);
 }
 
 std::size_t room::viewer_count() const {
   std::lock_guard lock(viewers_mutex_);
-  return viewers_.size();
+  std::size_t n = 0;
+  for (const auto& m : viewers_) n += m.size();
+  return n;
 }
 
-void room::wake_all() const {
+void room::wake_all() {
+  std::vector<bool> occupied(shards_.size());
+  {
+    std::lock_guard lock(viewers_mutex_);
+    for (std::size_t k = 0; k < shards_.size(); ++k) occupied[k] = !viewers_[k].empty();
+  }
+  for (std::size_t k = 0; k < shards_.size(); ++k) {
+    if (!occupied[k] || pass_pending_[k].exchange(true)) continue;
+    boost::asio::post(shards_[k], [self = shared_from_this(), k] { self->drain_shard(k); });
+  }
+}
+
+void room::drain_shard(std::size_t shard) {
+  // Cleared before the viewers are read: an event appended from now on posts another pass.
+  pass_pending_[shard] = false;
   std::vector<std::shared_ptr<viewer>> live;
   {
     std::lock_guard lock(viewers_mutex_);
-    live.reserve(viewers_.size());
-    for (auto& [p, w] : viewers_)
+    live.reserve(viewers_[shard].size());
+    for (auto& [p, w] : viewers_[shard])
       if (auto v = w.lock()) live.push_back(std::move(v));
   }
-  for (auto& v : live) v->wake();
+  // Outside the lock: a drain may close its viewer, and leaving takes the lock.
+  for (auto& v : live) v->drain();
 }
 
 }  // namespace seatd::realtime

@@ -3,6 +3,14 @@
 // events in seq order. Viewers pull: a publish appends the serialised event once and wakes the
 // viewers; each viewer copies the shared frames from its own next seq onwards. The same history
 // answers a reconnect with ?since=. Joining and leaving never wait for a broadcast.
+//
+// Viewers run on a few shard strands (one per I/O thread, seat_hub's). Waking a room posts one
+// pass per shard, which drains that shard's viewers one after the other, instead of one posted
+// task per viewer: with thousands of viewers the per-viewer posts (an allocation, the strand's
+// queue, an executor copy each) were the largest part of seatd's own fan-out cost.
+#include <boost/asio/any_io_executor.hpp>
+
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -18,13 +26,16 @@ namespace seatd::realtime {
 class viewer {
  public:
   virtual ~viewer() = default;
-  // Thread-safe and cheap: schedules a drain on the viewer's own strand (coalesced).
+  // Thread-safe and cheap: schedules a drain on the viewer's shard strand (coalesced).
   virtual void wake() = 0;
+  // On the viewer's shard strand only: takes what is new from the room into its queue.
+  virtual void drain() = 0;
 };
 
-class room {
+class room : public std::enable_shared_from_this<room> {
  public:
-  explicit room(std::size_t keep = 1024) : keep_(keep) {}
+  // shards: the strands viewers run on (at least one); keep: how many events are kept.
+  explicit room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep = 1024);
 
   // Appends the event with this seq. A seq already seen is ignored; a gap (lost events) starts
   // the history afresh, so viewers that needed the missing ones resync.
@@ -40,12 +51,19 @@ class room {
   // Changes with every reset(); a viewer that synced under another generation must resync.
   std::uint64_t generation() const;
 
-  void join(const std::shared_ptr<viewer>& v);
-  void leave(const viewer* v);
+  // shard: the index of the strand the viewer runs on.
+  void join(const std::shared_ptr<viewer>& v, std::size_t shard);
+  void leave(const viewer* v, std::size_t shard);
   std::size_t viewer_count() const;
-  void wake_all() const;
+  // Thread-safe: one drain pass per shard that has viewers, coalesced (a burst of events
+  // before a pass runs costs that one pass).
+  void wake_all();
 
  private:
+  void drain_shard(std::size_t shard);
+
+  std::vector<boost::asio::any_io_executor> shards_;
+  std::unique_ptr<std::atomic<bool>[]> pass_pending_;  // per shard
   std::size_t keep_;
   mutable std::shared_mutex history_mutex_;
   std::deque<frame> history_;   // seq first_seq_ .. first_seq_ + size - 1
@@ -54,7 +72,7 @@ class room {
   std::uint64_t generation_ = 0;
 
   mutable std::mutex viewers_mutex_;
-  std::unordered_map<const viewer*, std::weak_ptr<viewer>> viewers_;
+  std::vector<std::unordered_map<const viewer*, std::weak_ptr<viewer>>> viewers_;  // per shard
 };
 
 }  // namespace seatd::realtime

@@ -1,13 +1,26 @@
 #include "realtime/seat_hub.hpp"
 
-#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
 
 namespace seatd::realtime {
+
+seat_hub::seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& catalog,
+                   std::size_t shards)
+    : catalog_(catalog) {
+  for (std::size_t k = 0; k < std::max<std::size_t>(shards, 1); ++k) {
+    shards_.emplace_back(ex);
+    room_shards_.emplace_back(shards_.back());
+  }
+}
+
+std::size_t seat_hub::pick_shard() { return next_shard_++ % shards_.size(); }
 
 std::shared_ptr<room> seat_hub::room_for(id_t trip) {
   std::lock_guard lock(mutex_);
   auto& r = rooms_[trip];
-  if (!r) r = std::make_shared<room>();
+  if (!r) r = std::make_shared<room>(room_shards_);
   return r;
 }
 
@@ -15,9 +28,9 @@ void seat_hub::publish(const seat_event& e) {
   catalog_.on_event(e);
   auto r = room_for(e.trip);
   r->append(e.seq, event_frame(e));
-  // Waking thousands of viewers is done outside the engine's lock: one posted task per event,
-  // and each viewer coalesces wakes, so a burst of events costs one drain per viewer.
-  boost::asio::post(ex_, [r] { r->wake_all(); });
+  // Waking thousands of viewers is done off the engine's lock: this only posts one drain pass
+  // per shard (coalesced, so a burst of events costs one pass), which runs on the I/O threads.
+  r->wake_all();
 }
 
 void seat_hub::resync_all() {
@@ -31,7 +44,7 @@ void seat_hub::resync_all() {
   }
   for (auto& r : rooms) {
     r->reset();
-    boost::asio::post(ex_, [r] { r->wake_all(); });
+    r->wake_all();
   }
 }
 

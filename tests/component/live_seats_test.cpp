@@ -293,13 +293,42 @@ TEST_F(live_seats, ping_pong_and_hostile_frames) {
   ASSERT_TRUE(bin.read_json());
   bin.send_binary("\x01\x02");
   EXPECT_FALSE(bin.read());
-  EXPECT_EQ(bin.close_reason().code, boost::beast::websocket::close_code::bad_payload);
+  // 1003 as docs/protocol.md says (Beast calls it unknown_data; its bad_payload is 1007, which
+  // the server used to send here by mistake).
+  EXPECT_EQ(bin.close_reason().code, boost::beast::websocket::close_code::unknown_data);
+  EXPECT_EQ(bin.close_reason().reason, "binary frames are not supported");
 
   ws_client big(server_->port(), "/ws/seats/1");
   ASSERT_TRUE(big.read_json());
   big.send_text(std::string(8 * 1024, 'x'));  // over the 4 KiB limit, small enough to be written whole
   EXPECT_FALSE(big.read());
   EXPECT_EQ(big.close_reason().code, boost::beast::websocket::close_code::too_big);
+}
+
+TEST_F(live_seats, websocket_control_frames_fragments_and_a_clean_close) {
+  // The server speaks RFC 6455 itself after the handshake: control pings are answered with a
+  // pong carrying the same data, a fragmented "ping" is one message, and a close from the
+  // client is answered with a close frame and the end of the TCP connection.
+  ws_client v(server_->port(), "/ws/seats/1");
+  ASSERT_TRUE(v.read_json());
+  std::string pong_data;
+  v.stream().control_callback(
+      [&](boost::beast::websocket::frame_type kind, std::string_view payload) {
+        if (kind == boost::beast::websocket::frame_type::pong) pong_data = std::string(payload);
+      });
+  v.stream().ping("hb-1");
+  EXPECT_FALSE(v.read(std::chrono::milliseconds(300)));  // no message, but the pong came in
+  EXPECT_EQ(pong_data, "hb-1");
+
+  v.stream().auto_fragment(false);
+  v.stream().write_some(false, boost::asio::buffer(std::string_view("pi")));
+  v.stream().write_some(true, boost::asio::buffer(std::string_view("ng")));
+  EXPECT_EQ(v.read(), "pong");
+
+  boost::beast::error_code ec;
+  v.stream().close(boost::beast::websocket::close_code::normal, ec);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(v.stream().reason().code, boost::beast::websocket::close_code::normal);
 }
 
 TEST_F(live_seats, contention_exactly_one_winner_per_seat) {
