@@ -148,7 +148,7 @@ else
   summary_where="WHERE t.departure_time >= '${day}T00:00:00' AND t.departure_time < '${next}T00:00:00' AND lower(t.source) = lower('$src') AND lower(t.destination) = lower('$dst')"
   trend="SELECT coalesce(sum(price), 0) FROM bookings WHERE status = 'confirmed' AND created_at >= '${week}T00:00:00' AND created_at < '${tomorrow}T00:00:00'"
 fi
-totals="SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue FROM bookings WHERE status = 'confirmed') c"
+totals="SELECT (SELECT count(*) FROM users), coalesce(sum(t.booked_seats), 0), coalesce(sum(b.total_seats), 0), coalesce(sum(t.revenue), 0) FROM trips t JOIN buses b ON b.id = t.bus_id"
 {
   explain "search_trips" "SELECT t.id, (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed') FROM trips t JOIN buses b ON b.id = t.bus_id $summary_where ORDER BY t.departure_time, t.id"
   explain "list_seats" "SELECT s.id, EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id AND bk.seat_number = s.seat_number AND bk.status = 'confirmed') FROM seats s WHERE s.trip_id = $trip_id ORDER BY s.seat_number"
@@ -157,7 +157,7 @@ totals="SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM sea
   explain "create_booking: seats taken" "SELECT seat_number FROM bookings WHERE trip_id = $trip_id AND status = 'confirmed'"
   explain "create_booking: number in use" "SELECT 1 FROM bookings WHERE booking_number = 'BKXXXXXX' LIMIT 1"
   explain "analytics: trend" "$trend"
-  explain "analytics: top buses" "SELECT b.bus_name, count(*), sum(bk.price) AS revenue FROM bookings bk JOIN trips t ON t.id = bk.trip_id JOIN buses b ON b.id = t.bus_id WHERE bk.status = 'confirmed' GROUP BY b.id, b.bus_name ORDER BY revenue DESC, b.bus_name LIMIT 5"
+  explain "analytics: top buses" "SELECT b.bus_name, sum(t.booked_seats), sum(t.revenue) AS revenue FROM trips t JOIN buses b ON b.id = t.bus_id WHERE t.booked_seats > 0 GROUP BY b.id, b.bus_name ORDER BY revenue DESC, b.bus_name LIMIT 5"
   explain "analytics: totals" "$totals"
 } | tee "$dir/explain.txt"
 
