@@ -120,7 +120,7 @@ for week in $(seq 1 10); do  # trips 1-2000 (ten weeks of the schedule): 80,000 
 done
 
 stamp "filling $kind with $bookings bookings"
-t0=$(date +%s.%N)
+t0=$(date +%s%3N)
 if [[ $kind == postgres ]]; then
   psql -X -q "$plain" -v bookings="$bookings" -f "$root/bench/sql/fill_postgres.sql"
   size=$(sql "SELECT pg_size_pretty(pg_database_size('seatd'))")
@@ -129,8 +129,9 @@ else
     cat "$root/bench/sql/fill_sqlite.sql"; } | sqlite3 "$file"
   size="$(( $(stat -c %s "$file") / 1048576 )) MiB"
 fi
-t1=$(date +%s.%N)
-stamp "filled in $(printf '%.1f' "$(echo "$t1 - $t0" | bc)") s; database size $size"
+t1=$(date +%s%3N)
+ms=$(( t1 - t0 ))
+stamp "filled in $(( ms / 1000 )).$(( ms % 1000 / 100 )) s; database size $size"
 
 # ---- plans of the store's read queries (the same SQL as src/store/*_store.cpp)
 mid=$(( bookings / 80 ))  # a fill trip in the middle of the year
