@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev
   libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server postgresql chromium nodejs
+  redis-server postgresql sqlite3 chromium nodejs
 )
 command -v npm >/dev/null || packages+=(npm)  # Debian's npm conflicts with NodeSource's nodejs, which bundles npm
 missing=()

@@ -160,8 +160,30 @@ CREATE TABLE revoked_tokens (
 CREATE INDEX revoked_tokens_expires_at ON revoked_tokens(expires_at);
 )sql";
 
+// Per-trip sales counters: what the trip's confirmed bookings add up to (seats, revenue), kept
+// by create_booking and cancel_booking in the same transaction as the bookings, so the admin
+// analytics read one row per trip instead of every booking. Backfilled from the bookings.
+constexpr std::string_view v2_sqlite = R"sql(
+ALTER TABLE trips ADD COLUMN booked_seats INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE trips ADD COLUMN revenue INTEGER NOT NULL DEFAULT 0;
+UPDATE trips SET booked_seats = s.n, revenue = s.amount
+FROM (SELECT trip_id, count(*) AS n, sum(price) AS amount FROM bookings
+      WHERE status = 'confirmed' GROUP BY trip_id) s
+WHERE trips.id = s.trip_id;
+)sql";
+
+constexpr std::string_view v2_postgres = R"sql(
+ALTER TABLE trips ADD COLUMN booked_seats INTEGER NOT NULL DEFAULT 0,
+                  ADD COLUMN revenue BIGINT NOT NULL DEFAULT 0;
+UPDATE trips SET booked_seats = s.n, revenue = s.amount
+FROM (SELECT trip_id, count(*) AS n, sum(price) AS amount FROM bookings
+      WHERE status = 'confirmed' GROUP BY trip_id) s
+WHERE trips.id = s.trip_id;
+)sql";
+
 constexpr migration all[] = {
     {1, "initial schema", v1_sqlite, v1_postgres},
+    {2, "per-trip sales counters", v2_sqlite, v2_postgres},
 };
 
 // Arbitrary, fixed for all time: every seatd instance must take the same lock. The bytes

@@ -399,6 +399,8 @@ booking_outcome pg_store::create_booking(const booking_request& req,
       out.seat = *refused;
       return out;
     }
+    const auto seats = static_cast<std::int64_t>(req.seat_numbers.size());
+    conn.query(rows::sales_after_booking("$1", "$2", "$3"), req.trip_id, seats, price * seats);
     tx.commit();
     out.booking_number = std::move(number);
     return out;
@@ -428,6 +430,7 @@ result<ticket> pg_store::cancel_booking(std::string_view booking_number) {
     auto t = query_ticket(conn, booking_number);
     if (!t) return code(errc::not_found);
     if (t->status == booking_status::cancelled) return code(errc::already_cancelled);
+    conn.query(rows::sales_before_cancel("$1"), booking_number);
     conn.query(
         "UPDATE bookings SET status = 'cancelled'"
         " WHERE booking_number = $1 AND status = 'confirmed'",
@@ -464,11 +467,12 @@ analytics pg_store::compute_analytics(local_date today) {
       }
     }
     {
-      // COLLATE "C": ties in revenue ordered by name bytes, as SQLite does.
+      // From the trips' sales counters. COLLATE "C": ties in revenue ordered by name bytes, as
+      // SQLite does.
       auto r = conn.query(R"sql(
-SELECT b.bus_name, count(*), sum(bk.price) AS revenue
-FROM bookings bk JOIN trips t ON t.id = bk.trip_id JOIN buses b ON b.id = t.bus_id
-WHERE bk.status = 'confirmed'
+SELECT b.bus_name, sum(t.booked_seats), sum(t.revenue) AS revenue
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.booked_seats > 0
 GROUP BY b.id, b.bus_name
 ORDER BY revenue DESC, b.bus_name COLLATE "C"
 LIMIT 5)sql");
@@ -476,11 +480,12 @@ LIMIT 5)sql");
         a.buses.push_back({std::string(r.text(i, 0)), r.int64(i, 1), r.float64(i, 2)});
     }
     {
-      // Booked seats and revenue from one pass over the confirmed bookings.
+      // One pass over the trips: booked seats and revenue from their sales counters; the seats
+      // a trip has are its bus's total_seats (the import creates exactly those).
       auto r = conn.query(R"sql(
-SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue
-FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue
-      FROM bookings WHERE status = 'confirmed') c)sql");
+SELECT (SELECT count(*) FROM users), coalesce(sum(t.booked_seats), 0),
+       coalesce(sum(b.total_seats), 0), coalesce(sum(t.revenue), 0)
+FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
       a.users = r.int64(0, 0);
       std::int64_t booked = r.int64(0, 1);
       std::int64_t seats = r.int64(0, 2);

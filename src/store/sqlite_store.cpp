@@ -369,6 +369,10 @@ booking_outcome sqlite_store::create_booking(
     out.seat = *refused;
     return out;
   }
+  const auto seats = static_cast<std::int64_t>(req.seat_numbers.size());
+  conn->prepare(rows::sales_after_booking("?1", "?2", "?3"))
+      .bind_all(req.trip_id, seats, price * seats)
+      .run();
   tx.commit();
   out.booking_number = std::move(number);
   return out;
@@ -392,6 +396,7 @@ result<ticket> sqlite_store::cancel_booking(std::string_view booking_number) {
   auto t = query_ticket(*conn, booking_number);
   if (!t) return code(errc::not_found);
   if (t->status == booking_status::cancelled) return code(errc::already_cancelled);
+  conn->prepare(rows::sales_before_cancel("?1")).bind(1, booking_number).run();
   conn->prepare(
           "UPDATE bookings SET status = 'cancelled'"
           " WHERE booking_number = ?1 AND status = 'confirmed'")
@@ -422,10 +427,11 @@ analytics sqlite_store::compute_analytics(local_date today) {
     }
   }
   {
+    // From the trips' sales counters.
     auto st = conn->prepare(R"sql(
-SELECT b.bus_name, count(*), sum(bk.price) AS revenue
-FROM bookings bk JOIN trips t ON t.id = bk.trip_id JOIN buses b ON b.id = t.bus_id
-WHERE bk.status = 'confirmed'
+SELECT b.bus_name, sum(t.booked_seats), sum(t.revenue) AS revenue
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.booked_seats > 0
 GROUP BY b.id, b.bus_name
 ORDER BY revenue DESC, b.bus_name
 LIMIT 5)sql");
@@ -433,11 +439,12 @@ LIMIT 5)sql");
       a.buses.push_back({st.column_text(0), st.column_int64(1), st.column_double(2)});
   }
   {
-    // Booked seats and revenue from one pass over the confirmed bookings (as pg_store).
+    // One pass over the trips: booked seats and revenue from their sales counters; the seats a
+    // trip has are its bus's total_seats (the import creates exactly those).
     auto st = conn->prepare(R"sql(
-SELECT (SELECT count(*) FROM users), c.booked, (SELECT count(*) FROM seats), c.revenue
-FROM (SELECT count(*) AS booked, coalesce(sum(price), 0) AS revenue
-      FROM bookings WHERE status = 'confirmed') c)sql");
+SELECT (SELECT count(*) FROM users), coalesce(sum(t.booked_seats), 0),
+       coalesce(sum(b.total_seats), 0), coalesce(sum(t.revenue), 0)
+FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
     st.step();
     a.users = st.column_int64(0);
     std::int64_t booked = st.column_int64(1);

@@ -43,6 +43,20 @@ ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql";
   return sql;
 }
 
+std::string sales_after_booking(std::string_view trip, std::string_view seats,
+                                std::string_view amount) {
+  return "UPDATE trips SET booked_seats = booked_seats + " + std::string(seats) +
+         ", revenue = revenue + " + std::string(amount) + " WHERE id = " + std::string(trip);
+}
+
+std::string sales_before_cancel(std::string_view number) {
+  return R"sql(UPDATE trips SET booked_seats = booked_seats - s.n, revenue = revenue - s.amount
+FROM (SELECT trip_id, count(*) AS n, sum(price) AS amount FROM bookings
+      WHERE booking_number = )sql" +
+         std::string(number) + R"sql( AND status = 'confirmed' GROUP BY trip_id) s
+WHERE trips.id = s.trip_id)sql";
+}
+
 std::optional<int> insert_seats(const std::vector<int>& seats,
                                 const std::function<bool(int)>& insert_one) {
   for (int s : seats)

@@ -140,6 +140,15 @@ void add_ticket_row(std::vector<ticket>& out, const Row& r) {
   t.seats.push_back(r.int32(4));
 }
 
+// ---- per-trip sales counters (trips.booked_seats, trips.revenue; migration 2)
+
+// Adds a new booking to its trip's counters: $1/?1 trip id, then seats, then amount.
+std::string sales_after_booking(std::string_view trip, std::string_view seats,
+                                std::string_view amount);
+// Takes a confirmed booking off its trip's counters; run before its rows are marked cancelled.
+// `number` is the dialect's spelling of the booking number parameter.
+std::string sales_before_cancel(std::string_view number);
+
 // ---- booking steps that do not touch the database
 
 // True when `seats` is a non-empty list of distinct seats of a bus with `total_seats`.

@@ -205,6 +205,12 @@ void kill_mid_burst_and_restart(const std::string& database_url, const sql_runne
             rows{{"0"}})
       << "booking rows without their seat or user";
   EXPECT_EQ(sql("SELECT count(*) FROM seats"), rows{{std::to_string(trips * 40)}});
+  EXPECT_EQ(sql("SELECT t.id FROM trips t WHERE t.booked_seats <> (SELECT count(*) FROM bookings b"
+                " WHERE b.trip_id = t.id AND b.status = 'confirmed') OR t.revenue <> (SELECT"
+                " coalesce(sum(price), 0) FROM bookings b WHERE b.trip_id = t.id"
+                " AND b.status = 'confirmed')"),
+            rows{})
+      << "trips whose sales counters disagree with their bookings";
 
   // The restarted server books: a seat no slot used (40 is never in a slot).
   auto& someone = logs.front();

@@ -205,6 +205,9 @@ TEST(postgres_cluster, two_hundred_travellers_race_for_forty_seats_through_three
                       " WHERE trip_id = 1 AND status = 'confirmed'"),
             std::to_string(seats_on_trip));
   EXPECT_EQ(db.scalar("SELECT count(*) FROM bookings WHERE status <> 'confirmed'"), "0");
+  EXPECT_EQ(db.scalar("SELECT booked_seats FROM trips WHERE id = 1"),
+            std::to_string(seats_on_trip));  // the trip's sales counter kept up
+  EXPECT_EQ(db.scalar("SELECT revenue = price * booked_seats FROM trips WHERE id = 1"), "t");
   std::map<std::string, std::pair<std::int64_t, std::vector<int>>> rows;  // number -> user, seats
   for (const auto& row : db.query("SELECT booking_number, user_id, seat_number FROM bookings"
                                   " ORDER BY booking_number, seat_number")) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "domain/local_time.hpp"
+#include "store/migrations.hpp"
 #include "store/pg_test_server.hpp"
 #include "store/store.hpp"
 
@@ -794,9 +795,11 @@ TEST(sqlite_store, migrations_are_applied_once) {
   auto reopened = open_store("sqlite://" + file.string());
   EXPECT_EQ(reopened->count_users(), 1);
   auto applied = applied_migrations(file);
-  ASSERT_EQ(applied.size(), 1u);
-  EXPECT_EQ(applied[0].first, 1);
-  EXPECT_TRUE(parse_iso(applied[0].second)) << applied[0].second;
+  ASSERT_EQ(applied.size(), migrations().size());
+  for (std::size_t i = 0; i < applied.size(); ++i) {
+    EXPECT_EQ(applied[i].first, migrations()[i].version);
+    EXPECT_TRUE(parse_iso(applied[i].second)) << applied[i].second;
+  }
 }
 
 TEST(sqlite_store, schema_allows_one_confirmed_booking_per_seat) {
@@ -817,6 +820,38 @@ TEST(sqlite_store, schema_allows_one_confirmed_booking_per_seat) {
   EXPECT_THROW(exec_sql(file, row_sql("N5", "pending").c_str()), std::runtime_error);
   EXPECT_EQ(s->find_ticket("N1")->status, booking_status::confirmed);
   EXPECT_FALSE(s->find_ticket("N4"));
+}
+
+TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
+  // A database at version 1 with bookings: the counters start from what is already sold.
+  fs::path file = temp_root::fresh_dir() / "v1.db";
+  {
+    auto s = open_store(file.string());
+    auto u = s->create_user({"u", "u@example.com", "h", false});
+    ASSERT_TRUE(u);
+    ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today));
+    booking_request req;
+    req.user_id = u->id;
+    req.trip_id = 1;
+    req.created_at = at("2026-03-04T10:00:00");
+    auto next = numbers();
+    req.seat_numbers = {1, 2, 3};
+    ASSERT_FALSE(s->create_booking(req, next).code);
+    req.seat_numbers = {4};
+    auto cancelled = s->create_booking(req, next);
+    ASSERT_FALSE(cancelled.code);
+    ASSERT_TRUE(s->cancel_booking(cancelled.booking_number));
+  }
+  exec_sql(file, "ALTER TABLE trips DROP COLUMN booked_seats");
+  exec_sql(file, "ALTER TABLE trips DROP COLUMN revenue");
+  exec_sql(file, "DELETE FROM schema_migrations WHERE version >= 2");
+  auto s = open_store(file.string());
+  auto a = s->compute_analytics(today);
+  ASSERT_EQ(a.buses.size(), 1u);
+  EXPECT_EQ(a.buses[0].tickets, 3);
+  EXPECT_DOUBLE_EQ(a.buses[0].revenue, 30);
+  EXPECT_DOUBLE_EQ(a.revenue, 30);
+  EXPECT_DOUBLE_EQ(a.occupancy, 7.5);  // 3 of 40
 }
 
 TEST(sqlite_store, refuses_a_database_from_a_newer_version) {
