@@ -75,14 +75,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 10000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  return 1
-}
+source "$root/bench/lib.sh"  # free_port
 stamp() { echo "db1m.sh: $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg): $*" >&2; }
 
 # ---- the database

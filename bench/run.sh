@@ -104,15 +104,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 10000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  echo "run.sh: no free port found" >&2
-  return 1
-}
+source "$root/bench/lib.sh"  # free_port
 
 db="sqlite:///$dir/seatd.db"
 engine=memory

@@ -1,0 +1,14 @@
+# Shell helpers the bench scripts share (sourced, not run).
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on (a connect attempt is refused), or
+# fails after 200 tries. A race with another process taking it is possible and harmless here:
+# the server that starts on it then fails loudly.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 10000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  echo "$(basename "$0"): no free port found" >&2
+  return 1
+}
