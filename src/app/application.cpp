@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/auth_guard.hpp"
 #include "api/routes.hpp"
 #include "api/schedule_loader.hpp"
 #include "app/build_info.hpp"
@@ -23,6 +26,9 @@
 #include "auth/auth.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/login_throttle.hpp"
+#include "exec/task_group.hpp"
+#include "net/accept_pacing.hpp"
+#include "net/body_budget.hpp"
 #include "net/dispatcher.hpp"
 #include "net/listener.hpp"
 #include "holds/memory_engine.hpp"
@@ -102,6 +108,49 @@ std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_ex
   return std::make_unique<redis_engine>(ex, clk, policy, opts, sink, [&hub] { hub.resync_all(); });
 }
 
+// Which routes need a caller, checked on the request's header before its body is read (the
+// handlers check again, and stay the authority). Routes not named here are open to anyone and
+// take small bodies. A route renamed without updating this table fails at startup.
+void set_route_policies(net::router& r) {
+  using net::access;
+  using net::http::verb;
+  const net::route_policy user{access::user, net::body_size::small};
+  r.set_policy(verb::post, "/auth/logout", user);
+  r.set_policy(verb::get, "/user/me", user);
+  r.set_policy(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", user);
+  r.set_policy(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", user);
+  r.set_policy(verb::post, "/bookings/", user);
+  r.set_policy(verb::get, "/bookings/my-tickets", user);
+  r.set_policy(verb::get, "/bookings/{booking_number}", user);
+  r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
+  r.set_policy(verb::get, "/admin/analytics", {access::admin, net::body_size::small});
+  // The one route that takes a large body, and only from an admin.
+  r.set_policy(verb::post, "/setup/seed-schedule", {access::admin, net::body_size::upload});
+}
+
+// The header-time access check: a user route needs a valid token (verified here, cheap on
+// the I/O thread); an admin route also the user's admin flag (read on the worker pool).
+asio::awaitable<std::optional<net::response>> check_access(api::services& svc,
+                                                           const net::request& req,
+                                                           net::access who) {
+  if (who == net::access::user) {
+    if (!api::authenticate(req, svc)) co_return net::unauthorized();
+    co_return std::nullopt;
+  }
+  auto caller = co_await api::require_user(req, svc, who == net::access::admin);
+  if (auto* refusal = std::get_if<net::response>(&caller)) co_return std::move(*refusal);
+  co_return std::nullopt;
+}
+
+// SEATD_MAX_CONNECTIONS, or what the descriptor limit leaves after a reserve.
+std::size_t max_connections_for(const config& cfg) {
+  if (cfg.max_connections > 0) return cfg.max_connections;
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur == RLIM_INFINITY)
+    return net::default_max_connections(1u << 20);
+  return net::default_max_connections(lim.rlim_cur);
+}
+
 }  // namespace
 
 struct application::impl {
@@ -127,6 +176,8 @@ struct application::impl {
   net::static_files web;
   net::dispatcher dispatch{routes, http_opts, web};
   net::session_registry registry;
+  net::body_budget body_budget{cfg.max_inflight_body_bytes};
+  exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
   net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
@@ -153,6 +204,9 @@ struct application::impl {
     http_opts.max_upload_bytes = cfg.max_upload_bytes;
     http_opts.request_timeout = cfg.request_timeout;
     http_opts.idle_timeout = cfg.idle_timeout;
+    http_opts.first_byte_timeout = cfg.first_byte_timeout;
+    http_opts.max_connections = max_connections_for(cfg);
+    http_opts.proxies = net::trusted_proxies::parse(cfg.trusted_proxies);
     http_opts.cors_origins = cfg.cors_origins;
     http_opts.access_log = cfg.access_log;
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
@@ -178,9 +232,14 @@ struct application::impl {
     api::add_booking_routes(routes, svc);
     api::add_setup_routes(routes, svc);
     api::add_admin_routes(routes, svc);
+    set_route_policies(routes);
+    dispatch.set_access_check([this](const net::request& req, net::access who) {
+      return check_access(svc, req, who);
+    });
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
-    upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req) {
+    upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,
+                     std::string_view /*client*/) {
       if (!req.target().starts_with("/ws/seats/")) return false;
       std::make_shared<realtime::viewer_session>(
           std::move(stream), std::move(req),
@@ -209,7 +268,8 @@ int application::run() {
 
   auto address = asio::ip::make_address(m.cfg.host);
   m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
-                                             m.dispatch, m.http_opts, m.registry, m.upgrade);
+                                             m.dispatch, m.http_opts, m.registry, m.body_budget,
+                                             m.upgrade, m.tasks);
   asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
   signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -220,7 +280,21 @@ int application::run() {
   int n = io_thread_count(m.cfg);
   if (n < 1) n = 1;
   std::vector<std::thread> threads;
-  for (int i = 0; i < n; ++i) threads.emplace_back([&m] { m.ioc.run(); });
+  for (int i = 0; i < n; ++i)
+    threads.emplace_back([&m] {
+      // An exception escaping a handler must not take an I/O thread (and its share of every
+      // connection) with it: log it and keep running.
+      for (;;) {
+        try {
+          m.ioc.run();
+          break;
+        } catch (const std::exception& e) {
+          spdlog::error("I/O thread: exception escaped a handler: {}", e.what());
+        } catch (...) {
+          spdlog::error("I/O thread: unknown exception escaped a handler");
+        }
+      }
+    });
   // The engine may wait for its backend (Redis) on the running I/O threads; requests come once
   // it is ready (or gave up waiting: holds then answer 503 until Redis is back).
   m.engine->start();
@@ -232,8 +306,10 @@ int application::run() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
-  spdlog::info("seatd {} listening on http://{}:{} ({} I/O threads, {} workers, ready in {} ms)",
-               version(), m.cfg.host, port, n, m.cfg.worker_threads, ms);
+  spdlog::info("seatd {} listening on http://{}:{} ({} I/O threads, {} workers, at most {} "
+               "connections, ready in {} ms)",
+               version(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
+               ms);
   // Machine-readable readiness line on stdout (tests and scripts wait for it).
   std::printf("seatd ready port=%u\n", unsigned(port));
   std::fflush(stdout);
@@ -248,6 +324,10 @@ int application::run() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   m.listen->stop();
   signals.cancel();
+  // The accept loop has ended once this returns (so no connection can arrive after stop_all;
+  // the registry stops any that still does).
+  m.tasks.stop();
+  if (!m.tasks.wait(deadline)) spdlog::warn("shutdown: {} tasks still running", m.tasks.running());
   m.registry.stop_all();
   if (!m.registry.wait_empty(deadline))
     spdlog::warn("shutdown: {} connections did not finish in time; closing them",

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "auth/auth.hpp"
+#include "net/client_address.hpp"
 
 extern char** environ;
 
@@ -111,6 +112,22 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("SEATD_IO_THREADS"))
     cfg.io_threads = int(parse_number("SEATD_IO_THREADS", *v, 0, 256));
   if (auto v = get("SEATD_ACCESS_LOG")) cfg.access_log = parse_bool("SEATD_ACCESS_LOG", *v);
+  if (auto v = get("SEATD_MAX_CONNECTIONS"))
+    cfg.max_connections = std::size_t(parse_number("SEATD_MAX_CONNECTIONS", *v, 0, 10'000'000));
+  if (auto v = get("SEATD_FIRST_BYTE_TIMEOUT_SECONDS"))
+    cfg.first_byte_timeout =
+        std::chrono::seconds(parse_number("SEATD_FIRST_BYTE_TIMEOUT_SECONDS", *v, 1, 3600));
+  if (auto v = get("SEATD_MAX_INFLIGHT_BODY_BYTES"))
+    cfg.max_inflight_body_bytes = std::size_t(
+        parse_number("SEATD_MAX_INFLIGHT_BODY_BYTES", *v, 1024, 1LL << 40));
+  if (auto v = get("SEATD_TRUSTED_PROXIES")) {
+    try {
+      (void)net::trusted_proxies::parse(*v);
+    } catch (const std::invalid_argument& e) {
+      throw config_error(fmt::format("SEATD_TRUSTED_PROXIES: {}", e.what()));
+    }
+    cfg.trusted_proxies = *v;
+  }
   if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
   if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
 }

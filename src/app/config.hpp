@@ -36,6 +36,10 @@ struct config {
   std::size_t max_header_bytes = 8u << 10;
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds idle_timeout{60};
+  std::chrono::seconds first_byte_timeout{10};  // a new connection's first request header
+  std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE (net::default_max_connections)
+  std::size_t max_inflight_body_bytes = 64u << 20;  // request bodies of all connections together
+  std::string trusted_proxies;  // CIDRs whose X-Forwarded-For is believed; empty: none
   int hold_ttl_seconds = 300;
   int max_holds_per_user = 6;
   std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed

@@ -55,6 +55,44 @@ response dispatcher::preflight(const request& req, std::string_view path) const 
   return res;
 }
 
+boost::asio::awaitable<admission> dispatcher::admit(const request& req) const {
+  admission out{std::nullopt, opts_.max_body_bytes};
+  std::string_view target = req.target();
+  std::string_view path = target.substr(0, target.find('?'));
+  if (path.empty() || path.front() != '/') co_return out;  // dispatch answers 400
+  if (req.method() == http::verb::options &&
+      !req[http::field::access_control_request_method].empty())
+    co_return out;  // a CORS preflight
+  auto m = router_.find(req.method(), path);
+  if (!m.h) {
+    // GET and HEAD may name a file of the UI (dispatch decides); anything else is refused
+    // before its body arrives.
+    if (req.method() == http::verb::get || req.method() == http::verb::head) co_return out;
+    out.refusal = std::move(*m.error);
+    add_cors(req, *out.refusal);
+    co_return out;
+  }
+  if (m.policy->who != access::anyone && check_) {
+    try {
+      out.refusal = co_await check_(req, m.policy->who);
+    } catch (const unavailable_error& e) {
+      spdlog::warn("backend unavailable checking {} {}: {}", req.method_string(), path, e.what());
+      out.refusal = error_response(http::status::service_unavailable,
+                                   "Service temporarily unavailable, please retry shortly");
+      out.refusal->set(http::field::retry_after, "1");
+    } catch (const std::exception& e) {
+      spdlog::error("access check failed on {} {}: {}", req.method_string(), path, e.what());
+      out.refusal = error_response(http::status::internal_server_error, "Internal Server Error");
+    }
+    if (out.refusal) {
+      add_cors(req, *out.refusal);
+      co_return out;
+    }
+  }
+  if (m.policy->body == body_size::upload) out.body_limit = opts_.max_upload_bytes;
+  co_return out;
+}
+
 boost::asio::awaitable<response> dispatcher::dispatch(const request& req,
                                                       std::string remote) const {
   std::string_view target = req.target();

@@ -4,6 +4,9 @@
 // the client as a crash: overload and database failures become 503, bugs become 500 (logged).
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
+#include <optional>
+
 #include "net/http.hpp"
 #include "net/http_options.hpp"
 #include "net/router.hpp"
@@ -11,10 +14,30 @@
 
 namespace seatd::net {
 
+// Checks, from the header alone, that the caller may use a route that needs one (user: a valid
+// bearer token; admin: also the user's admin flag). Supplied by the app, which knows tokens and
+// users (net depends on neither). nullopt: let the request in; otherwise the answer (401, 403,
+// 503). Must not block the calling I/O thread (database lookups go to the worker pool).
+using access_check =
+    std::function<boost::asio::awaitable<std::optional<response>>(const request&, access)>;
+
+// What the header of a request earned it: the answer to send instead of reading its body, or
+// the largest body it may send.
+struct admission {
+  std::optional<response> refusal;
+  std::size_t body_limit = 0;
+};
+
 class dispatcher {
  public:
   dispatcher(const router& r, const http_options& opts, const static_files& web)
       : router_(r), opts_(opts), web_(web) {}
+  // Set once at startup, before the listener starts.
+  void set_access_check(access_check check) { check_ = std::move(check); }
+
+  // Decides on a request whose header (only) has been read: routing errors (404, 405, 422)
+  // and the route's access check answer now, before a byte of the body is read.
+  boost::asio::awaitable<admission> admit(const request& header) const;
   boost::asio::awaitable<response> dispatch(const request& req, std::string remote) const;
 
  private:
@@ -25,6 +48,7 @@ class dispatcher {
   const router& router_;
   const http_options& opts_;
   const static_files& web_;
+  access_check check_;
 };
 
 }  // namespace seatd::net

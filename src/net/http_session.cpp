@@ -12,7 +12,15 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/beast/core/string.hpp>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
+
+#include "net/message_framing.hpp"
 
 namespace seatd::net {
 
@@ -23,15 +31,29 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 http_session::http_session(beast::tcp_stream stream, const dispatcher& d,
                            const http_options& opts, session_registry& registry,
-                           const upgrade_handler& upgrade)
+                           body_budget& budget, const upgrade_handler& upgrade)
     : stream_(std::move(stream)),
       dispatcher_(d),
       opts_(opts),
       registry_(registry),
+      budget_(budget),
       upgrade_(upgrade) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_ = ep.address().to_string();
+  if (!ec) {
+    peer_ = unmapped(ep.address());
+    remote_ = peer_.to_string();
+  }
+}
+
+std::string http_session::client_of(const request& req) const {
+  if (opts_.proxies.empty()) return peer_.to_string();
+  std::string forwarded;
+  for (auto [it, end] = req.equal_range("X-Forwarded-For"); it != end; ++it) {
+    if (!forwarded.empty()) forwarded += ',';
+    forwarded += it->value();
+  }
+  return client_address(opts_.proxies, peer_, forwarded);
 }
 
 void http_session::start() {
@@ -60,6 +82,12 @@ void http_session::stop() {
 asio::awaitable<void> http_session::write(response res, const request* req,
                                           std::chrono::steady_clock::time_point started) {
   if (stopping_) res.keep_alive(false);
+  // Every answer: browsers must not guess a type (a JSON body sniffed as HTML is an XSS), and
+  // API answers (per user, often personal) must not be stored by a browser or a proxy. Static
+  // files set their own Cache-Control (revalidation with an ETag).
+  if (res.find("X-Content-Type-Options") == res.end()) res.set("X-Content-Type-Options", "nosniff");
+  if (res.find(http::field::cache_control) == res.end())
+    res.set(http::field::cache_control, "no-store");
   stream_.expires_after(opts_.request_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, tuple_awaitable);
   if (opts_.access_log) {
@@ -95,18 +123,52 @@ asio::awaitable<void> http_session::linger() {
   }
 }
 
+asio::awaitable<void> http_session::refuse(response res, const request& header,
+                                           std::chrono::steady_clock::time_point started) {
+  // The body stays unread: closing is the only way to be sure it is not taken for the next
+  // request. write() then discards what is still arriving, for a bounded time.
+  res.keep_alive(false);
+  co_await write(std::move(res), &header, started);
+}
+
+namespace {
+
+std::string joined(const request& req, http::field f) {
+  std::string out;
+  for (auto [it, end] = req.equal_range(f); it != end; ++it) {
+    if (!out.empty()) out += ',';
+    out += it->value();
+  }
+  return out;
+}
+
+// Gives freed memory back to the system after a large body: glibc keeps freed large blocks in
+// its heap (its mmap threshold rises with each large free), so an 8 MiB upload would stay in
+// the process's RSS for good. Only after bodies above the small limit (admin uploads).
+void release_free_memory() {
+#ifdef __GLIBC__
+  ::malloc_trim(0);
+#endif
+}
+
+}  // namespace
+
 asio::awaitable<void> http_session::run() {
+  bool first = true;
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
     // The header read already checks Content-Length against the body limit, so start from the
-    // largest limit any route allows and apply the route's own limit once the target is known.
+    // largest limit any route allows and apply the route's own limit once the route is known.
     parser.body_limit(std::max(opts_.max_body_bytes, opts_.max_upload_bytes));
 
     idle_ = true;
-    stream_.expires_after(opts_.idle_timeout);
+    // Until its first request, a connection gets a short time (each idle one holds a
+    // descriptor); between requests, the keep-alive idle timeout.
+    stream_.expires_after(first ? opts_.first_byte_timeout : opts_.idle_timeout);
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, tuple_awaitable);
     idle_ = false;
+    first = false;
     auto started = std::chrono::steady_clock::now();
     if (hec) {
       if (hec == http::error::body_limit) {
@@ -128,21 +190,61 @@ asio::awaitable<void> http_session::run() {
       break;
     }
 
-    // Uploads get a larger body limit; everything else stays small.
-    std::size_t limit = parser.get().target().starts_with(opts_.upload_path_prefix)
-                            ? opts_.max_upload_bytes
-                            : opts_.max_body_bytes;
+    const request& head = parser.get();
+    remote_ = client_of(head);
+
+    switch (check_framing(head.count(http::field::transfer_encoding) > 0,
+                          joined(head, http::field::transfer_encoding),
+                          head.count(http::field::content_length) > 0)) {
+      case framing::ok:
+        break;
+      case framing::bad_request:
+        co_await refuse(error_response(http::status::bad_request,
+                                       "Invalid Transfer-Encoding or Content-Length"),
+                        head, started);
+        co_return;
+      case framing::not_implemented:
+        co_await refuse(error_response(http::status::not_implemented,
+                                       "Transfer-Encoding not supported (only chunked)"),
+                        head, started);
+        co_return;
+    }
+
+    // Route and access, before the body: a refused request costs no body memory.
+    auto admitted = co_await dispatcher_.admit(head);
+    if (admitted.refusal) {
+      if (parser.is_done() && head.keep_alive()) {
+        co_await write(std::move(*admitted.refusal), &head, started);  // no body to skip
+        continue;
+      }
+      co_await refuse(std::move(*admitted.refusal), head, started);
+      break;
+    }
+    std::size_t limit = admitted.body_limit;
     if (auto length = parser.content_length(); length && *length > limit) {
-      auto res = error_response(http::status::payload_too_large, "Request body too large");
-      res.keep_alive(false);
-      co_await write(std::move(res), nullptr, started);
+      co_await refuse(error_response(http::status::payload_too_large, "Request body too large"),
+                      head, started);
       break;
     }
     parser.body_limit(limit);  // a chunked body is checked against it as it arrives
 
-    if (parser.get()[http::field::expect] == "100-continue") {
-      http::response<http::empty_body> cont{http::status::continue_, 11};
-      co_await http::async_write(stream_, cont, tuple_awaitable);
+    body_budget::lease lease;
+    if (!parser.is_done()) {
+      // A chunked body's size is unknown until it ends: it holds the route's whole limit.
+      auto reserved = budget_.try_reserve(parser.content_length().value_or(limit));
+      if (!reserved) {
+        auto res = error_response(http::status::service_unavailable,
+                                  "Too many request bodies in flight, please retry shortly");
+        res.set(http::field::retry_after, "1");
+        co_await refuse(std::move(res), head, started);
+        break;
+      }
+      lease = std::move(*reserved);
+      if (beast::iequals(head[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, 11};
+        stream_.expires_after(opts_.request_timeout);
+        co_await http::async_write(stream_, cont, tuple_awaitable);
+      }
     }
 
     stream_.expires_after(opts_.request_timeout);
@@ -162,19 +264,27 @@ asio::awaitable<void> http_session::run() {
       break;
     }
 
-    request req = parser.release();
-    if (beast::websocket::is_upgrade(req)) {
-      stream_.expires_never();
-      if (upgrade_ && upgrade_(stream_, std::move(req))) co_return;  // the stream moved on
-      auto res = error_response(http::status::not_found, "Not Found");
-      res.keep_alive(false);
-      co_await write(std::move(res), nullptr, started);
-      break;
-    }
+    bool large = false;
+    {
+      request req = parser.release();
+      large = req.body().size() > opts_.max_body_bytes;
+      if (beast::websocket::is_upgrade(req)) {
+        stream_.expires_never();
+        if (upgrade_ && upgrade_(stream_, std::move(req), remote_)) co_return;  // moved on
+        auto res = error_response(http::status::not_found, "Not Found");
+        res.keep_alive(false);
+        co_await write(std::move(res), nullptr, started);
+        break;
+      }
 
-    response res = co_await dispatcher_.dispatch(req, remote_);
-    res.keep_alive(req.keep_alive());
-    co_await write(std::move(res), &req, started);
+      response res = co_await dispatcher_.dispatch(req, remote_);
+      res.keep_alive(req.keep_alive());
+      co_await write(std::move(res), &req, started);
+    }
+    // Nothing of one request stays with a kept-alive connection: the body went with `req`,
+    // and a read buffer that grew for it shrinks back.
+    if (buffer_.capacity() > (64u << 10)) buffer_.shrink_to_fit();
+    if (large) release_free_memory();
   }
 }
 

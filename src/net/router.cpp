@@ -36,8 +36,8 @@ std::vector<std::string_view> router::split(std::string_view path) {
   return parts;
 }
 
-void router::add(http::verb method, std::string_view pattern, handler h) {
-  route r{method, {}, std::move(h)};
+std::vector<router::segment> router::parse_pattern(std::string_view pattern) {
+  std::vector<segment> out;
   for (auto part : split(pattern)) {
     segment s;
     if (part.size() >= 2 && part.front() == '{' && part.back() == '}') {
@@ -52,9 +52,29 @@ void router::add(http::verb method, std::string_view pattern, handler h) {
     } else {
       s.text = std::string(part);
     }
-    r.segments.push_back(std::move(s));
+    out.push_back(std::move(s));
   }
-  routes_.push_back(std::move(r));
+  return out;
+}
+
+void router::add(http::verb method, std::string_view pattern, handler h, route_policy policy) {
+  routes_.push_back(route{method, parse_pattern(pattern), std::move(h), policy});
+}
+
+void router::set_policy(http::verb method, std::string_view pattern, route_policy policy) {
+  auto segments = parse_pattern(pattern);
+  for (auto& r : routes_) {
+    if (r.method != method || r.segments.size() != segments.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < segments.size() && same; ++i)
+      same = r.segments[i].text == segments[i].text && r.segments[i].param == segments[i].param &&
+             r.segments[i].integer == segments[i].integer;
+    if (!same) continue;
+    r.policy = policy;
+    return;
+  }
+  throw std::logic_error("set_policy: no route " + std::string(http::to_string(method)) + " " +
+                         std::string(pattern));
 }
 
 int router::try_match(const route& r, const std::vector<std::string_view>& parts,
@@ -100,6 +120,7 @@ router::match router::find(http::verb method, std::string_view path) const {
       continue;
     }
     m.h = &r.h;
+    m.policy = &r.policy;
     m.params = std::move(params);
     return m;
   }

@@ -19,6 +19,16 @@ namespace seatd::net {
 struct request_context;
 using handler = std::function<boost::asio::awaitable<response>(request_context&)>;
 
+// What a route lets in before its body is read: who may call it (checked on the header, so an
+// anonymous client cannot make the server buffer a body it will refuse) and how large a body
+// it takes. The handler stays the authority (it checks again); this only refuses early.
+enum class access { anyone, user, admin };
+enum class body_size { small, upload };  // http_options::max_body_bytes / max_upload_bytes
+struct route_policy {
+  access who = access::anyone;
+  body_size body = body_size::small;
+};
+
 struct route_params {
   std::vector<std::pair<std::string, std::string>> values;
   std::string_view get(std::string_view name) const;
@@ -27,10 +37,14 @@ struct route_params {
 
 class router {
  public:
-  void add(http::verb method, std::string_view pattern, handler h);
+  void add(http::verb method, std::string_view pattern, handler h, route_policy policy = {});
+  // Sets the policy of a route already added with exactly this method and pattern; throws
+  // std::logic_error when there is none (a renamed route must not silently lose its policy).
+  void set_policy(http::verb method, std::string_view pattern, route_policy policy);
 
   struct match {
     const handler* h = nullptr;
+    const route_policy* policy = nullptr;  // with h
     route_params params;
     std::optional<response> error;  // 404, 405 or 422 when no handler applies
   };
@@ -48,8 +62,10 @@ class router {
     http::verb method;
     std::vector<segment> segments;
     handler h;
+    route_policy policy;
   };
   static std::vector<std::string_view> split(std::string_view path);
+  static std::vector<segment> parse_pattern(std::string_view pattern);
   // 0: no match, 1: matches, 2: matches but an :int parameter is not an integer
   static int try_match(const route& r, const std::vector<std::string_view>& parts,
                        route_params& out, std::string& bad_param);

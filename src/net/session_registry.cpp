@@ -5,9 +5,15 @@
 namespace seatd::net {
 
 std::uint64_t session_registry::add(std::weak_ptr<stoppable> s) {
-  std::lock_guard lock(mutex_);
-  auto id = next_id_++;
-  sessions_.emplace(id, std::move(s));
+  std::shared_ptr<stoppable> late;
+  std::uint64_t id;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    if (stopping_) late = s.lock();
+    sessions_.emplace(id, std::move(s));
+  }
+  if (late) late->stop();  // outside the lock: stop() may call remove()
   return id;
 }
 
@@ -21,6 +27,7 @@ void session_registry::stop_all() {
   std::vector<std::shared_ptr<stoppable>> live;
   {
     std::lock_guard lock(mutex_);
+    stopping_ = true;
     for (auto& [id, w] : sessions_)
       if (auto s = w.lock()) live.push_back(std::move(s));
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The single owner of every live connection's lifetime: sessions register on start and
 // unregister on exit; stop_all() asks each to stop (idle ones close at once, busy ones after
-// their current response), and wait_empty() lets shutdown wait with a deadline.
+// their current response), and wait_empty() lets shutdown wait with a deadline. A session
+// added after stop_all() (accepted just before the listener closed) is stopped at once, so
+// shutdown does not wait its whole deadline for a connection nobody asked to stop.
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -20,6 +22,7 @@ class stoppable {
 
 class session_registry {
  public:
+  // Registers a live session; after stop_all(), also calls its stop() (outside the lock).
   std::uint64_t add(std::weak_ptr<stoppable> s);
   void remove(std::uint64_t id);
   void stop_all();
@@ -32,6 +35,7 @@ class session_registry {
   std::condition_variable empty_;
   std::unordered_map<std::uint64_t, std::weak_ptr<stoppable>> sessions_;
   std::uint64_t next_id_ = 1;
+  bool stopping_ = false;
 };
 
 }  // namespace seatd::net

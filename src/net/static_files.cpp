@@ -5,21 +5,23 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 namespace seatd::net {
 namespace {
 
-std::string content_type_for(const std::filesystem::path& p) {
+// The UI's asset types and nothing else: a README, a source map or an editor's backup file in
+// the web root is not part of the UI and is not served. (The UI loads no JSON files or fonts.)
+std::optional<std::string> content_type_for(const std::filesystem::path& p) {
   static const std::map<std::string, std::string> types = {
       {".html", "text/html; charset=utf-8"},  {".js", "text/javascript; charset=utf-8"},
       {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".json", "application/json"},          {".svg", "image/svg+xml"},
-      {".png", "image/png"},                  {".ico", "image/x-icon"},
-      {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
-      {".woff2", "font/woff2"}};
+      {".svg", "image/svg+xml"},              {".png", "image/png"},
+      {".ico", "image/x-icon"},               {".webmanifest", "application/manifest+json"}};
   auto it = types.find(p.extension().string());
-  return it == types.end() ? "application/octet-stream" : it->second;
+  if (it == types.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace
@@ -40,10 +42,12 @@ static_files::static_files(const std::string& root, std::size_t max_bytes) {
     if (rel.starts_with("node_modules/") || rel.starts_with("tests/") ||
         rel.find("/.") != std::string::npos || rel.starts_with("."))
       continue;  // development files are not part of the UI
+    auto type = content_type_for(it->path());
+    if (!type) continue;
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    file f{content_type_for(it->path()), ss.str(), {}};
+    file f{std::move(*type), ss.str(), {}};
     total += f.body.size();
     if (total > max_bytes) {
       spdlog::warn("web root {} is larger than {} bytes: the rest is not served", root, max_bytes);

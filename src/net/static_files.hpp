@@ -13,7 +13,8 @@ namespace seatd::net {
 
 class static_files {
  public:
-  // Loads every regular file under `root` (at most max_bytes in all). Empty root: serves nothing.
+  // Loads every file of the UI's asset types (html, css, js, mjs, svg, png, ico, webmanifest)
+  // under `root`, at most max_bytes in all. Empty root: serves nothing.
   explicit static_files(const std::string& root, std::size_t max_bytes = 32u << 20);
   // The response for a GET/HEAD of `path` ("/" means "/index.html"), or nullopt when no such file.
   std::optional<response> serve(const request& req, std::string_view path) const;

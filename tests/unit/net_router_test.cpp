@@ -337,4 +337,36 @@ TEST_F(NetRouter, methods_for_literal_and_param_overlap) {
   EXPECT_EQ(r.methods_for("/bookings/ABC-1"), (std::vector<verb>{verb::delete_}));
 }
 
+// ---- route policies (checked on the header, before the body) ----------------------------
+
+TEST_F(NetRouter, routes_are_open_with_small_bodies_unless_told_otherwise) {
+  r.add(verb::post, "/auth/login", tagged{1});
+  auto m = r.find(verb::post, "/auth/login");
+  ASSERT_NE(m.policy, nullptr);
+  EXPECT_EQ(m.policy->who, net::access::anyone);
+  EXPECT_EQ(m.policy->body, net::body_size::small);
+}
+
+TEST_F(NetRouter, set_policy_applies_to_exactly_that_method_and_pattern) {
+  r.add(verb::post, "/setup/seed-schedule", tagged{1});
+  r.add(verb::get, "/setup/seed-schedule", tagged{2});
+  r.add(verb::get, "/bookings/{booking_number}", tagged{3});
+  r.set_policy(verb::post, "/setup/seed-schedule", {net::access::admin, net::body_size::upload});
+  r.set_policy(verb::get, "/bookings/{booking_number}", {net::access::user, net::body_size::small});
+  auto up = r.find(verb::post, "/setup/seed-schedule");
+  EXPECT_EQ(up.policy->who, net::access::admin);
+  EXPECT_EQ(up.policy->body, net::body_size::upload);
+  EXPECT_EQ(r.find(verb::get, "/setup/seed-schedule").policy->who, net::access::anyone);
+  EXPECT_EQ(r.find(verb::get, "/bookings/ABC-1").policy->who, net::access::user);
+  // Other paths under the prefix are not routes at all (404), so they get no upload limit.
+  EXPECT_EQ(r.find(verb::post, "/setup/x").policy, nullptr);
+}
+
+TEST_F(NetRouter, set_policy_for_a_missing_route_throws) {
+  r.add(verb::get, "/bookings/{booking_number}", tagged{1});
+  EXPECT_THROW(r.set_policy(verb::post, "/bookings/{booking_number}", {}), std::logic_error);
+  EXPECT_THROW(r.set_policy(verb::get, "/bookings/{id}", {}), std::logic_error);
+  EXPECT_THROW(r.set_policy(verb::get, "/bookings/{booking_number:int}", {}), std::logic_error);
+}
+
 }  // namespace
