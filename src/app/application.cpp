@@ -151,6 +151,16 @@ std::size_t max_connections_for(const config& cfg) {
   return net::default_max_connections(lim.rlim_cur);
 }
 
+// SEATD_MAX_INFLIGHT_BODY_BYTES. Below the upload limit, a full-size upload never fits (503
+// every time): allowed (a deployment may want small uploads only), but said at startup.
+std::size_t body_budget_for(const config& cfg) {
+  if (cfg.max_inflight_body_bytes < cfg.max_upload_bytes)
+    spdlog::warn("SEATD_MAX_INFLIGHT_BODY_BYTES {} is below the upload limit {}: uploads larger "
+                 "than the budget are refused with 503",
+                 cfg.max_inflight_body_bytes, cfg.max_upload_bytes);
+  return cfg.max_inflight_body_bytes;
+}
+
 }  // namespace
 
 struct application::impl {
@@ -176,7 +186,7 @@ struct application::impl {
   net::static_files web;
   net::dispatcher dispatch{routes, http_opts, web};
   net::session_registry registry;
-  net::body_budget body_budget{cfg.max_inflight_body_bytes};
+  net::body_budget body_budget{body_budget_for(cfg)};
   exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
   net::upgrade_handler upgrade;
