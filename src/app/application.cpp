@@ -189,6 +189,7 @@ struct application::impl {
   net::body_budget body_budget{body_budget_for(cfg)};
   exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
+  realtime::viewer_admission viewer_admission{cfg.max_viewers_per_client};
   net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
 
@@ -253,7 +254,8 @@ struct application::impl {
       if (!req.target().starts_with("/ws/seats/")) return false;
       std::make_shared<realtime::viewer_session>(
           std::move(stream), std::move(req),
-          realtime::viewer_session::deps{hub, catalog, *engine, clk, registry, viewer_opts})
+          realtime::viewer_session::deps{hub, catalog, *engine, clk, registry, viewer_opts,
+                                         viewer_admission})
           ->start();
       return true;
     };

@@ -130,6 +130,9 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   }
   if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
   if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
+  if (auto v = get("SEATD_MAX_VIEWERS_PER_CLIENT"))
+    cfg.max_viewers_per_client =
+        std::size_t(parse_number("SEATD_MAX_VIEWERS_PER_CLIENT", *v, 0, 1'000'000));
 }
 
 void finalize(config& cfg) {

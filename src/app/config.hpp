@@ -44,6 +44,7 @@ struct config {
   int max_holds_per_user = 6;
   std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed
   int ws_idle_seconds = 60;
+  std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap
   bool access_log = true;
   std::string log_level = "info";
   std::string web_root;     // directory of the browser UI; empty: autodetect

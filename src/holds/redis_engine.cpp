@@ -23,6 +23,7 @@
 
 #include "auth/auth.hpp"
 #include "holds/deadline_index.hpp"
+#include "holds/recent_seqs.hpp"
 #include "holds/redis_event_wire.hpp"
 #include "holds/redis_layout.hpp"
 #include "holds/redis_scripts.hpp"
@@ -109,7 +110,8 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
         sub_(ex, named(opts_.redis, "seatd-events")),
         strand_(sub_.get_executor()),
         epoch_(auth::random_secret(8)),
-        timer_(strand_) {}
+        timer_(strand_),
+        epoch_timer_(strand_) {}
 
   void start();
   void stop();
@@ -188,6 +190,8 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   asio::awaitable<bool> refresh_epoch();
   asio::awaitable<std::optional<std::vector<id_t>>> trips_with_holds();
   void release_waiters();
+  void schedule_epoch_check();
+  void check_epoch();
 
   const clock& clock_;
   hold_policy policy_;
@@ -217,7 +221,9 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   std::deque<id_t> sweep_queue_;
   std::unordered_set<id_t> sweep_queued_;
   std::size_t sweeping_ = 0;
-  std::unordered_map<id_t, std::uint64_t> delivered_;  // last seq handed to the sink, per trip
+  recent_seqs delivered_;  // last seq handed to the sink, per trip with recent events
+  asio::steady_timer epoch_timer_;
+  bool epoch_checking_ = false;
 
   std::mutex flights_mutex_;
   std::unordered_map<id_t, trip_flights> flights_;
@@ -265,6 +271,7 @@ void redis_engine::core::start() {
   sub_.async_subscribe(channels, [](redis::result<void>) {});
   sub_.start();
   conn_.start();
+  asio::post(strand_, [self = shared_from_this()] { self->schedule_epoch_check(); });
 
   auto ready = first_reconcile_.get_future();
   if (ready.wait_for(opts_.startup_wait) != std::future_status::ready) {
@@ -286,6 +293,7 @@ void redis_engine::core::stop() {
   conn_.stop();
   asio::post(strand_, [self = shared_from_this()] {
     self->timer_.cancel();
+    self->epoch_timer_.cancel();
     self->sweep_queue_.clear();
     self->sweep_queued_.clear();
     self->release_waiters();
@@ -336,7 +344,7 @@ asio::awaitable<void> redis_engine::core::await_delivery(id_t trip, std::uint64_
 
 asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_t seq) {
   if (stopped_ || !sub_.connected()) co_return;
-  if (auto it = delivered_.find(trip); it != delivered_.end() && it->second >= seq) co_return;
+  if (auto last = delivered_.get(trip); last && *last >= seq) co_return;
   asio::steady_timer timer(strand_, opts_.delivery_wait);
   auto it = waiters_.emplace(trip, waiter{seq, &timer});
   auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -568,6 +576,15 @@ void redis_engine::core::on_message(const redis::message& m) {
 }
 
 void redis_engine::core::deliver(const seat_event& e) {
+  if (auto last = delivered_.get(e.trip); last && e.seq <= *last) {
+    // Redis delivers each seq once and in order: a trip's seq going backwards means Redis lost
+    // its data (FLUSHALL, eviction, a restart that kept the connection's subscription out of
+    // it). The room restarts on this seq by itself; the reconcile takes the new epoch and
+    // makes every room start over, and the catalog reload its sold seats.
+    spdlog::warn("redis: trip {} seq went back from {} to {} (Redis lost its data): viewers resync",
+                 e.trip, *last, e.seq);
+    request_reconcile();
+  }
   switch (e.kind) {
     case seat_event_kind::locked:
       learn(e.trip, e.seats.front(), e.expires_at);
@@ -585,7 +602,7 @@ void redis_engine::core::deliver(const seat_event& e) {
     if (!sink_closed_) sink_(e);
   }
   // Assigned, not maxed: after Redis lost its data a trip's seq starts again from 1.
-  delivered_[e.trip] = e.seq;
+  delivered_.set(e.trip, e.seq);
   auto [from, to] = waiters_.equal_range(e.trip);
   for (auto it = from; it != to; ++it)
     if (it->second.seq <= e.seq) it->second.timer->cancel();
@@ -656,6 +673,53 @@ asio::awaitable<void> redis_engine::core::sweep(id_t trip) {
   // reconnect sweeps every trip that has holds.
   auto r = co_await run(trip, redis_scripts::expire(), keys, args, false);
   (void)r;
+}
+
+// ---------------------------------------------------------------- epoch watch (strand_)
+
+// Redis can lose its data without a disconnect (FLUSHALL, FLUSHDB, eviction under maxmemory, a
+// failover to an empty replica): nothing tells the subscription, and until a trip's next event
+// shows its seq going back, viewers would keep the old seq space (a new one got INITIAL_STATE
+// seq 0 followed by stale history). The epoch key goes with the data, so checking it now and
+// then finds the loss within an interval: the reconcile then sets a new epoch and every room
+// resyncs once. One GET per interval per instance.
+void redis_engine::core::schedule_epoch_check() {
+  if (stopped_ || opts_.epoch_check_interval.count() <= 0) return;
+  epoch_timer_.expires_after(opts_.epoch_check_interval);
+  epoch_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    if (ec) return;  // stopped
+    if (auto self = weak.lock()) self->check_epoch();
+  });
+}
+
+void redis_engine::core::check_epoch() {
+  if (stopped_) return;
+  // While reconnecting or reconciling, the reconcile itself refreshes the epoch.
+  if (epoch_checking_ || reconciling_ || !first_reconcile_done_ || !conn_.connected()) {
+    schedule_epoch_check();
+    return;
+  }
+  epoch_checking_ = true;
+  redis::command cmd;
+  cmd.push("GET").push(redis_layout::epoch_key);
+  conn_.async_exec(cmd, [weak = weak_from_this()](redis::result<redis::reply> r) {
+    auto self = weak.lock();
+    if (!self) return;
+    asio::post(self->strand_, [self, r = std::move(r)] {
+      self->epoch_checking_ = false;
+      if (self->stopped_) return;
+      // A failed GET says nothing about the data: the connection's own handlers deal with it.
+      if (r && !r->is_error()) {
+        const bool changed = !r->is_string() || r->str() != self->epoch();
+        if (changed) {
+          spdlog::warn("redis: the epoch key is {} (Redis lost its data): viewers resync",
+                       r->is_string() ? "changed" : "gone");
+          self->request_reconcile();
+        }
+      }
+      self->schedule_epoch_check();
+    });
+  });
 }
 
 // ---------------------------------------------------------------- reconcile (strand_)
@@ -749,9 +813,14 @@ asio::awaitable<bool> redis_engine::core::refresh_epoch() {
   auto got = co_await conn_.exec("GET", redis_layout::epoch_key);
   if (!got || !got->is_string()) co_return false;
   std::lock_guard lock(epoch_mutex_);
-  if (first_reconcile_done_ && epoch_ != got->str())
-    spdlog::warn("redis: new epoch {} (Redis lost its data): seqs start again, viewers resync",
-                 got->str());
+  if (epoch_ != got->str()) {
+    if (first_reconcile_done_)
+      spdlog::warn("redis: new epoch {} (Redis lost its data): seqs start again, viewers resync",
+                   got->str());
+    // The old seq space's last seqs would make the new space's first events look like seqs
+    // going backwards.
+    delivered_.clear();
+  }
   epoch_ = got->str();
   co_return true;
 }

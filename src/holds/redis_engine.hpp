@@ -22,7 +22,9 @@
 //   After every reconnect of either connection the engine reconciles: refreshes the epoch,
 //   runs the expire script for every trip that has holds (the shard index sets, no keyspace
 //   scan), and calls on_resync so every room resyncs its viewers (events published while the
-//   subscription was down are lost).
+//   subscription was down are lost). The same reconcile runs when Redis lost its data without
+//   a disconnect: the epoch key checked every epoch_check_interval is gone or changed, or a
+//   trip's event seq goes backwards.
 // - epoch(): a random id stored once in Redis (SET NX), shared by all instances; a Redis that
 //   lost its data starts a new seq space and gets a new epoch.
 #include <boost/asio/any_io_executor.hpp>
@@ -49,6 +51,9 @@ class redis_engine final : public hold_engine {
     std::chrono::milliseconds delivery_wait{std::chrono::seconds(1)};
     // Expire scripts in flight at once (a burst of deadlines is pipelined, not unbounded).
     std::size_t expiry_concurrency = 64;
+    // How often the epoch key is checked, to notice Redis losing its data without a
+    // disconnect (FLUSHALL, eviction); 0: never (only reconnects and seqs going back tell).
+    std::chrono::milliseconds epoch_check_interval{std::chrono::seconds(1)};
   };
 
   // Settings for a hold store on the local network: short timeouts, so a Redis that stops

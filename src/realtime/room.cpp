@@ -15,8 +15,14 @@ room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep)
 }
 
 void room::append(std::uint64_t seq, frame f) {
+  touched_ = true;
   std::unique_lock lock(history_mutex_);
-  if (seq <= last_seq_ && !history_.empty()) return;  // a duplicate delivery
+  if (seq == last_seq_ && !history_.empty()) return;  // a duplicate delivery
+  if (seq < last_seq_) {
+    // The seq space restarted: what the viewers hold belongs to the old one.
+    ++generation_;
+    history_.clear();
+  }
   if (history_.empty() || seq != last_seq_ + 1) {
     history_.clear();
     first_seq_ = seq;
@@ -46,6 +52,12 @@ std::uint64_t room::last_seq() const {
 void room::reset() {
   std::unique_lock lock(history_mutex_);
   history_.clear();
+  // The next append starts the history wherever its seq is, and until then a viewer synced at
+  // any seq has nothing to read: keeping the old last seq made every read after a snapshot of a
+  // restarted seq space fail, so the viewer resynced again and again (thousands of
+  // INITIAL_STATEs a second) until the trip's next event.
+  first_seq_ = 1;
+  last_seq_ = 0;
   ++generation_;
 }
 
@@ -55,6 +67,7 @@ std::uint64_t room::generation() const {
 }
 
 void room::join(const std::shared_ptr<viewer>& v, std::size_t shard) {
+  touched_ = true;
   std::lock_guard lock(viewers_mutex_);
   viewers_.at(shard)[v.get()] = v;
 }

@@ -37,16 +37,21 @@ class room : public std::enable_shared_from_this<room> {
   // shards: the strands viewers run on (at least one); keep: how many events are kept.
   explicit room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep = 1024);
 
-  // Appends the event with this seq. A seq already seen is ignored; a gap (lost events) starts
-  // the history afresh, so viewers that needed the missing ones resync.
+  // Appends the event with this seq. The last seq again is a duplicate and ignored; a gap (lost
+  // events) starts the history afresh, so viewers that needed the missing ones resync. A seq
+  // below the last one means the seq space restarted (Redis lost its data): the engines never
+  // deliver an older seq twice, so it is not taken for a duplicate (that silently dropped every
+  // event until the old seq was passed) but starts a new generation, and viewers resync.
   void append(std::uint64_t seq, frame f);
   // Frames with seq in [from, last_seq] (at most max). False when `from` is older than the
   // kept history: the caller must resync from a snapshot.
   bool read(std::uint64_t from, std::vector<frame>& out, std::size_t max) const;
   std::uint64_t last_seq() const;
-  // Forgets the history and starts a new generation: every viewer resyncs from a snapshot.
-  // For when events may have been lost upstream or the seq space restarted (the Redis engine
-  // after a reconnect), which a gap check cannot see if no further event comes.
+  // Forgets the history and the last seq and starts a new generation: every viewer resyncs from
+  // a snapshot, and whatever seq that snapshot has is accepted (the seq space may have
+  // restarted). For when events may have been lost upstream or the seq space restarted (the
+  // Redis engine after a reconnect or a data loss), which a gap check cannot see if no further
+  // event comes.
   void reset();
   // Changes with every reset(); a viewer that synced under another generation must resync.
   std::uint64_t generation() const;
@@ -59,6 +64,10 @@ class room : public std::enable_shared_from_this<room> {
   // before a pass runs costs that one pass).
   void wake_all();
 
+  // For seat_hub's eviction of idle rooms: true when an event arrived or a viewer joined since
+  // the last call (which clears it).
+  bool take_touched() { return touched_.exchange(false); }
+
  private:
   void drain_shard(std::size_t shard);
 
@@ -70,6 +79,7 @@ class room : public std::enable_shared_from_this<room> {
   std::uint64_t first_seq_ = 1;
   std::uint64_t last_seq_ = 0;
   std::uint64_t generation_ = 0;
+  std::atomic<bool> touched_{true};
 
   mutable std::mutex viewers_mutex_;
   std::vector<std::unordered_map<const viewer*, std::weak_ptr<viewer>>> viewers_;  // per shard

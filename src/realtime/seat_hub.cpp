@@ -7,8 +7,10 @@
 namespace seatd::realtime {
 
 seat_hub::seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& catalog,
-                   std::size_t shards)
-    : catalog_(catalog) {
+                   std::size_t shards, std::size_t min_sweep_rooms)
+    : catalog_(catalog),
+      min_sweep_rooms_(std::max<std::size_t>(min_sweep_rooms, 1)),
+      sweep_at_(min_sweep_rooms_) {
   for (std::size_t k = 0; k < std::max<std::size_t>(shards, 1); ++k) {
     shards_.emplace_back(ex);
     room_shards_.emplace_back(shards_.back());
@@ -19,9 +21,47 @@ std::size_t seat_hub::pick_shard() { return next_shard_++ % shards_.size(); }
 
 std::shared_ptr<room> seat_hub::room_for(id_t trip) {
   std::lock_guard lock(mutex_);
-  auto& r = rooms_[trip];
-  if (!r) r = std::make_shared<room>(room_shards_);
+  return room_locked(trip);
+}
+
+std::shared_ptr<room> seat_hub::join(id_t trip, const std::shared_ptr<viewer>& v,
+                                     std::size_t shard) {
+  std::lock_guard lock(mutex_);
+  auto r = room_locked(trip);
+  r->join(v, shard);
   return r;
+}
+
+std::shared_ptr<room> seat_hub::room_locked(id_t trip) {
+  if (auto it = rooms_.find(trip); it != rooms_.end()) return it->second;
+  if (rooms_.size() >= sweep_at_) sweep_locked();
+  auto r = std::make_shared<room>(room_shards_);
+  rooms_.emplace(trip, r);
+  return r;
+}
+
+void seat_hub::sweep_locked() {
+  // Second chance: a room is dropped when it has no viewers and was not touched (no event, no
+  // join) since the previous sweep. Viewers join under this lock, so none is joining now. An
+  // event racing a drop lands in the dropped room, which nobody reads: a viewer of the trip
+  // joins the new room and starts from a snapshot, which already includes it.
+  for (auto it = rooms_.begin(); it != rooms_.end();) {
+    auto& r = it->second;
+    const bool touched = r->take_touched();
+    if (!touched && r->viewer_count() == 0)
+      it = rooms_.erase(it);
+    else
+      ++it;
+  }
+  // The next sweep after half as many new rooms again (at least min_sweep_rooms_): amortised
+  // O(1) per room created, and the rooms kept stay near twice those in use (a threshold that
+  // doubled with the rooms kept let one-off rooms, touched when made, accumulate).
+  sweep_at_ = rooms_.size() + std::max(min_sweep_rooms_, rooms_.size() / 2);
+}
+
+std::size_t seat_hub::room_count() {
+  std::lock_guard lock(mutex_);
+  return rooms_.size();
 }
 
 void seat_hub::publish(const seat_event& e) {

@@ -26,13 +26,22 @@ class seat_hub {
  public:
   // shards: how many strands viewers are spread over (one per I/O thread is right: each drain
   // pass then keeps one thread busy).
+  // min_sweep_rooms: idle rooms are looked for after every max(min_sweep_rooms, kept / 2) new
+  // rooms (kept: the rooms the last look left), so the cost is amortised over the rooms made.
   seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& catalog,
-           std::size_t shards = 1);
+           std::size_t shards = 1, std::size_t min_sweep_rooms = 256);
   // The engine's sink. Called in seq order per trip; does not block.
   void publish(const seat_event& e);
-  // The room of a trip (created on first use; rooms live as long as the hub: one per trip).
+  // The room of a trip (created on first use). Rooms do not live for ever: one without
+  // viewers and without events between two sweeps is dropped (a later viewer starts from a
+  // snapshot in a new room, so nothing it needs was in the old one's history), which keeps a
+  // server that runs for months with weekly schedules at the rooms it is using.
   std::shared_ptr<room> room_for(id_t trip);
+  // room_for and room::join in one step under the hub's lock, so a sweep cannot drop the room
+  // between them (the viewer would wait in a room no event reaches).
+  std::shared_ptr<room> join(id_t trip, const std::shared_ptr<viewer>& v, std::size_t shard);
   std::size_t viewer_count();
+  std::size_t room_count();
   // Every viewer of every room starts over from a fresh INITIAL_STATE, and sold seats are
   // reloaded from the database: for when events may have been missed (the hold engine's event
   // stream was interrupted). Does not block.
@@ -46,8 +55,13 @@ class seat_hub {
   std::vector<boost::asio::any_io_executor> room_shards_;  // the same, as rooms take them
   std::atomic<std::size_t> next_shard_{0};
   trip_catalog& catalog_;
+  std::shared_ptr<room> room_locked(id_t trip);  // under mutex_
+  void sweep_locked();
+
   std::mutex mutex_;
   std::unordered_map<id_t, std::shared_ptr<room>> rooms_;
+  std::size_t min_sweep_rooms_;
+  std::size_t sweep_at_;  // the room count that triggers the next sweep
 };
 
 }  // namespace seatd::realtime

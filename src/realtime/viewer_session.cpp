@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <spdlog/spdlog.h>
 
@@ -103,7 +105,47 @@ void viewer_session::stop() {
   });
 }
 
+asio::awaitable<bool> viewer_session::admit() {
+  boost::system::error_code ec;
+  auto peer = socket_.remote_endpoint(ec);
+  if (ec) co_return false;  // already gone
+  admission_ = deps_.admission.admit(client_key(peer.address()));
+  if (admission_) co_return true;
+  // Refused before the upgrade, as an HTTP answer: the client learns why and when to retry
+  // (a close after a 101 would look like any other drop, and would cost the handshake, the
+  // room and a snapshot first). The socket is closed after the answer.
+  spdlog::debug("viewer: {} has {} viewers open, refused", client_key(peer.address()),
+                deps_.admission.open(client_key(peer.address())));
+  namespace http = beast::http;
+  http::response<http::string_body> res{http::status::too_many_requests, 11};
+  res.set(http::field::server, "seatd");
+  res.set(http::field::content_type, "application/json");
+  res.set(http::field::retry_after, "10");
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(false);
+  res.body() = R"({"detail":"too many live seat map connections from this address"})";
+  res.prepare_payload();
+  timer_.expires_after(deps_.options.handshake_timeout);
+  timer_.async_wait([self = shared_from_this()](boost::system::error_code tec) {
+    if (!tec) {
+      boost::system::error_code ignored;
+      self->socket_.close(ignored);
+    }
+  });
+  auto [wec, n] = co_await http::async_write(socket_, res, tuple_awaitable);
+  (void)wec;
+  (void)n;
+  timer_.cancel();
+  socket_.shutdown(asio::socket_base::shutdown_send, ec);
+  socket_.close(ec);
+  co_return false;
+}
+
 asio::awaitable<void> viewer_session::run() {
+  if (!co_await admit()) {
+    closing_ = true;
+    co_return;
+  }
   std::optional<id_t> trip;
   std::optional<std::uint64_t> since;
   std::optional<std::string> epoch;
@@ -166,8 +208,7 @@ asio::awaitable<void> viewer_session::run() {
   } else if (!facts) {
     policy_close(close_unknown_trip, "trip not found");
   } else if (!closing_) {
-    room_ = deps_.hub.room_for(trip_);
-    room_->join(shared_from_this(), shard_);
+    room_ = deps_.hub.join(trip_, shared_from_this(), shard_);
     bool same_epoch = !epoch || *epoch == deps_.engine.epoch();
     std::vector<frame> probe;
     generation_ = room_->generation();
@@ -189,8 +230,17 @@ asio::awaitable<void> viewer_session::resync() {
   resyncing_ = true;
   // Taken before the snapshot: a reset during it makes the next drain resync again.
   generation_ = room_->generation();
+  const auto seen = room_->last_seq();
   auto snap = co_await deps_.engine.snapshot(trip_);
   auto facts = co_await deps_.catalog.get(trip_);
+  if (snap && snap->seq < seen && room_->generation() == generation_) {
+    // A snapshot is at least as new as every event the room had when it was asked for, unless
+    // the seq space restarted (Redis lost its data and no event or epoch check has told the
+    // room yet): the room's history is of the old space, and reading it after this snapshot
+    // would replay stale events. The room starts over; its other viewers resync too.
+    room_->reset();
+    generation_ = room_->generation();
+  }
   if (!snap || !facts) {
     resyncing_ = false;
     if (!ready_) {
@@ -345,8 +395,9 @@ void viewer_session::on_read(boost::system::error_code ec, std::size_t n) {
       ping_sent_ = false;
     } else if (r.what == kind::close) {
       // The peer is done. Answer with its code (RFC 6455 5.5.1) unless we closed first; then
-      // wait for it to close the TCP connection.
-      if (!closing_) policy_close(r.code, r.payload.c_str());
+      // wait for it to close the TCP connection. Its reason is not echoed: a client's bytes are
+      // never reflected back to it.
+      if (!closing_) policy_close(r.code, "");
       discard_input_ = true;
       break;
     } else if (r.what == kind::binary) {
@@ -356,7 +407,9 @@ void viewer_session::on_read(boost::system::error_code ec, std::size_t n) {
     } else {  // kind::error
       if (r.code == ws::close_too_big)
         spdlog::debug("viewer: message over {} bytes, closed", deps_.options.read_message_max);
-      policy_close(r.code, r.code == ws::close_too_big ? "message too big" : "protocol error");
+      policy_close(r.code, r.code == ws::close_too_big           ? "message too big"
+                           : r.code == ws::close_invalid_payload ? "invalid UTF-8"
+                                                                 : "protocol error");
       discard_input_ = true;
       break;
     }
@@ -431,6 +484,7 @@ void viewer_session::finish() {
   resync_retry_.cancel();
   if (room_) room_->leave(this, shard_);
   deps_.registry.remove(registry_id_);
+  admission_.reset();
 }
 
 }  // namespace seatd::realtime

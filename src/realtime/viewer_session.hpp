@@ -20,6 +20,7 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "domain/clock.hpp"
@@ -28,6 +29,7 @@
 #include "net/session_registry.hpp"
 #include "realtime/seat_hub.hpp"
 #include "realtime/trip_catalog.hpp"
+#include "realtime/viewer_admission.hpp"
 #include "realtime/ws_wire.hpp"
 
 namespace seatd::realtime {
@@ -56,6 +58,7 @@ class viewer_session final : public viewer,
     const clock& clk;
     net::session_registry& registry;
     const viewer_options& options;
+    viewer_admission& admission;  // the per-client cap on open viewers
   };
 
   viewer_session(boost::beast::tcp_stream&& stream, net::request&& upgrade, deps d);
@@ -66,6 +69,8 @@ class viewer_session final : public viewer,
 
  private:
   boost::asio::awaitable<void> run();
+  // The per-client cap, before the upgrade: false when refused (429 written, socket closed).
+  boost::asio::awaitable<bool> admit();
   boost::asio::awaitable<void> resync();
   void enqueue(const frame& f);
   void write_pending();
@@ -95,6 +100,7 @@ class viewer_session final : public viewer,
   std::shared_ptr<room> room_;
   id_t trip_ = 0;
   std::uint64_t registry_id_ = 0;
+  std::optional<viewer_admission::ticket> admission_;  // held until finish()
 
   // Strand-only state.
   ws::client_reader reader_;

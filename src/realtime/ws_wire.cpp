@@ -38,6 +38,42 @@ bool is_known(std::uint8_t op) {
 
 }  // namespace
 
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  while (i < n) {
+    const auto c = static_cast<std::uint8_t>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint8_t lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;  // overlong
+      if (c == 0xED) hi = 0x9F;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;  // overlong
+      if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+    } else {
+      return false;  // a continuation byte first, C0/C1 (overlong), or F5 and above
+    }
+    if (n - i < len) return false;
+    const auto c1 = static_cast<std::uint8_t>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k < len; ++k) {
+      const auto ck = static_cast<std::uint8_t>(s[i + k]);
+      if (ck < 0x80 || ck > 0xBF) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
 std::string server_frame(opcode op, std::string_view payload) {
   std::string out;
   out.reserve(payload.size() + 10);
@@ -114,6 +150,7 @@ client_reader::result client_reader::next(std::string& in) {
                                             std::uint8_t(payload[1]));
           reason = payload.substr(2);
           if (!valid_close_code(code)) return {kind::error, {}, close_protocol_error};
+          if (!valid_utf8(reason)) return {kind::error, {}, close_invalid_payload};
         }
         return {kind::close, std::move(reason), code};
       }
@@ -121,12 +158,17 @@ client_reader::result client_reader::next(std::string& in) {
         break;
     }
     // A text frame or a continuation of one.
-    if (!in_message_ && fin) return {kind::text, std::move(payload), 0};
+    // Checked once the message is whole: a fragment may end inside a character.
+    if (!in_message_ && fin) {
+      if (!valid_utf8(payload)) return {kind::error, {}, close_invalid_payload};
+      return {kind::text, std::move(payload), 0};
+    }
     message_ += payload;
     in_message_ = !fin;
     if (fin) {
       result r{kind::text, std::move(message_), 0};
       message_ = std::string();  // release the assembly buffer
+      if (!valid_utf8(r.payload)) return {kind::error, {}, close_invalid_payload};
       return r;
     }
     // A fragment: keep going while complete frames are buffered.

@@ -26,9 +26,14 @@ constexpr std::uint16_t close_normal = 1000;
 constexpr std::uint16_t close_going_away = 1001;
 constexpr std::uint16_t close_protocol_error = 1002;
 constexpr std::uint16_t close_unsupported_data = 1003;
+constexpr std::uint16_t close_invalid_payload = 1007;  // a text message or close reason not UTF-8
 constexpr std::uint16_t close_policy = 1008;
 constexpr std::uint16_t close_too_big = 1009;
 constexpr std::uint16_t close_try_again_later = 1013;
+
+// Well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most U+10FFFF), as RFC 6455
+// 8.1 requires of text messages and close reasons.
+bool valid_utf8(std::string_view s);
 
 // One unfragmented, unmasked server frame (FIN set): header followed by payload.
 std::string server_frame(opcode op, std::string_view payload);
@@ -48,7 +53,7 @@ class client_reader {
     ping,       // payload: the ping's application data (to echo in the pong)
     pong,
     close,      // code (0: none given) and reason
-    error,      // code: what to close with (1002 protocol error, 1009 too big)
+    error,      // code: what to close with (1002 protocol error, 1007 not UTF-8, 1009 too big)
   };
   struct result {
     kind what = kind::need_more;

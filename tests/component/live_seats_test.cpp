@@ -18,8 +18,8 @@ const char* one_trip_csv =
 
 class live_seats : public ::testing::Test {
  protected:
-  void start(std::vector<std::string> extra = {}) {
-    server_ = std::make_unique<seatd_process>(std::move(extra));
+  void start(std::vector<std::string> extra = {}, std::map<std::string, std::string> env = {}) {
+    server_ = std::make_unique<seatd_process>(std::move(extra), std::move(env));
     c_ = std::make_unique<http_client>(server_->port());
     admin_ = make_admin(*server_, *c_);
     auto r = upload(*c_, admin_, "one.csv", one_trip_csv);
@@ -436,6 +436,86 @@ TEST_F(live_seats_short_ttl, slow_consumer_is_closed_while_others_keep_receiving
   EXPECT_LT(slow_got, 2 * rounds + 1);
   EXPECT_TRUE(slow.closed());
   EXPECT_EQ(slow.close_reason().code, boost::beast::websocket::close_code::policy_error);
+}
+
+// Issue 11 item 10: RFC 6455 8.1: a text message or a close reason that is not UTF-8 fails the
+// connection with 1007; the client's close reason is never echoed back.
+TEST_F(live_seats, invalid_utf8_closes_with_1007_and_close_reasons_are_not_echoed) {
+  {
+    ws_client v(server_->port(), "/ws/seats/1");
+    ASSERT_TRUE(v.read_json());
+    v.stream().text(true);
+    v.stream().write(boost::asio::buffer(std::string_view("pi\xffng")));
+    EXPECT_FALSE(v.read());
+    EXPECT_TRUE(v.closed());
+    EXPECT_EQ(v.close_reason().code, boost::beast::websocket::close_code::bad_payload);
+  }
+  {
+    ws_client v(server_->port(), "/ws/seats/1");
+    ASSERT_TRUE(v.read_json());
+    boost::beast::error_code ec;
+    v.stream().close({boost::beast::websocket::close_code::normal, "<script>echo me</script>"},
+                     ec);
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_EQ(v.stream().reason().code, boost::beast::websocket::close_code::normal);
+    EXPECT_EQ(v.stream().reason().reason, "");
+  }
+  {
+    ws_client v(server_->port(), "/ws/seats/1");
+    ASSERT_TRUE(v.read_json());
+    boost::beast::error_code ec;
+    v.stream().close({boost::beast::websocket::close_code::normal, "bye \xc0\xaf"}, ec);
+    EXPECT_EQ(v.stream().reason().code, boost::beast::websocket::close_code::bad_payload);
+  }
+}
+
+// The upgrade request a browser sends, raw: the answer's status line is what is checked.
+std::string raw_upgrade(http_client& c, const std::string& target) {
+  return c.raw("GET " + target +
+                   " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+               std::chrono::milliseconds(1500));
+}
+
+class live_seats_viewer_cap : public live_seats {
+ protected:
+  void SetUp() override { start({}, {{"SEATD_MAX_VIEWERS_PER_CLIENT", "2"}}); }
+};
+
+// Issue 11 item 7: one address could open viewers until the server ran out of descriptors.
+TEST_F(live_seats_viewer_cap, viewers_past_the_per_client_cap_are_refused_with_429) {
+  auto first = std::make_unique<ws_client>(server_->port(), "/ws/seats/1");
+  ASSERT_TRUE(first->read_json());
+  ws_client second(server_->port(), "/ws/seats/2");
+  ASSERT_TRUE(second.read_json());
+
+  // Refused before the upgrade, with an HTTP answer saying why and when to retry.
+  http_client raw(server_->port());
+  auto answer = raw_upgrade(raw, "/ws/seats/1");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 429")) << answer.substr(0, 80);
+  EXPECT_NE(answer.find("Retry-After: 10"), std::string::npos) << answer;
+  EXPECT_THROW(ws_client(server_->port(), "/ws/seats/1"), boost::system::system_error);
+  // Plain HTTP from the same address is not affected; the open viewers keep working.
+  EXPECT_EQ(c_->get("/trips/1").status, 200);
+  ASSERT_EQ(lock(a_, 3).status, 200);
+  auto m = first->read_json();
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->at("type"), "SEAT_LOCKED");
+
+  // A viewer that leaves gives its place back.
+  boost::beast::error_code ec;
+  first->stream().close(boost::beast::websocket::close_code::normal, ec);
+  first.reset();
+  std::unique_ptr<ws_client> third;
+  for (int i = 0; i < 100 && !third; ++i) {
+    try {
+      third = std::make_unique<ws_client>(server_->port(), "/ws/seats/1");
+    } catch (const boost::system::system_error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  ASSERT_TRUE(third);
+  EXPECT_TRUE(third->read_json());
 }
 
 }  // namespace

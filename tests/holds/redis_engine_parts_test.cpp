@@ -3,6 +3,7 @@
 
 #include "holds/deadline_index.hpp"
 #include "holds/redis_event_wire.hpp"
+#include "holds/recent_seqs.hpp"
 #include "holds/redis_layout.hpp"
 
 namespace seatd {
@@ -88,6 +89,31 @@ TEST(deadline_index, due_trips_once_in_deadline_order) {
   idx.erase(3, 1);
   EXPECT_FALSE(idx.earliest());
   EXPECT_TRUE(idx.take_due(at(10'000)).empty());
+}
+
+// Issue 11: the engine's last-delivered seq per trip grew with every trip ever changed.
+TEST(recent_seqs, bounded_and_keeps_the_recent_trips) {
+  recent_seqs r(8);
+  for (id_t trip = 1; trip <= 100'000; ++trip) {
+    r.set(trip, std::uint64_t(trip));
+    ASSERT_LE(r.size(), 8u);
+    EXPECT_EQ(r.get(trip), std::uint64_t(trip));  // the trip just delivered is always found
+  }
+  EXPECT_FALSE(r.get(1));  // long gone
+  r.set(7, 3);
+  r.set(7, 1);  // assigned, not maxed: a restarted seq space goes back
+  EXPECT_EQ(r.get(7), 1u);
+  EXPECT_LE(r.size(), 8u);
+}
+
+TEST(recent_seqs, a_busy_trip_stays_while_others_come_and_go) {
+  recent_seqs r(8);
+  std::uint64_t busy = 0;
+  for (id_t trip = 100; trip < 10'000; ++trip) {
+    r.set(1, ++busy);
+    r.set(trip, 1);
+    ASSERT_EQ(r.get(1), busy);
+  }
 }
 
 }  // namespace

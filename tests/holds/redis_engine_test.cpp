@@ -298,5 +298,46 @@ TEST_F(redis_engine_test, a_redis_that_lost_its_data_is_a_new_epoch) {
   engine->stop();
 }
 
+// Issue 11 item 1: Redis lost its data without a disconnect (FLUSHALL, eviction). Nothing told
+// the engine: no new epoch, no resync, and the next events (seq 1 again) were dropped by the
+// rooms as duplicates.
+TEST_F(redis_engine_test, a_flush_without_a_disconnect_is_noticed_by_the_epoch_key) {
+  redis_test_server server;
+  collector log;
+  auto engine = make(server, {300s, 6}, log);
+  ASSERT_TRUE(run(engine->take(4, 1, 10)));
+  const auto epoch = engine->epoch();
+  const int before = resyncs_.value();
+  server.command({"FLUSHALL"});
+  // No event follows: the epoch check alone finds it.
+  ASSERT_TRUE(resyncs_.wait_for(before + 1, 10s));
+  EXPECT_NE(engine->epoch(), epoch);
+  auto stored = server.command({std::string_view("GET"), redis_layout::epoch_key});
+  ASSERT_TRUE(stored.is_string());
+  EXPECT_EQ(stored.str(), engine->epoch());  // the new epoch is the one every instance reads
+  engine->stop();
+}
+
+TEST_F(redis_engine_test, a_seq_going_backwards_is_noticed_at_once) {
+  redis_test_server server;
+  collector log;
+  redis_engine::options opts;
+  opts.redis = redis_engine::redis_engine_config(server.url());
+  opts.epoch_check_interval = 0ms;  // only the event can tell
+  auto engine = std::make_unique<redis_engine>(
+      io_.executor(), clk_, hold_policy{300s, 6}, opts,
+      [&log](const seat_event& ev) { log.add(ev); }, [this] { resyncs_.bump(); });
+  engine->start();
+  ASSERT_TRUE(run(engine->take(4, 1, 10)));
+  ASSERT_TRUE(run(engine->release(4, 1, 10)));
+  const auto epoch = engine->epoch();
+  const int before = resyncs_.value();
+  server.command({"FLUSHALL"});
+  ASSERT_TRUE(run(engine->take(4, 2, 10)));  // seq 1 again
+  ASSERT_TRUE(resyncs_.wait_for(before + 1, 10s));
+  EXPECT_NE(engine->epoch(), epoch);
+  engine->stop();
+}
+
 }  // namespace
 }  // namespace seatd

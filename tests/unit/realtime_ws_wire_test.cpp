@@ -160,4 +160,59 @@ TEST(RealtimeWsWire, RefusesBinaryAndProtocolViolations) {
   }
 }
 
+TEST(RealtimeWsWire, Utf8ValidationFollowsRfc3629) {
+  EXPECT_TRUE(ws::valid_utf8(""));
+  EXPECT_TRUE(ws::valid_utf8("ping"));
+  EXPECT_TRUE(ws::valid_utf8("\xc3\xa9"));                  // é
+  EXPECT_TRUE(ws::valid_utf8("\xe2\x82\xb9"));              // ₹
+  EXPECT_TRUE(ws::valid_utf8("\xf0\x9f\x9a\x8c"));          // 🚌
+  EXPECT_TRUE(ws::valid_utf8("\xf4\x8f\xbf\xbf"));          // U+10FFFF
+  EXPECT_TRUE(ws::valid_utf8("\xed\x9f\xbf"));              // U+D7FF, just below surrogates
+  EXPECT_FALSE(ws::valid_utf8("\xff"));
+  EXPECT_FALSE(ws::valid_utf8("\x80"));                     // a continuation byte first
+  EXPECT_FALSE(ws::valid_utf8("\xc3"));                     // cut short
+  EXPECT_FALSE(ws::valid_utf8("\xc0\xaf"));                 // overlong '/'
+  EXPECT_FALSE(ws::valid_utf8("\xe0\x80\xaf"));             // overlong
+  EXPECT_FALSE(ws::valid_utf8("\xf0\x80\x80\xaf"));         // overlong
+  EXPECT_FALSE(ws::valid_utf8("\xed\xa0\x80"));             // U+D800, a surrogate
+  EXPECT_FALSE(ws::valid_utf8("\xf4\x90\x80\x80"));         // above U+10FFFF
+  EXPECT_FALSE(ws::valid_utf8("\xe2\x82"));                 // cut short
+  EXPECT_FALSE(ws::valid_utf8("a\xe2\x28\xa1"));            // bad continuation
+}
+
+// Issue 11 item 10: invalid UTF-8 in a text message or a close reason was accepted; RFC 6455
+// 8.1 requires failing the connection with 1007.
+TEST(RealtimeWsWire, InvalidUtf8TextOrCloseReasonIs1007) {
+  {
+    ws::client_reader r(4096);
+    std::string in = client_frame(fin_text, "pi\xffng");
+    auto e = r.next(in);
+    EXPECT_EQ(e.what, kind::error);
+    EXPECT_EQ(e.code, ws::close_invalid_payload);
+  }
+  {
+    // Fragments are checked as one message: a character split between two is fine...
+    ws::client_reader r(4096);
+    std::string in = client_frame(text_more, "\xe2\x82") + client_frame(fin_cont, "\xb9");
+    auto t = r.next(in);
+    EXPECT_EQ(t.what, kind::text);
+    EXPECT_EQ(t.payload, "\xe2\x82\xb9");
+  }
+  {
+    // ...one left incomplete at the end is not.
+    ws::client_reader r(4096);
+    std::string in = client_frame(text_more, "ok") + client_frame(fin_cont, "\xe2\x82");
+    auto e = r.next(in);
+    EXPECT_EQ(e.what, kind::error);
+    EXPECT_EQ(e.code, ws::close_invalid_payload);
+  }
+  {
+    ws::client_reader r(4096);
+    std::string in = client_frame(fin_close, std::string("\x03\xe8" "by\xc0\xaf" "e", 7));
+    auto e = r.next(in);
+    EXPECT_EQ(e.what, kind::error);
+    EXPECT_EQ(e.code, ws::close_invalid_payload);
+  }
+}
+
 }  // namespace

@@ -1,0 +1,89 @@
+// seat_hub: events reach the trip's room, resync_all restarts every room, and rooms nobody
+// uses are dropped so the hub's memory stays flat over months of schedules.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "realtime/seat_hub.hpp"
+
+namespace seatd::realtime {
+namespace {
+
+struct counting_viewer : viewer {
+  int drains = 0;
+  void wake() override {}
+  void drain() override { ++drains; }
+};
+
+seat_event locked(id_t trip, int seat, std::uint64_t seq) {
+  seat_event e;
+  e.kind = seat_event_kind::locked;
+  e.trip = trip;
+  e.seats = {seat};
+  e.user = 9;
+  e.seq = seq;
+  return e;
+}
+
+class seat_hub_test : public ::testing::Test {
+ protected:
+  boost::asio::io_context io_;
+  std::unique_ptr<store> db_ = open_store("sqlite://:memory:");
+  worker_pool pool_{1, 16};
+  trip_catalog catalog_{*db_, pool_};
+};
+
+TEST_F(seat_hub_test, publish_appends_to_the_trips_room_and_wakes_its_viewers) {
+  seat_hub hub(io_.get_executor(), catalog_, 2);
+  auto v = std::make_shared<counting_viewer>();
+  auto r = hub.join(1, v, 1);
+  hub.publish(locked(1, 5, 1));
+  hub.publish(locked(2, 5, 1));  // another trip's room
+  EXPECT_EQ(r->last_seq(), 1u);
+  EXPECT_EQ(hub.room_for(1), r);
+  EXPECT_EQ(hub.viewer_count(), 1u);
+  io_.run();
+  EXPECT_EQ(v->drains, 1);
+}
+
+TEST_F(seat_hub_test, resync_all_starts_every_room_over) {
+  seat_hub hub(io_.get_executor(), catalog_);
+  hub.publish(locked(1, 5, 7));
+  auto r = hub.room_for(1);
+  const auto g = r->generation();
+  hub.resync_all();
+  EXPECT_NE(r->generation(), g);
+  EXPECT_EQ(r->last_seq(), 0u);  // a restarted seq space is accepted from its first event
+}
+
+// Issue 11: a room was created for every trip ever viewed or changed and lived for ever.
+TEST_F(seat_hub_test, rooms_without_viewers_or_events_are_dropped) {
+  seat_hub hub(io_.get_executor(), catalog_, 1, 4);
+  auto v = std::make_shared<counting_viewer>();
+  auto watched = hub.join(1, v, 0);
+  std::uint64_t seq = 0;
+  for (id_t trip = 100; trip < 10'100; ++trip) {
+    hub.publish(locked(trip, 1, 1));   // a trip changes once, then nobody looks at it again
+    hub.publish(locked(2, 1, ++seq));  // a busy trip nobody watches
+  }
+  EXPECT_LE(hub.room_count(), 16u);
+  EXPECT_EQ(hub.room_for(1), watched);  // watched: kept
+  EXPECT_EQ(hub.room_for(2)->last_seq(), seq);  // busy: kept, its history whole
+  // A dropped trip gets a new room, which events and viewers reach as before.
+  auto fresh = hub.room_for(100);
+  EXPECT_EQ(fresh->last_seq(), 0u);
+  hub.publish(locked(100, 2, 2));
+  EXPECT_EQ(hub.room_for(100)->last_seq(), 2u);
+}
+
+TEST_F(seat_hub_test, a_room_whose_viewers_left_is_dropped_after_a_quiet_sweep) {
+  seat_hub hub(io_.get_executor(), catalog_, 1, 2);
+  auto v = std::make_shared<counting_viewer>();
+  auto r = hub.join(1, v, 0);
+  r->leave(v.get(), 0);
+  for (id_t trip = 10; trip < 20; ++trip) hub.room_for(trip);
+  EXPECT_NE(hub.room_for(1), r);
+}
+
+}  // namespace
+}  // namespace seatd::realtime
