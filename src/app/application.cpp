@@ -250,12 +250,13 @@ struct application::impl {
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
     upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,
-                     std::string_view /*client*/) {
+                     std::string_view client) {
       if (!req.target().starts_with("/ws/seats/")) return false;
       std::make_shared<realtime::viewer_session>(
           std::move(stream), std::move(req),
           realtime::viewer_session::deps{hub, catalog, *engine, clk, registry, viewer_opts,
-                                         viewer_admission})
+                                         viewer_admission},
+          std::string(client))
           ->start();
       return true;
     };

@@ -71,7 +71,8 @@ constexpr std::size_t drain_batch = 256;
 
 }  // namespace
 
-viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrade, deps d)
+viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrade, deps d,
+                               std::string client)
     : shard_(d.hub.pick_shard()),
       ex_(d.hub.shard(shard_)),
       socket_(rehome<socket_type>(stream, ex_)),
@@ -79,7 +80,8 @@ viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrad
       deps_(d),
       timer_(ex_),
       resync_retry_(ex_),
-      reader_(d.options.read_message_max) {}
+      reader_(d.options.read_message_max),
+      client_(std::move(client)) {}
 
 void viewer_session::start() {
   registry_id_ = deps_.registry.add(weak_from_this());
@@ -109,13 +111,19 @@ asio::awaitable<bool> viewer_session::admit() {
   boost::system::error_code ec;
   auto peer = socket_.remote_endpoint(ec);
   if (ec) co_return false;  // already gone
-  admission_ = deps_.admission.admit(client_key(peer.address()));
+  // Behind a trusted proxy every viewer's TCP peer is the proxy: count by the resolved client.
+  auto address = peer.address();
+  if (!client_.empty()) {
+    auto resolved = asio::ip::make_address(client_, ec);
+    if (!ec) address = resolved;
+  }
+  const auto key = client_key(address);
+  admission_ = deps_.admission.admit(key);
   if (admission_) co_return true;
   // Refused before the upgrade, as an HTTP answer: the client learns why and when to retry
   // (a close after a 101 would look like any other drop, and would cost the handshake, the
   // room and a snapshot first). The socket is closed after the answer.
-  spdlog::debug("viewer: {} has {} viewers open, refused", client_key(peer.address()),
-                deps_.admission.open(client_key(peer.address())));
+  spdlog::debug("viewer: {} has {} viewers open, refused", key, deps_.admission.open(key));
   namespace http = beast::http;
   http::response<http::string_body> res{http::status::too_many_requests, 11};
   res.set(http::field::server, "seatd");

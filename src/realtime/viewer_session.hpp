@@ -21,6 +21,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "domain/clock.hpp"
@@ -61,7 +62,10 @@ class viewer_session final : public viewer,
     viewer_admission& admission;  // the per-client cap on open viewers
   };
 
-  viewer_session(boost::beast::tcp_stream&& stream, net::request&& upgrade, deps d);
+  // client: the resolved client address (behind a trusted proxy, from X-Forwarded-For); empty:
+  // the TCP peer. The per-client cap counts by it.
+  viewer_session(boost::beast::tcp_stream&& stream, net::request&& upgrade, deps d,
+                 std::string client = {});
   void start();
   void wake() override;
   void drain() override;
@@ -101,6 +105,7 @@ class viewer_session final : public viewer,
   id_t trip_ = 0;
   std::uint64_t registry_id_ = 0;
   std::optional<viewer_admission::ticket> admission_;  // held until finish()
+  std::string client_;
 
   // Strand-only state.
   ws::client_reader reader_;
