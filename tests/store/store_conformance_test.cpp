@@ -861,6 +861,7 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   }
   exec_sql(file, "ALTER TABLE trips DROP COLUMN booked_seats");
   exec_sql(file, "ALTER TABLE trips DROP COLUMN revenue");
+  exec_sql(file, "ALTER TABLE users DROP COLUMN tokens_valid_after");  // migration 3
   exec_sql(file, "DELETE FROM schema_migrations WHERE version >= 2");
   auto s = open_store(file.string());
   auto a = s->compute_analytics(today);
