@@ -212,6 +212,25 @@ TEST_F(auth_hardening, a_client_spraying_accounts_is_slowed_alone) {
   EXPECT_EQ(other.status, 200) << other.body;
 }
 
+// Item 2: signups cost a full hash each and were unlimited. So many per client per hour
+// (SEATD_SIGNUPS_PER_CLIENT), then 429 with Retry-After; other clients are not affected.
+TEST_F(auth_hardening, signups_are_limited_per_client) {
+  start({{"SEATD_SIGNUPS_PER_CLIENT", "3"}});
+  auto signup_from = [&](const std::string& address) {
+    return request_from(address, server_->port(), "/auth/signup",
+                        {{"username", "N"}, {"email", unique_email("many")},
+                         {"password", "secret-pass"}});
+  };
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(signup_from("127.0.0.6").status, 201);
+  auto r = signup_from("127.0.0.6");
+  EXPECT_EQ(r.status, 429) << r.body;
+  const std::string retry = r.headers[http::field::retry_after];
+  ASSERT_FALSE(retry.empty());
+  EXPECT_GT(std::stoi(retry), 0);
+  EXPECT_LE(std::stoi(retry), 3600);
+  EXPECT_EQ(signup_from("127.0.0.7").status, 201);
+}
+
 // Item 10: six spaces were a valid password.
 TEST_F(auth_hardening, a_password_of_only_spaces_is_refused) {
   start();
