@@ -18,6 +18,23 @@ std::optional<auth::claims> authenticate(const net::request& req, services& svc)
   return std::move(*c);
 }
 
+bool token_accepted_for(const auth::claims& c, const user& u) {
+  if (u.id != c.id || u.email != c.sub) return false;
+  // iat counts whole seconds; a token is refused when it was issued wholly before the
+  // logout (login issues later tokens with an iat at or after it).
+  return c.iat * 1000 >= u.tokens_valid_after_ms;
+}
+
+boost::asio::awaitable<std::optional<auth::claims>> authenticate_user(const net::request& req,
+                                                                     services& svc) {
+  auto c = authenticate(req, svc);
+  if (!c) co_return std::nullopt;
+  auto id = c->id;
+  auto u = co_await svc.pool.run([&svc, id] { return svc.db.find_user_by_id(id); });
+  if (!u || !token_accepted_for(*c, *u)) co_return std::nullopt;
+  co_return c;
+}
+
 boost::asio::awaitable<std::variant<user, net::response>> require_user(const net::request& req,
                                                                       services& svc,
                                                                       bool admin) {
@@ -25,7 +42,7 @@ boost::asio::awaitable<std::variant<user, net::response>> require_user(const net
   if (!c) co_return net::unauthorized();
   auto id = c->id;
   auto u = co_await svc.pool.run([&svc, id] { return svc.db.find_user_by_id(id); });
-  if (!u || u->email != c->sub) co_return net::unauthorized();
+  if (!u || !token_accepted_for(*c, *u)) co_return net::unauthorized();
   if (admin && !u->is_admin)
     co_return net::error_response(net::http::status::forbidden, "Admin privileges required");
   co_return std::move(*u);

@@ -1,6 +1,8 @@
 #pragma once
 // Who is calling: the bearer token (HS256, verified here; cheap enough for an I/O thread),
-// its revocation, and, where a route needs it, the user row (loaded on the worker pool).
+// its revocation, and the user row (loaded on the worker pool): every authenticated route
+// agrees with /user/me — a deleted user's token, or one issued before the user logged out
+// everywhere, is refused on all of them.
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
@@ -11,8 +13,17 @@
 
 namespace seatd::api {
 
-// The claims of a valid, unexpired, unrevoked bearer token; nullopt otherwise.
+// The claims of a valid, unexpired, unrevoked bearer token; nullopt otherwise. The token
+// alone: callers acting for a user use authenticate_user or require_user.
 std::optional<auth::claims> authenticate(const net::request& req, services& svc);
+
+// Whether the user row still accepts these claims: the user exists with the token's e-mail,
+// and the token was not issued before the user's "logout everywhere". Pure.
+bool token_accepted_for(const auth::claims& c, const user& u);
+
+// authenticate, then the user row checked with token_accepted_for: nullopt means 401.
+boost::asio::awaitable<std::optional<auth::claims>> authenticate_user(const net::request& req,
+                                                                     services& svc);
 
 // The calling user, or the response to send instead: 401 for a missing/bad token or a user
 // that no longer exists; 403 when `admin` is required and the user is not one.

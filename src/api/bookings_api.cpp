@@ -39,7 +39,7 @@ struct seat_request {
 
 boost::asio::awaitable<std::variant<seat_request, net::response>> read_seat_request(
     net::request_context& ctx, services& svc) {
-  auto who = authenticate(ctx.req, svc);
+  auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   auto trip = ctx.params.get_int("trip_id");
   auto seat = ctx.params.get_int("seat_no");
@@ -84,7 +84,7 @@ awaitable_response unlock_seat(net::request_context& ctx, services& svc) {
 }
 
 awaitable_response create_booking(net::request_context& ctx, services& svc) {
-  auto who = authenticate(ctx.req, svc);
+  auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   json_fields f(ctx.req.body());
   auto trip = f.required_int("trip_id", 1, INT64_MAX);
@@ -142,7 +142,7 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
 }
 
 awaitable_response my_tickets(net::request_context& ctx, services& svc) {
-  auto who = authenticate(ctx.req, svc);
+  auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   auto user = who->id;
   auto tickets = co_await svc.pool.run([&svc, user] { return svc.db.list_tickets(user); });
@@ -152,7 +152,7 @@ awaitable_response my_tickets(net::request_context& ctx, services& svc) {
 }
 
 awaitable_response get_booking(net::request_context& ctx, services& svc) {
-  auto who = authenticate(ctx.req, svc);
+  auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   std::string number(ctx.params.get("booking_number"));
   auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });

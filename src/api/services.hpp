@@ -29,8 +29,8 @@ struct services {
   const auth::jwt_codec& jwt;
   auth::revocation_list& revoked;
   auth::token_verifier& tokens;  // bearer checks: jwt + revoked, with a cache of good tokens
-  login_throttle& throttle;          // failed logins per email
-  login_throttle& address_throttle;  // failed logins per client address (shared NATs: higher)
+  login_throttle& throttle;          // login attempts per (client, account): hard limit
+  login_throttle& address_throttle;  // login attempts per client: progressive delays
   const clock& clk;
   hold_engine& holds;
   realtime::trip_catalog& catalog;
@@ -39,6 +39,10 @@ struct services {
   std::function<void(std::string_view jti, std::int64_t exp)> announce_revocation{};
   // Failed-login counts shared with the other instances; null when this instance runs alone.
   shared_login_failures* shared_failures = nullptr;
+  // Password hashing's own bounded lane (null: the worker pool), so a flood of logins never
+  // queues in front of database work; and signups per client (null: unlimited).
+  worker_pool* hashing = nullptr;
+  login_throttle* signup_throttle = nullptr;
 };
 
 }  // namespace seatd::api

@@ -172,9 +172,22 @@ struct application::impl {
   auth::jwt_codec jwt;
   auth::revocation_list revoked;
   auth::token_verifier tokens{jwt, revoked};
-  redis_login_failures::limits login_limits;  // per e-mail, per address, window
-  login_throttle throttle{login_limits.per_email, login_limits.window};
-  login_throttle address_throttle{login_limits.per_address, login_limits.window};
+  // Login attempts: a hard limit per (client, account), so guessing one account's password
+  // from one client stops after 10 while its owner, elsewhere, still logs in; and progressive
+  // delays per client (after 30 attempts: 1 s, 2 s, ... 60 s), so one client spraying many
+  // accounts slows to a crawl. No limit per account across clients: it would let anyone lock
+  // the owner out (and many clients guessing one account are each held to 10 per window).
+  redis_login_failures::limits login_limits;  // per account, per client, window (shared)
+  login_throttle throttle{{.max_attempts = login_limits.per_account,
+                           .window = login_limits.window,
+                           .free_attempts = login_limits.per_account}};
+  login_throttle address_throttle{{.max_attempts = login_limits.per_client,
+                                   .window = login_limits.window,
+                                   .free_attempts = 30}};
+  login_throttle signup_throttle{{.max_attempts = std::max(cfg.signups_per_client, 1),
+                                  .window = std::chrono::hours(1),
+                                  .free_attempts = std::max(cfg.signups_per_client, 1)}};
+  worker_pool hash_lane{cfg.hash_threads, std::size_t(cfg.hash_threads) + cfg.hash_queue};
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
@@ -223,7 +236,10 @@ struct application::impl {
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
 
-    for (auto& jti : db->live_revocations(clk.now())) revoked.add(jti, INT64_MAX);
+    for (auto& r : db->live_revocations(clk.now()))
+      revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
+    svc.hashing = &hash_lane;
+    if (cfg.signups_per_client > 0) svc.signup_throttle = &signup_throttle;
     if (!cfg.redis_url.empty()) {
       revocations = std::make_unique<revocation_feed>(
           ioc.get_executor(), redis_engine::redis_engine_config(cfg.redis_url), *db, pool,
@@ -351,6 +367,7 @@ int application::run() {
   m.ioc.stop();
   for (auto& t : threads) t.join();
   m.pool.stop();
+  m.hash_lane.stop();
   m.listen.reset();
   m.db.reset();
   spdlog::info("seatd stopped");

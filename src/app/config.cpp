@@ -109,6 +109,12 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("CORS_ORIGINS")) cfg.cors_origins = split_list(*v);
   if (auto v = get("SEATD_WORKERS"))
     cfg.worker_threads = int(parse_number("SEATD_WORKERS", *v, 1, 256));
+  if (auto v = get("SEATD_HASH_THREADS"))
+    cfg.hash_threads = int(parse_number("SEATD_HASH_THREADS", *v, 1, 64));
+  if (auto v = get("SEATD_HASH_QUEUE"))
+    cfg.hash_queue = std::size_t(parse_number("SEATD_HASH_QUEUE", *v, 0, 100000));
+  if (auto v = get("SEATD_SIGNUPS_PER_CLIENT"))
+    cfg.signups_per_client = int(parse_number("SEATD_SIGNUPS_PER_CLIENT", *v, 0, 1000000));
   if (auto v = get("SEATD_IO_THREADS"))
     cfg.io_threads = int(parse_number("SEATD_IO_THREADS", *v, 0, 256));
   if (auto v = get("SEATD_ACCESS_LOG")) cfg.access_log = parse_bool("SEATD_ACCESS_LOG", *v);

@@ -31,6 +31,11 @@ struct config {
   int io_threads = 0;       // 0: one per core
   int worker_threads = 4;   // database and hashing
   std::size_t worker_queue_limit = 4096;
+  // The hashing lane: Argon2id (login, signup) runs on its own threads, never in front of
+  // database work; more than hash_queue waiting hashes answer 503 with Retry-After.
+  int hash_threads = 2;
+  std::size_t hash_queue = 64;
+  int signups_per_client = 200;  // per client per hour; 0: unlimited
   std::size_t max_body_bytes = 1u << 20;
   std::size_t max_upload_bytes = 8u << 20;
   std::size_t max_header_bytes = 8u << 10;

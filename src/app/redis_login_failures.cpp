@@ -4,7 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
+#include <array>
 
 #include "redis/connection.hpp"
 
@@ -14,42 +14,49 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::string email_key(const std::string& email) { return "seatd:login:email:" + email; }
-std::string address_key(const std::string& address) { return "seatd:login:addr:" + address; }
-
-// A counter's value from MGET: nil (no failures in the window) is 0.
-long long count_of(const redis::reply& r) {
-  if (!r.is_string()) return 0;
-  long long n = 0;
-  const std::string& s = r.str();
-  std::from_chars(s.data(), s.data() + s.size(), n);
-  return n;
+std::string account_key(const std::string& client, const std::string& account) {
+  return "seatd:login:{" + client + "}:acct:" + account;
 }
+std::string client_key_of(const std::string& client) { return "seatd:login:{" + client + "}:all"; }
+
+// KEYS: account counter, client counter. ARGV: account limit, client limit, window ms.
+// Checks both and counts both in one step, so concurrent attempts on any instance cannot all
+// pass a check made before the others were counted.
+constexpr std::string_view reserve_script = R"lua(
+local a = tonumber(redis.call('GET', KEYS[1]) or '0')
+local c = tonumber(redis.call('GET', KEYS[2]) or '0')
+if a >= tonumber(ARGV[1]) or c >= tonumber(ARGV[2]) then return 0 end
+for i = 1, 2 do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+end
+return 1
+)lua";
+
+// KEYS: account counter, client counter. ARGV[1] '1': the password was right (clear the
+// account's count on this client). Never below zero, never creates a key.
+constexpr std::string_view refund_script = R"lua(
+if ARGV[1] == '1' then
+  redis.call('DEL', KEYS[1])
+elseif tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  redis.call('DECR', KEYS[1])
+end
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+return 1
+)lua";
 
 }  // namespace
 
 struct redis_login_failures::core : std::enable_shared_from_this<core> {
   core(asio::any_io_executor ex, redis::config cfg, limits lim) : conn(ex, cfg), lim(lim) {}
 
-  asio::awaitable<void> count(std::string key) {
+  asio::awaitable<void> give_back(std::string client, std::string account, bool succeeded) {
     auto self = shared_from_this();
-    auto window = std::to_string(lim.window.count());
-    // The first failure of a window creates the counter with the window as its TTL; INCR
-    // keeps a key's TTL, so the window is fixed from its first failure, as locally.
-    auto created = co_await conn.exec("SET", key, "0", "PX", window, "NX");
-    bool counted = false;
-    if (created && !created->is_error()) {
-      auto r = co_await conn.exec("INCR", key);
-      counted = r && !r->is_error();
-    }
-    if (!counted)
-      spdlog::debug("login throttle: could not count a failure in Redis; the local limit applies");
-  }
-
-  asio::awaitable<void> forget(std::string key) {
-    auto self = shared_from_this();
-    auto r = co_await conn.exec("DEL", key);
-    (void)r;  // a count left behind lapses with its window
+    const std::array<std::string, 2> keys{account_key(client, account), client_key_of(client)};
+    const std::array<std::string, 1> args{succeeded ? "1" : "0"};
+    auto r = co_await conn.eval_script(refund_script, keys, args);
+    // A count left behind lapses with its window.
+    if (!r || r->is_error())
+      spdlog::debug("login throttle: could not give back an attempt in Redis");
   }
 
   redis::connection conn;
@@ -65,24 +72,22 @@ redis_login_failures::~redis_login_failures() { stop(); }
 void redis_login_failures::start() { core_->conn.start(); }
 void redis_login_failures::stop() { core_->conn.stop(); }
 
-asio::awaitable<bool> redis_login_failures::allowed(std::string email, std::string address) {
+asio::awaitable<bool> redis_login_failures::reserve(std::string client, std::string account) {
   auto self = core_;
-  auto ke = email_key(email);
-  auto ka = address_key(address);
-  auto r = co_await self->conn.exec("MGET", ke, ka);
-  if (!r || !r->is_array() || r->elements().size() != 2) co_return true;
-  co_return count_of(r->elements()[0]) < self->lim.per_email &&
-      count_of(r->elements()[1]) < self->lim.per_address;
+  const std::array<std::string, 2> keys{account_key(client, account), client_key_of(client)};
+  const std::array<std::string, 3> args{std::to_string(self->lim.per_account),
+                                        std::to_string(self->lim.per_client),
+                                        std::to_string(self->lim.window.count())};
+  auto r = co_await self->conn.eval_script(reserve_script, keys, args);
+  // Redis away or confused: the local limits still apply.
+  if (!r || !r->is_integer()) co_return true;
+  co_return r->integer() == 1;
 }
 
-void redis_login_failures::record_failure(std::string email, std::string address) {
-  auto ex = core_->conn.get_executor();
-  asio::co_spawn(ex, core_->count(email_key(email)), asio::detached);
-  asio::co_spawn(ex, core_->count(address_key(address)), asio::detached);
-}
-
-void redis_login_failures::record_success(std::string email) {
-  asio::co_spawn(core_->conn.get_executor(), core_->forget(email_key(email)), asio::detached);
+void redis_login_failures::refund(std::string client, std::string account, bool succeeded) {
+  asio::co_spawn(core_->conn.get_executor(),
+                 core_->give_back(std::move(client), std::move(account), succeeded),
+                 asio::detached);
 }
 
 }  // namespace seatd

@@ -1,10 +1,14 @@
 #pragma once
-// api::shared_login_failures kept in Redis: one counter per e-mail and one per client address,
-// each created with the window as its TTL on the first failure (SET NX PX, then INCR, which
-// keeps the TTL): the same fixed windows as the local login_throttle, across all instances.
+// api::shared_login_failures kept in Redis: one counter per (client, account) and one per
+// client, each created with the window as its TTL by its first attempt (INCR, then PEXPIRE on
+// the first): fixed windows, across all instances. Both keys carry the client as a hash tag,
+// so the reserve script touches one hash slot (valid on Redis Cluster).
 //
-//   seatd:login:email:<lower-case e-mail>   failures in the current window
-//   seatd:login:addr:<client address>       failures in the current window
+//   seatd:login:{<client>}:acct:<lower-case e-mail>   attempts in the current window
+//   seatd:login:{<client>}:all                        attempts in the current window
+//
+// Attempts are reserved by one script (check both, then count both) before the password is
+// checked, and given back (DECR) when they did not fail.
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
@@ -18,8 +22,8 @@ namespace seatd {
 class redis_login_failures final : public api::shared_login_failures {
  public:
   struct limits {
-    int per_email = 10;
-    int per_address = 200;
+    int per_account = 10;   // per (client, account)
+    int per_client = 200;   // per client, whatever the account
     std::chrono::milliseconds window = std::chrono::minutes(5);
   };
   redis_login_failures(boost::asio::any_io_executor ex, redis::config cfg, limits lim);
@@ -28,9 +32,8 @@ class redis_login_failures final : public api::shared_login_failures {
   void start();
   void stop();
 
-  boost::asio::awaitable<bool> allowed(std::string email, std::string address) override;
-  void record_failure(std::string email, std::string address) override;
-  void record_success(std::string email) override;
+  boost::asio::awaitable<bool> reserve(std::string client, std::string account) override;
+  void refund(std::string client, std::string account, bool succeeded) override;
 
  private:
   struct core;

@@ -26,6 +26,13 @@ std::string channel_for(const std::string& url) {
 
 }  // namespace
 
+std::int64_t revocation_expiry_seconds(const revoked_token& r) {
+  // The database keeps milliseconds; the list and the tokens count whole seconds. Rounded
+  // up, so a revocation never ends before its token does.
+  const auto ms = r.expires_at.time_since_epoch().count();
+  return ms / 1000 + (ms % 1000 > 0 ? 1 : 0);
+}
+
 std::string encode_revocation(std::string_view jti, std::int64_t exp) {
   return std::to_string(exp) + ' ' + std::string(jti);
 }
@@ -60,9 +67,8 @@ struct revocation_feed::core : std::enable_shared_from_this<core> {
     try {
       auto now = clk.now();
       auto live = co_await pool.run([this, now] { return db.live_revocations(now); });
-      // The database keeps no token expiry per id here; "until the token itself expires" is
-      // what INT64_MAX means to the list (the JWT check refuses expired tokens anyway).
-      for (auto& jti : live) list.add(std::move(jti), INT64_MAX);
+      // Each with its token's own expiry, so the list lets it go when the token lapses.
+      for (auto& r : live) list.add(std::move(r.token_id), revocation_expiry_seconds(r));
     } catch (const std::exception& e) {
       spdlog::warn("revocations: could not re-read them from the database: {}", e.what());
     }

@@ -32,6 +32,9 @@ struct revocation {
 // than any other input).
 std::optional<revocation> decode_revocation(std::string_view payload);
 
+// A stored revocation's expiry as the revocation list counts it (seconds, rounded up).
+std::int64_t revocation_expiry_seconds(const revoked_token& r);
+
 class revocation_feed {
  public:
   revocation_feed(boost::asio::any_io_executor ex, redis::config cfg, store& db, worker_pool& pool,

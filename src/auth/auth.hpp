@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,7 +35,7 @@ struct claims {
   id_t id = 0;        // user id
   std::int64_t exp = 0;  // seconds since epoch
   std::int64_t iat = 0;
-  std::string jti;    // random token id (for logout revocation)
+  std::string jti;    // random token id (for logout revocation); required
 };
 
 class jwt_codec {
@@ -64,20 +65,38 @@ std::string random_secret(std::size_t bytes);
 bool valid_email(std::string_view email);
 
 // Revoked token ids until their expiry. Thread-safe. Times are seconds since the epoch,
-// like claims::exp. contains() also prunes lapsed entries, at most once per 60 s of `now`,
-// so size() may still count a few expired ids.
+// like claims::exp. Lapsed entries are dropped as time passes (kept in expiry order, so each
+// call only looks at the ones due), and the list holds at most `capacity` ids: beyond that the
+// one that lapses soonest is dropped first (with a warning from the caller's side: add()
+// returns false). Every revocation carries its token's real expiry; none is kept forever.
 class revocation_list {
  public:
-  // Re-adding an id keeps the later expiry.
-  void add(std::string jti, std::int64_t exp);
+  explicit revocation_list(std::size_t capacity = 1'000'000);
+  // Re-adding an id keeps the later expiry. False when the list was full and an entry had to
+  // be dropped to make room.
+  bool add(std::string jti, std::int64_t exp);
   // True only while exp > now.
   bool contains(std::string_view jti, std::int64_t now);
   std::size_t size() const;
+  std::size_t capacity() const { return capacity_; }
 
  private:
+  void prune(std::int64_t now);  // under mutex_
+
+  std::size_t capacity_;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::int64_t> entries_;
-  std::int64_t next_prune_ = 0;
+  std::set<std::pair<std::int64_t, std::string>> by_expiry_;
 };
+
+// Password rules for new passwords (signup): 6 to 128 bytes, and not only white space. Login
+// accepts whatever was stored.
+bool acceptable_password(std::string_view password);
+
+// The hash a login checks an unknown e-mail against, so it costs what a real check costs and
+// the answer's timing does not tell which e-mails exist. Made with `cost` (the cost real
+// hashes are made with) the first time it is asked for, then remembered. Slow on first use:
+// call it on the hashing lane, never on an I/O thread. Thread-safe.
+const std::string& decoy_hash(hash_cost cost);
 
 }  // namespace seatd::auth

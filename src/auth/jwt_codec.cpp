@@ -172,11 +172,10 @@ result<claims> jwt_codec::verify(std::string_view token, sys_ms now) const {
     if (!iat) return deny;
     c.iat = *iat;
   }
-  if (payload->contains("jti")) {
-    const auto* jti = string_member(*payload, "jti");
-    if (!jti) return deny;
-    c.jti = std::string(std::string_view(*jti));
-  }
+  // Required: a token without an id could not be revoked by a logout. Ours are 22 chars.
+  const auto* jti = string_member(*payload, "jti");
+  if (!jti || jti->empty() || jti->size() > 128) return deny;
+  c.jti = std::string(std::string_view(*jti));
   return c;
 }
 

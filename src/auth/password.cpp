@@ -1,6 +1,9 @@
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 
 #include "auth/auth.hpp"
@@ -37,6 +40,26 @@ bool verify_password(std::string_view encoded_hash, std::string_view password) {
   // Returns -1 both for a mismatch and for a malformed string; the comparison inside is
   // constant time.
   return crypto_pwhash_str_verify(str.data(), password.data(), password.size()) == 0;
+}
+
+bool acceptable_password(std::string_view password) {
+  if (password.size() < 6 || password.size() > 128) return false;
+  // Six spaces are not a password: at least one character that is not white space.
+  return std::any_of(password.begin(), password.end(), [](char c) {
+    return !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f');
+  });
+}
+
+const std::string& decoy_hash(hash_cost cost) {
+  // One per cost (a process uses one); std::map never moves its values, so the reference
+  // stays valid. The first caller pays one real hash; the mutex is held meanwhile so two
+  // first callers do not both pay.
+  static std::mutex mutex;
+  static std::map<std::pair<unsigned long long, std::size_t>, std::string> decoys;
+  const std::lock_guard lock(mutex);
+  auto [it, inserted] = decoys.try_emplace({cost.ops, cost.mem});
+  if (inserted) it->second = hash_password(random_secret(16), cost);
+  return it->second;
 }
 
 }  // namespace seatd::auth

@@ -1,29 +1,51 @@
+#include <algorithm>
 #include <utility>
 
 #include "auth/auth.hpp"
 
 namespace seatd::auth {
-namespace {
-// Pruning walks the whole map, so it is rate-limited; between prunes, lapsed entries are
-// merely ignored by contains(). Memory is bounded by tokens revoked within one token
-// lifetime plus this interval.
-constexpr std::int64_t prune_interval_s = 60;
-}  // namespace
 
-void revocation_list::add(std::string jti, std::int64_t exp) {
+revocation_list::revocation_list(std::size_t capacity)
+    : capacity_(std::max<std::size_t>(capacity, 1)) {}
+
+bool revocation_list::add(std::string jti, std::int64_t exp) {
   const std::lock_guard lock(mutex_);
-  auto [it, inserted] = entries_.try_emplace(std::move(jti), exp);
-  // Revoking the same id twice keeps the later expiry, so a revocation never gets shorter.
-  if (!inserted && it->second < exp) it->second = exp;
+  auto it = entries_.find(jti);
+  if (it != entries_.end()) {
+    // Revoking the same id twice keeps the later expiry, so a revocation never gets shorter.
+    if (it->second >= exp) return true;
+    by_expiry_.erase({it->second, it->first});
+    it->second = exp;
+    by_expiry_.emplace(exp, it->first);
+    return true;
+  }
+  bool room = true;
+  if (entries_.size() >= capacity_) {
+    // Full: drop the revocation that lapses soonest (its token is the closest to being
+    // refused for expiry anyway). Reached only if logouts outrun the capacity within one
+    // token lifetime; the caller logs it.
+    auto first = by_expiry_.begin();
+    entries_.erase(first->second);
+    by_expiry_.erase(first);
+    room = false;
+  }
+  by_expiry_.emplace(exp, jti);
+  entries_.emplace(std::move(jti), exp);
+  return room;
+}
+
+void revocation_list::prune(std::int64_t now) {
+  // An entry whose token has expired is useless: the JWT check refuses the token anyway. In
+  // expiry order, so only the lapsed ones are visited.
+  while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
+    entries_.erase(by_expiry_.begin()->second);
+    by_expiry_.erase(by_expiry_.begin());
+  }
 }
 
 bool revocation_list::contains(std::string_view jti, std::int64_t now) {
   const std::lock_guard lock(mutex_);
-  if (now >= next_prune_) {
-    // An entry whose token has expired is useless: the JWT check refuses the token anyway.
-    std::erase_if(entries_, [now](const auto& e) { return e.second <= now; });
-    next_prune_ = now + prune_interval_s;
-  }
+  prune(now);
   const auto it = entries_.find(std::string(jti));
   return it != entries_.end() && it->second > now;
 }

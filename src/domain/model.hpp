@@ -23,6 +23,8 @@ struct user {
   std::optional<std::string> phone_number;
   std::optional<int> age;
   std::optional<std::string> gender;
+  // Logout everywhere: tokens issued before this (ms since the epoch) are refused; 0: none.
+  std::int64_t tokens_valid_after_ms = 0;
 };
 
 struct new_user {

@@ -181,9 +181,21 @@ FROM (SELECT trip_id, count(*) AS n, sum(price) AS amount FROM bookings
 WHERE trips.id = s.trip_id;
 )sql";
 
+// Logout everywhere: a user's tokens issued before this time (ms since the epoch) are refused.
+// In the database, so every instance agrees; read with the user row every authenticated
+// request already loads.
+constexpr std::string_view v3_sqlite = R"sql(
+ALTER TABLE users ADD COLUMN tokens_valid_after INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view v3_postgres = R"sql(
+ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 constexpr migration all[] = {
     {1, "initial schema", v1_sqlite, v1_postgres},
     {2, "per-trip sales counters", v2_sqlite, v2_postgres},
+    {3, "logout everywhere", v3_sqlite, v3_postgres},
 };
 
 // Arbitrary, fixed for all time: every seatd instance must take the same lock. The bytes

@@ -501,6 +501,18 @@ FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
   });
 }
 
+bool pg_store::end_sessions(id_t user_id, sys_ms at) {
+  return run([&](connection& conn) {
+    transaction tx(conn);
+    auto r = conn.query(
+        "UPDATE users SET tokens_valid_after = greatest(tokens_valid_after, $2) WHERE id = $1"
+        " RETURNING id",
+        user_id, to_ms(at));
+    tx.commit();
+    return r.rows() > 0;
+  });
+}
+
 // ---- revoked tokens
 
 void pg_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
@@ -516,13 +528,16 @@ void pg_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
   });
 }
 
-std::vector<std::string> pg_store::live_revocations(sys_ms now) {
+std::vector<revoked_token> pg_store::live_revocations(sys_ms now) {
   return run([&](connection& conn) {
     transaction tx(conn);
     conn.query("DELETE FROM revoked_tokens WHERE expires_at <= $1", to_ms(now));
-    auto r = conn.query("SELECT token_id FROM revoked_tokens ORDER BY token_id COLLATE \"C\"");
-    std::vector<std::string> out;
-    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0));
+    auto r = conn.query(
+        "SELECT token_id, expires_at FROM revoked_tokens ORDER BY token_id COLLATE \"C\"");
+    std::vector<revoked_token> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(revoked_token{std::string(r.text(i, 0)),
+                                  sys_ms{std::chrono::milliseconds{r.int64(i, 1)}}});
     tx.commit();
     return out;
   });

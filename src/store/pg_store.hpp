@@ -71,7 +71,8 @@ class pg_store final : public store {
   analytics compute_analytics(local_date today) override;
 
   void revoke_token(std::string_view token_id, sys_ms expires_at) override;
-  std::vector<std::string> live_revocations(sys_ms now) override;
+  std::vector<revoked_token> live_revocations(sys_ms now) override;
+  bool end_sessions(id_t user_id, sys_ms at) override;
 
  private:
   // Runs `work(connection&)` on a pooled connection, again when the attempt failed in a way

@@ -459,6 +459,18 @@ FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
   return a;
 }
 
+bool sqlite_store::end_sessions(id_t user_id, sys_ms at) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  conn->prepare(
+          "UPDATE users SET tokens_valid_after = max(tokens_valid_after, ?2) WHERE id = ?1")
+      .bind_all(user_id, to_ms(at))
+      .run();
+  const bool found = conn->changes() > 0;
+  tx.commit();
+  return found;
+}
+
 // ---- revoked tokens
 
 void sqlite_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
@@ -474,14 +486,15 @@ void sqlite_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
   tx.commit();
 }
 
-std::vector<std::string> sqlite_store::live_revocations(sys_ms now) {
+std::vector<revoked_token> sqlite_store::live_revocations(sys_ms now) {
   auto conn = pool_->acquire();
   transaction tx(*conn, transaction::mode::immediate);
   conn->prepare("DELETE FROM revoked_tokens WHERE expires_at <= ?1").bind(1, to_ms(now)).run();
-  std::vector<std::string> out;
+  std::vector<revoked_token> out;
   {
-    auto st = conn->prepare("SELECT token_id FROM revoked_tokens ORDER BY token_id");
-    while (st.step()) out.push_back(st.column_text(0));
+    auto st = conn->prepare("SELECT token_id, expires_at FROM revoked_tokens ORDER BY token_id");
+    while (st.step())
+      out.push_back({st.column_text(0), sys_ms{std::chrono::milliseconds{st.column_int64(1)}}});
   }
   tx.commit();
   return out;

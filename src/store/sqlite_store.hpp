@@ -66,7 +66,8 @@ class sqlite_store final : public store {
   analytics compute_analytics(local_date today) override;
 
   void revoke_token(std::string_view token_id, sys_ms expires_at) override;
-  std::vector<std::string> live_revocations(sys_ms now) override;
+  std::vector<revoked_token> live_revocations(sys_ms now) override;
+  bool end_sessions(id_t user_id, sys_ms at) override;
 
  private:
   std::unique_ptr<sqlite::connection> open_connection() const;

@@ -25,6 +25,12 @@ class store_error : public unavailable_error {
   using unavailable_error::unavailable_error;
 };
 
+struct revoked_token {
+  std::string token_id;
+  sys_ms expires_at;
+  bool operator==(const revoked_token&) const = default;
+};
+
 class store {
  public:
   virtual ~store() = default;
@@ -75,11 +81,15 @@ class store {
   // ---- admin
   virtual analytics compute_analytics(local_date today) = 0;
 
+  // Logout everywhere: the user's tokens issued before `at` are refused from now on (the time
+  // only moves forward). False if the user does not exist.
+  virtual bool end_sessions(id_t user_id, sys_ms at) = 0;
+
   // ---- revoked tokens (logout): kept until the token would expire anyway.
   virtual void revoke_token(std::string_view token_id, sys_ms expires_at) = 0;
-  // Revocations still in force at `now` (to warm the in-memory cache at startup); also drops
-  // the ones that lapsed.
-  virtual std::vector<std::string> live_revocations(sys_ms now) = 0;
+  // Revocations still in force at `now`, each with its token's expiry (to warm the in-memory
+  // list at startup and after a Redis resubscribe); also drops the ones that lapsed.
+  virtual std::vector<revoked_token> live_revocations(sys_ms now) = 0;
 };
 
 // Opens the store a DATABASE_URL names: "sqlite:///path", "sqlite://:memory:", a plain path, or

@@ -29,7 +29,7 @@ std::string day_start_iso(local_date d);
 // ---- users: read_user matches user_columns
 
 inline constexpr std::string_view user_columns =
-    "id, username, email, password_hash, is_admin, phone_number, age, gender";
+    "id, username, email, password_hash, is_admin, phone_number, age, gender, tokens_valid_after";
 
 template <class Row>
 user read_user(const Row& r) {
@@ -42,6 +42,7 @@ user read_user(const Row& r) {
   u.phone_number = r.optional_text(5);
   u.age = r.optional_int32(6);
   u.gender = r.optional_text(7);
+  u.tokens_valid_after_ms = r.int64(8);
   return u;
 }
 

@@ -725,20 +725,37 @@ TEST_P(store_conformance, analytics_of_a_known_dataset) {
 
 // ---- revoked tokens
 
+// Each with its expiry: the in-memory list must let every revocation go when its token
+// lapses (it used to get INT64_MAX, and the list only grew).
 TEST_P(store_conformance, revocations_live_until_they_expire) {
   const sys_ms t0{std::chrono::milliseconds{1'800'000'000'000}};
+  using list = std::vector<revoked_token>;
   db->revoke_token("jti-a", t0 + 1h);
   db->revoke_token("jti-b", t0 + 2h);
   db->revoke_token("jti-c", t0 - 1s);
-  EXPECT_EQ(db->live_revocations(t0), (std::vector<std::string>{"jti-a", "jti-b"}));
+  EXPECT_EQ(db->live_revocations(t0), (list{{"jti-a", t0 + 1h}, {"jti-b", t0 + 2h}}));
   // Revoking again keeps the later expiry.
   db->revoke_token("jti-b", t0 + 30min);
   db->revoke_token("jti-a", t0 + 3h);
-  EXPECT_EQ(db->live_revocations(t0 + 90min), (std::vector<std::string>{"jti-a", "jti-b"}));
+  EXPECT_EQ(db->live_revocations(t0 + 90min), (list{{"jti-a", t0 + 3h}, {"jti-b", t0 + 2h}}));
   // Exactly at expiry the token is no longer live.
-  EXPECT_EQ(db->live_revocations(t0 + 2h), (std::vector<std::string>{"jti-a"}));
+  EXPECT_EQ(db->live_revocations(t0 + 2h), (list{{"jti-a", t0 + 3h}}));
   // Lapsed entries were dropped, not just hidden.
-  EXPECT_EQ(db->live_revocations(t0 - 1h), (std::vector<std::string>{"jti-a"}));
+  EXPECT_EQ(db->live_revocations(t0 - 1h), (list{{"jti-a", t0 + 3h}}));
+}
+
+TEST_P(store_conformance, end_sessions_moves_the_users_cutoff_forward_only) {
+  const sys_ms t0{std::chrono::milliseconds{1'800'000'000'000}};
+  auto u = add_user("everywhere@example.com");
+  EXPECT_EQ(u.tokens_valid_after_ms, 0);
+  EXPECT_EQ(db->find_user_by_id(u.id)->tokens_valid_after_ms, 0);
+  EXPECT_TRUE(db->end_sessions(u.id, t0));
+  EXPECT_EQ(db->find_user_by_id(u.id)->tokens_valid_after_ms, 1'800'000'000'000);
+  EXPECT_EQ(db->find_user_by_email("everywhere@example.com")->tokens_valid_after_ms,
+            1'800'000'000'000);
+  EXPECT_TRUE(db->end_sessions(u.id, t0 - 1h));  // never backwards
+  EXPECT_EQ(db->find_user_by_id(u.id)->tokens_valid_after_ms, 1'800'000'000'000);
+  EXPECT_FALSE(db->end_sessions(u.id + 1000, t0));
 }
 
 INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance,
@@ -844,6 +861,7 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   }
   exec_sql(file, "ALTER TABLE trips DROP COLUMN booked_seats");
   exec_sql(file, "ALTER TABLE trips DROP COLUMN revenue");
+  exec_sql(file, "ALTER TABLE users DROP COLUMN tokens_valid_after");  // migration 3
   exec_sql(file, "DELETE FROM schema_migrations WHERE version >= 2");
   auto s = open_store(file.string());
   auto a = s->compute_analytics(today);

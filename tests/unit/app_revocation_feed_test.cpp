@@ -22,5 +22,20 @@ TEST(revocation_wire, refuses_malformed_messages) {
   EXPECT_TRUE(decode_revocation("1790000000 " + std::string(128, 'a')));
 }
 
+// Revocations re-read from the database (at startup, after every Redis resubscribe) keep their
+// token's expiry, rounded up to the second; they used to get INT64_MAX and never leave.
+TEST(revocation_wire, stored_revocations_keep_their_expiry) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(revocation_expiry_seconds({"j", sys_ms{milliseconds{1'790'000'000'000}}}),
+            1'790'000'000);
+  EXPECT_EQ(revocation_expiry_seconds({"j", sys_ms{milliseconds{1'790'000'000'001}}}),
+            1'790'000'001);
+  auth::revocation_list list;
+  list.add("j", revocation_expiry_seconds({"j", sys_ms{milliseconds{1'790'000'000'000}}}));
+  EXPECT_TRUE(list.contains("j", 1'789'999'999));
+  EXPECT_FALSE(list.contains("j", 1'790'000'000));
+  EXPECT_EQ(list.size(), 0u);
+}
+
 }  // namespace
 }  // namespace seatd

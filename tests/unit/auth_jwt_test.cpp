@@ -195,7 +195,7 @@ TEST_F(AuthJwt, StandardAlphabetAndWhitespaceRefused) {
   expect_forbidden(" " + token);
   expect_forbidden(token + "\n");
   // A payload with bytes that map to '+' / '/' in standard base64.
-  const std::string json = R"({"sub":"a@b.co","id":7,"exp":1900000000,"x":"?>?"})";
+  const std::string json = R"({"sub":"a@b.co","id":7,"exp":1900000000,"jti":"j","x":"?>?"})";
   std::string std_b64 = t::b64(json);
   for (char& ch : std_b64) {
     if (ch == '-') ch = '+';
@@ -268,7 +268,7 @@ TEST_F(AuthJwt, IdMustBePositiveInteger) {
        }) {
     expect_forbidden(t::forge(t::std_header, payload));
   }
-  auto r = codec_.verify(t::forge(t::std_header, R"({"sub":"a@b.co","id":9223372036854775807,"exp":1900000000})"),
+  auto r = codec_.verify(t::forge(t::std_header, R"({"sub":"a@b.co","id":9223372036854775807,"exp":1900000000,"jti":"j"})"),
                          clock_.now());
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->id, 9223372036854775807LL);
@@ -297,12 +297,20 @@ TEST_F(AuthJwt, ExpMustBePresentInteger) {
   }
 }
 
-TEST_F(AuthJwt, OptionalClaims) {
-  auto r = codec_.verify(t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000})"),
-                         clock_.now());
+TEST_F(AuthJwt, IatIsOptionalJtiIsRequired) {
+  auto r = codec_.verify(
+      t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000,"jti":"j1"})"),
+      clock_.now());
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->iat, 0);
-  EXPECT_EQ(r->jti, "");
+  EXPECT_EQ(r->jti, "j1");
+  // A token without a jti could never be revoked by a logout: refused.
+  expect_forbidden(t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000})"));
+  expect_forbidden(
+      t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000,"jti":""})"));
+  claims c = sample();
+  c.jti.clear();
+  expect_forbidden(codec_.sign(c));
   expect_forbidden(
       t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000,"iat":"1"})"));
   expect_forbidden(
@@ -318,7 +326,7 @@ TEST_F(AuthJwt, OversizedTokenRefused) {
   std::string last_ok;
   std::string too_big;
   for (std::size_t n = 2800; n < 3200; ++n) {
-    c.jti.assign(n, 'j');
+    c.sub.assign(n, 'j');
     std::string token = codec_.sign(c);
     if (token.size() <= 4096) {
       last_ok = std::move(token);

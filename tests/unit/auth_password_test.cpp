@@ -64,4 +64,34 @@ TEST(AuthPassword, MalformedHashRefused) {
   EXPECT_FALSE(verify_password(flipped, "pw"));                     // altered digest
 }
 
+TEST(AuthPassword, AcceptablePasswords) {
+  using seatd::auth::acceptable_password;
+  EXPECT_TRUE(acceptable_password("secret"));
+  EXPECT_TRUE(acceptable_password("  a   "));
+  EXPECT_TRUE(acceptable_password(std::string(128, 'p')));
+  EXPECT_FALSE(acceptable_password("      "));  // six spaces
+  EXPECT_FALSE(acceptable_password(" \t\n\r \f"));
+  EXPECT_FALSE(acceptable_password("12345"));
+  EXPECT_FALSE(acceptable_password(std::string(129, 'p')));
+}
+
+// Parameters of an encoded Argon2id hash: "$argon2id$v=19$m=...,t=...,p=...$salt$hash".
+std::string params_of(const std::string& encoded) {
+  auto start = encoded.find("$m=");
+  return encoded.substr(start, encoded.find('$', start + 1) - start);
+}
+
+// The decoy an unknown e-mail is checked against costs what a real hash costs (it used to be
+// made with the test cost: ~1 ms against ~400 ms told which e-mails exist).
+TEST(AuthPassword, DecoyHasTheCostOfRealHashes) {
+  using namespace seatd::auth;
+  for (auto cost : {interactive_cost(), test_cost()}) {
+    const std::string& decoy = decoy_hash(cost);
+    EXPECT_EQ(params_of(decoy), params_of(hash_password("x", cost)));
+    EXPECT_EQ(&decoy, &decoy_hash(cost));  // made once
+    EXPECT_FALSE(verify_password(decoy, "not-a-password"));
+  }
+  EXPECT_NE(params_of(decoy_hash(interactive_cost())), params_of(decoy_hash(test_cost())));
+}
+
 }  // namespace

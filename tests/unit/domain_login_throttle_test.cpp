@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "domain/clock.hpp"
 #include "domain/login_throttle.hpp"
@@ -12,146 +15,135 @@ using namespace std::chrono_literals;
 using seatd::login_throttle;
 using seatd::manual_clock;
 using seatd::sys_ms;
+using seatd::throttle_policy;
 
-constexpr int max_failures = 3;
 constexpr std::chrono::milliseconds window = 60s;
+
+throttle_policy hard(int max) {
+  return {.max_attempts = max, .window = window, .free_attempts = max};
+}
 
 class DomainLoginThrottle : public ::testing::Test {
  protected:
-  void fail_n(const std::string& key, int n) {
-    for (int i = 0; i < n; ++i) throttle.record_failure(key, clock.now());
+  // n attempts that all failed (reserved and never refunded).
+  void fail_n(login_throttle& t, const std::string& key, int n) {
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(t.acquire(key, clock.now())) << "attempt " << i;
   }
   manual_clock clock;  // starts at 1'800'000'000'000 ms
-  login_throttle throttle{max_failures, window};
+  login_throttle throttle{hard(3)};
 };
 
 TEST_F(DomainLoginThrottle, unknown_key_is_allowed) {
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
+  EXPECT_TRUE(throttle.acquire("a@b.co", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, allowed_until_max_failures) {
-  for (int i = 0; i < max_failures; ++i) {
-    EXPECT_TRUE(throttle.allowed("a@b.co", clock.now())) << "after " << i << " failures";
-    throttle.record_failure("a@b.co", clock.now());
-    clock.advance(1s);
-  }
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-}
-
-TEST_F(DomainLoginThrottle, stays_blocked_for_the_rest_of_the_window) {
-  fail_n("a@b.co", max_failures);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
+TEST_F(DomainLoginThrottle, refused_after_max_attempts_for_the_rest_of_the_window) {
+  fail_n(throttle, "k", 3);
+  auto a = throttle.acquire("k", clock.now());
+  EXPECT_FALSE(a);
+  EXPECT_EQ(a.retry_after, window);
   clock.advance(window - 1ms);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
+  a = throttle.acquire("k", clock.now());
+  EXPECT_FALSE(a);
+  EXPECT_EQ(a.retry_after, 1ms);
+  clock.advance(1ms);
+  EXPECT_TRUE(throttle.acquire("k", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, further_failures_while_blocked_keep_it_blocked) {
-  fail_n("a@b.co", max_failures + 5);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-}
-
-TEST_F(DomainLoginThrottle, allowed_again_once_the_window_has_passed) {
-  fail_n("a@b.co", max_failures);
+TEST_F(DomainLoginThrottle, refused_attempts_are_not_counted) {
+  fail_n(throttle, "k", 3);
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(throttle.acquire("k", clock.now()));
   clock.advance(window);
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
+  fail_n(throttle, "k", 3);  // a full set again, not 100 behind
 }
 
-TEST_F(DomainLoginThrottle, window_counts_from_the_first_failure) {
-  throttle.record_failure("a@b.co", clock.now());  // window starts here
-  clock.advance(50s);
-  fail_n("a@b.co", max_failures - 1);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-  clock.advance(10s);  // 60 s after the first failure, 10 s after the last
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
+// The reported bypass: many concurrent attempts all passed a check made before any failure
+// was recorded. A reservation counts at once, so exactly max_attempts get through.
+TEST_F(DomainLoginThrottle, concurrent_attempts_cannot_exceed_the_limit) {
+  login_throttle t{hard(10)};
+  std::atomic<int> admitted{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 60; ++i)
+    threads.emplace_back([&] {
+      if (t.acquire("victim@x.co", clock.now())) ++admitted;
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(admitted.load(), 10);
 }
 
-TEST_F(DomainLoginThrottle, failures_in_a_lapsed_window_do_not_count) {
-  fail_n("a@b.co", max_failures - 1);
-  clock.advance(window + 1s);
-  // A new window: one failure now is the first, not the max-th.
-  throttle.record_failure("a@b.co", clock.now());
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
-  fail_n("a@b.co", max_failures - 1);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
+TEST_F(DomainLoginThrottle, refund_gives_an_attempt_back) {
+  fail_n(throttle, "k", 3);
+  throttle.refund("k");
+  EXPECT_TRUE(throttle.acquire("k", clock.now()));
+  EXPECT_FALSE(throttle.acquire("k", clock.now()));
+  throttle.refund("unknown");  // harmless
 }
 
-TEST_F(DomainLoginThrottle, after_the_window_a_full_set_of_failures_is_available_again) {
-  fail_n("a@b.co", max_failures);
-  clock.advance(window);
-  ASSERT_TRUE(throttle.allowed("a@b.co", clock.now()));
-  fail_n("a@b.co", max_failures - 1);
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
-  fail_n("a@b.co", 1);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-}
-
-TEST_F(DomainLoginThrottle, success_resets_the_failures) {
-  fail_n("a@b.co", max_failures - 1);
-  throttle.record_success("a@b.co");
-  fail_n("a@b.co", max_failures - 1);
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
-  fail_n("a@b.co", 1);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-}
-
-TEST_F(DomainLoginThrottle, success_unblocks_a_blocked_key) {
-  fail_n("a@b.co", max_failures);
-  ASSERT_FALSE(throttle.allowed("a@b.co", clock.now()));
-  throttle.record_success("a@b.co");
-  EXPECT_TRUE(throttle.allowed("a@b.co", clock.now()));
-}
-
-TEST_F(DomainLoginThrottle, success_for_an_unknown_key_is_harmless) {
-  throttle.record_success("nobody");
-  EXPECT_TRUE(throttle.allowed("nobody", clock.now()));
+TEST_F(DomainLoginThrottle, reset_forgets_the_key) {
+  fail_n(throttle, "k", 3);
+  throttle.reset("k");
+  fail_n(throttle, "k", 3);
+  EXPECT_FALSE(throttle.acquire("k", clock.now()));
 }
 
 TEST_F(DomainLoginThrottle, keys_are_independent) {
-  fail_n("a@b.co", max_failures);
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));
-  EXPECT_TRUE(throttle.allowed("c@d.co", clock.now()));
-  EXPECT_TRUE(throttle.allowed("10.0.0.1", clock.now()));
-  fail_n("c@d.co", max_failures - 1);
-  EXPECT_TRUE(throttle.allowed("c@d.co", clock.now()));
-  throttle.record_success("c@d.co");
-  EXPECT_FALSE(throttle.allowed("a@b.co", clock.now()));  // other key's success changes nothing
+  fail_n(throttle, "10.0.0.1|a@b.co", 3);
+  EXPECT_FALSE(throttle.acquire("10.0.0.1|a@b.co", clock.now()));
+  // The owner of a@b.co, from another client, is not locked out.
+  EXPECT_TRUE(throttle.acquire("10.0.0.2|a@b.co", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, keys_are_case_sensitive_exact_strings) {
-  fail_n("a@b.co", max_failures);
-  EXPECT_TRUE(throttle.allowed("A@B.CO", clock.now()));
-  EXPECT_TRUE(throttle.allowed("a@b.co ", clock.now()));
+TEST_F(DomainLoginThrottle, progressive_delays_after_the_free_attempts) {
+  login_throttle t{{.max_attempts = 100, .window = 10min, .free_attempts = 2,
+                    .first_delay = 1s, .max_delay = 4s}};
+  fail_n(t, "c", 2);
+  EXPECT_TRUE(t.acquire("c", clock.now()));  // 3rd: allowed, the next must wait 1 s
+  auto a = t.acquire("c", clock.now());
+  EXPECT_FALSE(a);
+  EXPECT_EQ(a.retry_after, 1s);
+  clock.advance(1s);
+  EXPECT_TRUE(t.acquire("c", clock.now()));  // 4th: next waits 2 s
+  clock.advance(1999ms);
+  EXPECT_EQ(t.acquire("c", clock.now()).retry_after, 1ms);
+  clock.advance(1ms);
+  EXPECT_TRUE(t.acquire("c", clock.now()));  // 5th: 4 s
+  clock.advance(4s);
+  EXPECT_TRUE(t.acquire("c", clock.now()));  // 6th: capped at 4 s
+  clock.advance(3999ms);
+  EXPECT_FALSE(t.acquire("c", clock.now()));
+  clock.advance(1ms);
+  EXPECT_TRUE(t.acquire("c", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, pruning_other_keys_does_not_unblock_a_live_key) {
-  // A first call arms the pruning schedule; later calls prune lapsed entries only.
-  fail_n("old", max_failures);
-  clock.advance(window / 2);
-  fail_n("live", max_failures);
-  clock.advance(window / 2 + 1ms);  // "old" lapsed, "live" has window/2 - 1 ms left
-  EXPECT_TRUE(throttle.allowed("old", clock.now()));
-  EXPECT_FALSE(throttle.allowed("live", clock.now()));
-  clock.advance(window / 2);
-  EXPECT_TRUE(throttle.allowed("live", clock.now()));
+TEST_F(DomainLoginThrottle, the_map_is_bounded_and_forgets_the_least_recently_used) {
+  login_throttle t{{.max_attempts = 1, .window = window, .free_attempts = 1, .max_keys = 3}};
+  for (int i = 0; i < 1000; ++i) t.acquire("spray" + std::to_string(i), clock.now());
+  EXPECT_EQ(t.size(), 3u);
+  login_throttle u{{.max_attempts = 1, .window = window, .free_attempts = 1, .max_keys = 2}};
+  ASSERT_TRUE(u.acquire("a", clock.now()));
+  ASSERT_TRUE(u.acquire("b", clock.now()));
+  EXPECT_FALSE(u.acquire("a", clock.now()));  // touches a: b is now the oldest
+  ASSERT_TRUE(u.acquire("c", clock.now()));   // evicts b
+  EXPECT_EQ(u.size(), 2u);
+  EXPECT_FALSE(u.acquire("a", clock.now()));  // a kept its count
+  EXPECT_TRUE(u.acquire("b", clock.now()));   // b was forgotten
 }
 
-TEST_F(DomainLoginThrottle, max_failures_of_one_blocks_after_a_single_failure) {
-  login_throttle strict{1, 10s};
-  const sys_ms t0 = clock.now();
-  EXPECT_TRUE(strict.allowed("k", t0));
-  strict.record_failure("k", t0);
-  EXPECT_FALSE(strict.allowed("k", t0 + 9999ms));
-  EXPECT_TRUE(strict.allowed("k", t0 + 10s));
+TEST_F(DomainLoginThrottle, lapsed_keys_are_pruned) {
+  for (int i = 0; i < 50; ++i) throttle.acquire("k" + std::to_string(i), clock.now());
+  EXPECT_EQ(throttle.size(), 50u);
+  clock.advance(window);
+  throttle.acquire("fresh", clock.now());
+  EXPECT_EQ(throttle.size(), 1u);
 }
 
-TEST_F(DomainLoginThrottle, works_with_explicit_times_near_the_epoch) {
-  // Times are plain values: a throttle fed sys_ms near zero behaves the same.
-  login_throttle t{2, 1s};
-  const sys_ms t0{std::chrono::milliseconds{5}};
-  t.record_failure("k", t0);
-  t.record_failure("k", t0);
-  EXPECT_FALSE(t.allowed("k", t0 + 999ms));
-  EXPECT_TRUE(t.allowed("k", t0 + 1s));
+TEST_F(DomainLoginThrottle, window_counts_from_the_first_attempt) {
+  fail_n(throttle, "k", 1);
+  clock.advance(50s);
+  fail_n(throttle, "k", 2);
+  EXPECT_FALSE(throttle.acquire("k", clock.now()));
+  clock.advance(10s);  // 60 s after the first attempt
+  EXPECT_TRUE(throttle.acquire("k", clock.now()));
 }
 
 }  // namespace
