@@ -116,6 +116,7 @@ void set_route_policies(net::router& r) {
   using net::http::verb;
   const net::route_policy user{access::user, net::body_size::small};
   r.set_policy(verb::post, "/auth/logout", user);
+  r.set_policy(verb::post, "/auth/logout-all", user);
   r.set_policy(verb::get, "/user/me", user);
   r.set_policy(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", user);
   r.set_policy(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", user);
