@@ -1,8 +1,10 @@
 #include "app/redis_login_failures.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <utility>
 
 #include <array>
 
@@ -70,7 +72,13 @@ redis_login_failures::redis_login_failures(asio::any_io_executor ex, redis::conf
 redis_login_failures::~redis_login_failures() { stop(); }
 
 void redis_login_failures::start() { core_->conn.start(); }
-void redis_login_failures::stop() { core_->conn.stop(); }
+void redis_login_failures::stop() {
+  if (std::exchange(stopped_, true)) return;
+  tasks_.stop();
+  core_->conn.stop();
+  if (!tasks_.wait(std::chrono::steady_clock::now() + std::chrono::seconds(1)))
+    spdlog::warn("login counts: {} background tasks still running at stop", tasks_.running());
+}
 
 asio::awaitable<bool> redis_login_failures::reserve(std::string client, std::string account) {
   auto self = core_;
@@ -85,9 +93,10 @@ asio::awaitable<bool> redis_login_failures::reserve(std::string client, std::str
 }
 
 void redis_login_failures::refund(std::string client, std::string account, bool succeeded) {
-  asio::co_spawn(core_->conn.get_executor(),
-                 core_->give_back(std::move(client), std::move(account), succeeded),
-                 asio::detached);
+  if (stopped_) return;
+  tasks_.spawn(core_->conn.get_executor(),
+               core_->give_back(std::move(client), std::move(account), succeeded),
+               "login count refund");
 }
 
 }  // namespace seatd

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 
+#include "exec/task_group.hpp"
 #include "api/shared_login_failures.hpp"
 #include "redis/config.hpp"
 
@@ -38,6 +39,10 @@ class redis_login_failures final : public api::shared_login_failures {
  private:
   struct core;
   std::shared_ptr<core> core_;
+  // Owns the short-lived coroutines (publish, re-read, count refunds): stop() ends and waits
+  // for them, and an exception that escapes one is logged rather than lost.
+  exec::task_group tasks_;
+  bool stopped_ = false;
 };
 
 }  // namespace seatd

@@ -1,8 +1,10 @@
 #include "app/revocation_feed.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <utility>
 
 #include <charconv>
 
@@ -109,8 +111,8 @@ void revocation_feed::start() {
     else
       spdlog::warn("revocations: ignored a malformed message on {}", m.channel);
   });
-  core_->sub.on_connected([weak] {
-    if (auto c = weak.lock()) asio::co_spawn(c->sub.get_executor(), c->reload(), asio::detached);
+  core_->sub.on_connected([this, weak] {
+    if (auto c = weak.lock()) tasks_.spawn(c->sub.get_executor(), c->reload(), "revocation re-read");
   });
   core_->sub.async_subscribe(std::array<std::string_view, 1>{core_->channel},
                              [](redis::result<void>) {});
@@ -119,13 +121,19 @@ void revocation_feed::start() {
 }
 
 void revocation_feed::stop() {
+  if (std::exchange(stopped_, true)) return;
+  tasks_.stop();
   core_->sub.stop();
   core_->conn.stop();
+  // A re-read waits on the worker pool, a publish on Redis: both end promptly once cancelled.
+  if (!tasks_.wait(std::chrono::steady_clock::now() + std::chrono::seconds(1)))
+    spdlog::warn("revocations: {} background tasks still running at stop", tasks_.running());
 }
 
 void revocation_feed::announce(std::string_view jti, std::int64_t exp) {
-  asio::co_spawn(core_->conn.get_executor(), core_->publish(encode_revocation(jti, exp)),
-                 asio::detached);
+  if (stopped_) return;
+  tasks_.spawn(core_->conn.get_executor(), core_->publish(encode_revocation(jti, exp)),
+               "revocation publish");
 }
 
 }  // namespace seatd

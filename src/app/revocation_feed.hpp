@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "exec/task_group.hpp"
 #include "app/worker_pool.hpp"
 #include "auth/auth.hpp"
 #include "domain/clock.hpp"
@@ -52,6 +53,10 @@ class revocation_feed {
  private:
   struct core;
   std::shared_ptr<core> core_;
+  // Owns the short-lived coroutines (publish, re-read, count refunds): stop() ends and waits
+  // for them, and an exception that escapes one is logged rather than lost.
+  exec::task_group tasks_;
+  bool stopped_ = false;
 };
 
 }  // namespace seatd
