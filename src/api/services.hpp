@@ -11,6 +11,7 @@
 #include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/login_throttle.hpp"
+#include "domain/rate_limiter.hpp"
 #include "holds/hold_engine.hpp"
 #include "realtime/trip_catalog.hpp"
 #include "store/store.hpp"
@@ -20,6 +21,8 @@ namespace seatd::api {
 struct settings {
   std::chrono::minutes token_lifetime{60};
   auth::hash_cost hash_cost = auth::interactive_cost();
+  // Holds and bookings close this long before departure (cancellations at departure).
+  std::chrono::minutes booking_cutoff{0};
 };
 
 struct services {
@@ -39,6 +42,8 @@ struct services {
   std::function<void(std::string_view jti, std::int64_t exp)> announce_revocation{};
   // Failed-login counts shared with the other instances; null when this instance runs alone.
   shared_login_failures* shared_failures = nullptr;
+  // Seat-hold requests per client address (per instance); null: no limit.
+  rate_limiter* hold_rate = nullptr;
 };
 
 }  // namespace seatd::api
