@@ -162,6 +162,7 @@ struct application::impl {
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
+    svc.cfg.ignore_departure = cfg.test_ignore_departure;
     svc.hold_rate = &hold_rate;
 
     for (auto& jti : db->live_revocations(clk.now())) revoked.add(jti, INT64_MAX);
