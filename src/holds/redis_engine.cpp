@@ -354,6 +354,9 @@ asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_
 // refused, and follows a renewal's deadline; a release or a sale drops it, a lapse lets it age
 // out at its deadline. If a step after the take fails (Redis gone between two commands) the
 // account's count errs high, and only until that deadline.
+// Named, so no literal becomes a temporary inside a co_await expression.
+const std::string op_reserve = "reserve", op_drop = "drop", op_set = "set";
+
 asio::awaitable<std::string> redis_engine::core::account(id_t user, std::string op,
                                                          sys_ms score,
                                                          std::vector<std::string> members) {
@@ -372,13 +375,15 @@ asio::awaitable<std::string> redis_engine::core::account(id_t user, std::string 
 
 asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t user) {
   auto self = shared_from_this();
-  auto member = std::to_string(trip) + ":" + std::to_string(seat);
+  // Named, not braced lists inside co_await expressions (GCC 12 mis-compiles the
+  // initializer_list's array in a coroutine frame: "array used as initializer").
+  const std::vector<std::string> member{std::to_string(trip) + ":" + std::to_string(seat)};
   // One "now" for both steps, so a new hold's deadline is exactly the reserved one.
   const auto now = clock_.now();
   auto provisional = now + std::min(policy_.ttl, policy_.max_lifetime);
   bool reserved = false;
   if (policy_.max_per_account > 0) {
-    auto a = co_await account(user, "reserve", provisional, {member});
+    auto a = co_await account(user, op_reserve, provisional, member);
     if (a.empty()) co_return make_error_code(errc::unavailable);
     if (a == "LIMIT") co_return make_error_code(errc::account_hold_limit);
     reserved = a == "ADDED";
@@ -397,7 +402,7 @@ asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t
   auto r = co_await run(trip, redis_scripts::take(), keys, args, true);
   const std::string status = r ? (*r)[3].str() : std::string();
   if (status != "OK") {
-    if (reserved) co_await account(user, "drop", provisional, {member});
+    if (reserved) co_await account(user, op_drop, provisional, member);
     if (!r) co_return r.error();
     if (status == "OCCUPIED") co_return make_error_code(errc::seat_occupied);
     if (status == "LIMIT") co_return make_error_code(errc::hold_limit);
@@ -407,7 +412,7 @@ asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t
   }
   auto expires = at_ms((*r)[4].integer());
   if (policy_.max_per_account > 0 && expires != provisional)
-    co_await account(user, "set", expires, {member});
+    co_await account(user, op_set, expires, member);
   hold h{seat, user, expires, false};
   co_return h;
 }
@@ -423,9 +428,10 @@ asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, i
   auto r = co_await run(trip, redis_scripts::release(), keys, args, true);
   // In place: an error_code converts to bool, so result<bool> cannot tell them apart.
   if (!r) co_return result<bool>(boost::system::in_place_error, r.error());
-  if ((*r)[3].integer() == 1 && policy_.max_per_account > 0)
-    co_await account(user, "drop", clock_.now(),
-                     {std::to_string(trip) + ":" + std::to_string(seat)});
+  if ((*r)[3].integer() == 1 && policy_.max_per_account > 0) {
+    std::vector<std::string> member(1, std::to_string(trip) + ":" + std::to_string(seat));
+    co_await account(user, op_drop, clock_.now(), std::move(member));
+  }
   co_return result<bool>(boost::system::in_place_value, (*r)[3].integer() == 1);
 }
 
@@ -464,7 +470,7 @@ asio::awaitable<void> redis_engine::core::unpin(id_t trip, const std::vector<int
   if (r && booked && policy_.max_per_account > 0) {
     std::vector<std::string> members;
     for (int s : seats) members.push_back(std::to_string(trip) + ":" + std::to_string(s));
-    co_await account(user, "drop", clock_.now(), std::move(members));
+    co_await account(user, op_drop, clock_.now(), std::move(members));
   }
   if (!r)
     spdlog::warn("redis: could not end the pin of {} seat(s) of trip {} ({}): {}", seats.size(),

@@ -47,7 +47,9 @@ class sale_rules : public ::testing::Test {
     user_ = signup_and_login(*c_, unique_email("traveller"));
   }
   void TearDown() override {
-    if (server_) EXPECT_EQ(server_->stop(), 0);
+    if (server_) {
+      EXPECT_EQ(server_->stop(), 0);
+    }
   }
   http_reply lock(int trip, int seat, const std::string& token = "") {
     return c_->post_json("/bookings/lock-seat/" + std::to_string(trip) + "/" + std::to_string(seat),
