@@ -10,6 +10,7 @@
 #include "api/json_fields.hpp"
 #include "api/json_model.hpp"
 #include "api/routes.hpp"
+#include "domain/sale_window.hpp"
 
 namespace seatd::api {
 
@@ -26,6 +27,25 @@ net::response engine_unavailable() {
                                  "Seat holds are temporarily unavailable, please retry shortly");
   res.set(net::http::field::retry_after, "1");
   return res;
+}
+
+// Holds and bookings are sold only before departure, outside the cut-off: 400 with why.
+std::optional<net::response> refuse_outside_sale_window(const trip& t, services& svc) {
+  if (svc.cfg.ignore_departure) return std::nullopt;
+  auto ec = sale_window(t.departure_time, svc.clk, svc.cfg.booking_cutoff);
+  if (ec == errc::trip_departed)
+    return net::error_response(status::bad_request, "Trip has already departed");
+  if (ec == errc::booking_closed)
+    return net::error_response(
+        status::bad_request,
+        fmt::format("Booking for this trip closed {} minutes before departure",
+                    svc.cfg.booking_cutoff.count()));
+  return std::nullopt;
+}
+
+// The trip's departure, from the database (on the pool); nullopt when the trip is gone.
+boost::asio::awaitable<std::optional<trip>> load_trip(id_t id, services& svc) {
+  co_return co_await svc.pool.run([&svc, id] { return svc.db.find_trip(id); });
 }
 
 // Who asks about which seat of which trip, for lock and unlock: 401 without a valid token,
@@ -57,6 +77,18 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
   if (r.facts.is_booked(r.seat))
     co_return net::error_response(status::bad_request,
                                   fmt::format("Seat {} already booked", r.seat));
+  // One client (address) cannot sweep a bus in a second, whatever accounts it uses.
+  std::chrono::seconds retry{1};
+  if (svc.hold_rate && !svc.hold_rate->try_take(ctx.remote, svc.clk.now(), &retry)) {
+    auto res = net::error_response(
+        status::too_many_requests,
+        fmt::format("Too many seat requests: please retry in {} seconds", retry.count()));
+    res.set(net::http::field::retry_after, std::to_string(retry.count()));
+    co_return res;
+  }
+  auto t = co_await load_trip(r.trip, svc);
+  if (!t) co_return net::error_response(status::not_found, "Trip not found");
+  if (auto refused = refuse_outside_sale_window(*t, svc)) co_return std::move(*refused);
   auto held = co_await svc.holds.take(r.trip, r.seat, r.who.id);
   if (!held) {
     if (held.error() == errc::seat_occupied)
@@ -67,6 +99,15 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
     if (held.error() == errc::hold_limit)
       co_return net::error_response(
           status::bad_request, "You are holding the maximum number of seats on this trip");
+    if (held.error() == errc::account_hold_limit)
+      co_return net::error_response(
+          status::bad_request, "You are holding the maximum number of seats across all trips");
+    if (held.error() == errc::hold_cooldown)
+      co_return net::error_response(
+          status::bad_request,
+          fmt::format("Your hold on seat {} just expired: please wait a moment before taking it "
+                      "again",
+                      r.seat));
     co_return engine_unavailable();
   }
   co_return net::json_response(status::ok,
@@ -104,6 +145,9 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   for (int s : unique)
     if (facts->is_booked(s))
       co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", s));
+  auto t = co_await load_trip(*trip, svc);
+  if (!t) co_return net::error_response(status::not_found, "Trip not found");
+  if (auto refused = refuse_outside_sale_window(*t, svc)) co_return std::move(*refused);
 
   // The caller must hold every seat; pinning them keeps them from expiring while the database
   // writes. The database's unique constraint stays the final guard.
@@ -170,6 +214,11 @@ awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
   auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });
   if (!t || (t->user_id != u.id && !u.is_admin))
     co_return net::error_response(status::not_found, "Booking not found");
+  // After departure the seat cannot be resold and the journey happened (or was missed):
+  // not a cancellation any more. The cut-off does not apply: freeing a seat is always fine.
+  if (!svc.cfg.ignore_departure && has_departed(t->trip.departure_time, to_local(svc.clk.now())))
+    co_return net::error_response(status::bad_request,
+                                  "Trip has already departed: the booking cannot be cancelled");
   auto cancelled = co_await svc.pool.run([&svc, &number] { return svc.db.cancel_booking(number); });
   if (!cancelled) {
     if (cancelled.error() == errc::already_cancelled)

@@ -11,6 +11,7 @@
 #include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/login_throttle.hpp"
+#include "domain/rate_limiter.hpp"
 #include "holds/hold_engine.hpp"
 #include "realtime/trip_catalog.hpp"
 #include "store/store.hpp"
@@ -20,6 +21,11 @@ namespace seatd::api {
 struct settings {
   std::chrono::minutes token_lifetime{60};
   auth::hash_cost hash_cost = auth::interactive_cost();
+  // Holds and bookings close this long before departure (cancellations at departure).
+  std::chrono::minutes booking_cutoff{0};
+  // Tests only (refused in production): past trips stay on sale and in search. The suites
+  // import the current week, whose first days have passed on most days of the week.
+  bool ignore_departure = false;
 };
 
 struct services {
@@ -43,6 +49,8 @@ struct services {
   // queues in front of database work; and signups per client (null: unlimited).
   worker_pool* hashing = nullptr;
   login_throttle* signup_throttle = nullptr;
+  // Seat-hold requests per client address (per instance); null: no limit.
+  rate_limiter* hold_rate = nullptr;
 };
 
 }  // namespace seatd::api

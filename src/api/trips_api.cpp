@@ -7,6 +7,7 @@
 
 #include "api/json_model.hpp"
 #include "api/routes.hpp"
+#include "domain/sale_window.hpp"
 #include "net/request_context.hpp"
 
 namespace seatd::api {
@@ -64,6 +65,10 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   auto parsed = parse_search_query(ctx);
   if (auto* res = std::get_if<net::response>(&parsed)) co_return std::move(*res);
   const auto& q = std::get<search_query>(parsed);
+  // A past date has nothing left to sell (and nothing a traveller can still board).
+  const local_time now = to_local(svc.clk.now());
+  if (!svc.cfg.ignore_departure && q.day < std::chrono::floor<std::chrono::days>(now))
+    co_return net::json_response(status::ok, json::array{});
   auto rows = co_await svc.pool.run(
       [&svc, &q] { return svc.db.search_trips(q.source, q.destination, q.day); });
   // Available = neither sold nor held right now.
@@ -74,7 +79,9 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& t = rows[i];
     int h = held ? int((*held)[i]) : 0;  // holds unknown (backend down): show sold seats only
-    out.push_back(trip_summary_json(t, std::max(0, t.total_seats - t.booked_seats - h)));
+    auto j = trip_summary_json(t, std::max(0, t.total_seats - t.booked_seats - h));
+    j["departed"] = has_departed(t.departure_time, now);
+    out.push_back(std::move(j));
   }
   co_return net::json_response(status::ok, out);
 }
@@ -83,7 +90,9 @@ awaitable_response get_trip(net::request_context& ctx, services& svc) {
   auto id = ctx.params.get_int("trip_id");
   auto t = co_await svc.pool.run([&] { return svc.db.find_trip(id); });
   if (!t) co_return net::error_response(status::not_found, "Trip not found");
-  co_return net::json_response(status::ok, trip_json(*t));
+  auto j = trip_json(*t);
+  j["departed"] = has_departed(t->departure_time, to_local(svc.clk.now()));
+  co_return net::json_response(status::ok, j);
 }
 
 awaitable_response get_seats(net::request_context& ctx, services& svc) {

@@ -101,6 +101,9 @@ void prepare_demo(const config& cfg, store& db) {
 std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_executor ex,
                                               const clock& clk, realtime::seat_hub& hub) {
   hold_policy policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user};
+  policy.max_per_account = cfg.max_holds_per_account;
+  policy.max_lifetime = std::chrono::seconds(cfg.hold_max_lifetime_seconds);
+  policy.cooldown = std::chrono::seconds(cfg.hold_cooldown_seconds);
   event_sink sink = [&hub](const seat_event& e) { hub.publish(e); };
   if (cfg.redis_url.empty()) return std::make_unique<memory_engine>(ex, clk, policy, sink);
   redis_engine::options opts;
@@ -192,6 +195,7 @@ struct application::impl {
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
+  rate_limiter hold_rate{{cfg.hold_rate_per_minute, cfg.hold_rate_per_minute}};
   std::unique_ptr<revocation_feed> revocations;       // several instances (Redis) only
   std::unique_ptr<redis_login_failures> login_counts;  // several instances (Redis) only
   api::services svc;
@@ -236,6 +240,9 @@ struct application::impl {
     http_opts.access_log = cfg.access_log;
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
+    svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
+    svc.cfg.ignore_departure = cfg.test_ignore_departure;
+    svc.hold_rate = &hold_rate;
 
     for (auto& r : db->live_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));

@@ -103,6 +103,21 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
     cfg.hold_ttl_seconds = int(parse_number("HOLD_TTL_SECONDS", *v, 1, 24 * 3600));
   if (auto v = get("MAX_HOLDS_PER_USER"))
     cfg.max_holds_per_user = int(parse_number("MAX_HOLDS_PER_USER", *v, 1, 100));
+  if (auto v = get("SEATD_HOLD_MAX_LIFETIME_SECONDS"))
+    cfg.hold_max_lifetime_seconds =
+        int(parse_number("SEATD_HOLD_MAX_LIFETIME_SECONDS", *v, 1, 7 * 24 * 3600));
+  if (auto v = get("SEATD_MAX_HOLDS_PER_ACCOUNT"))
+    cfg.max_holds_per_account = int(parse_number("SEATD_MAX_HOLDS_PER_ACCOUNT", *v, 1, 10000));
+  if (auto v = get("SEATD_HOLD_RATE_PER_MINUTE"))
+    cfg.hold_rate_per_minute = int(parse_number("SEATD_HOLD_RATE_PER_MINUTE", *v, 0, 1000000));
+  // At most an hour: the Redis engine keeps a trip's lapsed holds that long (redis_scripts).
+  if (auto v = get("SEATD_HOLD_COOLDOWN_SECONDS"))
+    cfg.hold_cooldown_seconds = int(parse_number("SEATD_HOLD_COOLDOWN_SECONDS", *v, 0, 3600));
+  if (auto v = get("SEATD_TEST_IGNORE_DEPARTURE"))
+    cfg.test_ignore_departure = parse_bool("SEATD_TEST_IGNORE_DEPARTURE", *v);
+  if (auto v = get("SEATD_BOOKING_CUTOFF_MINUTES"))
+    cfg.booking_cutoff_minutes =
+        int(parse_number("SEATD_BOOKING_CUTOFF_MINUTES", *v, 0, 7 * 24 * 60));
   if (auto v = get("SEATD_HOST"); v && !v->empty()) cfg.host = *v;
   if (auto v = get("SEATD_PORT")) cfg.port = std::uint16_t(parse_number("SEATD_PORT", *v, 0, 65535));
   if (auto v = get("SEATD_ENV")) cfg.production = (*v == "production");
@@ -142,6 +157,8 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
 }
 
 void finalize(config& cfg) {
+  if (cfg.test_ignore_departure && cfg.production)
+    throw config_error("SEATD_TEST_IGNORE_DEPARTURE is for tests and refused in production");
   if (cfg.algorithm != "HS256")
     throw config_error(fmt::format(
         "ALGORITHM: only HS256 is supported (got '{}'); seatd pins the JWT algorithm",

@@ -47,6 +47,14 @@ struct config {
   std::string trusted_proxies;  // CIDRs whose X-Forwarded-For is believed; empty: none
   int hold_ttl_seconds = 300;
   int max_holds_per_user = 6;
+  // Against seat hoarding (issue 11): a hold's whole life, holds per account across trips,
+  // new holds per client address per minute (0: off), re-take cool-down after a lapse.
+  int hold_max_lifetime_seconds = 900;
+  int max_holds_per_account = 12;
+  int hold_rate_per_minute = 60;
+  int hold_cooldown_seconds = 30;
+  int booking_cutoff_minutes = 0;  // holds and bookings close this long before departure
+  bool test_ignore_departure = false;  // tests only: past trips stay on sale
   std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed
   int ws_idle_seconds = 60;
   std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap

@@ -23,6 +23,10 @@ class category final : public boost::system::error_category {
       case errc::invalid_input: return "Invalid input";
       case errc::unavailable: return "Service unavailable";
       case errc::busy: return "Server busy";
+      case errc::account_hold_limit: return "Hold limit across trips reached";
+      case errc::hold_cooldown: return "Seat recently held by you";
+      case errc::trip_departed: return "Trip has already departed";
+      case errc::booking_closed: return "Booking closed for this trip";
     }
     return "unknown seatd error";
   }

@@ -23,6 +23,10 @@ enum class errc {
   invalid_input,       // malformed import file or value
   unavailable,         // backend down (503)
   busy,                // worker pool saturated (503)
+  account_hold_limit,  // too many holds per user across all trips
+  hold_cooldown,       // re-taking a seat whose hold just lapsed
+  trip_departed,       // holds, bookings, cancellations after departure
+  booking_closed,      // inside the booking cut-off before departure
 };
 
 const boost::system::error_category& seatd_category() noexcept;

@@ -1,6 +1,35 @@
 #include "domain/hold_book.hpp"
 
+#include <algorithm>
+
 namespace seatd {
+
+std::uint64_t hold_book::seq_of_forgotten(id_t trip) const {
+  auto it = retired_.find(trip);
+  return it != retired_.end() ? it->second : seq_floor_;
+}
+
+hold_book::trip_state& hold_book::state(id_t trip) {
+  auto [it, fresh] = trips_.try_emplace(trip);
+  if (fresh) it->second.seq = seq_of_forgotten(trip);
+  return it->second;
+}
+
+void hold_book::tidy(id_t trip) {
+  auto it = trips_.find(trip);
+  if (it == trips_.end() || !it->second.holds.empty() || !it->second.sold.empty()) return;
+  // An entry of a trip that came back stays in retired_ (stale) until the trip is forgotten
+  // again and overwrites it, so each trip is in retired_order_ once.
+  auto [r, fresh] = retired_.insert_or_assign(trip, it->second.seq);
+  if (fresh) retired_order_.push_back(trip);
+  trips_.erase(it);
+  while (retired_.size() > std::max<std::size_t>(1, policy_.max_remembered)) {
+    auto oldest = retired_.find(retired_order_.front());
+    retired_order_.pop_front();
+    seq_floor_ = std::max(seq_floor_, oldest->second);
+    retired_.erase(oldest);
+  }
+}
 
 seat_event hold_book::next_event(id_t trip, trip_state& t, seat_event_kind kind) {
   seat_event e;
@@ -19,7 +48,48 @@ void hold_book::remove(id_t trip, trip_state& t, std::map<int, hold>::iterator i
   }
   if (auto u = t.per_user.find(h.user); u != t.per_user.end() && --u->second == 0)
     t.per_user.erase(u);
+  if (auto a = per_account_.find(h.user); a != per_account_.end() && --a->second == 0)
+    per_account_.erase(a);
   t.holds.erase(it);
+}
+
+void hold_book::lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
+                      std::vector<seat_event>& events) {
+  const int seat = it->first;
+  const id_t user = it->second.user;
+  // The cool-down counts from the deadline, not from when we noticed: expiry on access may
+  // find the hold long after it lapsed.
+  const sys_ms until = it->second.expires_at + policy_.cooldown;
+  remove(trip, t, it);
+  if (policy_.cooldown.count() > 0) {
+    auto [c, fresh] = cooldowns_.try_emplace({trip, seat, user}, until);
+    if (!fresh) {
+      cooldown_order_.erase({c->second, trip, seat, user});
+      c->second = until;
+    }
+    cooldown_order_.insert({until, trip, seat, user});
+  }
+  auto e = next_event(trip, t, seat_event_kind::expired);
+  e.seats = {seat};
+  events.push_back(std::move(e));
+}
+
+void hold_book::prune(sys_ms now) {
+  while (!sold_order_.empty() && (std::get<0>(*sold_order_.begin()) <= now ||
+                                  sold_order_.size() > policy_.max_remembered)) {
+    auto [until, trip, seat] = *sold_order_.begin();
+    sold_order_.erase(sold_order_.begin());
+    if (auto t = trips_.find(trip); t != trips_.end()) {
+      t->second.sold.erase(seat);
+      tidy(trip);
+    }
+  }
+  while (!cooldown_order_.empty() && (std::get<0>(*cooldown_order_.begin()) <= now ||
+                                      cooldown_order_.size() > policy_.max_remembered)) {
+    auto [until, trip, seat, user] = *cooldown_order_.begin();
+    cooldown_order_.erase(cooldown_order_.begin());
+    cooldowns_.erase({trip, seat, user});
+  }
 }
 
 void hold_book::expire_trip(id_t trip, trip_state& t, sys_ms now,
@@ -27,12 +97,8 @@ void hold_book::expire_trip(id_t trip, trip_state& t, sys_ms now,
   // Expiry on access: anything of this trip whose deadline passed is gone before we look.
   for (auto it = t.holds.begin(); it != t.holds.end();) {
     if (!it->second.pinned && it->second.expires_at <= now) {
-      int seat = it->first;
       auto next = std::next(it);
-      remove(trip, t, it);
-      auto e = next_event(trip, t, seat_event_kind::expired);
-      e.seats = {seat};
-      events.push_back(std::move(e));
+      lapse(trip, t, it, events);
       it = next;
     } else {
       ++it;
@@ -42,24 +108,39 @@ void hold_book::expire_trip(id_t trip, trip_state& t, sys_ms now,
 
 result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
                              std::vector<seat_event>& events) {
+  // Every due hold goes first, of every trip: the per-account cap counts the user's holds on
+  // other trips too (cheap: only what is due is touched).
+  expire_due(now, events);
   auto& t = state(trip);
-  // Expired holds of the trip (this seat, or the user's others counted by the cap) go first.
-  expire_trip(trip, t, now, events);
-  if (t.sold.contains(seat)) return errc::seat_booked;
+  auto refuse = [&](errc e) -> result<hold> {
+    tidy(trip);
+    return e;
+  };
+  if (auto s = t.sold.find(seat); s != t.sold.end() && s->second > now)
+    return refuse(errc::seat_booked);
   auto it = t.holds.find(seat);
   if (it != t.holds.end()) {
     hold& h = it->second;
     if (h.user != user || h.pinned) return errc::seat_occupied;
-    // Renewal by the holder: a new deadline, told to every viewer.
+    // Renewal by the holder: a new deadline, told to every viewer, but never past the hold's
+    // whole-life bound (otherwise a script renewing every few minutes keeps a seat forever).
     deadlines_.erase({h.expires_at, trip, seat});
-    h.expires_at = now + policy_.ttl;
+    h.expires_at = std::max(h.expires_at, std::min(now + policy_.ttl,
+                                                   h.taken_at + policy_.max_lifetime));
     deadlines_.insert({h.expires_at, trip, seat});
   } else {
     if (auto u = t.per_user.find(user); u != t.per_user.end() && u->second >= policy_.max_per_user)
-      return errc::hold_limit;
-    hold h{seat, user, now + policy_.ttl, false};
+      return refuse(errc::hold_limit);
+    if (auto a = per_account_.find(user);
+        a != per_account_.end() && a->second >= policy_.max_per_account)
+      return refuse(errc::account_hold_limit);
+    if (auto c = cooldowns_.find({trip, seat, user}); c != cooldowns_.end() && c->second > now)
+      return refuse(errc::hold_cooldown);
+    auto expires = std::min(now + policy_.ttl, now + policy_.max_lifetime);
+    hold h{seat, user, expires, false, now};
     it = t.holds.emplace(seat, h).first;
     ++t.per_user[user];
+    ++per_account_[user];
     deadlines_.insert({h.expires_at, trip, seat});
   }
   auto e = next_event(trip, t, seat_event_kind::locked);
@@ -72,15 +153,16 @@ result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
 
 bool hold_book::release(id_t trip, int seat, id_t user, sys_ms now,
                         std::vector<seat_event>& events) {
-  auto& t = state(trip);
+  prune(now);
+  auto found = trips_.find(trip);
+  if (found == trips_.end()) return false;
+  auto& t = found->second;
   auto it = t.holds.find(seat);
   if (it == t.holds.end() || it->second.user != user || it->second.pinned) return false;
   if (it->second.expires_at <= now) {
     // Already past its deadline: it expired, whoever asks.
-    remove(trip, t, it);
-    auto e = next_event(trip, t, seat_event_kind::expired);
-    e.seats = {seat};
-    events.push_back(std::move(e));
+    lapse(trip, t, it, events);
+    tidy(trip);
     return false;
   }
   remove(trip, t, it);
@@ -88,18 +170,21 @@ bool hold_book::release(id_t trip, int seat, id_t user, sys_ms now,
   e.seats = {seat};
   e.user = user;
   events.push_back(std::move(e));
+  tidy(trip);
   return true;
 }
 
 boost::system::error_code hold_book::pin(id_t trip, const std::vector<int>& seats, id_t user,
                                          sys_ms now, int* bad_seat,
                                          std::vector<seat_event>& events) {
+  prune(now);
   auto& t = state(trip);
   expire_trip(trip, t, now, events);
   for (int s : seats) {
     auto it = t.holds.find(s);
     if (it == t.holds.end() || it->second.user != user || it->second.pinned) {
       if (bad_seat) *bad_seat = s;
+      tidy(trip);
       return errc::not_holder;
     }
   }
@@ -114,9 +199,18 @@ boost::system::error_code hold_book::pin(id_t trip, const std::vector<int>& seat
 
 void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked,
                       sys_ms now, std::vector<seat_event>& events) {
+  prune(now);
   auto& t = state(trip);
   std::vector<int> done;
-  if (booked) t.sold.insert(seats.begin(), seats.end());
+  if (booked) {
+    const sys_ms until = now + policy_.sold_guard;
+    for (int s : seats) {
+      auto [it, fresh] = t.sold.try_emplace(s, until);
+      if (!fresh) sold_order_.erase({it->second, trip, s});
+      it->second = until;
+      sold_order_.insert({until, trip, s});
+    }
+  }
   for (int s : seats) {
     auto it = t.holds.find(s);
     if (it == t.holds.end() || it->second.user != user || !it->second.pinned) continue;
@@ -135,43 +229,61 @@ void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool 
     events.push_back(std::move(e));
   }
   if (!booked) expire_trip(trip, t, now, events);
+  // Over the cap, the oldest sales are forgotten now (this one may be among them only if the
+  // cap is tiny): prune() may erase this trip, so `t` is not used after it.
+  prune(now);
+  tidy(trip);
 }
 
 void hold_book::released(id_t trip, const std::vector<int>& seats,
                          std::vector<seat_event>& events) {
   auto& t = state(trip);
-  for (int s : seats) t.sold.erase(s);
+  for (int s : seats) {
+    if (auto it = t.sold.find(s); it != t.sold.end()) {
+      sold_order_.erase({it->second, trip, s});
+      t.sold.erase(it);
+    }
+  }
   auto e = next_event(trip, t, seat_event_kind::released);
   e.seats = seats;
   events.push_back(std::move(e));
+  tidy(trip);
 }
 
 void hold_book::expire_due(sys_ms now, std::vector<seat_event>& events) {
   while (!deadlines_.empty()) {
     auto [deadline, trip, seat] = *deadlines_.begin();
     if (deadline > now) break;
-    auto& t = state(trip);
-    auto it = t.holds.find(seat);
-    remove(trip, t, it);
-    auto e = next_event(trip, t, seat_event_kind::expired);
-    e.seats = {seat};
-    events.push_back(std::move(e));
+    auto& t = trips_.at(trip);  // a hold's trip is never forgotten while it has holds
+    lapse(trip, t, t.holds.find(seat), events);
+    tidy(trip);
   }
+  prune(now);
 }
 
 hold_snapshot hold_book::snapshot(id_t trip, sys_ms now, std::vector<seat_event>& events) {
-  auto& t = state(trip);
-  expire_trip(trip, t, now, events);
   hold_snapshot s;
+  auto found = trips_.find(trip);
+  if (found == trips_.end()) {
+    // Nothing held: the seq a later event of the trip goes on from.
+    s.seq = seq_of_forgotten(trip);
+    return s;
+  }
+  auto& t = found->second;
+  expire_trip(trip, t, now, events);
   s.seq = t.seq;
   for (auto& [seat, h] : t.holds) s.holds.push_back(h);
+  tidy(trip);
   return s;
 }
 
 std::size_t hold_book::held_count(id_t trip, sys_ms now, std::vector<seat_event>& events) {
-  auto& t = state(trip);
-  expire_trip(trip, t, now, events);
-  return t.holds.size();
+  auto found = trips_.find(trip);
+  if (found == trips_.end()) return 0;
+  expire_trip(trip, found->second, now, events);
+  auto n = found->second.holds.size();
+  tidy(trip);
+  return n;
 }
 
 std::optional<sys_ms> hold_book::next_deadline() const {

@@ -6,8 +6,20 @@
 // A hold is (trip, seat, holder, deadline). A hold whose deadline is <= now no longer exists:
 // every operation first expires what is due where it looks (as Redis expires on access), and
 // expire_due() sweeps the rest at their deadlines.
+//
+// Against hoarding (one account renewing holds forever, or a few accounts holding a whole bus):
+// a hold lives at most max_lifetime from when it was first taken (renewals stop there), an
+// account holds at most max_per_account seats across all trips, and an account whose hold
+// lapsed may not take that seat again for `cooldown` (it has to let others have a go).
+//
+// Memory stays bounded for months: a trip with no holds and no recent sale is forgotten but
+// for its seq (kept for the max_remembered most recently forgotten trips, then folded into one
+// floor, below), sales are remembered for sold_guard only, and cool-downs for their length,
+// each with a hard cap (max_remembered). Departed trips take no new holds (sale_window), so
+// they are forgotten once their last hold ends.
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,6 +36,9 @@ struct hold {
   id_t user = 0;
   sys_ms expires_at{};
   bool pinned = false;  // being booked: neither expires nor can be released until finished
+  // When the holder first took it: renewals never move the deadline past taken_at +
+  // max_lifetime (a later "extend at checkout" must obey the same bound).
+  sys_ms taken_at{};
 };
 
 struct hold_snapshot {
@@ -33,16 +48,31 @@ struct hold_snapshot {
 
 struct hold_policy {
   std::chrono::milliseconds ttl{std::chrono::seconds(300)};
-  int max_per_user = 6;  // per trip
+  int max_per_user = 6;      // per trip
+  int max_per_account = 12;  // across all trips
+  // A hold's whole life, renewals included (3 x the default ttl).
+  std::chrono::milliseconds max_lifetime{std::chrono::seconds(900)};
+  // After a hold lapses, its holder may not take the same seat again for this long.
+  std::chrono::milliseconds cooldown{std::chrono::seconds(30)};
+  // How long after a sale take() itself refuses the seat: only until every trip catalog has
+  // the SEAT_BOOKED (the catalog and the database are the lasting guards), as in Redis.
+  std::chrono::milliseconds sold_guard{std::chrono::seconds(60)};
+  // Hard cap on remembered sales, on remembered cool-downs and on the seqs of forgotten trips
+  // (each): beyond it the oldest are dropped early, which only loosens a soft rule (or, for a
+  // seq, makes a viewer of that trip resync once).
+  std::size_t max_remembered = 100'000;
 };
 
 class hold_book {
  public:
   explicit hold_book(hold_policy policy) : policy_(policy) {}
 
-  // Takes the seat for `user`, or renews the user's own hold. errc::seat_booked when a booking
-  // sold it (unpin with booked, until released()), errc::seat_occupied when another
-  // user holds it, errc::hold_limit when the user already holds max_per_user seats of the trip.
+  // Takes the seat for `user`, or renews the user's own hold (never past taken_at +
+  // max_lifetime). errc::seat_booked when a booking sold it (unpin with booked, for sold_guard
+  // or until released()), errc::seat_occupied when another user holds it, errc::hold_limit
+  // when the user already holds max_per_user seats of the trip, errc::account_hold_limit when
+  // max_per_account across trips, errc::hold_cooldown when the user's hold on this seat
+  // lapsed less than `cooldown` ago.
   // On success `events` gets SEAT_LOCKED (plus any expiries found on the way).
   result<hold> take(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
 
@@ -71,24 +101,51 @@ class hold_book {
   std::optional<sys_ms> next_deadline() const;
   std::size_t size() const { return deadlines_.size() + pinned_count_; }
 
+  // What is remembered, for the tests of the bounds.
+  std::size_t trip_count() const { return trips_.size(); }
+  std::size_t sold_count() const { return sold_order_.size(); }
+  std::size_t cooldown_count() const { return cooldown_order_.size(); }
+  std::size_t account_count() const { return per_account_.size(); }
+  std::size_t retired_count() const { return retired_.size(); }
+
  private:
   struct trip_state {
     std::uint64_t seq = 0;
     std::map<int, hold> holds;                    // by seat
     std::unordered_map<id_t, int> per_user;       // holds per user
-    std::set<int> sold;                           // booked through unpin, not released since
+    std::map<int, sys_ms> sold;                   // seat -> refused until (sold_guard)
   };
   using deadline_key = std::tuple<sys_ms, id_t, int>;  // (deadline, trip, seat)
+  using cooldown_key = std::tuple<id_t, int, id_t>;    // (trip, seat, user)
 
-  trip_state& state(id_t trip) { return trips_[trip]; }
+  trip_state& state(id_t trip);
+  // Drops the trip when nothing of it is left to remember (no holds, no recent sale).
+  void tidy(id_t trip);
   void expire_trip(id_t trip, trip_state& t, sys_ms now, std::vector<seat_event>& events);
+  // A hold lapsed (not released, not sold): removes it, starts its holder's cool-down.
+  void lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
+             std::vector<seat_event>& events);
   void remove(id_t trip, trip_state& t, std::map<int, hold>::iterator it);
   seat_event next_event(id_t trip, trip_state& t, seat_event_kind kind);
+  // Forgets sales and cool-downs that ended (and the oldest beyond max_remembered).
+  void prune(sys_ms now);
 
   hold_policy policy_;
   std::unordered_map<id_t, trip_state> trips_;
   std::set<deadline_key> deadlines_;  // unpinned holds only
   std::size_t pinned_count_ = 0;
+  std::unordered_map<id_t, int> per_account_;  // holds per user, all trips
+  std::set<deadline_key> sold_order_;          // (refused until, trip, seat)
+  std::map<cooldown_key, sys_ms> cooldowns_;   // -> cool-down ends
+  std::set<std::tuple<sys_ms, id_t, int, id_t>> cooldown_order_;
+  // A forgotten trip's seq, so that when it is seen again its seq goes on from there: a seq
+  // that went backwards would make viewers drop the events as duplicates. Bounded: the oldest
+  // entry out first, its seq folded into seq_floor_, where every trip not in retired_ starts
+  // (at worst above its old seq: a gap, and its viewers resync once).
+  std::uint64_t seq_of_forgotten(id_t trip) const;
+  std::unordered_map<id_t, std::uint64_t> retired_;
+  std::deque<id_t> retired_order_;
+  std::uint64_t seq_floor_ = 0;
 };
 
 }  // namespace seatd

@@ -13,16 +13,25 @@ memory_engine::memory_engine(asio::any_io_executor ex, const clock& clk, hold_po
     : clock_(clk),
       sink_(std::move(sink)),
       epoch_(auth::random_secret(8)),
+      life_(std::make_shared<lifeline>()),
       book_(policy),
       strand_(asio::make_strand(ex)),
-      timer_(std::make_shared<asio::steady_timer>(strand_)) {}
+      timer_(std::make_shared<asio::steady_timer>(strand_)) {
+  life_->owner = this;
+}
 
-memory_engine::~memory_engine() = default;
+memory_engine::~memory_engine() {
+  // Waits for a timer handler already running; later ones find no owner.
+  std::lock_guard lock(life_->mutex);
+  life_->owner = nullptr;
+  stopped_ = true;
+  asio::post(strand_, [timer = timer_] { timer->cancel(); });
+}
 
 void memory_engine::start() {}
 
 void memory_engine::stop() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(life_->mutex);
   stopped_ = true;
   asio::post(strand_, [timer = timer_] { timer->cancel(); });
 }
@@ -30,7 +39,7 @@ void memory_engine::stop() {
 template <class F>
 auto memory_engine::locked(F&& f) {
   std::vector<seat_event> events;
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(life_->mutex);
   auto now = clock_.now();
   auto before = book_.next_deadline();
   auto out = f(book_, now, events);
@@ -41,7 +50,7 @@ auto memory_engine::locked(F&& f) {
 }
 
 void memory_engine::arm(std::optional<sys_ms> deadline) {
-  // Under mutex_. Only an earlier deadline moves the timer; a later one is picked up when the
+  // Under life_->mutex. Only an earlier deadline moves the timer; a later one is picked up when the
   // timer fires and re-arms for whatever is then the earliest.
   if (stopped_ || !deadline || (armed_ && *armed_ <= *deadline)) return;
   armed_ = deadline;
@@ -49,17 +58,21 @@ void memory_engine::arm(std::optional<sys_ms> deadline) {
   auto when = std::chrono::steady_clock::now() +
               std::max(std::chrono::milliseconds(0),
                        std::chrono::duration_cast<std::chrono::milliseconds>(wait));
-  asio::post(strand_, [this, timer = timer_, when] {
+  asio::post(strand_, [life = std::weak_ptr<lifeline>(life_), timer = timer_, when] {
     timer->expires_at(when);
-    timer->async_wait([this](boost::system::error_code ec) {
-      if (!ec) on_timer();
+    timer->async_wait([life](boost::system::error_code ec) {
+      if (ec) return;
+      auto l = life.lock();
+      if (!l) return;
+      std::lock_guard lock(l->mutex);
+      if (l->owner) l->owner->on_timer();
     });
   });
 }
 
 void memory_engine::on_timer() {
+  // Under life_->mutex (taken by the timer handler).
   std::vector<seat_event> events;
-  std::lock_guard lock(mutex_);
   if (stopped_) return;
   book_.expire_due(clock_.now(), events);
   for (const auto& e : events) sink_(e);
@@ -121,7 +134,7 @@ asio::awaitable<result<std::vector<std::size_t>>> memory_engine::held_counts(
 }
 
 std::size_t memory_engine::size() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(life_->mutex);
   return book_.size();
 }
 

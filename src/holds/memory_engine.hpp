@@ -45,12 +45,21 @@ class memory_engine final : public hold_engine {
   void arm(std::optional<sys_ms> deadline);
   void on_timer();
 
+  // What a timer handler may still reach after the engine is gone: a handler can be queued
+  // (its timer fired) when the engine is destroyed, so it must not hold a raw `this`. It takes
+  // the mutex and finds `owner` null once the destructor ran; the destructor takes the same
+  // mutex, so it waits for a handler that is already inside. Every operation locks this mutex.
+  struct lifeline {
+    std::mutex mutex;
+    memory_engine* owner = nullptr;  // under mutex; null once destroyed
+  };
+
   const clock& clock_;
   event_sink sink_;
   std::string epoch_;
-  std::mutex mutex_;
+  std::shared_ptr<lifeline> life_;
   hold_book book_;
-  std::optional<sys_ms> armed_;  // deadline the timer is set for (under mutex_)
+  std::optional<sys_ms> armed_;  // deadline the timer is set for (under life_->mutex)
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   // Shared with the handlers posted to the strand: one may still be queued when the engine is
   // destroyed (tests replace engines while the I/O threads run), and it only touches the timer.

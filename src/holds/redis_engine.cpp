@@ -150,6 +150,10 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     std::shared_ptr<snapshot_flight> running, queued;
   };
   asio::awaitable<result<hold_snapshot>> snapshot_once(id_t trip);
+  // The per-account step beside the take/release/unpin scripts (redis_scripts::account):
+  // returns the script's answer, or "" when Redis could not run it.
+  asio::awaitable<std::string> account(id_t user, std::string op, sys_ms score,
+                                       std::vector<std::string> members);
   asio::awaitable<result<hold_snapshot>> wait_for(std::shared_ptr<snapshot_flight> f);
   void finish(id_t trip, const std::shared_ptr<snapshot_flight>& f, result<hold_snapshot> r);
 
@@ -352,23 +356,73 @@ asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_
   waiters_.erase(it);
 }
 
+// One account's holds across trips live in the account's own slot (redis_layout::account_key),
+// not in the trip's: a step beside the trip script. It reserves before the take (so instances
+// racing for one account's last slot cannot both pass), gives the slot back when the take is
+// refused, and follows a renewal's deadline; a release or a sale drops it, a lapse lets it age
+// out at its deadline. If a step after the take fails (Redis gone between two commands) the
+// account's count errs high, and only until that deadline.
+// Named, so no literal becomes a temporary inside a co_await expression.
+const std::string op_reserve = "reserve", op_drop = "drop", op_set = "set";
+
+asio::awaitable<std::string> redis_engine::core::account(id_t user, std::string op,
+                                                         sys_ms score,
+                                                         std::vector<std::string> members) {
+  std::vector<std::string> keys{redis_layout::account_key(user)};
+  std::vector<std::string> args{std::move(op), std::to_string(ms(clock_.now())),
+                                std::to_string(policy_.max_per_account),
+                                std::to_string(ms(score))};
+  for (auto& m : members) args.push_back(std::move(m));
+  auto r = co_await conn_.eval_script(redis_scripts::account(), keys, args);
+  if (!r || r->is_error()) {
+    spdlog::debug("redis: account script for user {} failed", user);
+    co_return std::string();
+  }
+  co_return r->str();
+}
+
 asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t user) {
   auto self = shared_from_this();
+  // Named, not braced lists inside co_await expressions (GCC 12 mis-compiles the
+  // initializer_list's array in a coroutine frame: "array used as initializer").
+  const std::vector<std::string> member{std::to_string(trip) + ":" + std::to_string(seat)};
+  // One "now" for both steps, so a new hold's deadline is exactly the reserved one.
+  const auto now = clock_.now();
+  auto provisional = now + std::min(policy_.ttl, policy_.max_lifetime);
+  bool reserved = false;
+  if (policy_.max_per_account > 0) {
+    auto a = co_await account(user, op_reserve, provisional, member);
+    if (a.empty()) co_return make_error_code(errc::unavailable);
+    if (a == "LIMIT") co_return make_error_code(errc::account_hold_limit);
+    reserved = a == "ADDED";
+  }
   auto k = redis_layout::keys_for(trip);
   auto keys = k.script_keys();
   keys.push_back(k.ttl(seat));
   auto args = script_args(trip);
+  args[1] = std::to_string(ms(now));
   args.push_back(std::to_string(seat));
   args.push_back(std::to_string(user));
   args.push_back(std::to_string(policy_.ttl.count()));
   args.push_back(std::to_string(policy_.max_per_user));
+  args.push_back(std::to_string(policy_.max_lifetime.count()));
+  args.push_back(std::to_string(policy_.cooldown.count()));
   auto r = co_await run(trip, redis_scripts::take(), keys, args, true);
-  if (!r) co_return r.error();
-  const auto& status = (*r)[3].str();
-  if (status == "OCCUPIED") co_return make_error_code(errc::seat_occupied);
-  if (status == "LIMIT") co_return make_error_code(errc::hold_limit);
-  if (status == "SOLD") co_return make_error_code(errc::seat_booked);
-  co_return hold{seat, user, at_ms((*r)[4].integer()), false};
+  const std::string status = r ? (*r)[3].str() : std::string();
+  if (status != "OK") {
+    if (reserved) co_await account(user, op_drop, provisional, member);
+    if (!r) co_return r.error();
+    if (status == "OCCUPIED") co_return make_error_code(errc::seat_occupied);
+    if (status == "LIMIT") co_return make_error_code(errc::hold_limit);
+    if (status == "SOLD") co_return make_error_code(errc::seat_booked);
+    if (status == "COOLDOWN") co_return make_error_code(errc::hold_cooldown);
+    co_return make_error_code(errc::unavailable);
+  }
+  auto expires = at_ms((*r)[4].integer());
+  if (policy_.max_per_account > 0 && expires != provisional)
+    co_await account(user, op_set, expires, member);
+  hold h{seat, user, expires, false};
+  co_return h;
 }
 
 asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, id_t user) {
@@ -382,6 +436,10 @@ asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, i
   auto r = co_await run(trip, redis_scripts::release(), keys, args, true);
   // In place: an error_code converts to bool, so result<bool> cannot tell them apart.
   if (!r) co_return result<bool>(boost::system::in_place_error, r.error());
+  if ((*r)[3].integer() == 1 && policy_.max_per_account > 0) {
+    std::vector<std::string> member(1, std::to_string(trip) + ":" + std::to_string(seat));
+    co_await account(user, op_drop, clock_.now(), std::move(member));
+  }
   co_return result<bool>(boost::system::in_place_value, (*r)[3].integer() == 1);
 }
 
@@ -417,6 +475,11 @@ asio::awaitable<void> redis_engine::core::unpin(id_t trip, const std::vector<int
     args.push_back(std::to_string(s));
   }
   auto r = co_await run(trip, redis_scripts::unpin(), keys, args, true);
+  if (r && booked && policy_.max_per_account > 0) {
+    std::vector<std::string> members;
+    for (int s : seats) members.push_back(std::to_string(trip) + ":" + std::to_string(s));
+    co_await account(user, op_drop, clock_.now(), std::move(members));
+  }
   if (!r)
     spdlog::warn("redis: could not end the pin of {} seat(s) of trip {} ({}): {}", seats.size(),
                  trip, booked ? "booked" : "not booked",
@@ -511,17 +574,23 @@ asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(id_t tr
   s.seq = std::uint64_t((*r)[3].integer());
   const auto& flat = (*r)[4].elements();
   for (std::size_t i = 0; i + 1 < flat.size(); i += 2) {
-    // "user:expires_ms:pin_until_ms"
-    const std::string& v = flat[i + 1].str();
+    // "user:expires_ms:pin_until_ms:taken_ms" (taken_ms missing in holds written before it)
+    std::string_view v = flat[i + 1].str();
     hold h;
-    std::int64_t expires = 0, pinned_until = 0;
+    std::int64_t expires = 0, pinned_until = 0, taken = 0;
+    if (auto c3 = v.find(':', v.find(':', v.find(':') + 1) + 1); c3 != std::string_view::npos) {
+      if (auto [p, ec] = std::from_chars(v.data() + c3 + 1, v.data() + v.size(), taken);
+          ec == std::errc{})
+        h.taken_at = at_ms(taken);
+      v = v.substr(0, c3);
+    }
     auto c1 = v.find(':'), c2 = v.rfind(':');
     auto num = [](std::string_view t, auto& out) {
       auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
       return ec == std::errc{} && p == t.data() + t.size();
     };
     std::string_view text = v;
-    if (c1 == std::string::npos || c1 == c2 || !num(flat[i].str(), h.seat) ||
+    if (c1 == std::string_view::npos || c1 == c2 || !num(flat[i].str(), h.seat) ||
         !num(text.substr(0, c1), h.user) || !num(text.substr(c1 + 1, c2 - c1 - 1), expires) ||
         !num(text.substr(c2 + 1), pinned_until)) {
       spdlog::error("redis: malformed hold of trip {}: seat {} = {}", trip, flat[i].str(), v);

@@ -34,8 +34,10 @@ trip_keys keys_for(id_t trip) {
   int shard = shard_of(trip);
   std::string base = shard_tag(shard) + "trip:" + std::to_string(trip) + ":";
   return {base + "holds", base + "seq",           base + "deadlines", base + "users",
-          shard_index_key(shard), base + "sold", base + "ttl:"};
+          shard_index_key(shard), base + "sold", base + "cooldown", base + "ttl:"};
 }
+
+std::string account_key(id_t user) { return "seatd:{user:" + std::to_string(user) + "}:holds"; }
 
 std::string event_channel(int db) { return "seatd:events:" + std::to_string(db); }
 

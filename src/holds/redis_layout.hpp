@@ -17,6 +17,13 @@
 //   seatd:{shard:17}:trip:42:sold          ZSET  seats the database sold in the last minute,
 //                                                scored by when (the booking's last script adds
 //                                                them, a cancellation removes them)
+//   seatd:{shard:17}:trip:42:cooldown      ZSET  "seat:user" of lapsed holds, scored by when
+//                                                they lapsed (the take script's cool-down);
+//                                                PEXPIRE an hour after the last lapse
+//   seatd:{user:9}:holds                   ZSET  one account's holds across trips ("trip:seat"
+//                                                scored by when each ends): the per-account
+//                                                cap, in the account's own slot (see
+//                                                redis_scripts::account)
 //   seatd:{shard:17}:trip:42:ttl:7         STRING with PX = the hold's time left: its
 //                                                `expired` keyspace event is one expiry trigger
 //   seatd:epoch                            STRING random id of this Redis's seq space
@@ -38,14 +45,18 @@ int shard_of(id_t trip);
 // seatd:{shard:N}:trips
 std::string shard_index_key(int shard);
 
-// The keys one script of a trip is given, in the order the scripts expect (KEYS[1..6]).
+// The keys one script of a trip is given, in the order the scripts expect (KEYS[1..7]).
 struct trip_keys {
-  std::string holds, seq, deadlines, users, index, sold;
+  std::string holds, seq, deadlines, users, index, sold, cooldown;
   std::string ttl_prefix;  // + seat number = the seat's TTL key
   std::string ttl(int seat) const { return ttl_prefix + std::to_string(seat); }
-  std::vector<std::string> script_keys() const { return {holds, seq, deadlines, users, index, sold}; }
+  std::vector<std::string> script_keys() const {
+    return {holds, seq, deadlines, users, index, sold, cooldown};
+  }
 };
 trip_keys keys_for(id_t trip);
+// seatd:{user:U}:holds — an account's holds across trips, in the account's own hash slot.
+std::string account_key(id_t user);
 
 // The pub/sub channel of seat events for a database (channels are server-wide, databases are
 // not: the db number keeps two deployments on one server apart).

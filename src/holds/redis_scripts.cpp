@@ -10,9 +10,9 @@ namespace {
 // as Lua numbers (doubles: exact far beyond any date), formatted with %.0f so they never turn
 // into exponent notation.
 constexpr std::string_view prelude = R"lua(
-local holds, seq_key, deadlines, users, index, sold_key =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
--- KEYS[7...]: the TTL keys of the seats the script is about, in the order of their seats.
+local holds, seq_key, deadlines, users, index, sold_key, cooldown_key =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- KEYS[8...]: the TTL keys of the seats the script is about, in the order of their seats.
 local trip, now, channel = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local last = 0
 -- How long after a sale the take script itself refuses the seat. Only the moment until every
@@ -20,16 +20,22 @@ local last = 0
 -- an instance whose subscription broke resyncs its catalog on return); keeping it short bounds
 -- the harm of a cancellation whose ZREM never reached Redis: its seats look sold for a minute.
 local sold_guard_ms = 60000
+-- Lapsed holds are remembered ("seat:user" scored by when it lapsed) for the take script's
+-- cool-down; the key lives at most this long after the last lapse (the longest cool-down the
+-- configuration allows), so an idle trip keeps nothing.
+local cooldown_keep_ms = 3600000
 
 local function num(x) return string.format('%.0f', x) end
 
--- A hold is "user:expires_ms:pin_until_ms"; pin_until 0 means not pinned.
+-- A hold is "user:expires_ms:pin_until_ms:taken_ms"; pin_until 0 means not pinned; taken is
+-- when the holder first took it (renewals stop at taken + the maximum lifetime). A hold written
+-- before taken_ms existed counts as taken now.
 local function decode(v)
-  local u, e, p = string.match(v, '^(%d+):(%d+):(%d+)$')
-  return u, tonumber(e), tonumber(p)
+  local u, e, p, t = string.match(v, '^(%d+):(%d+):(%d+):?(%d*)$')
+  return u, tonumber(e), tonumber(p), tonumber(t) or now
 end
 
-local function encode(u, e, p) return u .. ':' .. num(e) .. ':' .. num(p) end
+local function encode(u, e, p, t) return u .. ':' .. num(e) .. ':' .. num(p) .. ':' .. num(t) end
 
 -- One change of the trip: the next seq, announced by this same script, so the channel's order
 -- is the seq order and the event exists exactly when the change does.
@@ -62,12 +68,16 @@ local function expire_due()
     if not v then
       redis.call('ZREM', deadlines, seat)
     else
-      local u, e, p = decode(v)
+      local u, e, p, t = decode(v)
       if p > 0 and e > now then
-        redis.call('HSET', holds, seat, encode(u, e, 0))
+        redis.call('HSET', holds, seat, encode(u, e, 0, t))
         redis.call('ZADD', deadlines, num(e), seat)
       else
         forget(seat, u)
+        -- Lapsed: its holder waits out the cool-down before taking this seat again.
+        redis.call('ZADD', cooldown_key, num(e), seat .. ':' .. u)
+        redis.call('ZREMRANGEBYSCORE', cooldown_key, '-inf', num(now - cooldown_keep_ms))
+        redis.call('PEXPIRE', cooldown_key, cooldown_keep_ms)
         publish('E', seat, '0', '0')
       end
     end
@@ -85,24 +95,32 @@ end
 
 constexpr std::string_view take_body = R"lua(
 local seat, user, ttl, max = ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+local lifetime, cooldown = tonumber(ARGV[8] or '') or ttl, tonumber(ARGV[9] or '') or 0
 expire_due()
 -- A seat sold moments ago on another instance: that instance's SEAT_BOOKED may not have
 -- reached this one's trip catalog yet, so the refusal must come from here, atomically.
 local sold_at = redis.call('ZSCORE', sold_key, seat)
 if sold_at and now - tonumber(sold_at) < sold_guard_ms then return reply('SOLD', 0) end
 local v = redis.call('HGET', holds, seat)
+local expires, taken
 if v then
-  local u, e, p = decode(v)
+  local u, e, p, t = decode(v)
   if u ~= user or p > 0 then return reply('OCCUPIED', 0) end
+  -- Renewal: never past the hold's whole-life bound, never shorter than it was.
+  taken = t
+  expires = math.max(e, math.min(now + ttl, t + lifetime))
 else
   if tonumber(redis.call('HGET', users, user) or '0') >= max then return reply('LIMIT', 0) end
+  local lapsed = redis.call('ZSCORE', cooldown_key, seat .. ':' .. user)
+  if lapsed and now - tonumber(lapsed) < cooldown then return reply('COOLDOWN', 0) end
   redis.call('HINCRBY', users, user, 1)
   redis.call('SADD', index, trip)
+  taken = now
+  expires = now + math.min(ttl, lifetime)
 end
-local expires = now + ttl
-redis.call('HSET', holds, seat, encode(user, expires, 0))
+redis.call('HSET', holds, seat, encode(user, expires, 0, taken))
 redis.call('ZADD', deadlines, num(expires), seat)
-redis.call('SET', KEYS[7], '', 'PX', num(ttl))
+redis.call('SET', KEYS[8], '', 'PX', num(math.max(1, expires - now)))
 publish('L', seat, user, num(expires))
 return reply('OK', expires)
 )lua";
@@ -115,7 +133,7 @@ if not v then return reply(0) end
 local u, e, p = decode(v)
 if u ~= user or p > 0 then return reply(0) end
 forget(seat, u)
-redis.call('DEL', KEYS[7])
+redis.call('DEL', KEYS[8])
 publish('U', seat, user, '0')
 tidy()
 return reply(1)
@@ -138,10 +156,10 @@ end
 local pinned_until = now + lease
 for i = 6, #ARGV do
   local seat = ARGV[i]
-  local u, e = decode(redis.call('HGET', holds, seat))
-  redis.call('HSET', holds, seat, encode(u, e, pinned_until))
+  local u, e, _, t = decode(redis.call('HGET', holds, seat))
+  redis.call('HSET', holds, seat, encode(u, e, pinned_until, t))
   redis.call('ZADD', deadlines, num(pinned_until), seat)
-  redis.call('SET', KEYS[i + 1], '', 'PX', num(lease))
+  redis.call('SET', KEYS[i + 2], '', 'PX', num(lease))
 end
 return reply('OK', 0)
 )lua";
@@ -158,7 +176,7 @@ if booked then
     local v = redis.call('HGET', holds, seat)
     if v then
       forget(seat, (decode(v)))
-      redis.call('DEL', KEYS[i + 1])
+      redis.call('DEL', KEYS[i + 2])
     end
     sold[#sold + 1] = seat
     redis.call('ZADD', sold_key, num(now), seat)
@@ -171,11 +189,11 @@ else
     local seat = ARGV[i]
     local v = redis.call('HGET', holds, seat)
     if v then
-      local u, e, p = decode(v)
+      local u, e, p, t = decode(v)
       if u == user and p > 0 then
-        redis.call('HSET', holds, seat, encode(u, e, 0))
+        redis.call('HSET', holds, seat, encode(u, e, 0, t))
         redis.call('ZADD', deadlines, num(e), seat)
-        if e > now then redis.call('SET', KEYS[i + 1], '', 'PX', num(e - now)) end
+        if e > now then redis.call('SET', KEYS[i + 2], '', 'PX', num(e - now)) end
       end
     end
   end
@@ -209,6 +227,41 @@ return reply(redis.call('HLEN', holds))
 constexpr std::string_view expire_body = R"lua(
 expire_due()
 return reply()
+)lua";
+
+// Not a trip script: one account's holds across trips, in the account's own hash slot
+// (KEYS[1] = seatd:{user:U}:holds, a ZSET of "trip:seat" scored by when the hold ends). The
+// trip scripts cannot touch it (another slot), so the engine calls this beside them:
+// reserve before a take, set the real deadline after a renewal, drop after a release or a
+// sale. A hold that lapses is not dropped by anyone: its entry ages out at its score.
+constexpr std::string_view account_body = R"lua(
+local key, op, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
+local function keep()
+  local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
+  if #last == 2 then
+    redis.call('PEXPIRE', key, string.format('%.0f', math.max(1, tonumber(last[2]) - now + 1000)))
+  end
+end
+redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now))
+if op == 'reserve' then
+  local max, score, member = tonumber(ARGV[3]), ARGV[4], ARGV[5]
+  if redis.call('ZSCORE', key, member) then
+    local old = tonumber(redis.call('ZSCORE', key, member))
+    if tonumber(score) > old then redis.call('ZADD', key, score, member) end
+    keep()
+    return 'HAVE'
+  end
+  if redis.call('ZCARD', key) >= max then return 'LIMIT' end
+  redis.call('ZADD', key, score, member)
+  keep()
+  return 'ADDED'
+elseif op == 'set' then
+  redis.call('ZADD', key, 'XX', ARGV[4], ARGV[5])
+  keep()
+else
+  for i = 5, #ARGV do redis.call('ZREM', key, ARGV[i]) end
+end
+return 'OK'
 )lua";
 
 std::string with_prelude(std::string_view body) {
@@ -249,6 +302,10 @@ const std::string& count() {
 }
 const std::string& expire() {
   static const std::string s = with_prelude(expire_body);
+  return s;
+}
+const std::string& account() {
+  static const std::string s(account_body);
   return s;
 }
 

@@ -3,7 +3,8 @@
 //
 // Every script gets the same keys and leading arguments:
 //   KEYS[1] holds  KEYS[2] seq  KEYS[3] deadlines  KEYS[4] users  KEYS[5] shard index
-//   KEYS[6..]      the TTL keys of the seats the operation names, in argument order
+//   KEYS[6] sold   KEYS[7] cooldown (lapsed holds, "seat:user" scored by when)
+//   KEYS[8..]      the TTL keys of the seats the operation names, in argument order
 //   ARGV[1] trip   ARGV[2] now (ms since the epoch, the caller's clock)  ARGV[3] event channel
 // then its own arguments from ARGV[4]. Every script first expires the trip's due holds
 // (expiry on access), and every change increments the trip's seq and PUBLISHes the event in
@@ -17,15 +18,17 @@
 
 namespace seatd::redis_scripts {
 
-// ARGV[4] seat, [5] user, [6] ttl ms, [7] holds allowed per user; KEYS[6] the seat's TTL key.
-// -> ..., "OK" | "OCCUPIED" | "LIMIT", expires ms (0 unless OK)
+// ARGV[4] seat, [5] user, [6] ttl ms, [7] holds allowed per user per trip, [8] a hold's
+// maximum lifetime ms (renewals stop at first take + this), [9] cool-down ms (a user whose
+// hold on the seat lapsed less long ago is refused); KEYS[8] the seat's TTL key.
+// -> ..., "OK" | "OCCUPIED" | "LIMIT" | "SOLD" | "COOLDOWN", expires ms (0 unless OK)
 const std::string& take();
-// ARGV[4] seat, [5] user; KEYS[6] the seat's TTL key. -> ..., 1 released | 0 not the holder's
+// ARGV[4] seat, [5] user; KEYS[8] the seat's TTL key. -> ..., 1 released | 0 not the holder's
 const std::string& release();
-// ARGV[4] user, [5] pin lease ms, [6..] seats; KEYS[6..] their TTL keys.
+// ARGV[4] user, [5] pin lease ms, [6..] seats; KEYS[8..] their TTL keys.
 // -> ..., "OK" | "NOT_HOLDER", the first seat not held by the user (0 when OK)
 const std::string& pin();
-// ARGV[4] user, [5] "1" booked | "0" not, [6..] seats; KEYS[6..] their TTL keys. -> ...
+// ARGV[4] user, [5] "1" booked | "0" not, [6..] seats; KEYS[8..] their TTL keys. -> ...
 const std::string& unpin();
 // ARGV[4..] seats freed by a cancellation. -> ...
 const std::string& released();
@@ -35,5 +38,10 @@ const std::string& snapshot();
 const std::string& count();
 // Only the expiry of due holds. -> ...
 const std::string& expire();
+// Not a trip script (no prelude, no reply head): one account's holds across trips.
+// KEYS[1] the account's key; ARGV[1] "reserve" | "set" | "drop", [2] now ms, [3] max holds,
+// [4] score (when the hold ends), [5..] members "trip:seat".
+// reserve -> "ADDED" | "HAVE" (already counted) | "LIMIT"; set, drop -> "OK"
+const std::string& account();
 
 }  // namespace seatd::redis_scripts

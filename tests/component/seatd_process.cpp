@@ -50,6 +50,13 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
 
 seatd_process::seatd_process(std::vector<std::string> extra, std::map<std::string, std::string> env)
     : dir_(fresh_dir()) {
+  // The suites take many seats quickly from one address and one account, and re-take seats
+  // that just expired: the anti-hoarding limits are off unless a test sets them.
+  env.try_emplace("SEATD_HOLD_RATE_PER_MINUTE", "0");
+  env.try_emplace("SEATD_MAX_HOLDS_PER_ACCOUNT", "10000");
+  env.try_emplace("SEATD_HOLD_COOLDOWN_SECONDS", "0");
+  // They also import the current week and use its first trips, which have left on most days.
+  env.try_emplace("SEATD_TEST_IGNORE_DEPARTURE", "true");
   std::vector<std::string> args{SEATD_BINARY,
                                 "--host", "127.0.0.1",
                                 "--port", "0",

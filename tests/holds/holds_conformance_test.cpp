@@ -211,7 +211,9 @@ TEST_P(hold_engine_conformance, expiry_fires_at_the_deadline_once) {
 }
 
 TEST_P(hold_engine_conformance, many_deadlines_all_expire_in_order) {
-  make({200ms, 100});
+  hold_policy many{200ms, 100};
+  many.max_per_account = 100;  // each user holds 40 seats here
+  make(many);
   for (int i = 0; i < 2000; ++i) ASSERT_TRUE(run(engine_->take(100 + i % 50, i / 50 + 1, i % 50)));
   ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 4000; }, 10s));
   auto ev = log_.copy();
@@ -242,6 +244,85 @@ TEST_P(hold_engine_conformance, concurrent_takers_one_winner_and_ordered_events)
   auto ev = log_.copy();
   ASSERT_EQ(ev.size(), 20u);
   for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(ev[i].seq, i + 1);  // sink order = seq order
+}
+
+// ---------------------------------------------------------------- against hoarding (issue 11)
+
+// Renewing forever kept a seat forever: a hold's whole life is capped from its first take.
+TEST_P(hold_engine_conformance, renewals_stop_at_the_maximum_lifetime) {
+  hold_policy p{300ms, 6};
+  p.max_lifetime = 600ms;
+  make(p);
+  auto first = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(first);
+  const auto cap = first->expires_at - 300ms + 600ms;  // taken + the maximum lifetime
+  // The holder renews every 100 ms; the hold still lapses, at the cap.
+  bool expired = false;
+  for (int i = 0; i < 40 && !expired; ++i) {
+    std::this_thread::sleep_for(100ms);
+    auto renewed = run(engine_->take(1, 7, 100));
+    if (!renewed) {
+      EXPECT_EQ(renewed.error(), errc::hold_cooldown);  // it lapsed: the holder must wait
+      expired = true;
+      break;
+    }
+    EXPECT_LE(renewed->expires_at, cap);
+    for (auto& e : log_.copy()) expired |= e.kind == seat_event_kind::expired;
+  }
+  EXPECT_TRUE(expired) << "renewals kept the hold alive past its maximum lifetime";
+  auto other = run(engine_->take(1, 7, 200));
+  EXPECT_TRUE(other);  // someone else's turn
+}
+
+// Seven accounts held a whole bus: an account's holds are capped across trips.
+TEST_P(hold_engine_conformance, accounts_are_capped_across_trips) {
+  hold_policy p{300s, 6};
+  p.max_per_account = 12;
+  make(p);
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(run(engine_->take(1, s, 100)));
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(run(engine_->take(2, s, 100)));
+  auto thirteenth = run(engine_->take(3, 1, 100));
+  ASSERT_FALSE(thirteenth);
+  EXPECT_EQ(thirteenth.error(), errc::account_hold_limit);
+  EXPECT_TRUE(run(engine_->take(2, 6, 100)));  // renewing is not a new hold
+  EXPECT_TRUE(run(engine_->take(3, 1, 200)));  // other accounts are not affected
+  EXPECT_EQ(*run(engine_->release(1, 1, 100)), true);
+  EXPECT_TRUE(run(engine_->take(3, 2, 100)));  // room again after a release
+  EXPECT_FALSE(run(engine_->take(3, 3, 100)));
+  int bad = 0;
+  ASSERT_FALSE(run(engine_->pin(2, {1, 2}, 100, &bad)));
+  run_void(engine_->unpin(2, {1, 2}, 100, true));  // sold: no longer held
+  EXPECT_TRUE(run(engine_->take(3, 3, 100)));
+  EXPECT_TRUE(run(engine_->take(3, 4, 100)));
+  auto over = run(engine_->take(4, 1, 100));
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error(), errc::account_hold_limit);
+  // A take refused for another reason does not use up one of the account's holds.
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(run(engine_->take(5, s, 500)));
+  for (int s = 1; s <= 5; ++s) ASSERT_TRUE(run(engine_->take(6, s, 500)));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(run(engine_->take(3, 1, 500)).error(), errc::seat_occupied);
+  EXPECT_TRUE(run(engine_->take(6, 6, 500)));  // the twelfth
+  EXPECT_EQ(run(engine_->take(7, 1, 500)).error(), errc::account_hold_limit);
+}
+
+// A lapsed hold cannot be taken straight back by its holder (others can take it).
+TEST_P(hold_engine_conformance, a_lapsed_hold_cools_down_for_its_holder_only) {
+  hold_policy p{200ms, 6};
+  p.cooldown = 1500ms;
+  make(p);
+  auto h = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(h);
+  ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 2; }));  // lapsed
+  auto again = run(engine_->take(1, 7, 100));
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), errc::hold_cooldown);
+  EXPECT_TRUE(run(engine_->take(1, 8, 100)));  // the holder's other seats are fine
+  EXPECT_TRUE(run(engine_->take(1, 7, 200)));  // another user is not held back
+  EXPECT_EQ(*run(engine_->release(1, 7, 200)), true);
+  EXPECT_EQ(run(engine_->take(1, 7, 100)).error(), errc::hold_cooldown);
+  // Once the cool-down (from the deadline) is over, the seat is the holder's to take again.
+  while (system_clock{}.now() < h->expires_at + 1500ms) std::this_thread::sleep_for(50ms);
+  EXPECT_TRUE(run(engine_->take(1, 7, 100)));
 }
 
 std::unique_ptr<hold_engine> make_memory(asio::any_io_executor ex, const clock& clk,

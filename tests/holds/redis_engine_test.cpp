@@ -175,9 +175,10 @@ TEST_F(redis_engine_test, redis_expired_events_trigger_the_expiry_too) {
   // so only Redis's expired event for its TTL key can tell it to act.
   auto k = redis_layout::keys_for(3);
   auto now = clk_.now();
-  // KEYS: the trip's six and the seat's TTL key; ARGV: trip, now, channel, seat, user, TTL ms,
+  // KEYS: the trip's keys and the seat's TTL key; ARGV: trip, now, channel, seat, user, TTL ms,
   // holds allowed per user.
-  std::vector<std::string> eval{"EVAL", redis_scripts::take(), "7"};
+  std::vector<std::string> eval{"EVAL", redis_scripts::take(),
+                                std::to_string(k.script_keys().size() + 1)};
   for (const auto& key : k.script_keys()) eval.push_back(key);
   eval.push_back(k.ttl(4));
   for (const std::string& arg :

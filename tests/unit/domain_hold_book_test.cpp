@@ -1,6 +1,8 @@
 // The hold rules with an injected clock: no sleeps, every deadline exact.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "domain/hold_book.hpp"
 
 namespace seatd {
@@ -205,6 +207,169 @@ TEST_F(hold_book_test, many_holds_expire_in_deadline_order) {
   }
   EXPECT_EQ(events.size(), 100000u);
   EXPECT_EQ(book.size(), 0u);
+}
+
+
+// ---------------------------------------------------------------- against hoarding (issue 11)
+
+hold_policy anti_hoarding() {
+  hold_policy p{300s, 6};
+  p.max_per_account = 12;
+  p.max_lifetime = 900s;
+  p.cooldown = 30s;
+  return p;
+}
+
+TEST(hold_book_hoarding, renewals_stop_at_the_maximum_lifetime) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  const auto t0 = clk.now();
+  ASSERT_TRUE(book.take(1, 7, 100, clk.now(), ev));
+  for (int i = 0; i < 3; ++i) {
+    clk.advance(250s);
+    auto h = book.take(1, 7, 100, clk.now(), ev);
+    ASSERT_TRUE(h);
+    EXPECT_LE(h->expires_at, t0 + 900s);
+    EXPECT_EQ(h->taken_at, t0);  // the first take, kept with the hold
+  }
+  auto h = book.take(1, 7, 100, clk.now(), ev);  // at t0 + 750 s: capped
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->expires_at, t0 + 900s);
+  clk.set(t0 + 900s - 1ms);
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev)->expires_at, t0 + 900s);  // no further
+  ev.clear();
+  clk.set(t0 + 900s);
+  book.expire_due(clk.now(), ev);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, seat_event_kind::expired);
+  EXPECT_TRUE(book.take(1, 7, 200, clk.now(), ev));  // someone else's turn
+}
+
+TEST(hold_book_hoarding, accounts_are_capped_across_trips) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(book.take(1, s, 100, clk.now(), ev));
+  for (int s = 1; s <= 6; ++s) ASSERT_TRUE(book.take(2, s, 100, clk.now(), ev));
+  auto thirteenth = book.take(3, 1, 100, clk.now(), ev);
+  ASSERT_FALSE(thirteenth);
+  EXPECT_EQ(thirteenth.error(), errc::account_hold_limit);
+  EXPECT_TRUE(book.take(2, 6, 100, clk.now(), ev));   // a renewal is not a new hold
+  EXPECT_TRUE(book.take(3, 1, 200, clk.now(), ev));   // another account is not affected
+  EXPECT_TRUE(book.release(1, 1, 100, clk.now(), ev));
+  EXPECT_TRUE(book.take(3, 2, 100, clk.now(), ev));   // room again after a release
+  int bad = 0;
+  ASSERT_FALSE(book.pin(2, {1, 2}, 100, clk.now(), &bad, ev));
+  book.unpin(2, {1, 2}, 100, true, clk.now(), ev);    // sold: no longer held
+  EXPECT_TRUE(book.take(3, 3, 100, clk.now(), ev));
+  EXPECT_TRUE(book.take(3, 4, 100, clk.now(), ev));
+  EXPECT_FALSE(book.take(3, 5, 100, clk.now(), ev));
+  clk.advance(300s);                                  // lapsed holds do not count
+  EXPECT_TRUE(book.take(4, 1, 100, clk.now(), ev));
+  EXPECT_EQ(book.account_count(), 1u);                // 200's lapsed hold is gone too
+}
+
+TEST(hold_book_hoarding, a_lapsed_hold_cools_down_for_its_holder_only) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  const auto t0 = clk.now();
+  ASSERT_TRUE(book.take(1, 7, 100, clk.now(), ev));
+  clk.advance(300s);
+  book.expire_due(clk.now(), ev);
+  auto again = book.take(1, 7, 100, clk.now(), ev);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), errc::hold_cooldown);
+  EXPECT_TRUE(book.take(1, 8, 100, clk.now(), ev));  // other seats are fine
+  clk.set(t0 + 330s - 1ms);
+  EXPECT_FALSE(book.take(1, 7, 100, clk.now(), ev));
+  clk.set(t0 + 330s);
+  EXPECT_TRUE(book.take(1, 7, 100, clk.now(), ev));
+  EXPECT_TRUE(book.release(1, 7, 100, clk.now(), ev));
+  EXPECT_TRUE(book.take(1, 7, 100, clk.now(), ev));  // a release by its holder is no lapse
+
+  // Expiry on access (no sweep ran): the cool-down counts from the deadline.
+  ASSERT_TRUE(book.take(2, 1, 300, clk.now(), ev));
+  const auto deadline = clk.now() + 300s;
+  clk.set(deadline + 20s);
+  EXPECT_EQ(book.take(2, 1, 300, clk.now(), ev).error(), errc::hold_cooldown);
+  EXPECT_TRUE(book.take(2, 1, 400, clk.now(), ev));  // another user is not held back
+  EXPECT_EQ(book.take(2, 1, 300, clk.now(), ev).error(), errc::seat_occupied);
+}
+
+TEST(hold_book_bounds, trips_without_holds_are_forgotten_and_their_seq_goes_on) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  for (id_t trip = 1; trip <= 1000; ++trip) ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));
+  EXPECT_EQ(book.trip_count(), 1000u);
+  for (id_t trip = 1; trip <= 500; ++trip) book.release(trip, 1, trip, clk.now(), ev);
+  EXPECT_EQ(book.trip_count(), 500u);
+  clk.advance(300s);
+  book.expire_due(clk.now(), ev);
+  EXPECT_EQ(book.trip_count(), 0u);  // departed trips take no holds: they end up here too
+  EXPECT_EQ(book.size(), 0u);
+  // Seen again: its seq goes on (a viewer would take a lower seq for a duplicate).
+  EXPECT_EQ(book.snapshot(1, clk.now(), ev).seq, 2u);
+  ev.clear();
+  clk.advance(60s);  // past the cool-down
+  ASSERT_TRUE(book.take(1, 1, 1, clk.now(), ev));
+  EXPECT_EQ(ev.back().seq, 3u);
+  book.released(5, {1}, ev);
+  EXPECT_EQ(ev.back().seq, 3u);  // trip 5: lock, unlock, released
+  EXPECT_EQ(book.trip_count(), 1u);
+}
+
+TEST(hold_book_bounds, sales_are_remembered_for_the_guard_only) {
+  manual_clock clk;
+  auto policy = anti_hoarding();
+  policy.sold_guard = 60s;
+  hold_book book{policy};
+  std::vector<seat_event> ev;
+  for (id_t trip = 1; trip <= 100; ++trip) {
+    ASSERT_TRUE(book.take(trip, 3, 1000 + trip, clk.now(), ev));
+    int bad = 0;
+    ASSERT_FALSE(book.pin(trip, {3}, 1000 + trip, clk.now(), &bad, ev));
+    book.unpin(trip, {3}, 1000 + trip, true, clk.now(), ev);
+  }
+  EXPECT_EQ(book.sold_count(), 100u);
+  EXPECT_EQ(book.take(7, 3, 1, clk.now(), ev).error(), errc::seat_booked);
+  clk.advance(60s);
+  ASSERT_TRUE(book.take(7, 4, 1, clk.now(), ev));  // any operation prunes what ended
+  EXPECT_EQ(book.sold_count(), 0u);
+  EXPECT_EQ(book.trip_count(), 1u);  // only trip 7, for its hold
+}
+
+TEST(hold_book_bounds, every_memory_has_a_hard_cap) {
+  manual_clock clk;
+  auto policy = anti_hoarding();
+  policy.max_remembered = 10;
+  hold_book book{policy};
+  std::vector<seat_event> ev;
+  std::map<id_t, std::uint64_t> last_seq;
+  for (id_t trip = 1; trip <= 50; ++trip) {
+    ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));  // will lapse: a cool-down each
+    ASSERT_TRUE(book.take(trip, 2, 100 + trip, clk.now(), ev));
+    int bad = 0;
+    ASSERT_FALSE(book.pin(trip, {2}, 100 + trip, clk.now(), &bad, ev));
+    book.unpin(trip, {2}, 100 + trip, true, clk.now(), ev);  // a sale each
+    EXPECT_LE(book.sold_count(), 10u);
+  }
+  clk.advance(300s);
+  book.expire_due(clk.now(), ev);
+  for (auto& e : ev) last_seq[e.trip] = e.seq;
+  EXPECT_LE(book.cooldown_count(), 10u);
+  EXPECT_LE(book.sold_count(), 10u);
+  EXPECT_LE(book.retired_count(), 10u);
+  // A trip whose seq was dropped from memory still never goes backwards.
+  for (id_t trip = 1; trip <= 50; ++trip) {
+    ev.clear();
+    book.released(trip, {9}, ev);
+    ASSERT_EQ(ev.size(), 1u);
+    EXPECT_GT(ev[0].seq, last_seq[trip]) << "trip " << trip;
+  }
+  EXPECT_LE(book.retired_count(), 10u);
 }
 
 }  // namespace
