@@ -391,6 +391,16 @@ http_result upload(runtime& rt, const target& t, const std::string& token,
 
 }  // namespace
 
+http_result request_once(runtime& rt, const target& t, const std::string& raw,
+                         std::chrono::milliseconds timeout) {
+  return blocking_request(rt, t, raw, timeout);
+}
+
+http_result upload_schedule(runtime& rt, const target& t, const std::string& token,
+                            const std::string& filename, const std::string& content) {
+  return upload(rt, t, token, filename, content);
+}
+
 std::string run_prefix(const std::string& scenario) {
   static std::atomic<int> n{0};
   auto t = std::chrono::duration_cast<std::chrono::milliseconds>(

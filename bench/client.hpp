@@ -191,6 +191,12 @@ int seats_of_trip(runtime& rt, const target& t, int trip);
 // Makes at least `needed` trips exist: uploads the schedule when there is none, then generated
 // CSV schedules for the rest (needs an admin token). Returns the number of trips.
 int ensure_trips(runtime& rt, const target& t, const setup_options& o, int needed);
+// One request on a fresh connection, run to completion from a non-I/O thread.
+http_result request_once(runtime& rt, const target& t, const std::string& raw,
+                         std::chrono::milliseconds timeout = 30s);
+// POST /setup/seed-schedule with the file as multipart (needs an admin token).
+http_result upload_schedule(runtime& rt, const target& t, const std::string& token,
+                            const std::string& filename, const std::string& content);
 // The admin bearer token (given, or logged in, or created through `seatd admin create`).
 std::string admin_token(runtime& rt, const target& t, const setup_options& o);
 
