@@ -105,6 +105,10 @@ std::string transport_outcome(const std::string& e) {
 }  // namespace
 
 std::string outcome_of(const http_result& r) {
+  // The contract answers some refusals 200 {"success": false, ...} (a wrong login, a taken e-mail).
+  if (r.status == 200 && (r.body.find("\"success\":false") != std::string::npos ||
+                          r.body.find("\"success\": false") != std::string::npos))
+    return "200 success:false";
   if (r.status != 0) return std::to_string(r.status);
   return transport_outcome(r.error);
 }

@@ -96,7 +96,8 @@ class cpu_meter {
 
 // Outcome counts of a kind of request: "401", "429", "refused", "reset", "timeout" ... -> n.
 using tally = std::map<std::string, std::uint64_t>;
-// The outcome of a request: its status code, or what became of the connection.
+// The outcome of a request: its status code ("200 success:false" for the contract's 200
+// refusals), or what became of the connection.
 std::string outcome_of(const http_result& r);
 std::string outcome_of(const boost::system::error_code& ec);
 // "401x120, 429x7" (most frequent first); "none" when empty.

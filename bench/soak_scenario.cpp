@@ -189,6 +189,7 @@ asio::awaitable<void> viewer_slot(soak_state& s, std::size_t i) {
     else
       ++st.viewer_end[outcome_of(ec)];
     ws.close();
+    if (!we_left) co_await sleep_for(200ms);  // a browser waits before it reconnects too
   }
 }
 
@@ -365,7 +366,9 @@ pid_t restart_redis(int port, std::string& why) {
   ::kill(*pid, SIGKILL);
   for (int k = 0; k < 200 && redis_command(port, {"PING"}).rfind("error: connect", 0) != 0; ++k)
     std::this_thread::sleep_for(50ms);
-  std::vector<std::string> args{exe.string(), "--port", std::to_string(port), "--bind", "127.0.0.1",
+  // Debian's redis-server is a link to one binary that picks its role from argv[0]: run the
+  // executable, but call it redis-server.
+  std::vector<std::string> args{"redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1",
                                 "--save", "", "--appendonly", "no", "--dir", cwd.string(),
                                 "--logfile", (cwd / "redis-restarted-by-soak.log").string()};
   std::vector<char*> argv;
@@ -375,7 +378,7 @@ pid_t restart_redis(int port, std::string& why) {
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);  // not the bench's terminal's signals
   pid_t child = -1;
-  int rc = ::posix_spawn(&child, argv[0], nullptr, &attr, argv.data(), environ);
+  int rc = ::posix_spawn(&child, exe.c_str(), nullptr, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     why = "cannot start " + exe.string();
