@@ -19,6 +19,7 @@
 #include <cctype>
 #include <cmath>
 #include <thread>
+#include <tuple>
 
 #include "scenario_kit.hpp"
 
@@ -74,6 +75,18 @@ struct abuse_state {
   std::vector<flood_slot> flood;
   std::vector<std::unique_ptr<limiter>> idle_limiters;  // connects in flight per flood thread
 
+  // Who is who for per-address defences (IPv4 loopback targets only; else the kernel chooses):
+  // honest client k from 127.0.0.(2 + k), flood connection i from 127.0.1.(1 + i % sources).
+  asio::ip::address honest_source(std::size_t k) const {
+    if (!c.tgt.address.is_v4()) return {};
+    return asio::ip::address_v4(0x7f000002u + unsigned(k % 250));
+  }
+  asio::ip::address flood_source(std::size_t i) const {
+    if (!c.tgt.address.is_v4()) return {};
+    auto n = unsigned(i % std::size_t(std::max(1, o.flood_sources)));
+    return asio::ip::address_v4(0x7f000101u + (n / 250) * 256 + n % 250);
+  }
+
   phase_id phase_of(std::int64_t us) const {
     return us < flood_start_us ? quiet_phase : us < flood_end_us ? flood_phase : after_phase;
   }
@@ -106,6 +119,7 @@ asio::awaitable<void> honest_reader(abuse_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
   auto& h = s.honest[i % s.honest_rt.size()];
   http_conn conn(ex, s.c.tgt.endpoint(i));
+  conn.bind_source(s.honest_source(i));
   const std::string host = s.c.tgt.host_header(i);
   std::vector<std::string> reqs;
   for (auto& p : s.read_paths) reqs.push_back(make_request("GET", p, host));
@@ -132,6 +146,7 @@ asio::awaitable<void> honest_booker(abuse_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
   auto& h = s.honest[i % s.honest_rt.size()];
   http_conn conn(ex, s.c.tgt.endpoint(i));
+  conn.bind_source(s.honest_source(std::size_t(s.o.readers) + i));
   const std::string host = s.c.tgt.host_header(i);
   const std::string& token = s.users[i].token;
   const std::string warm = make_request("GET", "/", host);
@@ -176,6 +191,7 @@ asio::awaitable<void> wrong_logins(abuse_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
   auto& out = s.flood[i % s.flood_rt.size()].outcomes["wrong login"];
   http_conn conn(ex, s.c.tgt.endpoint(i));
+  conn.bind_source(s.flood_source(i));
   const std::string host = s.c.tgt.host_header(i);
   for (std::size_t n = 0; !s.flood_stop; ++n) {
     const std::string email =
@@ -195,6 +211,7 @@ asio::awaitable<void> signups(abuse_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
   auto& out = s.flood[i % s.flood_rt.size()].outcomes["signup"];
   http_conn conn(ex, s.c.tgt.endpoint(i));
+  conn.bind_source(s.flood_source(i));
   const std::string host = s.c.tgt.host_header(i);
   for (std::size_t n = 0; !s.flood_stop; ++n) {
     const std::string body = fmt::format(
@@ -242,7 +259,8 @@ asio::awaitable<void> big_bodies(abuse_state& s, std::size_t i) {
     auto& out = slot.outcomes[fmt::format("{} MiB to {}", s.o.body_mib, path)];
     beast::tcp_stream stream(ex);
     stream.expires_after(30s);
-    auto [cec] = co_await stream.async_connect(s.c.tgt.endpoint(i), use_tuple);
+    auto cec = bind_source(stream, s.c.tgt.endpoint(i), s.flood_source(i));
+    if (!cec) std::tie(cec) = co_await stream.async_connect(s.c.tgt.endpoint(i), use_tuple);
     if (cec) {
       ++out[outcome_of(cec)];
       co_await sleep_for(50ms);
@@ -280,7 +298,8 @@ asio::awaitable<void> idle_connection(abuse_state& s, std::size_t i) {
   co_await lim.acquire();
   beast::tcp_stream stream(ex);
   stream.expires_after(10s);
-  auto [cec] = co_await stream.async_connect(s.c.tgt.endpoint(i), use_tuple);
+  auto cec = bind_source(stream, s.c.tgt.endpoint(i), s.flood_source(i));
+  if (!cec) std::tie(cec) = co_await stream.async_connect(s.c.tgt.endpoint(i), use_tuple);
   lim.release();
   if (cec) {
     ++out[outcome_of(cec)];
@@ -368,6 +387,7 @@ report run_abuse(common_options& c, const abuse_options& o) {
       !in(o.idle, 0, 100'000) || !in(o.login_accounts, 0, 10'000))
     throw std::invalid_argument("flood sizes out of range");
   if (!in(o.body_mib, 1, 1024)) throw std::invalid_argument("--body-mib must be 1..1024");
+  if (!in(o.flood_sources, 1, 25'000)) throw std::invalid_argument("--flood-sources must be 1..25000");
   auto fd_limit = raise_fd_limit();
   runtime honest_rt(c.threads);
   runtime flood_rt(c.threads);
@@ -482,7 +502,8 @@ report run_abuse(common_options& c, const abuse_options& o) {
       for (auto& [k, n] : t) outcomes[kind][k] += n;
   }
   r.add("flood_connections", flood_conns,
-        fmt::format("{} wrong-login + {} signup + {} body + {} idle", o.logins, o.signups, o.bodies, o.idle));
+        fmt::format("{} wrong-login + {} signup + {} body + {} idle, from {} address{}", o.logins, o.signups,
+                    o.bodies, o.idle, o.flood_sources, o.flood_sources == 1 ? "" : "es"));
   json::object flood_json;
   tally refusals;
   for (auto& [kind, t] : outcomes) {

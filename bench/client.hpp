@@ -127,13 +127,22 @@ class http_conn {
                                        std::chrono::milliseconds timeout = 10s);
   void close();
   const tcp::endpoint& endpoint() const { return ep_; }
+  // Connect from this local address (e.g. 127.0.0.7: loopback clients that per-address defences
+  // tell apart); unspecified: the kernel's choice.
+  void bind_source(const asio::ip::address& a) { source_ = a; }
 
  private:
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   tcp::endpoint ep_;
+  asio::ip::address source_;
   bool connected_ = false;
 };
+
+// Opens the stream's socket bound to `source` (port chosen at connect); nothing when source is
+// unspecified. Returns the error, the socket closed.
+boost::system::error_code bind_source(beast::tcp_stream& s, const tcp::endpoint& to,
+                                      const asio::ip::address& source);
 
 // A WebSocket viewer of one trip.
 class ws_conn {

@@ -323,6 +323,9 @@ int main(int argc, char** argv) {
   abuse->add_option("--bodies", ao.bodies, "Connections sending oversized anonymous bodies")->capture_default_str();
   abuse->add_option("--body-mib", ao.body_mib, "Size of each body (MiB)")->capture_default_str();
   abuse->add_option("--idle", ao.idle, "Idle connections (never send a byte)")->capture_default_str();
+  abuse->add_option("--flood-sources", ao.flood_sources,
+                    "Loopback addresses the flood comes from (127.0.1.1 ...); each honest client has its own")
+      ->capture_default_str();
   abuse->add_option("--p99-ratio-limit", ao.p99_ratio_limit, "Verdict: flood p99 within this many times quiet")
       ->capture_default_str();
   abuse->add_option("--rss-limit-mib", ao.rss_limit_mib, "Verdict: server RSS growth at most this")

@@ -89,6 +89,8 @@ struct abuse_options {
   int bodies = 16;            // connections sending oversized anonymous bodies
   int body_mib = 8;           // size of each such body
   int idle = 2000;            // connections that never send a byte
+  int flood_sources = 1;      // loopback addresses the flood comes from (127.0.1.1 ...); honest
+                              // clients each have their own (127.0.0.2 ...)
   double p99_ratio_limit = 5; // the verdict: honest p99 under the flood within this many times quiet
   double rss_limit_mib = 256; // ... and the server's RSS within this much of its value before
   bool strict = false;        // a verdict of "no" fails the run
@@ -108,7 +110,7 @@ struct soak_options {
   double hold_rate = 10;      // new holds per second, all holders together
   double book_rate = 1;       // bookings per second
   int redis_port = 0;         // Redis of the server(s): FLUSHALL at 40 %, kill -9 and restart at 55 %
-  double flat_tolerance = 0.10;  // "flat": the last third's mean within this of the middle third's
+  double flat_tolerance = 0.03;  // "flat": the last third's mean within this of the middle third's
   bool strict = false;        // not flat fails the run
 };
 

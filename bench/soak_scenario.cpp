@@ -405,6 +405,24 @@ struct flatness {
   std::size_t n_middle = 0, n_last = 0;
 };
 
+// Least-squares slope of value against time (per minute) over the samples after the first
+// third: a steady leak shows here even when it is small against the total.
+template <class F>
+double slope_per_min(const std::vector<sample>& v, double duration, F value) {
+  double n = 0, st = 0, sv = 0, stt = 0, stv = 0;
+  for (auto& x : v) {
+    if (x.t < duration / 3) continue;
+    const double t = x.t / 60, y = double(value(x));
+    n += 1;
+    st += t;
+    sv += y;
+    stt += t * t;
+    stv += t * y;
+  }
+  const double d = n * stt - st * st;
+  return n < 3 || d == 0 ? 0 : (n * stv - st * sv) / d;
+}
+
 template <class F>
 flatness compare_thirds(const std::vector<sample>& v, double duration, double tolerance, F value) {
   flatness f;
@@ -594,6 +612,12 @@ report run_soak(common_options& c, const soak_options& o) {
     r.add("rss_last_third_kib", std::round(rss.last));
     r.add("fds_middle_third", std::round(fds.middle * 10) / 10);
     r.add("fds_last_third", std::round(fds.last * 10) / 10);
+    const double rss_slope = slope_per_min(samples, o.duration, [](const sample& x) { return x.rss_kib; });
+    const double fd_slope = slope_per_min(samples, o.duration, [](const sample& x) { return x.fds; });
+    r.add("rss_slope_kib_per_min", std::round(rss_slope * 10) / 10,
+          fmt::format("{:+.1f} KiB/min after warm-up ({:+.0f} MiB a day at that rate)", rss_slope,
+                      rss_slope * 1440 / 1024));
+    r.add("fds_slope_per_min", std::round(fd_slope * 100) / 100, fmt::format("{:+.2f}/min", fd_slope));
     const bool enough = rss.n_middle > 0 && rss.n_last > 0;
     r.add_text("rss_flat", !enough ? "too few samples"
                                    : fmt::format("{} ({:+.1f} % last third against middle third; tolerance {:.0f} %)",
