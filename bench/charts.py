@@ -158,7 +158,7 @@ def main():
         if r.get("scenario") == "holds" and r.get("viewers", 0) == 0:
             label = f'p99 {r["latency_p99_ms"]:g} ms'
             groups.setdefault(series_key(r), []).append((r["clients"], r["requests_per_s"], label))
-    svg = chart("holds: lock/unlock requests per second", "clients (keep-alive, one user each)",
+    svg = groups and chart("holds: lock/unlock requests per second", "clients (keep-alive, one user each)",
                 "requests / s", [(k, v, False, i) for i, (k, v) in enumerate(sorted(groups.items()))],
                 markers=[("FastAPI original (50 clients)", 50, 530), ("target (50 clients)", 50, 30000)],
                 note="2 cores, client and server on the same machine; labels: p99 latency")
@@ -178,7 +178,7 @@ def main():
     for i, (k, v) in enumerate(sorted(groups.items())):
         lines.append((k + " p99", v["p99"], False, i))
         lines.append((k + " p50", v["p50"], True, i))
-    svg = chart("fanout: seat event to viewer latency (20 events/s)", "viewers",
+    svg = lines and chart("fanout: seat event to viewer latency (20 events/s)", "viewers",
                 "latency, ms (log)", lines,
                 markers=[("FastAPI p99 (5k viewers, ~5 ev/s)", 5000, 110), ("target p99 (5k)", 5000, 5),
                          ("target p99 (19k)", 19000, 20)],
