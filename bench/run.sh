@@ -25,8 +25,8 @@
 # database, --access-log false and --fast-password-hash; the database gets the 200-trip schedule
 # (data/abctravels_schedule.xlsx, `seatd import`) first, except for `soak`, which starts from an
 # empty database (its first import places trips that depart during the run) and, with --redis,
-# is given the Redis port (it flushes Redis once and restarts it once). The bench creates its admin through
-# `seatd admin create` and uploads generated schedules when it needs more trips.
+# is given the Redis port (it flushes Redis once and restarts it once). The bench creates its
+# admin through `seatd admin create` and uploads generated schedules when it needs more trips.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,7 +62,7 @@ while [[ $# -gt 0 ]]; do
     --sync) sync_s="$2"; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --real-password-hash) fast_hash=(); shift ;;
-    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
