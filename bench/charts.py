@@ -6,6 +6,9 @@
 Charts:
   holds-throughput.svg  requests/s against clients (holds, no viewers; tag "sweep")
   fanout-latency.svg    delivery latency p50/p99 against viewers (fanout; tag "sweep")
+  abuse-latency.svg     honest p99 per second, quiet then beside the flood then after (abuse; the
+                        last abuse run of each tag, or untagged)
+  soak-memory.svg       server RSS (MiB) and open fds against time (soak; the last soak run)
 Each series is one (engine, instances) pair; the issue's FastAPI reference and seatd's targets
 are drawn as separate markers.
 """
@@ -144,7 +147,8 @@ def main():
     ap.add_argument("files", nargs="+")
     ap.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "docs", "charts"))
     a = ap.parse_args()
-    rows = [r for r in load(a.files) if r.get("tag") == "sweep"]
+    every = load(a.files)
+    rows = [r for r in every if r.get("tag") == "sweep"]
     os.makedirs(a.out, exist_ok=True)
     written = []
 
@@ -154,7 +158,7 @@ def main():
         if r.get("scenario") == "holds" and r.get("viewers", 0) == 0:
             label = f'p99 {r["latency_p99_ms"]:g} ms'
             groups.setdefault(series_key(r), []).append((r["clients"], r["requests_per_s"], label))
-    svg = chart("holds: lock/unlock requests per second", "clients (keep-alive, one user each)",
+    svg = groups and chart("holds: lock/unlock requests per second", "clients (keep-alive, one user each)",
                 "requests / s", [(k, v, False, i) for i, (k, v) in enumerate(sorted(groups.items()))],
                 markers=[("FastAPI original (50 clients)", 50, 530), ("target (50 clients)", 50, 30000)],
                 note="2 cores, client and server on the same machine; labels: p99 latency")
@@ -174,7 +178,7 @@ def main():
     for i, (k, v) in enumerate(sorted(groups.items())):
         lines.append((k + " p99", v["p99"], False, i))
         lines.append((k + " p50", v["p50"], True, i))
-    svg = chart("fanout: seat event to viewer latency (20 events/s)", "viewers",
+    svg = lines and chart("fanout: seat event to viewer latency (20 events/s)", "viewers",
                 "latency, ms (log)", lines,
                 markers=[("FastAPI p99 (5k viewers, ~5 ev/s)", 5000, 110), ("target p99 (5k)", 5000, 5),
                          ("target p99 (19k)", 19000, 20)],
@@ -183,10 +187,42 @@ def main():
     if svg:
         written.append(os.path.join(a.out, "fanout-latency.svg"))
         open(written[-1], "w", encoding="utf-8").write(svg)
+    # Abuse: honest p99 per second through the three phases, one line per run (by tag).
+    runs = {}
+    for r in every:
+        if r.get("scenario") == "abuse" and r.get("timeline_p99_ms"):
+            runs[r.get("tag") or series_key(r)] = r
+    if runs:
+        lines = []
+        for i, (k, r) in enumerate(sorted(runs.items())):
+            pts = [(sec + 0.5, max(p99, 0.01), None) for sec, p99 in r["timeline_p99_ms"]]
+            lines.append((f"{k} honest p99", pts, False, i))
+        q, f, _ = next(iter(runs.values()))["phases_s"]
+        svg = chart("abuse: honest requests' p99 per second", "seconds since the start",
+                    "p99, ms (log)", lines, logy=True,
+                    note=f"quiet 0-{q:g} s, flood {q:g}-{q + f:g} s, then after; 2 shared cores")
+        if svg:
+            written.append(os.path.join(a.out, "abuse-latency.svg"))
+            open(written[-1], "w", encoding="utf-8").write(svg)
+
+    # Soak: RSS and fds against time (the last soak run).
+    soaks = [r for r in every if r.get("scenario") == "soak" and r.get("samples")]
+    if soaks:
+        r = soaks[-1]
+        rss = [(t, kib / 1024, None) for t, kib, fds, *_ in r["samples"] if kib >= 0]
+        fds = [(t, fds, None) for t, kib, fds, *_ in r["samples"] if fds >= 0]
+        d = r.get("duration_s", 0)
+        svg = chart("soak: server RSS and open fds", "seconds since the start", "MiB / count",
+                    [("RSS, MiB", rss, False, 0), ("open fds", fds, True, 1)],
+                    note=f"thirds at {d / 3:.0f} s and {2 * d / 3:.0f} s; flat = last third's mean within "
+                         f"tolerance of the middle third's")
+        if svg:
+            written.append(os.path.join(a.out, "soak-memory.svg"))
+            open(written[-1], "w", encoding="utf-8").write(svg)
     for w in written:
         print(os.path.normpath(w))
     if not written:
-        print("charts.py: no sweep results found", file=sys.stderr)
+        print("charts.py: no sweep, abuse or soak results found", file=sys.stderr)
         return 1
     return 0
 

@@ -143,6 +143,21 @@ std::string make_request(std::string_view method, std::string_view path, std::st
   return r;
 }
 
+boost::system::error_code bind_source(beast::tcp_stream& s, const tcp::endpoint& to,
+                                      const asio::ip::address& source) {
+  boost::system::error_code ec;
+  if (source.is_unspecified()) return ec;
+  auto& sock = s.socket();
+  sock.open(to.protocol(), ec);
+  if (ec) return ec;
+  // Let connect() choose the port for the 4-tuple, as ws_conn::open does.
+  int one = 1;
+  ::setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  sock.bind(tcp::endpoint(source, 0), ec);
+  if (ec) s.close();
+  return ec;
+}
+
 void http_conn::close() {
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -157,6 +172,10 @@ asio::awaitable<http_result> http_conn::request(const std::string& raw,
   for (int attempt = 0; attempt < 2; ++attempt) {
     bool reused = connected_;
     if (!connected_) {
+      if (auto bec = bench::bind_source(stream_, ep_, source_)) {
+        r.error = "bind: " + bec.message();
+        co_return r;
+      }
       stream_.expires_after(timeout);
       auto [ec] = co_await stream_.async_connect(ep_, use_tuple);
       if (ec) {
@@ -390,6 +409,16 @@ http_result upload(runtime& rt, const target& t, const std::string& token,
 }
 
 }  // namespace
+
+http_result request_once(runtime& rt, const target& t, const std::string& raw,
+                         std::chrono::milliseconds timeout) {
+  return blocking_request(rt, t, raw, timeout);
+}
+
+http_result upload_schedule(runtime& rt, const target& t, const std::string& token,
+                            const std::string& filename, const std::string& content) {
+  return upload(rt, t, token, filename, content);
+}
 
 std::string run_prefix(const std::string& scenario) {
   static std::atomic<int> n{0};

@@ -127,13 +127,22 @@ class http_conn {
                                        std::chrono::milliseconds timeout = 10s);
   void close();
   const tcp::endpoint& endpoint() const { return ep_; }
+  // Connect from this local address (e.g. 127.0.0.7: loopback clients that per-address defences
+  // tell apart); unspecified: the kernel's choice.
+  void bind_source(const asio::ip::address& a) { source_ = a; }
 
  private:
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   tcp::endpoint ep_;
+  asio::ip::address source_;
   bool connected_ = false;
 };
+
+// Opens the stream's socket bound to `source` (port chosen at connect); nothing when source is
+// unspecified. Returns the error, the socket closed.
+boost::system::error_code bind_source(beast::tcp_stream& s, const tcp::endpoint& to,
+                                      const asio::ip::address& source);
 
 // A WebSocket viewer of one trip.
 class ws_conn {
@@ -191,6 +200,12 @@ int seats_of_trip(runtime& rt, const target& t, int trip);
 // Makes at least `needed` trips exist: uploads the schedule when there is none, then generated
 // CSV schedules for the rest (needs an admin token). Returns the number of trips.
 int ensure_trips(runtime& rt, const target& t, const setup_options& o, int needed);
+// One request on a fresh connection, run to completion from a non-I/O thread.
+http_result request_once(runtime& rt, const target& t, const std::string& raw,
+                         std::chrono::milliseconds timeout = 30s);
+// POST /setup/seed-schedule with the file as multipart (needs an admin token).
+http_result upload_schedule(runtime& rt, const target& t, const std::string& token,
+                            const std::string& filename, const std::string& content);
 // The admin bearer token (given, or logged in, or created through `seatd admin create`).
 std::string admin_token(runtime& rt, const target& t, const setup_options& o);
 

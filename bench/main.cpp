@@ -1,5 +1,6 @@
 // seatd-bench: a load generator for seatd (or any server that honours its HTTP and WebSocket
-// contract). Scenarios: holds, fanout, expiry, connections, contention, bookings, reads; `smoke`
+// contract). Scenarios: holds, fanout, expiry, connections, contention, bookings, reads, abuse,
+// soak; `smoke`
 // starts a seatd and runs each scenario briefly (the CI check). Loopback targets only; every
 // phase bounded.
 #include <fcntl.h>
@@ -189,6 +190,25 @@ int smoke(bench::common_options c) {
     o.paths = {"/trips/cities", "/trips/1/seats", "/admin/analytics"};
     return bench::run_reads(c, o);
   });
+  run("abuse", [&] {
+    // Brief and never timed: each kind of flood runs beside honest traffic and the server must
+    // still answer; the latency verdict is printed, not asserted.
+    bench::abuse_options o;
+    o.readers = 2;
+    o.bookers = 2;
+    o.quiet = 0.5;
+    o.flood = 1;
+    o.after = 0.5;
+    o.logins = 8;
+    o.login_accounts = 2;
+    o.signups = 2;
+    o.bodies = 2;
+    o.body_mib = 2;
+    o.idle = 50;
+    auto cc = c;
+    cc.first_trip = 40;
+    return bench::run_abuse(cc, o);
+  });
   int code = server.stop();
   if (code != 0) {
     std::printf("smoke: seatd exited with %d\n%s\n", code, server.log_text().c_str());
@@ -284,6 +304,53 @@ int main(int argc, char** argv) {
   reads->add_option("--path", ro.paths, "A path to GET (repeat for several); /admin/ ones as the admin")
       ->required();
 
+  bench::abuse_options ao;
+  auto* abuse = app.add_subcommand(
+      "abuse", "Honest reads and bookings, quiet then beside a flood (wrong logins, signups, "
+               "oversized bodies, idle connections): latency, flood outcomes, server RSS");
+  abuse->add_option("--readers", ao.readers, "Honest readers (GET /trips/{id}, search)")->capture_default_str();
+  abuse->add_option("--bookers", ao.bookers, "Honest bookers (lock + book)")->capture_default_str();
+  abuse->add_option("--interval-ms", ao.interval_ms, "Each honest client starts a request this often")
+      ->capture_default_str();
+  abuse->add_option("--quiet", ao.quiet, "Seconds of honest traffic alone")->capture_default_str();
+  abuse->add_option("--flood", ao.flood, "Seconds of honest traffic beside the flood")->capture_default_str();
+  abuse->add_option("--after", ao.after, "Seconds of honest traffic after the flood")->capture_default_str();
+  abuse->add_option("--logins", ao.logins, "Connections sending wrong logins")->capture_default_str();
+  abuse->add_option("--login-accounts", ao.login_accounts,
+                    "Real accounts the wrong logins aim at (half the attempts; the rest unknown e-mails)")
+      ->capture_default_str();
+  abuse->add_option("--signups", ao.signups, "Connections signing up")->capture_default_str();
+  abuse->add_option("--bodies", ao.bodies, "Connections sending oversized anonymous bodies")->capture_default_str();
+  abuse->add_option("--body-mib", ao.body_mib, "Size of each body (MiB)")->capture_default_str();
+  abuse->add_option("--idle", ao.idle, "Idle connections (never send a byte)")->capture_default_str();
+  abuse->add_option("--flood-sources", ao.flood_sources,
+                    "Loopback addresses the flood comes from (127.0.1.1 ...); each honest client has its own")
+      ->capture_default_str();
+  abuse->add_option("--p99-ratio-limit", ao.p99_ratio_limit, "Verdict: flood p99 within this many times quiet")
+      ->capture_default_str();
+  abuse->add_option("--rss-limit-mib", ao.rss_limit_mib, "Verdict: server RSS growth at most this")
+      ->capture_default_str();
+  abuse->add_flag("--strict", ao.strict, "Fail the run when the verdict is no");
+
+  bench::soak_options so;
+  auto* soak = app.add_subcommand(
+      "soak", "Bounded soak: weekly imports, departing trips, churning viewers, expiring holds "
+              "(--redis-port: one FLUSHALL and one restart); RSS and fds flat after warm-up?");
+  soak->add_option("--duration", so.duration, "Seconds")->capture_default_str();
+  soak->add_option("--sample-every", so.sample_every, "Seconds between samples")->capture_default_str();
+  soak->add_option("--import-every", so.import_every, "Seconds between schedule imports")->capture_default_str();
+  soak->add_option("--import-rows", so.import_rows, "Trips per imported week")->capture_default_str();
+  soak->add_option("--viewers", so.viewers, "Viewers open at any time")->capture_default_str();
+  soak->add_option("--viewer-life", so.viewer_life, "Mean seconds a viewer stays")->capture_default_str();
+  soak->add_option("--holders", so.holders, "Users taking holds left to expire")->capture_default_str();
+  soak->add_option("--hold-rate", so.hold_rate, "New holds per second")->capture_default_str();
+  soak->add_option("--book-rate", so.book_rate, "Bookings per second")->capture_default_str();
+  soak->add_option("--redis-port", so.redis_port,
+                   "The servers' Redis (127.0.0.1): FLUSHALL at 40 %, kill -9 and restart at 55 %");
+  soak->add_option("--flat-tolerance", so.flat_tolerance, "Flat: last third's mean within this of the middle's")
+      ->capture_default_str();
+  soak->add_flag("--strict", so.strict, "Fail the run when RSS or fds are not flat");
+
   auto* smoke_cmd = app.add_subcommand("smoke", "Start seatd (--seatd-binary) and run every scenario briefly");
 
   CLI11_PARSE(app, argc, argv);
@@ -299,6 +366,8 @@ int main(int argc, char** argv) {
     if (contention->parsed()) r = bench::run_contention(c, cto);
     if (bookings->parsed()) r = bench::run_bookings(c, bo);
     if (reads->parsed()) r = bench::run_reads(c, ro);
+    if (abuse->parsed()) r = bench::run_abuse(c, ao);
+    if (soak->parsed()) r = bench::run_soak(c, so);
     if (!r) return 2;
     r->add_text("loadavg_before", load);
     r->add_text("loadavg_after", bench::load_average());

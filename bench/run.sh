@@ -18,11 +18,15 @@
 #                       viewers than one process may open (its file limit is 20,000)
 #   --sync S            with --copies and fanout: the drivers start together S s after launch (60)
 #   --keep              keep the temporary directory (database, logs)
+#   --real-password-hash  seatd hashes passwords at its real Argon2id cost (the default here is
+#                       --fast-password-hash); what `abuse` should measure
 #
 # Each seatd listens on 127.0.0.1 on a port of its choosing (--port 0), with a temporary SQLite
 # database, --access-log false and --fast-password-hash; the database gets the 200-trip schedule
-# (data/abctravels_schedule.xlsx, `seatd import`) first. The bench creates its admin through
-# `seatd admin create` and uploads generated schedules when it needs more trips.
+# (data/abctravels_schedule.xlsx, `seatd import`) first, except for `soak`, which starts from an
+# empty database (its first import places trips that depart during the run) and, with --redis,
+# is given the Redis port (it flushes Redis once and restarts it once). The bench creates its
+# admin through `seatd admin create` and uploads generated schedules when it needs more trips.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +43,8 @@ keep=0
 smoke=0
 copies=1
 sync_s=60
+fast_hash=(--fast-password-hash)
+rport=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -55,7 +61,8 @@ while [[ $# -gt 0 ]]; do
     --copies) copies="$2"; shift 2 ;;
     --sync) sync_s="$2"; shift 2 ;;
     --smoke) smoke=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --real-password-hash) fast_hash=(); shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
@@ -67,7 +74,7 @@ done
 if [[ $smoke == 1 ]]; then
   exec "$bench" smoke --seatd-binary "$seatd" --schedule "$root/data/abctravels_schedule.xlsx" "$@"
 fi
-[[ $# -ge 1 ]] || { echo "run.sh: which scenario? (holds, fanout, expiry, connections, contention, bookings, reads)" >&2; exit 2; }
+[[ $# -ge 1 ]] || { echo "run.sh: which scenario? (holds, fanout, expiry, connections, contention, bookings, reads, abuse, soak)" >&2; exit 2; }
 scenario="$1"
 shift
 
@@ -98,6 +105,11 @@ cleanup() {
       kill -KILL "$p" 2>/dev/null || true
       wait "$p" 2>/dev/null || true
     done
+    # soak restarts Redis (kill -9, then a new redis-server of its own on the same port): stop
+    # whatever answers there once seatd is gone.
+    if [[ $group == seatd && -n "$rport" ]] && command -v redis-cli >/dev/null; then
+      redis-cli -p "$rport" shutdown nosave >/dev/null 2>&1 || true
+    fi
   done
   if [[ $keep == 1 ]]; then echo "run.sh: kept $dir" >&2; else rm -rf "$dir"; fi
   exit $code
@@ -110,13 +122,15 @@ db="sqlite:///$dir/seatd.db"
 engine=memory
 seatd_args=(--host 127.0.0.1 --port 0 --database "$db"
             --secret-key "seatd-bench-$(date +%s%N)-0123456789abcdefghij"
-            --fast-password-hash --access-log false --log-level warn
+            "${fast_hash[@]}" --access-log false --log-level warn
             --hold-ttl "$hold_ttl" --max-holds "$max_holds" --env-file "$dir/none.env")
 [[ -n "$io_threads" ]] && seatd_args+=(--io-threads "$io_threads")
 
-"$seatd" --database "$db" --env-file "$dir/none.env" --log-level warn \
-  import "$root/data/abctravels_schedule.xlsx" >"$dir/import.log" 2>&1 ||
-  { echo "run.sh: schedule import failed:" >&2; cat "$dir/import.log" >&2; exit 1; }
+if [[ "$scenario" != soak ]]; then
+  "$seatd" --database "$db" --env-file "$dir/none.env" --log-level warn \
+    import "$root/data/abctravels_schedule.xlsx" >"$dir/import.log" 2>&1 ||
+    { echo "run.sh: schedule import failed:" >&2; cat "$dir/import.log" >&2; exit 1; }
+fi
 
 if [[ $redis == 1 ]]; then
   command -v redis-server >/dev/null || { echo "run.sh: redis-server is not installed" >&2; exit 2; }
@@ -162,6 +176,7 @@ if [[ -n "$perf_out" ]]; then
 fi
 
 extra=(--server-pid "$pid_list")
+[[ "$scenario" == soak && -n "$rport" ]] && extra+=(--redis-port "$rport")
 set +e
 if [[ $copies == 1 ]]; then
   "$bench" "$scenario" --port "$port_list" --engine "$engine" --seatd-binary "$seatd" \

@@ -1,7 +1,7 @@
 // The scenarios. Conventions: connection i (viewer or client) runs on thread i % threads
 // and writes only that thread's stats slot, so the hot path takes no lock; the main thread
 // orchestrates phases (set up, start, wait with a deadline, close) and merges the slots.
-#include "scenarios.hpp"
+#include "scenario_kit.hpp"
 
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -23,132 +23,6 @@ namespace {
 
 constexpr std::size_t max_connections = 200'000;
 constexpr std::size_t max_holds = 1'000'000;
-
-// ---- per-thread pieces --------------------------------------------------------------------
-
-// At most n holders at a time, for coroutines of one io_context (single-threaded: no lock).
-class limiter {
- public:
-  explicit limiter(int n) : available_(n) {}
-  asio::awaitable<void> acquire() {
-    if (available_ > 0) {
-      --available_;
-      co_return;
-    }
-    asio::steady_timer t(co_await asio::this_coro::executor, steady::time_point::max());
-    waiters_.push_back(&t);
-    co_await t.async_wait(use_tuple);  // cancelled by release(): the slot is ours
-  }
-  void release() {
-    if (!waiters_.empty()) {
-      auto* t = waiters_.front();
-      waiters_.pop_front();
-      t->cancel();
-    } else {
-      ++available_;
-    }
-  }
-
- private:
-  int available_;
-  std::deque<asio::steady_timer*> waiters_;
-};
-
-struct alignas(64) thread_stats {
-  histogram latency;    // the scenario's main latency
-  histogram second;     // handshake time, ping round trip, lock latency ...
-  std::uint64_t requests = 0, errors = 0, events = 0, unmatched = 0, early = 0;
-  std::int64_t last_us = 0;
-  std::string first_error;
-  void error(const std::string& e) {
-    ++errors;
-    if (first_error.empty()) first_error = e;
-  }
-};
-
-histogram merged(const std::vector<thread_stats>& s, histogram thread_stats::*h) {
-  histogram out;
-  for (const auto& t : s) out.merge(t.*h);
-  return out;
-}
-template <class F>
-std::uint64_t total(const std::vector<thread_stats>& s, F f) {
-  std::uint64_t n = 0;
-  for (const auto& t : s) n += f(t);
-  return n;
-}
-std::string first_error(const std::vector<thread_stats>& s) {
-  for (const auto& t : s)
-    if (!t.first_error.empty()) return t.first_error;
-  return {};
-}
-
-std::string describe(const http_result& r) {
-  if (r.status == 0) return "transport: " + r.error;
-  return fmt::format("{} {}", r.status, r.body.substr(0, 200));
-}
-
-void setup_target(common_options& c) {
-  if (c.ports.empty()) throw std::invalid_argument("--port is required");
-  c.tgt.address = loopback_address(c.host);
-  c.tgt.ports = c.ports;
-}
-
-void add_common(report& r, const common_options& c, runtime& rt) {
-  if (!c.tag.empty()) r.add_text("tag", c.tag);
-  r.add_text("engine", c.engine);
-  r.add("instances", c.ports.size());
-  r.add("client_threads", rt.size());
-}
-
-// The server processes: given, or found from the ports (empty when not all are found).
-std::vector<int> server_pids(const common_options& c) {
-  if (!c.server_pids.empty()) return c.server_pids;
-  std::vector<int> pids;
-  for (auto port : c.ports)
-    if (auto p = pid_listening_on(port)) pids.push_back(int(*p));
-  if (pids.size() != c.ports.size()) pids.clear();
-  return pids;
-}
-
-// CPU used by the server(s) and by this client over a phase: shows how the two cores were
-// shared, and the server's CPU cost per operation, which other load on the machine does not
-// change much.
-class cpu_meter {
- public:
-  explicit cpu_meter(std::vector<int> pids) : pids_(std::move(pids)) {}
-  void start() {
-    server0_ = server();
-    client0_ = own_cpu_seconds();
-    t0_ = now_us();
-  }
-  void finish(report& r, std::uint64_t ops, const std::string& per) const {
-    double elapsed = double(now_us() - t0_) / 1e6;
-    double client = own_cpu_seconds() - client0_;
-    r.add("client_cpu_pct", std::round(100 * client / elapsed), fmt::format("{:.0f} %", 100 * client / elapsed));
-    if (pids_.empty() || server0_ < 0) return;
-    double srv = server() - server0_;
-    r.add("server_cpu_pct", std::round(100 * srv / elapsed), fmt::format("{:.0f} % (of {} cores)", 100 * srv / elapsed,
-                                                                      std::thread::hardware_concurrency()));
-    if (ops > 0)
-      r.add("server_cpu_us_per_" + per, std::round(srv * 1e7 / double(ops)) / 10,
-            fmt::format("{:.1f} µs", srv * 1e6 / double(ops)));
-  }
-
- private:
-  double server() const {
-    double sum = 0;
-    for (int p : pids_) {
-      auto v = cpu_seconds(pid_t(p));
-      if (!v) return -1;
-      sum += *v;
-    }
-    return sum;
-  }
-  std::vector<int> pids_;
-  double server0_ = -1, client0_ = 0;
-  std::int64_t t0_ = 0;
-};
 
 // ---- viewers --------------------------------------------------------------------------------
 
@@ -411,16 +285,6 @@ std::int64_t median(std::vector<std::int64_t> v) {
   if (v.empty()) return 0;
   std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
   return v[v.size() / 2];
-}
-
-std::string lock_path(int trip, int seat) { return fmt::format("/bookings/lock-seat/{}/{}", trip, seat); }
-std::string unlock_path(int trip, int seat) { return fmt::format("/bookings/unlock-seat/{}/{}", trip, seat); }
-
-bool is_locked(const http_result& r) { return r.status == 200 && r.body.find("\"locked\"") != std::string::npos; }
-bool is_released(const http_result& r) { return r.status == 200 && r.body.find("Seat released") != std::string::npos; }
-
-steady::duration seconds(double s) {
-  return std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(s));
 }
 
 int seats_per_trip(runtime& rt, const common_options& c) {
@@ -969,16 +833,6 @@ asio::awaitable<void> send_ping(viewer& v) {
   co_await v.ws.send_text("ping");
 }
 
-std::optional<std::int64_t> total_rss(const std::vector<int>& pids) {
-  std::int64_t sum = 0;
-  for (int p : pids) {
-    auto r = rss_kib(pid_t(p));
-    if (!r) return std::nullopt;
-    sum += *r;
-  }
-  return sum;
-}
-
 }  // namespace
 
 report run_connections(common_options& c, const connections_options& o) {
@@ -1113,34 +967,6 @@ asio::awaitable<void> contender(contention_state& s, std::size_t u) {
       ++s.errors[round];
       st.error("book: " + describe(b));
     }
-  }
-}
-
-struct seat_check {
-  std::map<std::pair<int, int>, int> booked_in_tickets;  // (trip, seat) -> bookings seen
-  std::set<std::pair<int, int>> booked_in_listing;
-  std::vector<std::pair<int, int>> free;                 // seats neither booked nor held
-  std::string error;
-};
-
-asio::awaitable<void> list_seats(const target& t, int trip, seat_check& out) {
-  auto ex = co_await asio::this_coro::executor;
-  http_conn conn(ex, t.endpoint(0));
-  const std::string req = make_request("GET", fmt::format("/trips/{}/seats", trip), t.host_header(0));
-  auto r = co_await conn.request(req, 30s);
-  boost::system::error_code ec;
-  auto j = json::parse(r.body, ec);
-  if (ec || !j.is_array()) {
-    out.error = "seat listing: " + describe(r);
-    co_return;
-  }
-  for (auto& e : j.as_array()) {
-    auto& o = e.as_object();
-    int seat = int(o.at("seat_number").to_number<std::int64_t>());
-    bool booked = o.at("is_booked").as_bool();
-    bool locked = o.at("is_locked").as_bool();
-    if (booked) out.booked_in_listing.insert({trip, seat});
-    if (!booked && !locked) out.free.emplace_back(trip, seat);
   }
 }
 
@@ -1372,19 +1198,7 @@ report run_bookings(common_options& c, const bookings_options& o) {
   report r("bookings");
   add_common(r, c, rt);
   // Free seats from first_trip on, adding trips (generated schedules) until there are enough.
-  int have_trips = ensure_trips(rt, c.tgt, c.setup, c.first_trip);
-  std::vector<std::pair<int, int>> seats;
-  for (int trip = c.first_trip; seats.size() < std::size_t(o.max_bookings); ++trip) {
-    if (trip > have_trips) have_trips = ensure_trips(rt, c.tgt, c.setup, trip);
-    std::vector<seat_check> batch(std::size_t(std::min(50, have_trips - trip + 1)));
-    rt.run(batch.size(), [&](std::size_t k) { return list_seats(c.tgt, trip + int(k), batch[k]); }, 120s);
-    for (auto& b : batch) {
-      if (!b.error.empty()) throw std::runtime_error(b.error);
-      for (auto& p : b.free)
-        if (seats.size() < std::size_t(o.max_bookings)) seats.push_back(p);
-    }
-    trip += int(batch.size()) - 1;
-  }
+  auto seats = gather_free_seats(rt, c, c.first_trip, std::size_t(o.max_bookings));
   // Spread: consecutive bookings go to different trips (seat 1 of every trip, then seat 2 ...),
   // so concurrent bookings rarely wait for each other's trip lock; else trip after trip.
   if (o.spread)

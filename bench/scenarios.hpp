@@ -74,6 +74,46 @@ struct reads_options {
   std::vector<std::string> paths;  // GET in turn; /admin/ paths as the admin
 };
 
+// Honest traffic (reads and bookings, each client paced) measured quiet, then beside a flood
+// (wrong logins, signups, oversized anonymous bodies, idle connections), then after it.
+struct abuse_options {
+  int readers = 4;            // honest clients: GET /trips/{id} and /trips/search in turn
+  int bookers = 4;            // honest clients: lock + book a free seat
+  double interval_ms = 100;   // each honest client starts a request this often
+  double quiet = 10;          // seconds of honest traffic alone
+  double flood = 20;          // seconds of honest traffic beside the flood
+  double after = 5;           // seconds of honest traffic after the flood
+  int logins = 150;           // connections sending wrong logins (many e-mails)
+  int login_accounts = 16;    // real accounts the wrong logins aim at (besides unknown e-mails)
+  int signups = 20;           // connections signing up new accounts
+  int bodies = 16;            // connections sending oversized anonymous bodies
+  int body_mib = 8;           // size of each such body
+  int idle = 2000;            // connections that never send a byte
+  int flood_sources = 1;      // loopback addresses the flood comes from (127.0.1.1 ...); honest
+                              // clients each have their own (127.0.0.2 ...)
+  double p99_ratio_limit = 5; // the verdict: honest p99 under the flood within this many times quiet
+  double rss_limit_mib = 256; // ... and the server's RSS within this much of its value before
+  bool strict = false;        // a verdict of "no" fails the run
+};
+
+// Bounded hours-long life in minutes: weekly schedules imported, trips departing, viewers
+// churning, holds expiring (and with Redis one FLUSHALL and one restart): RSS and fds sampled
+// and compared between the middle and the last third.
+struct soak_options {
+  double duration = 1200;     // seconds
+  double sample_every = 5;    // seconds between samples of the server's RSS and fds
+  double import_every = 60;   // seconds between schedule imports (each places the next week)
+  int import_rows = 100;      // trips per imported week
+  int viewers = 100;          // WebSocket viewers open at any time
+  double viewer_life = 10;    // mean seconds a viewer stays before leaving (a new one comes)
+  int holders = 8;            // users taking holds that they leave to expire
+  double hold_rate = 10;      // new holds per second, all holders together
+  double book_rate = 1;       // bookings per second
+  int redis_port = 0;         // Redis of the server(s): FLUSHALL at 40 %, kill -9 and restart at 55 %
+  double flat_tolerance = 0.03;  // "flat": the last third's mean within this of the middle third's
+  bool strict = false;        // not flat fails the run
+};
+
 report run_holds(common_options& c, const holds_options& o);
 report run_fanout(common_options& c, const fanout_options& o);
 report run_expiry(common_options& c, const expiry_options& o);
@@ -81,5 +121,7 @@ report run_connections(common_options& c, const connections_options& o);
 report run_contention(common_options& c, const contention_options& o);
 report run_bookings(common_options& c, const bookings_options& o);
 report run_reads(common_options& c, const reads_options& o);
+report run_abuse(common_options& c, const abuse_options& o);
+report run_soak(common_options& c, const soak_options& o);
 
 }  // namespace bench

@@ -72,6 +72,8 @@ std::string format_ms(std::int64_t micros);
 
 // VmRSS of a process in KiB, from /proc/<pid>/status; nullopt when unreadable.
 std::optional<std::int64_t> rss_kib(pid_t pid);
+// Open file descriptors of a process (entries of /proc/<pid>/fd); nullopt when unreadable.
+std::optional<std::int64_t> open_fds(pid_t pid);
 // The process listening on a TCP port on this machine (from /proc/net/tcp{,6} and
 // /proc/*/fd); nullopt when not found (or not ours to inspect).
 std::optional<pid_t> pid_listening_on(unsigned short port);
