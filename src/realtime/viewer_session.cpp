@@ -80,8 +80,8 @@ viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrad
       deps_(d),
       timer_(ex_),
       resync_retry_(ex_),
-      reader_(d.options.read_message_max),
-      client_(std::move(client)) {}
+      client_(std::move(client)),
+      reader_(d.options.read_message_max) {}
 
 void viewer_session::start() {
   registry_id_ = deps_.registry.add(weak_from_this());
