@@ -197,6 +197,11 @@ bool feed(http::request_parser<http::string_body>& p, std::string_view& in, beas
 }
 
 void check(const net::response& res, const net::request* req) {
+  // SEATD_FUZZ_TRACE=1: one line per answer, to see what a seed reaches.
+  static const bool trace = std::getenv("SEATD_FUZZ_TRACE") != nullptr;
+  if (trace && req)
+    std::fprintf(stderr, "%s %s -> %d\n", std::string(req->method_string()).c_str(),
+                 std::string(req->target()).c_str(), res.result_int());
   if (res.result_int() == 500) {
     std::string what = "status " + std::to_string(res.result_int());
     if (req) what += " for " + std::string(req->method_string()) + " " + std::string(req->target());
