@@ -5,6 +5,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
+  clang-14 libclang-rt-14-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: install what is needed, then build and run every test tier
 # (unit, store and hold-engine conformance, component, integration with real redis-server and
-# PostgreSQL, bench smoke) under ASan + UBSan, then the browser end-to-end tests (headless
+# PostgreSQL, bench smoke) under ASan + UBSan, then every libFuzzer target for a bounded time
+# (scripts/fuzz.sh, its own clang build), then the browser end-to-end tests (headless
 # Chromium + Playwright) against that build. SEATD_TEST_PRESETS overrides the list
 # (e.g. "debug asan").
 set -euo pipefail
@@ -16,5 +17,6 @@ for preset in $presets; do
   echo "=== $preset: test"
   ctest --preset "$preset" -j"$jobs"
 done
+scripts/fuzz.sh  # every libFuzzer target for about a minute (SEATD_FUZZ_SECONDS), own build
 scripts/e2e.sh "build/$preset/seatd"  # browser UI in headless Chromium, on the last build
 echo "=== all tests passed ($presets)"
