@@ -16,7 +16,7 @@
 #include <sstream>
 #include <thread>
 
-#include "api/auth_guard.hpp"
+#include "api/route_policies.hpp"
 #include "api/routes.hpp"
 #include "api/schedule_loader.hpp"
 #include "app/build_info.hpp"
@@ -109,41 +109,6 @@ std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_ex
   redis_engine::options opts;
   opts.redis = redis_engine::redis_engine_config(cfg.redis_url);
   return std::make_unique<redis_engine>(ex, clk, policy, opts, sink, [&hub] { hub.resync_all(); });
-}
-
-// Which routes need a caller, checked on the request's header before its body is read (the
-// handlers check again, and stay the authority). Routes not named here are open to anyone and
-// take small bodies. A route renamed without updating this table fails at startup.
-void set_route_policies(net::router& r) {
-  using net::access;
-  using net::http::verb;
-  const net::route_policy user{access::user, net::body_size::small};
-  r.set_policy(verb::post, "/auth/logout", user);
-  r.set_policy(verb::post, "/auth/logout-all", user);
-  r.set_policy(verb::get, "/user/me", user);
-  r.set_policy(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", user);
-  r.set_policy(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", user);
-  r.set_policy(verb::post, "/bookings/", user);
-  r.set_policy(verb::get, "/bookings/my-tickets", user);
-  r.set_policy(verb::get, "/bookings/{booking_number}", user);
-  r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
-  r.set_policy(verb::get, "/admin/analytics", {access::admin, net::body_size::small});
-  // The one route that takes a large body, and only from an admin.
-  r.set_policy(verb::post, "/setup/seed-schedule", {access::admin, net::body_size::upload});
-}
-
-// The header-time access check: a user route needs a valid token (verified here, cheap on
-// the I/O thread); an admin route also the user's admin flag (read on the worker pool).
-asio::awaitable<std::optional<net::response>> check_access(api::services& svc,
-                                                           const net::request& req,
-                                                           net::access who) {
-  if (who == net::access::user) {
-    if (!api::authenticate(req, svc)) co_return net::unauthorized();
-    co_return std::nullopt;
-  }
-  auto caller = co_await api::require_user(req, svc, who == net::access::admin);
-  if (auto* refusal = std::get_if<net::response>(&caller)) co_return std::move(*refusal);
-  co_return std::nullopt;
 }
 
 // SEATD_MAX_CONNECTIONS, or what the descriptor limit leaves after a reserve.
@@ -267,10 +232,8 @@ struct application::impl {
     api::add_booking_routes(routes, svc);
     api::add_setup_routes(routes, svc);
     api::add_admin_routes(routes, svc);
-    set_route_policies(routes);
-    dispatch.set_access_check([this](const net::request& req, net::access who) {
-      return check_access(svc, req, who);
-    });
+    api::set_route_policies(routes);
+    api::install_access_check(dispatch, svc);
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
     upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,

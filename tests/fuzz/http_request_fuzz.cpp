@@ -28,6 +28,7 @@
 #include <sstream>
 #include <string>
 
+#include "api/route_policies.hpp"
 #include "api/routes.hpp"
 #include "api/schedule_loader.hpp"
 #include "api/services.hpp"
@@ -40,6 +41,7 @@
 #include "holds/memory_engine.hpp"
 #include "net/dispatcher.hpp"
 #include "net/http_options.hpp"
+#include "net/message_framing.hpp"
 #include "net/router.hpp"
 #include "net/static_files.hpp"
 #include "realtime/seat_hub.hpp"
@@ -131,6 +133,8 @@ struct world {
     api::add_booking_routes(routes, svc);
     api::add_setup_routes(routes, svc);
     api::add_admin_routes(routes, svc);
+    api::set_route_policies(routes);
+    api::install_access_check(dispatch, svc);
     engine.start();
   }
   ~world() {
@@ -147,25 +151,25 @@ struct world {
     return jwt.sign(auth::claims{nu.email, u->id, now_s + 3600, now_s, "fuzz-" + nu.email});
   }
 
-  // Runs the dispatcher's coroutine to completion on this thread (the worker pool's jobs
-  // resume it here), as http_session does on its strand.
-  net::response run(const net::request& req) {
-    std::optional<net::response> out;
+  // Runs one of the dispatcher's coroutines to completion on this thread (the worker pool's
+  // jobs resume it here), as http_session does on its strand.
+  template <class T>
+  T run_to_end(asio::awaitable<T> task) {
+    std::optional<T> out;
     std::exception_ptr error;
     ioc.restart();  // run_one() stopped it when it last ran out of work
     auto work = asio::make_work_guard(ioc);
-    asio::co_spawn(ioc, dispatch.dispatch(req, "203.0.113.7"),
-                   [&](std::exception_ptr e, net::response r) {
-                     error = e;
-                     out = std::move(r);
-                     work.reset();
-                   });
+    asio::co_spawn(ioc, std::move(task), [&](std::exception_ptr e, T r) {
+      error = e;
+      out = std::move(r);
+      work.reset();
+    });
     while (!out && !error) ioc.run_one();
     if (error) {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        finding(std::string("dispatch threw: ") + e.what());
+        finding(std::string("the front door threw: ") + e.what());
       }
     }
     return std::move(*out);
@@ -233,16 +237,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
       return 0;  // 431, 400 or waiting for more bytes: the connection ends either way
     }
-    std::size_t limit = parser.get().target().starts_with(w.opts.upload_path_prefix)
-                            ? w.opts.max_upload_bytes
-                            : w.opts.max_body_bytes;
+    // What http_session decides on the header: framing (RFC 9112), then route and access.
+    const net::request& head = parser.get();
+    std::string te;
+    for (auto [it, end] = head.equal_range(http::field::transfer_encoding); it != end; ++it)
+      te += (te.empty() ? "" : ",") + std::string(it->value());
+    if (net::check_framing(head.count(http::field::transfer_encoding) > 0, te,
+                           head.count(http::field::content_length) > 0) != net::framing::ok)
+      return 0;  // 400 / 501, connection closed
+    auto admitted = w.run_to_end(w.dispatch.admit(head));
+    if (admitted.refusal) {
+      check(*admitted.refusal, &head);
+      if (!parser.is_done()) return 0;  // a refused body is never read: the connection closes
+      if (!head.keep_alive()) return 0;
+      continue;
+    }
+    std::size_t limit = admitted.body_limit;
     if (auto length = parser.content_length(); length && *length > limit) return 0;  // 413
     parser.body_limit(limit);
     if (!feed(parser, in, ec, [&] { return parser.is_done(); })) return 0;  // 413, 400, waiting
 
     net::request req = parser.release();
     if (beast::websocket::is_upgrade(req)) return 0;  // handed to the viewer session
-    net::response res = w.run(req);
+    net::response res = w.run_to_end(w.dispatch.dispatch(req, "203.0.113.7"));
     check(res, &req);
     if (!req.keep_alive()) return 0;
   }

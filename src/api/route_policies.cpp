@@ -1,0 +1,46 @@
+#include "api/route_policies.hpp"
+
+#include "api/auth_guard.hpp"
+
+namespace seatd::api {
+
+void set_route_policies(net::router& r) {
+  using net::access;
+  using net::http::verb;
+  const net::route_policy user{access::user, net::body_size::small};
+  r.set_policy(verb::post, "/auth/logout", user);
+  r.set_policy(verb::post, "/auth/logout-all", user);
+  r.set_policy(verb::get, "/user/me", user);
+  r.set_policy(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", user);
+  r.set_policy(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", user);
+  r.set_policy(verb::post, "/bookings/", user);
+  r.set_policy(verb::get, "/bookings/my-tickets", user);
+  r.set_policy(verb::get, "/bookings/{booking_number}", user);
+  r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
+  r.set_policy(verb::get, "/admin/analytics", {access::admin, net::body_size::small});
+  // The one route that takes a large body, and only from an admin.
+  r.set_policy(verb::post, "/setup/seed-schedule", {access::admin, net::body_size::upload});
+}
+
+namespace {
+
+boost::asio::awaitable<std::optional<net::response>> check_access(services& svc,
+                                                                  const net::request& req,
+                                                                  net::access who) {
+  if (who == net::access::user) {
+    if (!authenticate(req, svc)) co_return net::unauthorized();
+    co_return std::nullopt;
+  }
+  auto caller = co_await require_user(req, svc, who == net::access::admin);
+  if (auto* refusal = std::get_if<net::response>(&caller)) co_return std::move(*refusal);
+  co_return std::nullopt;
+}
+
+}  // namespace
+
+void install_access_check(net::dispatcher& d, services& svc) {
+  d.set_access_check(
+      [&svc](const net::request& req, net::access who) { return check_access(svc, req, who); });
+}
+
+}  // namespace seatd::api
