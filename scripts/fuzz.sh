@@ -22,23 +22,34 @@ cmake --build --preset fuzz -j"$jobs"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-failed=()
-for t in "${targets[@]}"; do
-  bin=build/fuzz/tests/fuzz/fuzz_$t
-  seeds=tests/fuzz/corpus/$t
-  run=build/fuzz/runs/$t
-  [ -x "$bin" ] && [ -d "$seeds" ] || { echo "unknown fuzz target: $t" >&2; exit 2; }
+# One target per core at a time: each runs single-threaded, so CI's two cores fuzz two at once.
+run_target() {
+  local t=$1 bin=build/fuzz/tests/fuzz/fuzz_$1 seeds=tests/fuzz/corpus/$1 run=build/fuzz/runs/$1
   mkdir -p "$run/corpus" "$run/findings"
-  extra=()
+  local extra=()
   [ -f "tests/fuzz/$t.dict" ] && extra+=("-dict=tests/fuzz/$t.dict")
-  echo "=== fuzz $t: ${seconds}s"
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: memory is bounded too;
   # -max_len: an upload-sized input (the largest seed, the .xlsx, is 17 KiB).
-  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-       -print_final_stats=1 -artifact_prefix="$run/findings/" "${extra[@]}" \
-       "$run/corpus" "$seeds" >"$run/log" 2>&1; then
-    grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$run/log" | tr '\n' ' '
-    echo
+  "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    -print_final_stats=1 -artifact_prefix="$run/findings/" "${extra[@]}" \
+    "$run/corpus" "$seeds" >"$run/log" 2>&1
+}
+for t in "${targets[@]}"; do
+  [ -x "build/fuzz/tests/fuzz/fuzz_$t" ] && [ -d "tests/fuzz/corpus/$t" ] ||
+    { echo "unknown fuzz target: $t" >&2; exit 2; }
+done
+echo "=== fuzz: ${targets[*]}, ${seconds}s each, $jobs at a time"
+declare -A pids=()
+failed=()
+for t in "${targets[@]}"; do
+  while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
+  run_target "$t" &
+  pids[$t]=$!
+done
+for t in "${targets[@]}"; do
+  run=build/fuzz/runs/$t
+  if wait "${pids[$t]}"; then
+    echo "=== fuzz $t: $(grep -E '^(Done|stat::number_of_executed_units|stat::peak_rss_mb)' "$run/log" | tr '\n' ' ')"
   else
     tail -n 80 "$run/log"
     echo "=== fuzz $t FAILED: input kept in $run/findings/, full log in $run/log" >&2
