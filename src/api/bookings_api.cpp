@@ -30,9 +30,9 @@ net::response engine_unavailable() {
 }
 
 // Holds and bookings are sold only before departure, outside the cut-off: 400 with why.
-std::optional<net::response> refuse_outside_sale_window(const trip& t, services& svc) {
+std::optional<net::response> refuse_outside_sale_window(local_time departure, services& svc) {
   if (svc.cfg.ignore_departure) return std::nullopt;
-  auto ec = sale_window(t.departure_time, svc.clk, svc.cfg.booking_cutoff);
+  auto ec = sale_window(departure, svc.clk, svc.cfg.booking_cutoff);
   if (ec == errc::trip_departed)
     return net::error_response(status::bad_request, "Trip has already departed");
   if (ec == errc::booking_closed)
@@ -41,11 +41,6 @@ std::optional<net::response> refuse_outside_sale_window(const trip& t, services&
         fmt::format("Booking for this trip closed {} minutes before departure",
                     svc.cfg.booking_cutoff.count()));
   return std::nullopt;
-}
-
-// The trip's departure, from the database (on the pool); nullopt when the trip is gone.
-boost::asio::awaitable<std::optional<trip>> load_trip(id_t id, services& svc) {
-  co_return co_await svc.pool.run([&svc, id] { return svc.db.find_trip(id); });
 }
 
 // Who asks about which seat of which trip, for lock and unlock: 401 without a valid token,
@@ -86,9 +81,9 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
     res.set(net::http::field::retry_after, std::to_string(retry.count()));
     co_return res;
   }
-  auto t = co_await load_trip(r.trip, svc);
-  if (!t) co_return net::error_response(status::not_found, "Trip not found");
-  if (auto refused = refuse_outside_sale_window(*t, svc)) co_return std::move(*refused);
+  // From the catalog: a lock costs no database read beyond the caller's user row.
+  if (auto refused = refuse_outside_sale_window(r.facts.departure, svc))
+    co_return std::move(*refused);
   auto held = co_await svc.holds.take(r.trip, r.seat, r.who.id);
   if (!held) {
     if (held.error() == errc::seat_occupied)
@@ -145,9 +140,8 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   for (int s : unique)
     if (facts->is_booked(s))
       co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", s));
-  auto t = co_await load_trip(*trip, svc);
-  if (!t) co_return net::error_response(status::not_found, "Trip not found");
-  if (auto refused = refuse_outside_sale_window(*t, svc)) co_return std::move(*refused);
+  if (auto refused = refuse_outside_sale_window(facts->departure, svc))
+    co_return std::move(*refused);
 
   // The caller must hold every seat; pinning them keeps them from expiring while the database
   // writes. The database's unique constraint stays the final guard.

@@ -9,7 +9,7 @@ bool trip_facts::is_booked(int seat) const {
 }
 
 trip_facts trip_catalog::facts_of(const entry& e) {
-  return trip_facts{e.total_seats, {e.booked.begin(), e.booked.end()}};
+  return trip_facts{e.total_seats, {e.booked.begin(), e.booked.end()}, e.departure};
 }
 
 void trip_catalog::touch(entry& e) { lru_.splice(lru_.begin(), lru_, e.lru); }
@@ -26,7 +26,8 @@ std::optional<trip_facts> trip_catalog::lookup_or_begin(id_t trip, load_ticket& 
 }
 
 std::optional<trip_facts> trip_catalog::finish_load(const load_ticket& ticket,
-                                                    const std::vector<seat>* seats) {
+                                                    const std::vector<seat>* seats,
+                                                    local_time departure) {
   std::lock_guard lock(mutex_);
   std::vector<std::pair<bool, int>> ops;
   bool overflowed = false;
@@ -38,6 +39,7 @@ std::optional<trip_facts> trip_catalog::finish_load(const load_ticket& ticket,
   if (!seats || seats->empty()) return std::nullopt;  // an error, or no such trip
   entry e;
   e.total_seats = int(seats->size());
+  e.departure = departure;
   for (const auto& s : *seats)
     if (s.is_booked) e.booked.insert(s.seat_number);
   for (auto [booked, n] : ops) {
@@ -69,14 +71,21 @@ std::optional<trip_facts> trip_catalog::finish_load(const load_ticket& ticket,
 boost::asio::awaitable<std::optional<trip_facts>> trip_catalog::get(id_t trip) {
   load_ticket ticket;
   if (auto f = lookup_or_begin(trip, ticket)) co_return f;
-  std::vector<seat> seats;
+  std::pair<std::vector<seat>, local_time> read;
   try {
-    seats = co_await pool_.run([this, trip] { return db_.list_seats(trip); });
+    read = co_await pool_.run([this, trip] {
+      std::pair<std::vector<seat>, local_time> out;
+      auto t = db_.find_trip(trip);
+      if (!t) return out;  // no such trip: no seats
+      out.second = t->departure_time;
+      out.first = db_.list_seats(trip);
+      return out;
+    });
   } catch (...) {
     finish_load(ticket, nullptr);  // no longer loading
     throw;
   }
-  co_return finish_load(ticket, &seats);
+  co_return finish_load(ticket, &read.first, read.second);
 }
 
 void trip_catalog::forget_all() {

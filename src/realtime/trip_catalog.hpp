@@ -30,6 +30,7 @@ namespace seatd::realtime {
 struct trip_facts {
   int total_seats = 0;
   std::vector<int> booked;  // ascending
+  local_time departure{};   // trips never move once imported: the sale window reads it here
   bool is_booked(int seat) const;
 };
 
@@ -57,12 +58,14 @@ class trip_catalog {
   };
   // The cached facts, or nullopt and a ticket for a load.
   std::optional<trip_facts> lookup_or_begin(id_t trip, load_ticket& ticket);
-  std::optional<trip_facts> finish_load(const load_ticket& ticket, const std::vector<seat>* seats);
+  std::optional<trip_facts> finish_load(const load_ticket& ticket, const std::vector<seat>* seats,
+                                       local_time departure = {});
 
  private:
   struct entry {
     int total_seats = 0;
     std::set<int> booked;
+    local_time departure{};
     std::list<id_t>::iterator lru;
   };
   struct loading {
