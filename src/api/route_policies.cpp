@@ -1,6 +1,7 @@
 #include "api/route_policies.hpp"
 
 #include "api/auth_guard.hpp"
+#include "api/routes.hpp"
 
 namespace seatd::api {
 
@@ -41,6 +42,18 @@ boost::asio::awaitable<std::optional<net::response>> check_access(services& svc,
 void install_access_check(net::dispatcher& d, services& svc) {
   d.set_access_check(
       [&svc](const net::request& req, net::access who) { return check_access(svc, req, who); });
+}
+
+void install_routes(net::router& r, net::dispatcher& d, services& svc) {
+  add_health_routes(r, svc);
+  add_auth_routes(r, svc);
+  add_user_routes(r, svc);
+  add_trip_routes(r, svc);
+  add_booking_routes(r, svc);
+  add_setup_routes(r, svc);
+  add_admin_routes(r, svc);
+  set_route_policies(r);
+  install_access_check(d, svc);
 }
 
 }  // namespace seatd::api

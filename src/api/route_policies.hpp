@@ -13,6 +13,10 @@ namespace seatd::api {
 // updating this table fails at startup (router::set_policy throws).
 void set_route_policies(net::router& r);
 
+// Every resource's routes, their policies and the access check: the whole API on one route
+// table and its dispatcher.
+void install_routes(net::router& r, net::dispatcher& d, services& svc);
+
 // The header-time access check: a user route needs a valid token (verified on the I/O thread,
 // an HMAC); an admin route also the user's admin flag (read on the worker pool).
 void install_access_check(net::dispatcher& d, services& svc);

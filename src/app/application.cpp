@@ -225,15 +225,7 @@ struct application::impl {
       svc.shared_failures = login_counts.get();
     }
 
-    api::add_health_routes(routes, svc);
-    api::add_auth_routes(routes, svc);
-    api::add_user_routes(routes, svc);
-    api::add_trip_routes(routes, svc);
-    api::add_booking_routes(routes, svc);
-    api::add_setup_routes(routes, svc);
-    api::add_admin_routes(routes, svc);
-    api::set_route_policies(routes);
-    api::install_access_check(dispatch, svc);
+    api::install_routes(routes, dispatch, svc);
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
     upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,

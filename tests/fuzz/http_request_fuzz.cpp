@@ -126,15 +126,7 @@ struct world {
     if (!loaded.ok) finding("setup: schedule: " + loaded.message);
     admin_token = token_for(new_user{"Fuzz Admin", "admin@fuzz.test", process().password_hash, true});
     user_token = token_for(new_user{"Fuzz User", "user@fuzz.test", process().password_hash, false});
-    api::add_health_routes(routes, svc);
-    api::add_auth_routes(routes, svc);
-    api::add_user_routes(routes, svc);
-    api::add_trip_routes(routes, svc);
-    api::add_booking_routes(routes, svc);
-    api::add_setup_routes(routes, svc);
-    api::add_admin_routes(routes, svc);
-    api::set_route_policies(routes);
-    api::install_access_check(dispatch, svc);
+    api::install_routes(routes, dispatch, svc);
     engine.start();
   }
   ~world() {
