@@ -17,6 +17,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -396,13 +397,19 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
+// `week_of` (YYYY-MM-DD, optional): the week seatd places the trips in.
 http_result upload(runtime& rt, const target& t, const std::string& token,
-                   const std::string& filename, const std::string& content) {
+                   const std::string& filename, const std::string& content,
+                   const std::string& week_of = {}) {
   const std::string boundary = "----seatdBenchBoundary5c1f0e";
   std::string body = "--" + boundary +
                      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
                      "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" +
-                     boundary + "--\r\n";
+                     boundary;
+  if (!week_of.empty())
+    body += "\r\nContent-Disposition: form-data; name=\"week_of\"\r\n\r\n" + week_of + "\r\n--" +
+            boundary;
+  body += "--\r\n";
   auto raw = make_request("POST", "/setup/seed-schedule", t.host_header(0), token, body,
                           "multipart/form-data; boundary=" + boundary);
   return blocking_request(rt, t, raw, 300s);
@@ -496,13 +503,28 @@ std::string admin_token(runtime& rt, const target& t, const setup_options& o) {
   return cache[key] = std::string(j.at("access_token").as_string());
 }
 
+std::string next_monday() {
+  std::time_t now = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  // tm_wday: Sunday = 0; days until the next Monday (7 on a Monday: next week's, not today).
+  local.tm_mday += local.tm_wday == 0 ? 1 : 8 - local.tm_wday;
+  local.tm_hour = 12;  // mktime normalises the date; noon keeps clear of DST changes
+  local.tm_isdst = -1;
+  std::mktime(&local);
+  return fmt::format("{:04}-{:02}-{:02}", local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
+}
+
 int ensure_trips(runtime& rt, const target& t, const setup_options& o, int needed) {
   int have = count_trips(rt, t);
   if (have >= needed) return have;
   auto token = admin_token(rt, t, o);
+  // Into next week: seatd sells nothing that has departed, and most of the current week has.
+  const std::string week = next_monday();
   if (have == 0 && !o.schedule.empty()) {
     auto content = read_file(o.schedule);
-    auto r = upload(rt, t, token, std::filesystem::path(o.schedule).filename().string(), content);
+    auto r = upload(rt, t, token, std::filesystem::path(o.schedule).filename().string(), content,
+                    week);
     if (r.status != 200) throw std::runtime_error("schedule upload failed: " + r.body + r.error);
     have = count_trips(rt, t);
   }
@@ -517,7 +539,7 @@ int ensure_trips(runtime& rt, const target& t, const setup_options& o, int neede
     for (int i = 0; i < rows; ++i)
       csv += fmt::format("Bench,{},Bench {} {},Benchpur,Loadnagar,09:00 AM,05:00 PM,500,Express,AC\n",
                          days[i % 7], tag, i);
-    auto r = upload(rt, t, token, "bench.csv", csv);
+    auto r = upload(rt, t, token, "bench.csv", csv, week);
     if (r.status != 200) throw std::runtime_error("generated schedule upload failed: " + r.body + r.error);
     have = count_trips(rt, t);
   }

@@ -197,13 +197,17 @@ std::string run_prefix(const std::string& scenario);
 int count_trips(runtime& rt, const target& t);
 // Seats of a trip (length of /trips/{id}/seats), 0 when the trip does not exist.
 int seats_of_trip(runtime& rt, const target& t, int trip);
+// Monday of next week in local time (seatd's zone on this machine), "YYYY-MM-DD".
+std::string next_monday();
 // Makes at least `needed` trips exist: uploads the schedule when there is none, then generated
-// CSV schedules for the rest (needs an admin token). Returns the number of trips.
+// CSV schedules for the rest (needs an admin token), all into next week (next_monday()), so no
+// trip departs during a run. Returns the number of trips.
 int ensure_trips(runtime& rt, const target& t, const setup_options& o, int needed);
 // One request on a fresh connection, run to completion from a non-I/O thread.
 http_result request_once(runtime& rt, const target& t, const std::string& raw,
                          std::chrono::milliseconds timeout = 30s);
-// POST /setup/seed-schedule with the file as multipart (needs an admin token).
+// POST /setup/seed-schedule with the file as multipart (needs an admin token), without a week:
+// seatd's placement rule (the soak relies on it: its first import departs during the run).
 http_result upload_schedule(runtime& rt, const target& t, const std::string& token,
                             const std::string& filename, const std::string& content);
 // The admin bearer token (given, or logged in, or created through `seatd admin create`).

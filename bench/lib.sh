@@ -12,3 +12,9 @@ free_port() {
   echo "$(basename "$0"): no free port found" >&2
   return 1
 }
+
+# Prints next week's Monday (YYYY-MM-DD, local time; a Monday gives the one a week later): the
+# week the bench imports its schedule into, so that no trip departs during a run.
+next_monday() {
+  date -d "+$(( 8 - $(date +%u) )) days" +%F
+}

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "scenarios.hpp"
@@ -27,12 +28,22 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// The per-client defences that a load generator playing thousands of users from one address
+// must turn off (holds per minute, sign-ups, holds per account, re-take cool-down, viewers).
+// Every scenario but `abuse` runs with them off; `abuse` measures them.
+const std::vector<std::string> one_address_plays_many_users = {
+    "SEATD_HOLD_RATE_PER_MINUTE=0", "SEATD_SIGNUPS_PER_CLIENT=0",
+    "SEATD_MAX_HOLDS_PER_ACCOUNT=10000", "SEATD_HOLD_COOLDOWN_SECONDS=0",
+    "SEATD_MAX_VIEWERS_PER_CLIENT=0"};
+
 // A seatd started for the smoke run: port 0, a fresh SQLite file, ready when it prints
-// "seatd ready port=N"; stopped with SIGTERM.
+// "seatd ready port=N"; stopped with SIGTERM. `env`: NAME=value settings over this process's
+// environment.
 class seatd_child {
  public:
-  seatd_child(const std::string& binary, const std::vector<std::string>& extra) {
-    dir_ = fs::temp_directory_path() / fmt::format("seatd-bench-{}", ::getpid());
+  seatd_child(const std::string& binary, const std::string& name, const std::vector<std::string>& extra,
+              const std::vector<std::string>& env = {}) {
+    dir_ = fs::temp_directory_path() / fmt::format("seatd-bench-{}-{}", ::getpid(), name);
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::vector<std::string> args{binary, "--host", "127.0.0.1", "--port", "0",
@@ -44,12 +55,23 @@ class seatd_child {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
+    std::vector<std::string> env_strings(env);
+    for (char** e = environ; *e; ++e) {
+      std::string_view var(*e);
+      bool overridden = false;
+      for (const auto& o : env)
+        overridden = overridden || var.substr(0, var.find('=') + 1) == o.substr(0, o.find('=') + 1);
+      if (!overridden) env_strings.emplace_back(var);
+    }
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
     auto log = (dir_ / "seatd.log").string();
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), environ);
+    int rc = ::posix_spawn(&pid_, argv[0], &fa, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) throw std::runtime_error("cannot start " + binary);
     auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -114,8 +136,9 @@ class seatd_child {
 // booking per seat). Nothing here is timed.
 int smoke(bench::common_options c) {
   if (c.setup.seatd_binary.empty()) throw std::invalid_argument("smoke needs --seatd-binary");
-  seatd_child server(c.setup.seatd_binary, {"--hold-ttl", "2", "--max-holds", "20", "--io-threads", "2",
-                                            "--log-level", "warn"});
+  const std::vector<std::string> flags{"--hold-ttl", "2", "--max-holds", "20", "--io-threads", "2",
+                                       "--log-level", "warn"};
+  seatd_child server(c.setup.seatd_binary, "main", flags, one_address_plays_many_users);
   c.ports = {server.port()};
   c.server_pids = {int(server.pid())};
   c.setup.database = server.database();
@@ -205,9 +228,20 @@ int smoke(bench::common_options c) {
     o.bodies = 2;
     o.body_mib = 2;
     o.idle = 50;
+    // A seatd of its own, with the per-client defences at their defaults: abuse measures them.
+    seatd_child guarded(c.setup.seatd_binary, "abuse", flags);
     auto cc = c;
+    cc.ports = {guarded.port()};
+    cc.server_pids = {int(guarded.pid())};
+    cc.setup.database = guarded.database();
     cc.first_trip = 40;
-    return bench::run_abuse(cc, o);
+    auto r = bench::run_abuse(cc, o);
+    if (int code = guarded.stop(); code != 0) {
+      std::printf("smoke: the abuse scenario's seatd exited with %d\n%s\n", code,
+                  guarded.log_text().c_str());
+      ++failures;
+    }
+    return r;
   });
   int code = server.stop();
   if (code != 0) {

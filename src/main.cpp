@@ -11,6 +11,7 @@
 #include "app/build_info.hpp"
 #include "app/config.hpp"
 #include "auth/auth.hpp"
+#include "domain/local_time.hpp"
 
 namespace {
 
@@ -91,6 +92,10 @@ int main(int argc, char** argv) {
   auto* import = app.add_subcommand("import", "Import a schedule file (.xlsx or .csv)");
   std::string import_path;
   import->add_option("file", import_path, "Schedule file")->required()->check(CLI::ExistingFile);
+  std::string import_week_of;
+  import->add_option("--week-of", import_week_of,
+                     "Place the trips in the week of this day (YYYY-MM-DD; the current week or "
+                     "later). Default: the current week, or the week after the latest trip");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -132,7 +137,16 @@ int main(int argc, char** argv) {
         if (const char* p = std::getenv("SEATD_ADMIN_PASSWORD")) admin_password = p;
       return seatd::create_admin(cfg, admin_email, admin_name, admin_password);
     }
-    if (import->parsed()) return seatd::import_schedule_file(cfg, import_path);
+    if (import->parsed()) {
+      std::optional<seatd::local_date> week_of;
+      if (!import_week_of.empty()) {
+        week_of = seatd::parse_date(import_week_of);
+        if (!week_of)
+          throw seatd::config_error("--week-of: expected a date YYYY-MM-DD, got '" +
+                                    import_week_of + "'");
+      }
+      return seatd::import_schedule_file(cfg, import_path, week_of);
+    }
 
     if (cfg.secret_generated)
       spdlog::warn("SECRET_KEY not set: generated a random key for this run (tokens will not "

@@ -31,7 +31,6 @@ net::response engine_unavailable() {
 
 // Holds and bookings are sold only before departure, outside the cut-off: 400 with why.
 std::optional<net::response> refuse_outside_sale_window(local_time departure, services& svc) {
-  if (svc.cfg.ignore_departure) return std::nullopt;
   auto ec = sale_window(departure, svc.clk, svc.cfg.booking_cutoff);
   if (ec == errc::trip_departed)
     return net::error_response(status::bad_request, "Trip has already departed");
@@ -210,7 +209,7 @@ awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
     co_return net::error_response(status::not_found, "Booking not found");
   // After departure the seat cannot be resold and the journey happened (or was missed):
   // not a cancellation any more. The cut-off does not apply: freeing a seat is always fine.
-  if (!svc.cfg.ignore_departure && has_departed(t->trip.departure_time, to_local(svc.clk.now())))
+  if (has_departed(t->trip.departure_time, to_local(svc.clk.now())))
     co_return net::error_response(status::bad_request,
                                   "Trip has already departed: the booking cannot be cancelled");
   auto cancelled = co_await svc.pool.run([&svc, &number] { return svc.db.cancel_booking(number); });

@@ -2,6 +2,7 @@
 // Loading an operator's schedule: parse the file, then place and insert every trip in one
 // transaction. Shared by POST /setup/seed-schedule and `seatd import`. Blocking: call it on
 // the worker pool (or from the CLI).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,7 +18,10 @@ struct schedule_load_outcome {
   int rows = 0;
 };
 
+// `week_of`: any day of the week to place the trips in (the operator's choice); a week before
+// the one containing `today` is refused. nullopt: the contract's placement rule.
 schedule_load_outcome load_schedule(store& db, std::string_view filename, std::string_view bytes,
-                                    local_date today);
+                                    local_date today,
+                                    std::optional<local_date> week_of = std::nullopt);
 
 }  // namespace seatd::api

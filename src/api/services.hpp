@@ -23,9 +23,6 @@ struct settings {
   auth::hash_cost hash_cost = auth::interactive_cost();
   // Holds and bookings close this long before departure (cancellations at departure).
   std::chrono::minutes booking_cutoff{0};
-  // Tests only (refused in production): past trips stay on sale and in search. The suites
-  // import the current week, whose first days have passed on most days of the week.
-  bool ignore_departure = false;
 };
 
 struct services {

@@ -67,7 +67,7 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   const auto& q = std::get<search_query>(parsed);
   // A past date has nothing left to sell (and nothing a traveller can still board).
   const local_time now = to_local(svc.clk.now());
-  if (!svc.cfg.ignore_departure && q.day < std::chrono::floor<std::chrono::days>(now))
+  if (q.day < std::chrono::floor<std::chrono::days>(now))
     co_return net::json_response(status::ok, json::array{});
   auto rows = co_await svc.pool.run(
       [&svc, &q] { return svc.db.search_trips(q.source, q.destination, q.day); });

@@ -26,6 +26,7 @@
 #include "auth/auth.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/login_throttle.hpp"
+#include "domain/schedule_rules.hpp"
 #include "exec/task_group.hpp"
 #include "net/accept_pacing.hpp"
 #include "net/body_budget.hpp"
@@ -66,13 +67,18 @@ local_date today_local() {
 }
 
 // Demo mode: the real schedule and two known accounts, so a first run has something to show.
+// The schedule goes into the current week and the next one: late in the week most of the
+// current week has departed, and a newcomer must still find buses to book.
 void prepare_demo(const config& cfg, store& db) {
   if (db.count_trips() == 0) {
     auto bytes = read_file(cfg.demo_schedule);
     if (!bytes) throw std::runtime_error("demo: cannot read schedule " + cfg.demo_schedule);
-    auto out = api::load_schedule(db, cfg.demo_schedule, *bytes, today_local());
-    if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
-    spdlog::info("demo: {}", out.message);
+    const local_date today = today_local();
+    for (local_date week : {week_monday(today), week_monday(today) + std::chrono::days{7}}) {
+      auto out = api::load_schedule(db, cfg.demo_schedule, *bytes, today, week);
+      if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
+      spdlog::info("demo: {}", out.message);
+    }
   }
   struct account {
     const char* email;
@@ -206,7 +212,6 @@ struct application::impl {
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
-    svc.cfg.ignore_departure = cfg.test_ignore_departure;
     svc.hold_rate = &hold_rate;
 
     for (auto& r : db->live_revocations(clk.now()))
@@ -361,14 +366,15 @@ int create_admin(const config& cfg, const std::string& email, const std::string&
   return 0;
 }
 
-int import_schedule_file(const config& cfg, const std::string& path) {
+int import_schedule_file(const config& cfg, const std::string& path,
+                         std::optional<local_date> week_of) {
   auto bytes = read_file(path);
   if (!bytes) {
     std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
     return 2;
   }
   auto db = open_store(cfg.database_url);
-  auto out = api::load_schedule(*db, path, *bytes, today_local());
+  auto out = api::load_schedule(*db, path, *bytes, today_local(), week_of);
   if (!out.ok) {
     std::fprintf(stderr, "error: %s\n", out.message.c_str());
     return 1;

@@ -5,8 +5,10 @@
 // lets in-flight requests finish (idle connections close at once), cancels background tasks,
 // closes the database, all within a deadline.
 #include <memory>
+#include <optional>
 
 #include "app/config.hpp"
+#include "domain/local_time.hpp"
 
 namespace seatd {
 
@@ -31,6 +33,8 @@ class application {
 int create_admin(const config& cfg, const std::string& email, const std::string& username,
                  const std::string& password);
 // Imports a schedule file (the `seatd import` subcommand).
-int import_schedule_file(const config& cfg, const std::string& path);
+// `week_of`: any day of the week to place the trips in; nullopt: the contract's rule.
+int import_schedule_file(const config& cfg, const std::string& path,
+                         std::optional<local_date> week_of = std::nullopt);
 
 }  // namespace seatd

@@ -113,8 +113,6 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   // At most an hour: the Redis engine keeps a trip's lapsed holds that long (redis_scripts).
   if (auto v = get("SEATD_HOLD_COOLDOWN_SECONDS"))
     cfg.hold_cooldown_seconds = int(parse_number("SEATD_HOLD_COOLDOWN_SECONDS", *v, 0, 3600));
-  if (auto v = get("SEATD_TEST_IGNORE_DEPARTURE"))
-    cfg.test_ignore_departure = parse_bool("SEATD_TEST_IGNORE_DEPARTURE", *v);
   if (auto v = get("SEATD_BOOKING_CUTOFF_MINUTES"))
     cfg.booking_cutoff_minutes =
         int(parse_number("SEATD_BOOKING_CUTOFF_MINUTES", *v, 0, 7 * 24 * 60));
@@ -157,8 +155,6 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
 }
 
 void finalize(config& cfg) {
-  if (cfg.test_ignore_departure && cfg.production)
-    throw config_error("SEATD_TEST_IGNORE_DEPARTURE is for tests and refused in production");
   if (cfg.algorithm != "HS256")
     throw config_error(fmt::format(
         "ALGORITHM: only HS256 is supported (got '{}'); seatd pins the JWT algorithm",

@@ -54,7 +54,6 @@ struct config {
   int hold_rate_per_minute = 60;
   int hold_cooldown_seconds = 30;
   int booking_cutoff_minutes = 0;  // holds and bookings close this long before departure
-  bool test_ignore_departure = false;  // tests only: past trips stay on sale
   std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed
   int ws_idle_seconds = 60;
   std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap

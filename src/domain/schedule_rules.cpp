@@ -8,10 +8,17 @@ local_date week_monday(local_date d) {
   return d - std::chrono::days{iso - 1};
 }
 
-local_date import_week_start(local_date today, std::optional<local_time> latest_departure) {
+local_date import_week_start(local_date today, std::optional<local_time> latest_departure,
+                             std::optional<local_date> week_of) {
+  if (week_of) return week_monday(*week_of);
   if (!latest_departure) return week_monday(today);
   return week_monday(std::chrono::floor<std::chrono::days>(*latest_departure)) +
          std::chrono::days{7};
+}
+
+bool import_week_allowed(local_date today, local_date week_of) {
+  const local_date chosen = week_monday(week_of), current = week_monday(today);
+  return chosen >= current && chosen <= current + max_import_lead;
 }
 
 placed_trip place_trip(local_date week_start, const schedule_row& row) {

@@ -11,9 +11,20 @@ namespace seatd {
 // Monday of the week containing d.
 local_date week_monday(local_date d);
 
-// Where an import places its week: the current week (containing `today`) when no trips exist
-// yet, otherwise the week after the one holding the latest trip's departure.
-local_date import_week_start(local_date today, std::optional<local_time> latest_departure);
+// Where an import places its week. An operator may choose it (`week_of`, any day of that week:
+// "import this timetable for the week of 14 December"): its Monday. Otherwise the contract's
+// rule: the current week (containing `today`) when no trips exist yet, else the week after the
+// one holding the latest trip's departure.
+local_date import_week_start(local_date today, std::optional<local_time> latest_departure,
+                             std::optional<local_date> week_of = std::nullopt);
+
+// How far ahead a chosen week may lie: two years of timetables is plenty for an operator, and
+// the bound keeps hostile dates (year 9999) out of the database's four-digit-year timestamps.
+inline constexpr std::chrono::days max_import_lead{7 * 104};
+
+// A chosen week may be the current one or a later one up to max_import_lead ahead; a week that
+// has ended is refused, since none of its trips could be sold.
+bool import_week_allowed(local_date today, local_date week_of);
 
 struct placed_trip {
   local_time departure;

@@ -257,7 +257,9 @@ std::int64_t pg_store::count_trips() {
 // ---- schedule import
 
 result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>& rows,
-                                                 local_date today) {
+                                                 local_date today,
+                                                 std::optional<local_date> week_of) {
+  if (week_of && !import_week_allowed(today, *week_of)) return code(errc::invalid_input);
   return run([&](connection& conn) -> result<import_summary> {
     transaction tx(conn);
     // Imports take turns, and the latest departure is read after the lock (READ COMMITTED
@@ -269,7 +271,7 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
       if (!r.is_null(0, 0)) latest = column_time(r, 0, 0);
     }
     import_summary summary;
-    summary.week_start = import_week_start(today, latest);
+    summary.week_start = import_week_start(today, latest, week_of);
 
     struct known_bus {
       id_t id;

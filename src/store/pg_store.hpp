@@ -60,7 +60,8 @@ class pg_store final : public store {
   std::int64_t count_trips() override;
 
   result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
-                                         local_date today) override;
+                                         local_date today,
+                                         std::optional<local_date> week_of) override;
 
   booking_outcome create_booking(const booking_request& req,
                                  const std::function<std::string()>& next_booking_number) override;

@@ -228,7 +228,9 @@ std::int64_t sqlite_store::count_trips() {
 // ---- schedule import
 
 result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_row>& rows,
-                                                     local_date today) {
+                                                     local_date today,
+                                                     std::optional<local_date> week_of) {
+  if (week_of && !import_week_allowed(today, *week_of)) return code(errc::invalid_input);
   auto conn = pool_->acquire();
   // The latest departure is read under the write lock, so two concurrent imports cannot
   // both choose the same week.
@@ -239,7 +241,7 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
     if (st.step() && !st.column_is_null(0)) latest = column_time(st, 0);
   }
   import_summary summary;
-  summary.week_start = import_week_start(today, latest);
+  summary.week_start = import_week_start(today, latest, week_of);
 
   struct known_bus {
     id_t id;

@@ -57,11 +57,14 @@ class store {
   virtual std::int64_t count_trips() = 0;
 
   // ---- schedule import: all rows or none, in one transaction.
-  // The week is chosen by domain/schedule_rules.hpp import_week_start() from `today` and the
+  // The week is chosen by domain/schedule_rules.hpp import_week_start() from `today`, the
+  // operator's `week_of` (any day of the wanted week; nullopt: the contract's rule) and the
   // latest departure read inside the same transaction. A bus is created on first sight of its
   // name (bus_number = its name, total_seats 40); each trip gets its seats.
+  // code: invalid_input (a row the database refuses, or a `week_of` before the current week).
   virtual result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
-                                                 local_date today) = 0;
+                                                 local_date today,
+                                                 std::optional<local_date> week_of) = 0;
 
   // ---- bookings
   // All seats or none, in one transaction; the database's unique constraint on an active

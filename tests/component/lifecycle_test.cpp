@@ -87,6 +87,32 @@ TEST(lifecycle, demo_mode_imports_schedule_and_prints_accounts) {
   EXPECT_EQ(c.get("/admin/analytics", token).status, 200);
 }
 
+TEST(lifecycle, demo_mode_imports_the_current_week_and_the_next_one_once) {
+  auto week_of_trip = [](http_client& c, int id) {
+    auto r = c.get("/trips/" + std::to_string(id));
+    auto day = r.status == 200 ? parse_date(std::string(r.json().at("departure_time").as_string()).substr(0, 10))
+                               : std::nullopt;
+    return day ? format_date(week_monday(*day)) : "no trip " + std::to_string(id) + ": " + r.body;
+  };
+  seatd_process first({"--demo", "--demo-schedule", schedule_path()});
+  {
+    http_client c(first.port());
+    // Late in the week most of the current week has departed: the next one still sells.
+    EXPECT_EQ(week_of_trip(c, 1), this_monday());
+    EXPECT_EQ(week_of_trip(c, 200), this_monday());
+    EXPECT_EQ(week_of_trip(c, 201), next_monday());
+    EXPECT_EQ(week_of_trip(c, 400), next_monday());
+    EXPECT_EQ(c.get("/trips/401").status, 404);
+  }
+  ASSERT_EQ(first.stop(), 0);
+  // A restart on the same database (the first one's directory lives on) imports nothing more.
+  seatd_process again({"--demo", "--demo-schedule", schedule_path(), "--database",
+                       first.database_url()});
+  http_client c(again.port());
+  EXPECT_EQ(c.get("/trips/400").status, 200);
+  EXPECT_EQ(c.get("/trips/401").status, 404);
+}
+
 TEST(lifecycle, admin_cli_validates_input) {
   auto r = run_seatd({"--env-file", "/none", "--database", "sqlite:///tmp/seatd-cli-" + std::to_string(::getpid()) + ".db",
                       "admin", "create", "--email", "bad", "--password", "longenough"});

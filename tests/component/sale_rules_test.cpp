@@ -13,10 +13,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// An import places its week in the current week when the database has no trips, and in the
-// week after the latest trip otherwise (schedule_rules). So, whatever today is: the first
-// import's Monday 00:00 has departed (it is the first instant of the current week), and the
-// second import's Monday 00:00 is in the future.
+// Without a chosen week, an import places its week in the current week when the database has
+// no trips, and in the week after the latest trip otherwise (schedule_rules). So, whatever today
+// is: the first import's Monday 00:00 has departed (it is the first instant of the current
+// week), and the second import's Monday 00:00 is in the future. These tests rely on that rule,
+// so they upload without `week_of`.
 const char* past_monday_csv =
     "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
     "ABC,Monday,Bus Past,Chennai,Madurai,12:00 AM,06:00 AM,900,Sleeper,AC\n";
@@ -36,14 +37,13 @@ std::string detail(const http_reply& r) {
 
 class sale_rules : public ::testing::Test {
  protected:
-  // env: settings for this server; the harness's test-only relaxations are switched off.
+  // env: settings for this server.
   void start(std::map<std::string, std::string> env = {}) {
-    env.try_emplace("SEATD_TEST_IGNORE_DEPARTURE", "false");
     server_ = std::make_unique<seatd_process>(std::vector<std::string>{}, std::move(env));
     c_ = std::make_unique<http_client>(server_->port());
     admin_ = make_admin(*server_, *c_);
-    ASSERT_EQ(upload(*c_, admin_, "past.csv", past_monday_csv).status, 200);
-    ASSERT_EQ(upload(*c_, admin_, "next.csv", next_monday_csv).status, 200);
+    ASSERT_EQ(upload(*c_, admin_, "past.csv", past_monday_csv, std::nullopt).status, 200);
+    ASSERT_EQ(upload(*c_, admin_, "next.csv", next_monday_csv, std::nullopt).status, 200);
     user_ = signup_and_login(*c_, unique_email("traveller"));
   }
   void TearDown() override {

@@ -83,13 +83,71 @@ TEST_F(schedule_and_trips, upload_real_schedule_then_search_and_seats) {
   }
   EXPECT_EQ(c_->get("/trips/999/seats").status, 404);
 
-  // The second import lands in the week after the latest trip.
-  auto again = upload(*c_, admin_, "abctravels_schedule.xlsx", read_file(schedule_path()));
+  // Without a chosen week, the second import lands in the week after the latest trip.
+  auto again =
+      upload(*c_, admin_, "abctravels_schedule.xlsx", read_file(schedule_path()), std::nullopt);
   ASSERT_EQ(again.status, 200) << again.body;
   auto dep201 = parse_iso(c_->get("/trips/201").json().at("departure_time").as_string());
   auto dep1 = parse_iso(dep);
   ASSERT_TRUE(dep201 && dep1);
   EXPECT_EQ(*dep201 - *dep1, std::chrono::days{7});
+}
+
+const char* monday_csv =
+    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
+    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n";
+
+std::string week_start(const http_reply& r) {
+  auto j = r.json();
+  return j.is_object() && j.as_object().contains("week_start")
+             ? std::string(j.at("week_start").as_string())
+             : "no week_start: " + r.body;
+}
+
+std::string departure_day(http_client& c, int trip) {
+  auto r = c.get("/trips/" + std::to_string(trip));
+  return r.status == 200 ? std::string(r.json().at("departure_time").as_string()).substr(0, 10)
+                         : "no trip " + std::to_string(trip) + ": " + r.body;
+}
+
+TEST_F(schedule_and_trips, upload_for_a_chosen_week_places_the_trips_in_that_week) {
+  // "The week of" a Wednesday two weeks ahead: its Monday.
+  const local_date monday = week_monday(today_local()) + std::chrono::days{14};
+  auto r = upload(*c_, admin_, "s.csv", monday_csv, format_date(monday + std::chrono::days{2}));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(week_start(r), format_date(monday));
+  EXPECT_EQ(departure_day(*c_, 1), format_date(monday));
+
+  // The current week may still be chosen (after a later week exists), and so may next week.
+  auto current = upload(*c_, admin_, "s.csv", monday_csv, this_monday());
+  ASSERT_EQ(current.status, 200) << current.body;
+  EXPECT_EQ(week_start(current), this_monday());
+  EXPECT_EQ(departure_day(*c_, 2), this_monday());
+  EXPECT_EQ(week_start(upload(*c_, admin_, "s.csv", monday_csv, next_monday())), next_monday());
+}
+
+TEST_F(schedule_and_trips, upload_for_a_week_that_has_ended_or_a_malformed_week_is_refused) {
+  const local_date last_sunday = week_monday(today_local()) - std::chrono::days{1};
+  auto past = upload(*c_, admin_, "s.csv", monday_csv, format_date(last_sunday));
+  EXPECT_EQ(past.status, 400) << past.body;
+  EXPECT_NE(past.body.find("has already ended"), std::string::npos) << past.body;
+  auto far = upload(*c_, admin_, "s.csv", monday_csv, "9999-12-31");
+  EXPECT_EQ(far.status, 400) << far.body;
+  EXPECT_NE(far.body.find("too far ahead"), std::string::npos) << far.body;
+  for (const char* bad : {"2026-02-30", "next week", "14/12/2026", ""}) {
+    auto r = upload(*c_, admin_, "s.csv", monday_csv, bad);
+    ASSERT_EQ(r.status, 422) << bad << ": " << r.body;
+    EXPECT_EQ(r.json().at("detail").at(0).at("loc"), boost::json::parse(R"(["body","week_of"])"));
+  }
+  EXPECT_EQ(c_->get("/trips/1").status, 404);  // nothing imported
+}
+
+TEST_F(schedule_and_trips, upload_without_a_week_keeps_the_contracts_placement) {
+  // No trips yet: the current week, even though its first days may have gone.
+  auto r = upload(*c_, admin_, "s.csv", monday_csv, std::nullopt);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(week_start(r), this_monday());
+  EXPECT_EQ(departure_day(*c_, 1), this_monday());
 }
 
 TEST_F(schedule_and_trips, search_and_ids_validate_input) {
@@ -178,6 +236,25 @@ TEST_F(schedule_and_trips, cli_import_and_cities) {
   EXPECT_GE(cities.size(), 4u);
   auto bad = run_seatd({"--database", server_->database_url(), "--env-file", "/none", "import", "/etc/hostname"});
   EXPECT_NE(bad.code, 0);
+}
+
+TEST_F(schedule_and_trips, cli_import_for_a_chosen_week) {
+  auto import = [&](const std::string& week) {
+    return run_seatd({"--database", server_->database_url(), "--env-file", "/none", "import",
+                      schedule_path(), "--week-of", week});
+  };
+  auto r = import(next_monday());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("for the week starting " + next_monday()), std::string::npos)
+      << r.output;
+
+  auto past = import(format_date(week_monday(today_local()) - std::chrono::days{7}));
+  EXPECT_EQ(past.code, 1) << past.output;
+  EXPECT_NE(past.output.find("has already ended"), std::string::npos) << past.output;
+  auto malformed = import("2026-13-01");
+  EXPECT_EQ(malformed.code, 2) << malformed.output;
+  EXPECT_NE(malformed.output.find("--week-of"), std::string::npos) << malformed.output;
+  EXPECT_EQ(c_->get("/trips/201").status, 404);  // only the first import wrote trips
 }
 
 }  // namespace

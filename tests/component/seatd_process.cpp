@@ -55,8 +55,6 @@ seatd_process::seatd_process(std::vector<std::string> extra, std::map<std::strin
   env.try_emplace("SEATD_HOLD_RATE_PER_MINUTE", "0");
   env.try_emplace("SEATD_MAX_HOLDS_PER_ACCOUNT", "10000");
   env.try_emplace("SEATD_HOLD_COOLDOWN_SECONDS", "0");
-  // They also import the current week and use its first trips, which have left on most days.
-  env.try_emplace("SEATD_TEST_IGNORE_DEPARTURE", "true");
   std::vector<std::string> args{SEATD_BINARY,
                                 "--host", "127.0.0.1",
                                 "--port", "0",

@@ -3,12 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 
 #include "component/http_client.hpp"
 #include "component/seatd_process.hpp"
+#include "domain/clock.hpp"
+#include "domain/local_time.hpp"
+#include "domain/schedule_rules.hpp"
 
 namespace seatd::testing {
 
@@ -54,13 +59,32 @@ inline std::string read_file(const std::string& path) {
 
 inline std::string schedule_path() { return SEATD_SOURCE_DIR "/data/abctravels_schedule.xlsx"; }
 
+// Today and the Mondays around it in the server's local time (seatd runs in the test's zone).
+inline local_date today_local() {
+  return std::chrono::floor<std::chrono::days>(to_local(system_clock{}.now()));
+}
+inline std::string this_monday() { return format_date(week_monday(today_local())); }
+inline std::string next_monday() {
+  return format_date(week_monday(today_local()) + std::chrono::days{7});
+}
+
+// POST /setup/seed-schedule. By default the trips go into next week, so every one of them
+// departs in the future whatever the day (the current week's first days have left on most
+// days, and seatd sells nothing that has departed). week_of = std::nullopt sends no week: the
+// contract's placement (current week first, then the week after the latest trip), for the
+// tests of that rule and of departed trips.
 inline http_reply upload(http_client& c, const std::string& token, const std::string& filename,
-                         const std::string& content) {
+                         const std::string& content,
+                         std::optional<std::string> week_of = next_monday()) {
   const std::string boundary = "----seatdTestBoundary7MA4YWxkTrZu0gW";
   std::string body = "--" + boundary +
                      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
                      "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" +
-                     boundary + "--\r\n";
+                     boundary;
+  if (week_of)
+    body += "\r\nContent-Disposition: form-data; name=\"week_of\"\r\n\r\n" + *week_of +
+            "\r\n--" + boundary;
+  body += "--\r\n";
   std::map<std::string, std::string> h{
       {"Content-Type", "multipart/form-data; boundary=" + boundary}};
   if (!token.empty()) h["Authorization"] = "Bearer " + token;

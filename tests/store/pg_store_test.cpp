@@ -87,7 +87,7 @@ struct booked_world {
   user traveller;
 
   booked_world() {
-    if (!db->import_schedule({row(0, "Konkan", "Pune", "Goa")}, today))
+    if (!db->import_schedule({row(0, "Konkan", "Pune", "Goa")}, today, std::nullopt))
       throw std::runtime_error("import failed");
     trip_id = db->search_trips("Pune", "Goa", *parse_date("2026-03-02")).at(0).trip_id;
     traveller = db->create_user({"tess", "tess@example.com", "h", false}).value();
@@ -354,7 +354,8 @@ TEST(pg_store, cancelled_import_leaves_nothing_behind) {
   std::future<result<import_summary>> importing;
   // The import writes a bus and a trip, then waits to insert the trip's seats.
   table_blocker blocker(database, "seats");
-  importing = std::async(std::launch::async, [&] { return db->import_schedule(rows, today); });
+  importing = std::async(std::launch::async,
+                         [&] { return db->import_schedule(rows, today, std::nullopt); });
   int pid = 0;
   ASSERT_TRUE(eventually([&] { return (pid = lock_waiter(database)) != 0; }));
   cancel_backend(pid);
@@ -364,7 +365,7 @@ TEST(pg_store, cancelled_import_leaves_nothing_behind) {
   EXPECT_EQ(db->count_trips(), 0);
   EXPECT_TRUE(db->list_cities().empty());
   EXPECT_EQ(blocker.session.scalar("SELECT count(*) FROM buses"), "0");
-  auto again = db->import_schedule(rows, today);
+  auto again = db->import_schedule(rows, today, std::nullopt);
   ASSERT_TRUE(again);
   EXPECT_EQ(again->buses_created, 3);
   EXPECT_EQ(again->week_start, *parse_date("2026-03-02"));

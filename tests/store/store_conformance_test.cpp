@@ -127,8 +127,9 @@ class store_conformance : public testing::TestWithParam<backend> {
     return *r;
   }
 
-  import_summary import(const std::vector<schedule_row>& rows, local_date day = today) {
-    auto r = db->import_schedule(rows, day);
+  import_summary import(const std::vector<schedule_row>& rows, local_date day = today,
+                        std::optional<local_date> week_of = std::nullopt) {
+    auto r = db->import_schedule(rows, day, week_of);
     if (!r) throw std::runtime_error("import failed: " + r.error().message());
     return *r;
   }
@@ -377,12 +378,48 @@ TEST_P(store_conformance, later_import_goes_to_the_week_after_the_latest_trip) {
   EXPECT_EQ(db->count_trips(), 5);
 }
 
+TEST_P(store_conformance, import_for_a_chosen_week_places_the_trips_in_that_week) {
+  // "The week of 19 March" (a Thursday): its Monday is 03-16, two weeks after today's week.
+  auto chosen = import({row(6, "Owl", "Kochi", "Bengaluru", hm(22, 30), hm(5, 45), 900),
+                        row(0, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)},
+                       today, on("2026-03-19"));
+  EXPECT_EQ(chosen.week_start, on("2026-03-16"));
+  EXPECT_EQ(chosen.trips_created, 2);
+  EXPECT_EQ(only_trip("Kochi", "Trivandrum", on("2026-03-16")).departure_time,
+            at("2026-03-16T06:00:00"));
+  EXPECT_EQ(only_trip("Kochi", "Bengaluru", on("2026-03-22")).arrival_time,
+            at("2026-03-23T05:45:00"));
+  EXPECT_TRUE(db->search_trips("Kochi", "Trivandrum", on("2026-03-02")).empty());
+
+  // A chosen week need not follow the latest trip: the current week is still free to fill.
+  auto current = import({row(2, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)},
+                        today, today);
+  EXPECT_EQ(current.week_start, on("2026-03-02"));
+  EXPECT_EQ(current.buses_created, 0);
+  EXPECT_EQ(only_trip("Kochi", "Trivandrum", on("2026-03-04")).price, 300);
+
+  // Without a chosen week the contract's rule still holds: the week after the latest trip.
+  auto next = import({row(0, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)});
+  EXPECT_EQ(next.week_start, on("2026-03-23"));
+  EXPECT_EQ(db->count_trips(), 4);
+}
+
+TEST_P(store_conformance, import_for_a_week_that_has_ended_is_refused_and_writes_nothing) {
+  // Today is Wednesday 03-04; Sunday 03-01 belongs to the week before.
+  auto r = db->import_schedule({row(0, "Lark", "Kochi", "Trivandrum", hm(6, 0), hm(10, 0), 300)},
+                               today, on("2026-03-01"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(db->count_trips(), 0);
+  EXPECT_TRUE(db->list_cities().empty());
+}
+
 TEST_P(store_conformance, failed_import_leaves_nothing_behind) {
   // The second row breaks the CHECK on trips.price after the first row's bus, trip and
   // seats were written: all of it must roll back.
   auto r = db->import_schedule({row(0, "Good", "Surat", "Vadodara", hm(8, 0), hm(10, 0), 150),
                                 row(1, "Bad", "Surat", "Vadodara", hm(8, 0), hm(10, 0), -5)},
-                               today);
+                               today, std::nullopt);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), make_error_code(errc::invalid_input));
   EXPECT_EQ(db->count_trips(), 0);
@@ -824,7 +861,7 @@ TEST(sqlite_store, schema_allows_one_confirmed_booking_per_seat) {
   fs::path file = temp_root::fresh_dir() / "index.db";
   auto s = open_store(file.string());
   s->create_user({"u", "u@example.com", "h", false});
-  ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today));
+  ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today, std::nullopt));
   auto row_sql = [](std::string number, std::string status) {
     return "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
            " created_at) VALUES ('" +
@@ -846,7 +883,7 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
     auto s = open_store(file.string());
     auto u = s->create_user({"u", "u@example.com", "h", false});
     ASSERT_TRUE(u);
-    ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today));
+    ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today, std::nullopt));
     booking_request req;
     req.user_id = u->id;
     req.trip_id = 1;

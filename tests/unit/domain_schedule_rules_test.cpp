@@ -13,6 +13,7 @@ namespace {
 using namespace std::chrono;
 using seatd::format_date;
 using seatd::format_iso;
+using seatd::import_week_allowed;
 using seatd::import_week_start;
 using seatd::local_date;
 using seatd::local_time;
@@ -91,6 +92,47 @@ TEST(DomainImportWeekStart, latest_departure_late_on_sunday_stays_in_its_own_wee
   // not the week after (the arrival is irrelevant, only the departure counts).
   EXPECT_EQ(import_week_start(monday, at(ymd(2026, 12, 6), 23, 30)), ymd(2026, 12, 7));
   EXPECT_EQ(import_week_start(monday, local_time{ymd(2026, 12, 7)} - seconds{1}), ymd(2026, 12, 7));
+}
+
+TEST(DomainImportWeekStart, a_chosen_week_is_the_monday_of_the_chosen_day) {
+  // "The week of 14 December" (a Monday) and any other day of that week.
+  const local_date dec14 = ymd(2026, 12, 14);
+  for (int i = 0; i < 7; ++i)
+    EXPECT_EQ(import_week_start(monday, std::nullopt, dec14 + days{i}), dec14) << "offset " << i;
+}
+
+TEST(DomainImportWeekStart, a_chosen_week_wins_over_the_latest_departure) {
+  // Trips up to 2026-12-24 exist; the operator still gets the week asked for, earlier or later.
+  const local_time latest = at(ymd(2026, 12, 24), 10, 0);
+  EXPECT_EQ(import_week_start(monday, latest, ymd(2026, 12, 9)), ymd(2026, 12, 7));
+  EXPECT_EQ(import_week_start(monday, latest, ymd(2027, 3, 3)), ymd(2027, 3, 1));
+  EXPECT_EQ(import_week_start(monday, std::nullopt, ymd(2027, 1, 1)), ymd(2026, 12, 28));
+}
+
+TEST(DomainImportWeekAllowed, the_current_week_and_later_weeks_are_allowed) {
+  const local_date wednesday = ymd(2026, 12, 2);
+  EXPECT_TRUE(import_week_allowed(wednesday, monday));           // this week, already begun
+  EXPECT_TRUE(import_week_allowed(wednesday, ymd(2026, 12, 6)));  // this week's Sunday
+  EXPECT_TRUE(import_week_allowed(wednesday, ymd(2026, 12, 7)));  // next Monday
+  EXPECT_TRUE(import_week_allowed(ymd(2026, 12, 6), ymd(2027, 6, 1)));
+  // Up to two years (104 weeks) ahead: the week of 2028-11-27 (its Sunday too).
+  EXPECT_TRUE(import_week_allowed(wednesday, ymd(2028, 11, 27)));
+  EXPECT_TRUE(import_week_allowed(wednesday, ymd(2028, 12, 3)));
+}
+
+TEST(DomainImportWeekAllowed, a_week_too_far_ahead_is_refused) {
+  const local_date wednesday = ymd(2026, 12, 2);
+  EXPECT_EQ(monday + seatd::max_import_lead, ymd(2028, 11, 27));
+  EXPECT_FALSE(import_week_allowed(wednesday, ymd(2028, 12, 4)));  // week 105
+  EXPECT_FALSE(import_week_allowed(wednesday, ymd(9999, 12, 31)));
+}
+
+TEST(DomainImportWeekAllowed, a_week_that_has_ended_is_refused) {
+  const local_date wednesday = ymd(2026, 12, 2);
+  EXPECT_FALSE(import_week_allowed(wednesday, ymd(2026, 11, 29)));  // last week's Sunday
+  EXPECT_FALSE(import_week_allowed(wednesday, ymd(2026, 11, 23)));
+  EXPECT_FALSE(import_week_allowed(monday, monday - days{1}));
+  EXPECT_FALSE(import_week_allowed(ymd(2027, 1, 1), ymd(2026, 12, 27)));  // across a new year
 }
 
 TEST(DomainImportWeekStart, result_is_a_monday_across_a_year_boundary) {
