@@ -44,6 +44,20 @@ net::response hashing_busy() {
 
 worker_pool& hash_lane(services& svc) { return svc.hashing ? *svc.hashing : svc.pool; }
 
+// A place for one of this client's hashes on the lane; nullopt when the client already has
+// its share in flight (the answer is then 429: this client, not the server, is busy).
+std::optional<inflight_limiter::ticket> hash_place(services& svc, const std::string& client) {
+  if (!svc.hash_share) return inflight_limiter::ticket{};
+  auto t = svc.hash_share->try_enter(client);
+  if (!t) return std::nullopt;
+  return t;
+}
+
+net::response too_many_at_once() {
+  return too_many("Too many sign-ins from this address at once, please retry shortly",
+                  std::chrono::seconds(1));
+}
+
 std::int64_t seconds_of(sys_ms t) {
   return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -55,6 +69,12 @@ awaitable_response signup(net::request_context& ctx, services& svc) {
   auto password = f.required_string("password", 6, 128);
   if (email && !auth::valid_email(*email))
     f.fail("email", "value is not a valid email address", "value_error.email");
+  // A name is shown on tickets, seat maps and the admin's pages: no control characters (a NUL
+  // or an escape sequence would travel into every one of them).
+  if (username && std::any_of(username->begin(), username->end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      }))
+    f.fail("username", "username must not contain control characters", "value_error.str");
   if (password && !auth::acceptable_password(*password))
     f.fail("password", "password must not be only white space", "value_error.password");
   if (!f.ok()) co_return f.error();
@@ -66,6 +86,11 @@ awaitable_response signup(net::request_context& ctx, services& svc) {
       co_return too_many("Too many sign-ups from this address, try again later", a.retry_after);
   }
 
+  auto place = hash_place(svc, client);
+  if (!place) {
+    if (svc.signup_throttle) svc.signup_throttle->refund(client);
+    co_return too_many_at_once();
+  }
   auto cost = svc.cfg.hash_cost;
   std::string hash;
   bool busy = false;
@@ -134,6 +159,11 @@ awaitable_response login(net::request_context& ctx, services& svc) {
   } catch (const unavailable_error&) {
     give_back(false);
     throw;
+  }
+  auto place = hash_place(svc, client);
+  if (!place) {
+    give_back(false);
+    co_return too_many_at_once();
   }
   auto cost = svc.cfg.hash_cost;
   bool ok = false, busy = false;

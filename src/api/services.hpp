@@ -10,6 +10,7 @@
 #include "auth/auth.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
+#include "domain/inflight_limiter.hpp"
 #include "domain/login_throttle.hpp"
 #include "domain/rate_limiter.hpp"
 #include "holds/hold_engine.hpp"
@@ -46,6 +47,9 @@ struct services {
   // queues in front of database work; and signups per client (null: unlimited).
   worker_pool* hashing = nullptr;
   login_throttle* signup_throttle = nullptr;
+  // Hashes one client may have on the lane at once (null: no share), so one address cannot
+  // fill the lane's queue and make every other login wait behind it.
+  inflight_limiter* hash_share = nullptr;
   // Seat-hold requests per client address (per instance); null: no limit.
   rate_limiter* hold_rate = nullptr;
 };

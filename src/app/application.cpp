@@ -163,6 +163,7 @@ struct application::impl {
                                   .window = std::chrono::hours(1),
                                   .free_attempts = std::max(cfg.signups_per_client, 1)}};
   worker_pool hash_lane{cfg.hash_threads, std::size_t(cfg.hash_threads) + cfg.hash_queue};
+  inflight_limiter hash_share{std::size_t(cfg.hash_per_client)};
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
@@ -217,6 +218,7 @@ struct application::impl {
     for (auto& r : db->live_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
     svc.hashing = &hash_lane;
+    if (cfg.hash_per_client > 0) svc.hash_share = &hash_share;
     if (cfg.signups_per_client > 0) svc.signup_throttle = &signup_throttle;
     if (!cfg.redis_url.empty()) {
       revocations = std::make_unique<revocation_feed>(

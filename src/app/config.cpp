@@ -124,6 +124,8 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
     cfg.worker_threads = int(parse_number("SEATD_WORKERS", *v, 1, 256));
   if (auto v = get("SEATD_HASH_THREADS"))
     cfg.hash_threads = int(parse_number("SEATD_HASH_THREADS", *v, 1, 64));
+  if (auto v = get("SEATD_HASH_PER_CLIENT"))
+    cfg.hash_per_client = int(parse_number("SEATD_HASH_PER_CLIENT", *v, 0, 100000));
   if (auto v = get("SEATD_HASH_QUEUE"))
     cfg.hash_queue = std::size_t(parse_number("SEATD_HASH_QUEUE", *v, 0, 100000));
   if (auto v = get("SEATD_SIGNUPS_PER_CLIENT"))

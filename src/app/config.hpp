@@ -34,7 +34,8 @@ struct config {
   // The hashing lane: Argon2id (login, signup) runs on its own threads, never in front of
   // database work; more than hash_queue waiting hashes answer 503 with Retry-After.
   int hash_threads = 2;
-  std::size_t hash_queue = 64;
+  std::size_t hash_queue = 32;
+  int hash_per_client = 4;  // hashes one client may have on the lane at once; 0: no share
   int signups_per_client = 200;  // per client per hour; 0: unlimited
   std::size_t max_body_bytes = 1u << 20;
   std::size_t max_upload_bytes = 8u << 20;

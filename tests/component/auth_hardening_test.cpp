@@ -84,7 +84,8 @@ class auth_hardening : public ::testing::Test {
 // 1 waiting): the flood's excess is refused at once with 503 + Retry-After, and requests that
 // need the database (GET /trips/cities) are all answered meanwhile.
 TEST_F(auth_hardening, a_login_flood_fills_the_hashing_lane_not_the_worker_pool) {
-  start({{"SEATD_HASH_THREADS", "1"}, {"SEATD_HASH_QUEUE", "1"}});
+  // One client floods here: its own share of the lane is off, so the lane itself fills.
+  start({{"SEATD_HASH_THREADS", "1"}, {"SEATD_HASH_QUEUE", "1"}, {"SEATD_HASH_PER_CLIENT", "0"}});
   // Accounts with production-cost hashes (the CLI without --fast-password-hash): checking a
   // password against one takes real time, as in production.
   std::vector<std::string> emails;
@@ -141,10 +142,62 @@ TEST_F(auth_hardening, a_login_flood_fills_the_hashing_lane_not_the_worker_pool)
   EXPECT_TRUE(ok.json().as_object().contains("access_token")) << ok.body;
 }
 
+// Found by a hostile test of item 2: a hundred concurrent logins from one address filled the
+// hashing lane's queue, so every other client's login waited ~10 s or got 503. Each client
+// now has a share of the lane (here 2 hashes at once): the flood's excess is refused with 429
+// at once, and a login from another address goes through while the flood is in flight.
+TEST_F(auth_hardening, one_address_cannot_fill_the_hashing_lane) {
+  start({{"SEATD_HASH_THREADS", "1"}, {"SEATD_HASH_QUEUE", "64"}, {"SEATD_HASH_PER_CLIENT", "2"}});
+  // A production-cost account, so each check takes real time while the flood is in flight.
+  const auto email = unique_email("costly");
+  auto made = run_seatd({"--database", server_->database_url(), "--env-file", "/nonexistent.env",
+                         "admin", "create", "--email", email, "--password", "right-password"});
+  ASSERT_EQ(made.code, 0) << made.output;
+  constexpr int flood = 8;  // wrong passwords for that account: under the 10 per (client, account)
+  std::barrier go(flood + 1);
+  std::atomic<int> at_once{0}, checked{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < flood; ++i)
+    threads.emplace_back([&, i] {
+      http_client own(server_->port());
+      (void)own.get("/");
+      go.arrive_and_wait();
+      auto r = own.post_json("/auth/login", credentials(email, "wrong-" + std::to_string(i)));
+      if (r.status == 429 && r.headers[http::field::retry_after] == "1")
+        ++at_once;
+      else if (invalid_password_answer(r))
+        ++checked;
+      else
+        ++other;
+    });
+  go.arrive_and_wait();
+  // The owner, from another address, while the flood's hashes are queued.
+  auto owner = request_from("127.0.0.9", server_->port(), "/auth/login",
+                            credentials(email, "right-password"));
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(owner.status, 200) << owner.body;
+  EXPECT_NE(owner.body.find("access_token"), std::string::npos) << owner.body;
+  EXPECT_GE(at_once.load(), 1) << "one address had the whole lane";
+  EXPECT_LE(checked.load(), flood - at_once.load());
+  EXPECT_EQ(other.load(), 0);
+}
+
+// Found by a hostile test: a username with a NUL byte was stored and echoed back.
+TEST_F(auth_hardening, a_username_with_control_characters_is_refused) {
+  start();
+  for (std::string name : {std::string("a\0b", 3), std::string("bell\a"), std::string("esc\x1b[31m")}) {
+    auto r = c_->post_json("/auth/signup", {{"username", name},
+                                            {"email", unique_email("ctl")},
+                                            {"password", "a-fine-password"}});
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_NE(r.body.find("username"), std::string::npos) << r.body;
+  }
+}
+
 // Item 4: 60 concurrent wrong passwords for one account were all checked (limit 10): the
 // throttle was read before and written after the check. Now an attempt is reserved first.
 TEST_F(auth_hardening, concurrent_wrong_passwords_are_checked_at_most_ten_times) {
-  start();
+  start({{"SEATD_HASH_PER_CLIENT", "0"}});  // the attempts, not the lane share, are under test
   auto email = unique_email("victim");
   signup_and_login(*c_, email, "right-password");
   constexpr int n = 60;

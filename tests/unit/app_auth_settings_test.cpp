@@ -13,7 +13,8 @@ namespace {
 TEST(auth_settings, defaults) {
   config cfg;
   EXPECT_EQ(cfg.hash_threads, 2);
-  EXPECT_EQ(cfg.hash_queue, 64u);
+  EXPECT_EQ(cfg.hash_queue, 32u);
+  EXPECT_EQ(cfg.hash_per_client, 4);
   EXPECT_EQ(cfg.signups_per_client, 200);
 }
 
