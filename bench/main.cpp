@@ -29,12 +29,14 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 // The per-client defences that a load generator playing thousands of users from one address
-// must turn off (holds per minute, sign-ups, holds per account, re-take cool-down, viewers).
+// must turn off (holds per minute, sign-ups, holds per account, re-take cool-down, viewers,
+// connections, hashes at once).
 // Every scenario but `abuse` runs with them off; `abuse` measures them.
 const std::vector<std::string> one_address_plays_many_users = {
     "SEATD_HOLD_RATE_PER_MINUTE=0", "SEATD_SIGNUPS_PER_CLIENT=0",
     "SEATD_MAX_HOLDS_PER_ACCOUNT=10000", "SEATD_HOLD_COOLDOWN_SECONDS=0",
-    "SEATD_MAX_VIEWERS_PER_CLIENT=0"};
+    "SEATD_MAX_VIEWERS_PER_CLIENT=0", "SEATD_MAX_CONNECTIONS_PER_CLIENT=0",
+    "SEATD_HASH_PER_CLIENT=0"};
 
 // A seatd started for the smoke run: port 0, a fresh SQLite file, ready when it prints
 // "seatd ready port=N"; stopped with SIGTERM. `env`: NAME=value settings over this process's

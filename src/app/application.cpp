@@ -141,6 +141,10 @@ std::size_t body_budget_for(const config& cfg) {
 struct application::impl {
   config cfg;
   system_clock clk;
+  // Before the io_context: a session still queued there when it is destroyed at exit gives its
+  // body lease and its connection place back to these.
+  net::body_budget body_budget{body_budget_for(cfg)};
+  inflight_limiter connections_per_client{cfg.max_connections_per_client};
   asio::io_context ioc;
   std::unique_ptr<store> db;
   worker_pool pool;
@@ -176,7 +180,6 @@ struct application::impl {
   net::static_files web;
   net::dispatcher dispatch{routes, http_opts, web};
   net::session_registry registry;
-  net::body_budget body_budget{body_budget_for(cfg)};
   exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
   realtime::viewer_admission viewer_admission{cfg.max_viewers_per_client};
@@ -268,7 +271,7 @@ int application::run() {
   auto address = asio::ip::make_address(m.cfg.host);
   m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
                                              m.dispatch, m.http_opts, m.registry, m.body_budget,
-                                             m.upgrade, m.tasks);
+                                             m.connections_per_client, m.upgrade, m.tasks);
   asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
   signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
     if (ec) return;

@@ -135,6 +135,9 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("SEATD_ACCESS_LOG")) cfg.access_log = parse_bool("SEATD_ACCESS_LOG", *v);
   if (auto v = get("SEATD_MAX_CONNECTIONS"))
     cfg.max_connections = std::size_t(parse_number("SEATD_MAX_CONNECTIONS", *v, 0, 10'000'000));
+  if (auto v = get("SEATD_MAX_CONNECTIONS_PER_CLIENT"))
+    cfg.max_connections_per_client =
+        std::size_t(parse_number("SEATD_MAX_CONNECTIONS_PER_CLIENT", *v, 0, 10'000'000));
   if (auto v = get("SEATD_FIRST_BYTE_TIMEOUT_SECONDS"))
     cfg.first_byte_timeout =
         std::chrono::seconds(parse_number("SEATD_FIRST_BYTE_TIMEOUT_SECONDS", *v, 1, 3600));

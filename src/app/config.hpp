@@ -43,6 +43,7 @@ struct config {
   std::chrono::seconds request_timeout{30};
   std::chrono::seconds idle_timeout{60};
   std::chrono::seconds first_byte_timeout{10};  // a new connection's first request header
+  std::size_t max_connections_per_client = 512;  // connections from one address; 0: no cap
   std::size_t max_connections = 0;  // 0: derived from RLIMIT_NOFILE (net::default_max_connections)
   std::size_t max_inflight_body_bytes = 64u << 20;  // request bodies of all connections together
   std::string trusted_proxies;  // CIDRs whose X-Forwarded-For is believed; empty: none

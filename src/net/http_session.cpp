@@ -31,13 +31,15 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 http_session::http_session(beast::tcp_stream stream, const dispatcher& d,
                            const http_options& opts, session_registry& registry,
-                           body_budget& budget, const upgrade_handler& upgrade)
+                           body_budget& budget, const upgrade_handler& upgrade,
+                           inflight_limiter::ticket place)
     : stream_(std::move(stream)),
       dispatcher_(d),
       opts_(opts),
       registry_(registry),
       budget_(budget),
-      upgrade_(upgrade) {
+      upgrade_(upgrade),
+      place_(std::move(place)) {
   beast::error_code ec;
   auto ep = stream_.socket().remote_endpoint(ec);
   if (!ec) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string_view>
 
+#include "domain/inflight_limiter.hpp"
 #include "net/body_budget.hpp"
 #include "net/dispatcher.hpp"
 #include "net/http_options.hpp"
@@ -30,7 +31,8 @@ using upgrade_handler =
 class http_session final : public stoppable, public std::enable_shared_from_this<http_session> {
  public:
   http_session(boost::beast::tcp_stream stream, const dispatcher& d, const http_options& opts,
-               session_registry& registry, body_budget& budget, const upgrade_handler& upgrade);
+               session_registry& registry, body_budget& budget, const upgrade_handler& upgrade,
+               inflight_limiter::ticket place = {});
   void start();
   void stop() override;
 
@@ -54,6 +56,7 @@ class http_session final : public stoppable, public std::enable_shared_from_this
   boost::asio::ip::address peer_;
   std::string remote_;  // the peer's address, or the client's once a request named it
   std::uint64_t registry_id_ = 0;
+  inflight_limiter::ticket place_;  // this connection's place in its client's share
   bool idle_ = false;       // waiting for the next request (strand only)
   bool stopping_ = false;   // strand only
 };

@@ -7,6 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "domain/client_key.hpp"
+#include "net/client_address.hpp"
+
 namespace seatd::net {
 
 namespace asio = boost::asio;
@@ -39,13 +42,15 @@ void refuse(Socket& socket) {
 
 listener::listener(asio::io_context& ioc, const tcp::endpoint& ep, const dispatcher& d,
                    const http_options& opts, session_registry& registry, body_budget& budget,
-                   const upgrade_handler& upgrade, exec::task_group& tasks)
+                   inflight_limiter& per_client, const upgrade_handler& upgrade,
+                   exec::task_group& tasks)
     : ioc_(ioc),
       acceptor_(asio::make_strand(ioc)),
       dispatcher_(d),
       opts_(opts),
       registry_(registry),
       budget_(budget),
+      per_client_(per_client),
       upgrade_(upgrade),
       tasks_(tasks) {
   acceptor_.open(ep.protocol());
@@ -104,10 +109,24 @@ asio::awaitable<void> listener::accept_loop(bool after_failure) {
                      n, opts_.max_connections);
       continue;
     }
+    inflight_limiter::ticket place;
+    boost::system::error_code pec;
+    auto peer = socket.remote_endpoint(pec);
+    if (!pec && !opts_.proxies.contains(unmapped(peer.address()))) {
+      place = per_client_.try_enter(client_key(unmapped(peer.address()).to_string()));
+      if (!place) {
+        refuse(socket);
+        if (auto n = client_refusal_warnings_.note(std::chrono::steady_clock::now()))
+          spdlog::warn("refused {} connections since the last warning: a client at its limit "
+                       "(SEATD_MAX_CONNECTIONS_PER_CLIENT)",
+                       n);
+        continue;
+      }
+    }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     std::make_shared<http_session>(boost::beast::tcp_stream(std::move(socket)), dispatcher_,
-                                   opts_, registry_, budget_, upgrade_)
+                                   opts_, registry_, budget_, upgrade_, std::move(place))
         ->start();
   }
 }

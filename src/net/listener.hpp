@@ -10,6 +10,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "domain/inflight_limiter.hpp"
 #include "exec/task_group.hpp"
 #include "net/accept_pacing.hpp"
 #include "net/body_budget.hpp"
@@ -22,7 +23,8 @@ class listener {
   // The accept loop runs as a task of `tasks` (which shutdown stops and waits for).
   listener(boost::asio::io_context& ioc, const boost::asio::ip::tcp::endpoint& ep,
            const dispatcher& d, const http_options& opts, session_registry& registry,
-           body_budget& budget, const upgrade_handler& upgrade, exec::task_group& tasks);
+           body_budget& budget, inflight_limiter& per_client, const upgrade_handler& upgrade,
+           exec::task_group& tasks);
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   void start();
   // Stops accepting; thread-safe.
@@ -38,11 +40,15 @@ class listener {
   const http_options& opts_;
   session_registry& registry_;
   body_budget& budget_;
+  // Connections per client address (IPv6 by /64; a trusted proxy's are not counted, they
+  // carry many clients): nginx's limit_conn, so one address cannot take every connection.
+  inflight_limiter& per_client_;
   const upgrade_handler& upgrade_;
   exec::task_group& tasks_;
   std::atomic<bool> stopped_{false};
   log_throttle accept_warnings_{std::chrono::seconds(10)};  // acceptor strand only
   log_throttle refusal_warnings_{std::chrono::seconds(10)};  // acceptor strand only
+  log_throttle client_refusal_warnings_{std::chrono::seconds(10)};  // acceptor strand only
 };
 
 }  // namespace seatd::net

@@ -3,6 +3,11 @@
 // are refused at once; a connection that sends nothing is closed soon; the client's address
 // comes from X-Forwarded-For only through a trusted proxy. Each test talks raw HTTP so it can
 // send a header without its body and tell "the server answered" from "we gave up waiting".
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <thread>
 
 #include "component/test_support.hpp"
@@ -176,6 +181,62 @@ TEST(front_door_limits, connections_beyond_the_cap_are_refused_at_once) {
   }
   EXPECT_EQ(status, 200);
   EXPECT_NE(p.log_text().find("at the limit of 3"), std::string::npos);
+}
+
+// GET / from a chosen loopback source address on a fresh connection: the status, or 0 when
+// the connection failed or nothing came back within 5 s.
+int status_from(const char* source, unsigned short port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &local.sin_addr);
+  sockaddr_in remote{};
+  remote.sin_family = AF_INET;
+  remote.sin_port = htons(port);
+  ::inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+  std::string reply;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0 &&
+      ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0) {
+    const std::string req = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == ssize_t(req.size())) {
+      char buf[512];
+      ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n > 0) reply.assign(buf, std::size_t(n));
+    }
+  }
+  ::close(fd);
+  return reply.size() > 12 && starts_with(reply, "HTTP/1.1 ") ? std::stoi(reply.substr(9, 3)) : 0;
+}
+
+// Found by a hostile test: the connection cap was global only, so one address holding idle
+// connections (and reconnecting as the first-byte timeout closed them) refused everyone.
+// Each client address now has its own cap (nginx's limit_conn); other clients still get in.
+TEST(front_door_limits, one_address_cannot_take_every_connection) {
+  seatd_process p({}, {{"SEATD_MAX_CONNECTIONS_PER_CLIENT", "3"},
+                       {"SEATD_FIRST_BYTE_TIMEOUT_SECONDS", "60"}});
+  std::vector<std::unique_ptr<raw_connection>> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(std::make_unique<raw_connection>(p.port()));
+  raw_connection extra(p.port());
+  auto reply = extra.read_until_closed();
+  EXPECT_TRUE(extra.closed()) << "the excess connection was left waiting";
+  EXPECT_TRUE(starts_with(reply, "HTTP/1.1 503")) << reply;
+  // Another address is not affected by the first one's share.
+  EXPECT_EQ(status_from("127.0.0.2", p.port()), 200);
+  // The first address gets its place back once one of its connections ends.
+  idle.pop_back();
+  int status = 0;
+  for (int i = 0; i < 100 && status != 200; ++i) {
+    try {
+      status = http_client(p.port(), std::chrono::seconds(5)).get("/").status;
+    } catch (const std::exception&) {
+    }
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 200);
+  EXPECT_NE(p.log_text().find("SEATD_MAX_CONNECTIONS_PER_CLIENT"), std::string::npos);
 }
 
 TEST(front_door_limits, a_connection_that_sends_nothing_is_closed_soon) {
