@@ -69,8 +69,10 @@ class task_group {
   // Asks every running task to end: cancels the operation each awaits (on its own executor).
   void stop() {
     std::lock_guard lock(mutex_);
-    for (auto& [id, t] : tasks_)
+    for (auto& entry : tasks_) {
+      auto t = entry.second;  // a copy: clang 14 cannot capture a structured binding
       boost::asio::post(t->ex, [t] { t->signal.emit(boost::asio::cancellation_type::terminal); });
+    }
   }
 
   // True when every task has ended before the deadline.
