@@ -53,6 +53,16 @@ void hold_book::remove(id_t trip, trip_state& t, std::map<int, hold>::iterator i
   t.holds.erase(it);
 }
 
+void hold_book::remember(id_t trip, int seat, id_t user, cooldown_entry c) {
+  if (policy_.cooldown.count() <= 0) return;
+  auto [it, fresh] = cooldowns_.try_emplace({trip, seat, user}, c);
+  if (!fresh) {
+    cooldown_order_.erase({it->second.until, trip, seat, user});
+    it->second = c;
+  }
+  cooldown_order_.insert({c.until, trip, seat, user});
+}
+
 void hold_book::lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
                       std::vector<seat_event>& events) {
   const int seat = it->first;
@@ -61,14 +71,7 @@ void hold_book::lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it
   // find the hold long after it lapsed.
   const sys_ms until = it->second.expires_at + policy_.cooldown;
   remove(trip, t, it);
-  if (policy_.cooldown.count() > 0) {
-    auto [c, fresh] = cooldowns_.try_emplace({trip, seat, user}, until);
-    if (!fresh) {
-      cooldown_order_.erase({c->second, trip, seat, user});
-      c->second = until;
-    }
-    cooldown_order_.insert({until, trip, seat, user});
-  }
+  remember(trip, seat, user, {until, std::nullopt});
   auto e = next_event(trip, t, seat_event_kind::expired);
   e.seats = {seat};
   events.push_back(std::move(e));
@@ -134,10 +137,19 @@ result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
     if (auto a = per_account_.find(user);
         a != per_account_.end() && a->second >= policy_.max_per_account)
       return refuse(errc::account_hold_limit);
-    if (auto c = cooldowns_.find({trip, seat, user}); c != cooldowns_.end() && c->second > now)
-      return refuse(errc::hold_cooldown);
-    auto expires = std::min(now + policy_.ttl, now + policy_.max_lifetime);
-    hold h{seat, user, expires, false, now};
+    sys_ms taken = now;
+    if (auto c = cooldowns_.find({trip, seat, user});
+        c != cooldowns_.end() && c->second.until > now) {
+      // Lapsed: wait. Released: the new hold goes on with the old one's life, so unlock+lock
+      // does not restart the max_lifetime clock; past that cap it is a lapse like any other.
+      if (!c->second.taken_at || *c->second.taken_at + policy_.max_lifetime <= now)
+        return refuse(errc::hold_cooldown);
+      taken = *c->second.taken_at;
+      cooldown_order_.erase({c->second.until, trip, seat, user});
+      cooldowns_.erase(c);
+    }
+    auto expires = std::min(now + policy_.ttl, taken + policy_.max_lifetime);
+    hold h{seat, user, expires, false, taken};
     it = t.holds.emplace(seat, h).first;
     ++t.per_user[user];
     ++per_account_[user];
@@ -165,12 +177,15 @@ bool hold_book::release(id_t trip, int seat, id_t user, sys_ms now,
     tidy(trip);
     return false;
   }
+  const sys_ms taken = it->second.taken_at;
   remove(trip, t, it);
+  remember(trip, seat, user, {now + policy_.cooldown, taken});
   auto e = next_event(trip, t, seat_event_kind::unlocked);
   e.seats = {seat};
   e.user = user;
   events.push_back(std::move(e));
   tidy(trip);
+  prune(now);  // the remembered release counts against max_remembered at once
   return true;
 }
 

@@ -11,6 +11,12 @@
 // a hold lives at most max_lifetime from when it was first taken (renewals stop there), an
 // account holds at most max_per_account seats across all trips, and an account whose hold
 // lapsed may not take that seat again for `cooldown` (it has to let others have a go).
+// Releasing does not restart the life either: a holder that releases its own hold and takes the
+// same seat again within `cooldown` of the release gets the old hold's life back (its taken_at,
+// so the same cap; refused with hold_cooldown if that cap has passed). Otherwise unlock+lock
+// every few minutes would hold a seat forever. A deselect-by-mistake-and-reselect still works,
+// anyone else may take a released seat at once, and after `cooldown` the holder starts afresh
+// (no better than letting the hold lapse at its cap and waiting out the cool-down).
 //
 // Memory stays bounded for months: a trip with no holds and no recent sale is forgotten but
 // for its seq (kept for the max_remembered most recently forgotten trips, then folded into one
@@ -72,11 +78,14 @@ class hold_book {
   // or until released()), errc::seat_occupied when another user holds it, errc::hold_limit
   // when the user already holds max_per_user seats of the trip, errc::account_hold_limit when
   // max_per_account across trips, errc::hold_cooldown when the user's hold on this seat
-  // lapsed less than `cooldown` ago.
+  // lapsed less than `cooldown` ago, or when the user released it less than `cooldown` ago
+  // and that hold's taken_at + max_lifetime has passed (within that window a new hold keeps
+  // the released one's taken_at).
   // On success `events` gets SEAT_LOCKED (plus any expiries found on the way).
   result<hold> take(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
 
-  // Releases the user's own hold; false (and no event) when the user does not hold it.
+  // Releases the user's own hold; false (and no event) when the user does not hold it. The
+  // hold's taken_at is remembered for `cooldown` (see take()).
   bool release(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
 
   // Pins every listed hold of `user` for a booking, all or nothing. errc::not_holder when a seat
@@ -117,6 +126,12 @@ class hold_book {
   };
   using deadline_key = std::tuple<sys_ms, id_t, int>;  // (deadline, trip, seat)
   using cooldown_key = std::tuple<id_t, int, id_t>;    // (trip, seat, user)
+  // A lapse (no taken_at: refused until `until`) or a voluntary release (taken_at of the
+  // released hold: a take before `until` continues its life).
+  struct cooldown_entry {
+    sys_ms until{};
+    std::optional<sys_ms> taken_at;
+  };
 
   trip_state& state(id_t trip);
   // Drops the trip when nothing of it is left to remember (no holds, no recent sale).
@@ -126,6 +141,7 @@ class hold_book {
   void lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
              std::vector<seat_event>& events);
   void remove(id_t trip, trip_state& t, std::map<int, hold>::iterator it);
+  void remember(id_t trip, int seat, id_t user, cooldown_entry c);
   seat_event next_event(id_t trip, trip_state& t, seat_event_kind kind);
   // Forgets sales and cool-downs that ended (and the oldest beyond max_remembered).
   void prune(sys_ms now);
@@ -136,7 +152,7 @@ class hold_book {
   std::size_t pinned_count_ = 0;
   std::unordered_map<id_t, int> per_account_;  // holds per user, all trips
   std::set<deadline_key> sold_order_;          // (refused until, trip, seat)
-  std::map<cooldown_key, sys_ms> cooldowns_;   // -> cool-down ends
+  std::map<cooldown_key, cooldown_entry> cooldowns_;
   std::set<std::tuple<sys_ms, id_t, int, id_t>> cooldown_order_;
   // A forgotten trip's seq, so that when it is seen again its seq goes on from there: a seq
   // that went backwards would make viewers drop the events as duplicates. Bounded: the oldest

@@ -433,6 +433,7 @@ asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, i
   auto args = script_args(trip);
   args.push_back(std::to_string(seat));
   args.push_back(std::to_string(user));
+  args.push_back(std::to_string(policy_.cooldown.count()));  // how long the hold's life is kept
   auto r = co_await run(trip, redis_scripts::release(), keys, args, true);
   // In place: an error_code converts to bool, so result<bool> cannot tell them apart.
   if (!r) co_return result<bool>(boost::system::in_place_error, r.error());

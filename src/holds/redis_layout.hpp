@@ -9,7 +9,7 @@
 // the shard_count index sets instead of scanning the keyspace.
 //
 //   seatd:{shard:17}:trips                 SET   ids of the shard's trips that have holds
-//   seatd:{shard:17}:trip:42:holds         HASH  seat -> "user:expires_ms:pin_until_ms"
+//   seatd:{shard:17}:trip:42:holds         HASH  seat -> "user:expires_ms:pin_until_ms:taken_ms"
 //   seatd:{shard:17}:trip:42:seq           STRING the trip's event counter (never deleted)
 //   seatd:{shard:17}:trip:42:deadlines     ZSET  seat scored by when it is next due: the hold's
 //                                                deadline, or the end of its pin's lease
@@ -18,8 +18,10 @@
 //                                                scored by when (the booking's last script adds
 //                                                them, a cancellation removes them)
 //   seatd:{shard:17}:trip:42:cooldown      ZSET  "seat:user" of lapsed holds, scored by when
-//                                                they lapsed (the take script's cool-down);
-//                                                PEXPIRE an hour after the last lapse
+//                                                they lapsed (the take script's cool-down), and
+//                                                "seat:user:r:taken_ms" of released ones, scored
+//                                                by when (a re-take within the cool-down keeps
+//                                                taken_ms); PEXPIRE an hour after the last one
 //   seatd:{user:9}:holds                   ZSET  one account's holds across trips ("trip:seat"
 //                                                scored by when each ends): the per-account
 //                                                cap, in the account's own slot (see

@@ -21,11 +21,19 @@ local last = 0
 -- the harm of a cancellation whose ZREM never reached Redis: its seats look sold for a minute.
 local sold_guard_ms = 60000
 -- Lapsed holds are remembered ("seat:user" scored by when it lapsed) for the take script's
--- cool-down; the key lives at most this long after the last lapse (the longest cool-down the
--- configuration allows), so an idle trip keeps nothing.
+-- cool-down, and released ones ("seat:user:r:taken_ms" scored by when it was released) so that
+-- a re-take by the same user goes on with the old hold's life; the key lives at most this long
+-- after the last lapse or release (the longest cool-down the configuration allows), so an idle
+-- trip keeps nothing.
 local cooldown_keep_ms = 3600000
 
 local function num(x) return string.format('%.0f', x) end
+
+local function remember(member, at)
+  redis.call('ZADD', cooldown_key, num(at), member)
+  redis.call('ZREMRANGEBYSCORE', cooldown_key, '-inf', num(now - cooldown_keep_ms))
+  redis.call('PEXPIRE', cooldown_key, cooldown_keep_ms)
+end
 
 -- A hold is "user:expires_ms:pin_until_ms:taken_ms"; pin_until 0 means not pinned; taken is
 -- when the holder first took it (renewals stop at taken + the maximum lifetime). A hold written
@@ -75,9 +83,7 @@ local function expire_due()
       else
         forget(seat, u)
         -- Lapsed: its holder waits out the cool-down before taking this seat again.
-        redis.call('ZADD', cooldown_key, num(e), seat .. ':' .. u)
-        redis.call('ZREMRANGEBYSCORE', cooldown_key, '-inf', num(now - cooldown_keep_ms))
-        redis.call('PEXPIRE', cooldown_key, cooldown_keep_ms)
+        remember(seat .. ':' .. u, e)
         publish('E', seat, '0', '0')
       end
     end
@@ -113,10 +119,25 @@ else
   if tonumber(redis.call('HGET', users, user) or '0') >= max then return reply('LIMIT', 0) end
   local lapsed = redis.call('ZSCORE', cooldown_key, seat .. ':' .. user)
   if lapsed and now - tonumber(lapsed) < cooldown then return reply('COOLDOWN', 0) end
+  -- Released by this user within the cool-down: the new hold goes on with the old one's life
+  -- (unlock+lock must not restart the lifetime cap); past that cap it is refused like a lapse.
+  -- The scan covers only the trip's lapses and releases of the last cool-down.
+  taken = now
+  local mine, found = seat .. ':' .. user .. ':r:', {}
+  if cooldown > 0 then
+    local recent = redis.call('ZRANGEBYSCORE', cooldown_key, '(' .. num(now - cooldown), '+inf')
+    for _, m in ipairs(recent) do
+      if string.sub(m, 1, #mine) == mine then
+        found[#found + 1] = m
+        taken = math.min(taken, tonumber(string.sub(m, #mine + 1)) or now)
+      end
+    end
+  end
+  if #found > 0 and taken + lifetime <= now then return reply('COOLDOWN', 0) end
+  for _, m in ipairs(found) do redis.call('ZREM', cooldown_key, m) end
   redis.call('HINCRBY', users, user, 1)
   redis.call('SADD', index, trip)
-  taken = now
-  expires = now + math.min(ttl, lifetime)
+  expires = math.min(now + ttl, taken + lifetime)
 end
 redis.call('HSET', holds, seat, encode(user, expires, 0, taken))
 redis.call('ZADD', deadlines, num(expires), seat)
@@ -126,13 +147,15 @@ return reply('OK', expires)
 )lua";
 
 constexpr std::string_view release_body = R"lua(
-local seat, user = ARGV[4], ARGV[5]
+local seat, user, cooldown = ARGV[4], ARGV[5], tonumber(ARGV[6] or '') or 0
 expire_due()
 local v = redis.call('HGET', holds, seat)
 if not v then return reply(0) end
-local u, e, p = decode(v)
+local u, e, p, t = decode(v)
 if u ~= user or p > 0 then return reply(0) end
 forget(seat, u)
+-- Its life is remembered for the cool-down: a re-take by this user continues it (take script).
+if cooldown > 0 then remember(seat .. ':' .. user .. ':r:' .. num(t), now) end
 redis.call('DEL', KEYS[8])
 publish('U', seat, user, '0')
 tidy()

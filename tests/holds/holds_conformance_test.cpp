@@ -274,6 +274,38 @@ TEST_P(hold_engine_conformance, renewals_stop_at_the_maximum_lifetime) {
   EXPECT_TRUE(other);  // someone else's turn
 }
 
+// Unlock + lock every few minutes kept a seat forever: each re-take restarted the hold's life.
+TEST_P(hold_engine_conformance, release_and_retake_does_not_restart_the_lifetime) {
+  hold_policy p{1000ms, 6};
+  p.max_lifetime = 2000ms;
+  p.cooldown = 5000ms;
+  make(p);
+  auto first = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(first);
+  const auto cap = first->expires_at - 1000ms + 2000ms;  // taken + the maximum lifetime
+  // Deselecting by mistake and selecting again still works (within the same life).
+  ASSERT_EQ(*run(engine_->release(1, 7, 100)), true);
+  auto back = run(engine_->take(1, 7, 100));
+  ASSERT_TRUE(back);
+  EXPECT_LE(back->expires_at, cap);
+  // The hoarder unlocks and relocks every 150 ms: the seat is still lost at the cap.
+  bool refused = false;
+  while (!refused && system_clock{}.now() < cap + 1000ms) {
+    std::this_thread::sleep_for(150ms);
+    (void)run(engine_->release(1, 7, 100));  // false once the hold lapsed at the cap
+    auto again = run(engine_->take(1, 7, 100));
+    if (!again) {
+      EXPECT_EQ(again.error(), errc::hold_cooldown);
+      refused = true;
+    } else {
+      EXPECT_LE(again->expires_at, cap) << "unlock + lock restarted the hold's life";
+    }
+  }
+  EXPECT_TRUE(refused) << "unlock + lock kept the hold past its maximum lifetime";
+  EXPECT_EQ(run(engine_->take(1, 7, 100)).error(), errc::hold_cooldown);
+  EXPECT_TRUE(run(engine_->take(1, 7, 200)));  // anyone else may take it at once
+}
+
 // Seven accounts held a whole bus: an account's holds are capped across trips.
 TEST_P(hold_engine_conformance, accounts_are_capped_across_trips) {
   hold_policy p{300s, 6};

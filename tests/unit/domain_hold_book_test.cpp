@@ -298,6 +298,60 @@ TEST(hold_book_hoarding, a_lapsed_hold_cools_down_for_its_holder_only) {
   EXPECT_EQ(book.take(2, 1, 300, clk.now(), ev).error(), errc::seat_occupied);
 }
 
+// Unlock + lock every few minutes kept a seat forever: each re-take started a new life.
+TEST(hold_book_hoarding, release_and_retake_does_not_restart_the_lifetime) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};  // ttl 300 s, max lifetime 900 s, cool-down 30 s
+  std::vector<seat_event> ev;
+  const auto t0 = clk.now();
+  ASSERT_TRUE(book.take(1, 7, 100, clk.now(), ev));
+  for (int i = 0; i < 3; ++i) {
+    clk.advance(280s);
+    ASSERT_TRUE(book.release(1, 7, 100, clk.now(), ev));
+    clk.advance(1s);  // deselected by mistake, selected again: still works
+    auto h = book.take(1, 7, 100, clk.now(), ev);
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->taken_at, t0);  // the old hold's life goes on
+    EXPECT_LE(h->expires_at, t0 + 900s);
+  }
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev)->expires_at, t0 + 900s);  // t0 + 843 s
+  clk.set(t0 + 900s - 1ms);
+  ASSERT_TRUE(book.release(1, 7, 100, clk.now(), ev));
+  clk.set(t0 + 900s);
+  // Past the cap: refused like a lapse, for the cool-down from the release...
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev).error(), errc::hold_cooldown);
+  clk.set(t0 + 900s - 1ms + 30s - 1ms);
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev).error(), errc::hold_cooldown);
+  // ...and only for its holder: anyone else takes a released seat at once.
+  ASSERT_TRUE(book.take(1, 8, 100, clk.now(), ev));
+  ASSERT_TRUE(book.release(1, 8, 100, clk.now(), ev));
+  auto other = book.take(1, 8, 200, clk.now(), ev);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->taken_at, clk.now());
+  // After the cool-down the holder starts afresh (as after a lapse at the cap).
+  clk.set(t0 + 900s - 1ms + 30s);
+  auto fresh = book.take(1, 7, 100, clk.now(), ev);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->taken_at, clk.now());
+  EXPECT_EQ(fresh->expires_at, clk.now() + 300s);
+}
+
+TEST(hold_book_hoarding, a_release_is_remembered_within_the_hard_cap) {
+  manual_clock clk;
+  auto policy = anti_hoarding();
+  policy.max_remembered = 10;
+  hold_book book{policy};
+  std::vector<seat_event> ev;
+  for (id_t trip = 1; trip <= 50; ++trip) {
+    ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));
+    ASSERT_TRUE(book.release(trip, 1, trip, clk.now(), ev));
+    EXPECT_LE(book.cooldown_count(), 10u);
+  }
+  clk.advance(30s);
+  book.expire_due(clk.now(), ev);
+  EXPECT_EQ(book.cooldown_count(), 0u);
+}
+
 TEST(hold_book_bounds, trips_without_holds_are_forgotten_and_their_seq_goes_on) {
   manual_clock clk;
   hold_book book{anti_hoarding()};
