@@ -145,6 +145,7 @@ struct application::impl {
   // body lease and its connection place back to these.
   net::body_budget body_budget{body_budget_for(cfg)};
   inflight_limiter connections_per_client{cfg.max_connections_per_client};
+  inflight_limiter viewer_admission{std::size_t(cfg.max_viewers_per_client)};  // open viewers per client
   asio::io_context ioc;
   std::unique_ptr<store> db;
   worker_pool pool;
@@ -182,7 +183,6 @@ struct application::impl {
   net::session_registry registry;
   exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
-  realtime::viewer_admission viewer_admission{cfg.max_viewers_per_client};
   net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
 

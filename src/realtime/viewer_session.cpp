@@ -13,6 +13,7 @@
 #include <charconv>
 #include <optional>
 
+#include "domain/client_key.hpp"
 #include "net/query_string.hpp"
 
 namespace seatd::realtime {
@@ -117,13 +118,13 @@ asio::awaitable<bool> viewer_session::admit() {
     auto resolved = asio::ip::make_address(client_, ec);
     if (!ec) address = resolved;
   }
-  const auto key = client_key(address);
-  admission_ = deps_.admission.admit(key);
+  const auto key = client_key(address.to_string());
+  admission_ = deps_.admission.try_enter(key);
   if (admission_) co_return true;
   // Refused before the upgrade, as an HTTP answer: the client learns why and when to retry
   // (a close after a 101 would look like any other drop, and would cost the handshake, the
   // room and a snapshot first). The socket is closed after the answer.
-  spdlog::debug("viewer: {} has {} viewers open, refused", key, deps_.admission.open(key));
+  spdlog::debug("viewer: {} has {} viewers open, refused", key, deps_.admission.in_flight(key));
   namespace http = beast::http;
   http::response<http::string_body> res{http::status::too_many_requests, 11};
   res.set(http::field::server, "seatd");
@@ -492,7 +493,7 @@ void viewer_session::finish() {
   resync_retry_.cancel();
   if (room_) room_->leave(this, shard_);
   deps_.registry.remove(registry_id_);
-  admission_.reset();
+  admission_ = {};
 }
 
 }  // namespace seatd::realtime

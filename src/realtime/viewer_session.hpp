@@ -25,12 +25,12 @@
 #include <vector>
 
 #include "domain/clock.hpp"
+#include "domain/inflight_limiter.hpp"
 #include "holds/hold_engine.hpp"
 #include "net/http.hpp"
 #include "net/session_registry.hpp"
 #include "realtime/seat_hub.hpp"
 #include "realtime/trip_catalog.hpp"
-#include "realtime/viewer_admission.hpp"
 #include "realtime/ws_wire.hpp"
 
 namespace seatd::realtime {
@@ -59,7 +59,7 @@ class viewer_session final : public viewer,
     const clock& clk;
     net::session_registry& registry;
     const viewer_options& options;
-    viewer_admission& admission;  // the per-client cap on open viewers
+    inflight_limiter& admission;  // the per-client cap on open viewers
   };
 
   // client: the resolved client address (behind a trusted proxy, from X-Forwarded-For); empty:
@@ -104,7 +104,7 @@ class viewer_session final : public viewer,
   std::shared_ptr<room> room_;
   id_t trip_ = 0;
   std::uint64_t registry_id_ = 0;
-  std::optional<viewer_admission::ticket> admission_;  // held until finish()
+  inflight_limiter::ticket admission_;  // this viewer's place in its client's share, until finish()
   std::string client_;
 
   // Strand-only state.
