@@ -96,8 +96,10 @@ struct world {
   auth::jwt_codec jwt{std::string(32, 'k')};
   auth::revocation_list revoked;
   auth::token_verifier tokens{jwt, revoked};
-  login_throttle throttle{10, std::chrono::minutes(5)};
-  login_throttle address_throttle{200, std::chrono::minutes(5)};
+  // The application's limits (app/application.cpp): per (client, account) and per client.
+  login_throttle throttle{{.max_attempts = 10, .window = std::chrono::minutes(5), .free_attempts = 10}};
+  login_throttle address_throttle{
+      {.max_attempts = 200, .window = std::chrono::minutes(5), .free_attempts = 30}};
   realtime::trip_catalog catalog{*db, pool};
   realtime::seat_hub hub{ioc.get_executor(), catalog, 1};
   memory_engine engine{ioc.get_executor(), clk, hold_policy{},
