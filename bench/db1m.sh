@@ -162,9 +162,7 @@ totals="SELECT (SELECT count(*) FROM users), coalesce(sum(t.booked_seats), 0), c
 # ---- seatd and the measurements
 log="$dir/seatd.log"
 # One address plays many users: the per-client defences are off.
-SEATD_HOLD_RATE_PER_MINUTE=0 SEATD_SIGNUPS_PER_CLIENT=0 SEATD_MAX_HOLDS_PER_ACCOUNT=10000 \
-SEATD_HOLD_COOLDOWN_SECONDS=0 SEATD_MAX_VIEWERS_PER_CLIENT=0 SEATD_MAX_CONNECTIONS_PER_CLIENT=0 \
-"$seatd" --host 127.0.0.1 --port 0 "${common[@]}" --secret-key "db1m-$(date +%s%N)-0123456789abcdefghij" \
+env "${one_address_many_users[@]}" "$seatd" --host 127.0.0.1 --port 0 "${common[@]}" --secret-key "db1m-$(date +%s%N)-0123456789abcdefghij" \
   --fast-password-hash --access-log false --max-holds 100 >"$log" 2>&1 &
 seatd_pid=$!
 port=""

@@ -18,3 +18,10 @@ free_port() {
 next_monday() {
   date -d "+$(( 8 - $(date +%u) )) days" +%F
 }
+
+# The per-client defences, switched off: the bench plays many users from one address, which
+# those limits would (rightly) refuse. Prefix a seatd command with: env "${one_address_many_users[@]}"
+one_address_many_users=(SEATD_HOLD_RATE_PER_MINUTE=0 SEATD_SIGNUPS_PER_CLIENT=0
+                        SEATD_MAX_HOLDS_PER_ACCOUNT=10000 SEATD_HOLD_COOLDOWN_SECONDS=0
+                        SEATD_MAX_VIEWERS_PER_CLIENT=0 SEATD_MAX_CONNECTIONS_PER_CLIENT=0
+                        SEATD_HASH_PER_CLIENT=0)

@@ -130,9 +130,7 @@ seatd_args=(--host 127.0.0.1 --port 0 --database "$db"
 [[ -n "$io_threads" ]] && seatd_args+=(--io-threads "$io_threads")
 
 # One address plays many users: the per-client defences would refuse most of the load.
-limits=(SEATD_HOLD_RATE_PER_MINUTE=0 SEATD_SIGNUPS_PER_CLIENT=0 SEATD_MAX_HOLDS_PER_ACCOUNT=10000
-        SEATD_HOLD_COOLDOWN_SECONDS=0 SEATD_MAX_VIEWERS_PER_CLIENT=0
-        SEATD_MAX_CONNECTIONS_PER_CLIENT=0 SEATD_HASH_PER_CLIENT=0)
+limits=("${one_address_many_users[@]}")
 [[ "$scenario" == abuse ]] && limits=()
 
 if [[ "$scenario" != soak ]]; then
