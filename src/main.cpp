@@ -10,7 +10,7 @@
 #include "app/application.hpp"
 #include "app/build_info.hpp"
 #include "app/config.hpp"
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
 #include "domain/local_time.hpp"
 
 namespace {

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "auth/email.hpp"
+#include "auth/random.hpp"
 #include "api/auth_guard.hpp"
 #include "api/json_fields.hpp"
 #include "api/json_model.hpp"

@@ -142,32 +142,15 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   if (auto refused = refuse_outside_sale_window(facts->departure, svc))
     co_return std::move(*refused);
 
-  // The caller must hold every seat; pinning them keeps them from expiring while the database
-  // writes. The database's unique constraint stays the final guard.
-  std::vector<int> seat_list(unique.begin(), unique.end());
-  int bad_seat = 0;
-  auto pinned = co_await svc.holds.pin(*trip, seat_list, who->id, &bad_seat);
-  if (pinned == errc::not_holder)
-    co_return net::error_response(
-        status::bad_request,
-        fmt::format("Seat {} is not held by you: select it again before booking", bad_seat));
-  if (pinned) co_return engine_unavailable();
-
   req.user_id = who->id;
   req.trip_id = *trip;
-  req.seat_numbers = seat_list;
-  req.created_at = to_local(svc.clk.now());
-  booking_outcome outcome;
-  std::exception_ptr failure;
-  try {
-    outcome = co_await svc.pool.run(
-        [&svc, &req] { return svc.db.create_booking(req, auth::random_booking_number); });
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  bool booked = !failure && !outcome.code;
-  co_await svc.holds.unpin(*trip, seat_list, who->id, booked);
-  if (failure) std::rethrow_exception(failure);
+  req.seat_numbers.assign(unique.begin(), unique.end());
+  auto outcome = co_await svc.bookings.book(std::move(req));
+  if (outcome.code == errc::not_holder)
+    co_return net::error_response(
+        status::bad_request,
+        fmt::format("Seat {} is not held by you: select it again before booking", outcome.seat));
+  if (outcome.code == errc::unavailable) co_return engine_unavailable();
   if (outcome.code == errc::seat_booked)
     co_return net::error_response(status::bad_request,
                                   fmt::format("Seat {} already booked", outcome.seat));
@@ -212,13 +195,12 @@ awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
   if (has_departed(t->trip.departure_time, to_local(svc.clk.now())))
     co_return net::error_response(status::bad_request,
                                   "Trip has already departed: the booking cannot be cancelled");
-  auto cancelled = co_await svc.pool.run([&svc, &number] { return svc.db.cancel_booking(number); });
+  auto cancelled = co_await svc.bookings.cancel(number);
   if (!cancelled) {
     if (cancelled.error() == errc::already_cancelled)
       co_return net::error_response(status::bad_request, "Booking already cancelled");
     co_return net::error_response(status::not_found, "Booking not found");
   }
-  co_await svc.holds.released(cancelled->trip.id, cancelled->seats);
   co_return net::json_response(status::ok, {{"success", true},
                                             {"message", "Booking cancelled"},
                                             {"booking_number", number}});

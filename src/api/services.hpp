@@ -6,8 +6,10 @@
 #include <string_view>
 
 #include "api/shared_login_failures.hpp"
-#include "app/worker_pool.hpp"
-#include "auth/auth.hpp"
+#include "exec/worker_pool.hpp"
+#include "auth/password.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/inflight_limiter.hpp"
@@ -15,6 +17,7 @@
 #include "domain/rate_limiter.hpp"
 #include "holds/hold_engine.hpp"
 #include "realtime/trip_catalog.hpp"
+#include "service/booking_service.hpp"
 #include "store/store.hpp"
 
 namespace seatd::api {
@@ -38,6 +41,7 @@ struct services {
   const clock& clk;
   hold_engine& holds;
   realtime::trip_catalog& catalog;
+  service::booking_service& bookings;  // the booking sequence: pin, write, unpin
   // Tells the other instances of a logout (already in the database and in `revoked`); empty
   // when this instance runs alone.
   std::function<void(std::string_view jti, std::int64_t exp)> announce_revocation{};

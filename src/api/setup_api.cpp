@@ -2,7 +2,7 @@
 // optional `week_of` field choosing the week its trips are placed in.
 #include "api/auth_guard.hpp"
 #include "api/routes.hpp"
-#include "api/schedule_loader.hpp"
+#include "service/schedule_loader.hpp"
 #include "domain/local_time.hpp"
 #include "net/multipart.hpp"
 
@@ -43,7 +43,7 @@ boost::asio::awaitable<net::response> seed_schedule(net::request_context& ctx, s
 
   auto today = std::chrono::floor<std::chrono::days>(to_local(svc.clk.now()));
   auto outcome = co_await svc.pool.run(
-      [&] { return load_schedule(svc.db, file->filename, file->data, today, week_of); });
+      [&] { return service::load_schedule(svc.db, file->filename, file->data, today, week_of); });
   if (!outcome.ok) co_return net::error_response(status::bad_request, outcome.message);
   co_return net::json_response(status::ok, {{"status", "success"},
                                             {"message", outcome.message},

@@ -18,12 +18,16 @@
 
 #include "api/route_policies.hpp"
 #include "api/routes.hpp"
-#include "api/schedule_loader.hpp"
+#include "service/booking_service.hpp"
+#include "service/schedule_loader.hpp"
 #include "app/build_info.hpp"
 #include "app/redis_login_failures.hpp"
 #include "app/revocation_feed.hpp"
-#include "app/worker_pool.hpp"
-#include "auth/auth.hpp"
+#include "exec/worker_pool.hpp"
+#include "auth/password.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/email.hpp"
+#include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/login_throttle.hpp"
 #include "domain/schedule_rules.hpp"
@@ -75,7 +79,7 @@ void prepare_demo(const config& cfg, store& db) {
     if (!bytes) throw std::runtime_error("demo: cannot read schedule " + cfg.demo_schedule);
     const local_date today = today_local();
     for (local_date week : {week_monday(today), week_monday(today) + std::chrono::days{7}}) {
-      auto out = api::load_schedule(db, cfg.demo_schedule, *bytes, today, week);
+      auto out = service::load_schedule(db, cfg.demo_schedule, *bytes, today, week);
       if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
       spdlog::info("demo: {}", out.message);
     }
@@ -175,6 +179,7 @@ struct application::impl {
   rate_limiter hold_rate{{cfg.hold_rate_per_minute, cfg.hold_rate_per_minute}};
   std::unique_ptr<revocation_feed> revocations;       // several instances (Redis) only
   std::unique_ptr<redis_login_failures> login_counts;  // several instances (Redis) only
+  service::booking_service bookings;
   api::services svc;
   net::router routes;
   net::http_options http_opts;
@@ -199,9 +204,11 @@ struct application::impl {
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
+        bookings(*db, pool, *engine, clk),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
-            *db, pool, jwt, revoked, tokens, throttle, address_throttle, clk, *engine, catalog},
+            *db, pool, jwt, revoked, tokens, throttle, address_throttle, clk, *engine, catalog,
+            bookings},
         web(cfg.web_root) {
     http_opts.max_header_bytes = cfg.max_header_bytes;
     http_opts.max_body_bytes = cfg.max_body_bytes;
@@ -379,7 +386,7 @@ int import_schedule_file(const config& cfg, const std::string& path,
     return 2;
   }
   auto db = open_store(cfg.database_url);
-  auto out = api::load_schedule(*db, path, *bytes, today_local(), week_of);
+  auto out = service::load_schedule(*db, path, *bytes, today_local(), week_of);
   if (!out.ok) {
     std::fprintf(stderr, "error: %s\n", out.message.c_str());
     return 1;

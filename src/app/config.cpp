@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "auth/auth.hpp"
+#include "util/random_secret.hpp"
 #include "net/client_address.hpp"
 
 extern char** environ;
@@ -182,7 +182,7 @@ void finalize(config& cfg) {
   if (cfg.secret_key.empty()) {
     if (cfg.production)
       throw config_error("SECRET_KEY is required in production (SEATD_ENV=production)");
-    cfg.secret_key = auth::random_secret(32);
+    cfg.secret_key = random_secret(32);
     cfg.secret_generated = true;
   } else if (cfg.secret_key.size() < 32) {
     if (cfg.production)

@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "exec/task_group.hpp"
-#include "app/worker_pool.hpp"
-#include "auth/auth.hpp"
+#include "exec/worker_pool.hpp"
+#include "auth/revocation_list.hpp"
 #include "domain/clock.hpp"
 #include "redis/config.hpp"
 #include "store/store.hpp"

@@ -1,6 +1,6 @@
 #include <string_view>
 
-#include "auth/auth.hpp"
+#include "auth/email.hpp"
 
 namespace seatd::auth {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
 
 namespace seatd::auth {
 

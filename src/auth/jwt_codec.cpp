@@ -6,7 +6,7 @@
 #include <optional>
 #include <utility>
 
-#include "auth/auth.hpp"
+#include "auth/jwt_codec.hpp"
 #include "auth/base64url.hpp"
 
 namespace seatd::auth {

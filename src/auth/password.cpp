@@ -6,7 +6,8 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "auth/auth.hpp"
+#include "auth/password.hpp"
+#include "util/random_secret.hpp"
 
 namespace seatd::auth {
 

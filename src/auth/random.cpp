@@ -1,9 +1,8 @@
 #include <sodium.h>
 
 #include <array>
-#include <vector>
 
-#include "auth/auth.hpp"
+#include "auth/random.hpp"
 #include "auth/base64url.hpp"
 
 namespace seatd::auth {
@@ -27,16 +26,6 @@ std::string random_booking_number() {
     out.push_back(hex[b >> 4]);
     out.push_back(hex[b & 0x0F]);
   }
-  return out;
-}
-
-std::string random_secret(std::size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  if (bytes > 0) randombytes_buf(raw.data(), raw.size());
-  std::string out(bytes * 2 + 1, '\0');  // sodium_bin2hex writes a terminating NUL
-  sodium_bin2hex(out.data(), out.size(), raw.data(), raw.size());
-  out.pop_back();
-  sodium_memzero(raw.data(), raw.size());
   return out;
 }
 

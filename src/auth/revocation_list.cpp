@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "auth/auth.hpp"
+#include "auth/revocation_list.hpp"
 
 namespace seatd::auth {
 

@@ -17,7 +17,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "auth/auth.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/revocation_list.hpp"
 #include "domain/clock.hpp"
 #include "domain/errc.hpp"
 

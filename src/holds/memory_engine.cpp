@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "auth/auth.hpp"
+#include "util/random_secret.hpp"
 
 namespace seatd {
 
@@ -12,7 +12,7 @@ memory_engine::memory_engine(asio::any_io_executor ex, const clock& clk, hold_po
                              event_sink sink)
     : clock_(clk),
       sink_(std::move(sink)),
-      epoch_(auth::random_secret(8)),
+      epoch_(random_secret(8)),
       life_(std::make_shared<lifeline>()),
       book_(policy),
       strand_(asio::make_strand(ex)),

@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "auth/auth.hpp"
+#include "util/random_secret.hpp"
 #include "holds/deadline_index.hpp"
 #include "holds/recent_seqs.hpp"
 #include "holds/redis_event_wire.hpp"
@@ -109,7 +109,7 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
         conn_(ex, named(opts_.redis, "seatd")),
         sub_(ex, named(opts_.redis, "seatd-events")),
         strand_(sub_.get_executor()),
-        epoch_(auth::random_secret(8)),
+        epoch_(random_secret(8)),
         timer_(strand_),
         epoch_timer_(strand_) {}
 
@@ -877,7 +877,7 @@ asio::awaitable<void> redis_engine::core::ensure_keyspace_events() {
 }
 
 asio::awaitable<bool> redis_engine::core::refresh_epoch() {
-  auto fresh = auth::random_secret(8);
+  auto fresh = random_secret(8);
   auto set = co_await conn_.exec("SET", redis_layout::epoch_key, fresh, "NX");
   if (!set || set->is_error()) co_return false;
   auto got = co_await conn_.exec("GET", redis_layout::epoch_key);

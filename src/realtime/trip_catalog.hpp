@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/worker_pool.hpp"
+#include "exec/worker_pool.hpp"
 #include "domain/seat_event.hpp"
 #include "store/store.hpp"
 

@@ -1,5 +1,7 @@
 // /auth/* and /user/me against a real seatd over real sockets, including hostile tokens.
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/random.hpp"
 #include "component/test_support.hpp"
 
 namespace seatd::testing {

@@ -15,7 +15,8 @@
 #include <mutex>
 #include <thread>
 
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
+#include "auth/jwt_codec.hpp"
 #include "component/test_support.hpp"
 
 namespace seatd::testing {

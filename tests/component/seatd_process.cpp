@@ -1,5 +1,7 @@
 #include "component/seatd_process.hpp"
 
+#include "component/test_paths.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -55,7 +57,7 @@ seatd_process::seatd_process(std::vector<std::string> extra, std::map<std::strin
   env.try_emplace("SEATD_HOLD_RATE_PER_MINUTE", "0");
   env.try_emplace("SEATD_MAX_HOLDS_PER_ACCOUNT", "10000");
   env.try_emplace("SEATD_HOLD_COOLDOWN_SECONDS", "0");
-  std::vector<std::string> args{SEATD_BINARY,
+  std::vector<std::string> args{test::seatd_binary(),
                                 "--host", "127.0.0.1",
                                 "--port", "0",
                                 "--database", database_url(),
@@ -146,7 +148,7 @@ void seatd_process::kill() {
 
 run_result run_seatd(const std::vector<std::string>& args,
                      const std::map<std::string, std::string>& env) {
-  std::vector<std::string> full{SEATD_BINARY};
+  std::vector<std::string> full{test::seatd_binary()};
   full.insert(full.end(), args.begin(), args.end());
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe failed");

@@ -11,6 +11,7 @@
 
 #include "component/http_client.hpp"
 #include "component/seatd_process.hpp"
+#include "component/test_paths.hpp"
 #include "domain/clock.hpp"
 #include "domain/local_time.hpp"
 #include "domain/schedule_rules.hpp"
@@ -57,7 +58,7 @@ inline std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-inline std::string schedule_path() { return SEATD_SOURCE_DIR "/data/abctravels_schedule.xlsx"; }
+inline std::string schedule_path() { return test::source_dir() + "/data/abctravels_schedule.xlsx"; }
 
 // Today and the Mondays around it in the server's local time (seatd runs in the test's zone).
 inline local_date today_local() {

@@ -30,10 +30,14 @@
 
 #include "api/route_policies.hpp"
 #include "api/routes.hpp"
-#include "api/schedule_loader.hpp"
+#include "service/booking_service.hpp"
+#include "service/schedule_loader.hpp"
 #include "api/services.hpp"
-#include "app/worker_pool.hpp"
-#include "auth/auth.hpp"
+#include "exec/worker_pool.hpp"
+#include "auth/init.hpp"
+#include "auth/password.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
 #include "domain/clock.hpp"
 #include "domain/local_time.hpp"
@@ -104,6 +108,7 @@ struct world {
   realtime::seat_hub hub{ioc.get_executor(), catalog, 1};
   memory_engine engine{ioc.get_executor(), clk, hold_policy{},
                        [this](const seat_event& e) { hub.publish(e); }};
+  service::booking_service bookings{*db, pool, engine, clk};
   api::services svc{.cfg = api::settings{std::chrono::minutes(60), auth::test_cost()},
                     .db = *db,
                     .pool = pool,
@@ -114,7 +119,8 @@ struct world {
                     .address_throttle = address_throttle,
                     .clk = clk,
                     .holds = engine,
-                    .catalog = catalog};
+                    .catalog = catalog,
+                    .bookings = bookings};
   net::router routes;
   net::http_options opts;
   net::dispatcher dispatch{routes, opts, process().web};
@@ -124,7 +130,7 @@ struct world {
     opts.access_log = false;
     opts.cors_origins = {"http://localhost:5173"};
     auto today = std::chrono::floor<std::chrono::days>(to_local(clk.now()));
-    auto loaded = api::load_schedule(*db, "fuzz.csv", schedule_csv, today);
+    auto loaded = service::load_schedule(*db, "fuzz.csv", schedule_csv, today);
     if (!loaded.ok) finding("setup: schedule: " + loaded.message);
     admin_token = token_for(new_user{"Fuzz Admin", "admin@fuzz.test", process().password_hash, true});
     user_token = token_for(new_user{"Fuzz User", "user@fuzz.test", process().password_hash, false});

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "app/config.hpp"
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "auth/auth.hpp"
+#include "auth/email.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "auth/auth.hpp"
+#include "auth/jwt_codec.hpp"
 #include "auth_test_support.hpp"
 #include "domain/clock.hpp"
 #include "domain/errc.hpp"

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "auth/auth.hpp"
+#include "auth/password.hpp"
 #include "auth_test_support.hpp"
 
 namespace {

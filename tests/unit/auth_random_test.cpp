@@ -4,7 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "auth/auth.hpp"
+#include "auth/random.hpp"
+#include "util/random_secret.hpp"
 #include "auth/base64url.hpp"
 #include "auth_test_support.hpp"
 
@@ -48,12 +49,12 @@ TEST(AuthRandom, TokenIdIs128BitBase64url) {
 }
 
 TEST(AuthRandom, SecretIsHex) {
-  const std::string s = seatd::auth::random_secret(32);
+  const std::string s = seatd::random_secret(32);
   EXPECT_EQ(s.size(), 64U);
   EXPECT_TRUE(all_of_chars(s, lower_hex)) << s;
-  EXPECT_NE(s, seatd::auth::random_secret(32));
-  EXPECT_EQ(seatd::auth::random_secret(0), "");
-  EXPECT_EQ(seatd::auth::random_secret(1).size(), 2U);
+  EXPECT_NE(s, seatd::random_secret(32));
+  EXPECT_EQ(seatd::random_secret(0), "");
+  EXPECT_EQ(seatd::random_secret(1).size(), 2U);
 }
 
 }  // namespace

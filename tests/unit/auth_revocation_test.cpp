@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "auth/auth.hpp"
+#include "auth/revocation_list.hpp"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "auth/auth.hpp"
+#include "auth/init.hpp"
 #include "auth/base64url.hpp"
 #include "domain/clock.hpp"
 

@@ -3,7 +3,8 @@
 #include <chrono>
 #include <string>
 
-#include "auth/auth.hpp"
+#include "auth/jwt_codec.hpp"
+#include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
 #include "auth_test_support.hpp"
 #include "domain/clock.hpp"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "importer/schedule_import.hpp"
+#include "component/test_paths.hpp"
 
 namespace seatd::importer {
 namespace {
@@ -27,7 +28,7 @@ std::string read_file(const std::string& path) {
 
 const std::string& real_file() {
   static const std::string bytes =
-      read_file(SEATD_SOURCE_DIR "/tests/data/abctravels_schedule.xlsx");
+      read_file(seatd::test::source_dir() + "/tests/data/abctravels_schedule.xlsx");
   return bytes;
 }
 

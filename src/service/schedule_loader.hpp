@@ -9,7 +9,7 @@
 #include "domain/model.hpp"
 #include "store/store.hpp"
 
-namespace seatd::api {
+namespace seatd::service {
 
 struct schedule_load_outcome {
   bool ok = false;
@@ -24,4 +24,4 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
                                     local_date today,
                                     std::optional<local_date> week_of = std::nullopt);
 
-}  // namespace seatd::api
+}  // namespace seatd::service

@@ -1,11 +1,11 @@
-#include "api/schedule_loader.hpp"
+#include "service/schedule_loader.hpp"
 
 #include <fmt/format.h>
 
 #include "domain/schedule_rules.hpp"
 #include "importer/schedule_import.hpp"
 
-namespace seatd::api {
+namespace seatd::service {
 
 schedule_load_outcome load_schedule(store& db, std::string_view filename, std::string_view bytes,
                                     local_date today, std::optional<local_date> week_of) {
@@ -42,4 +42,4 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
   return out;
 }
 
-}  // namespace seatd::api
+}  // namespace seatd::service
