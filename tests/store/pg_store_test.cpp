@@ -155,11 +155,12 @@ class table_blocker {
   bool held_ = true;
 };
 
-// Restarts the shared server when a test that stopped it ends, whatever happened.
+// Restarts a server when a test that stopped it ends, whatever happened.
 struct restart_guard {
+  pg_test_server& stopped;
   ~restart_guard() {
     try {
-      server().start();
+      stopped.start();
     } catch (const std::exception& e) {
       ADD_FAILURE() << "restarting the PostgreSQL test server failed: " << e.what();
     }
@@ -290,12 +291,14 @@ TEST(pg_store, killed_connections_are_replaced) {
 }
 
 TEST(pg_store, outage_fails_fast_and_the_store_recovers) {
-  const std::string url = server().fresh_database_url();
+  // A server of its own: stopping the run's shared one would fail every test beside this one.
+  auto own = pg_test_server::launch();
+  const std::string url = own->fresh_database_url();
   auto db = open_store(url);
   ASSERT_TRUE(db->create_user({"o", "o@example.com", "h", false}));
   {
-    restart_guard restart;
-    server().stop();
+    restart_guard restart{*own};
+    own->stop();
 
     auto t0 = std::chrono::steady_clock::now();
     EXPECT_THROW(db->count_users(), store_error);

@@ -89,12 +89,31 @@ class pg_environment final : public testing::Environment {
 
 // ---- pg_test_server
 
+// The fixture's pointer file: the server's directory on the first line, its port on the second.
+static std::optional<std::pair<fs::path, int>> read_pointer(const fs::path& pointer) {
+  std::ifstream in(pointer);
+  std::string dir, port;
+  if (!in || !std::getline(in, dir) || !std::getline(in, port) || dir.empty()) return std::nullopt;
+  return std::pair{fs::path(dir), std::stoi(port)};
+}
+
 pg_test_server& pg_test_server::shared() {
   std::lock_guard lock(shared_mutex);
   if (shared_server) return *shared_server;
   if (shared_failure) throw std::runtime_error(*shared_failure);
   try {
-    shared_server.reset(new pg_test_server());
+    const char* fixture = std::getenv("SEATD_TEST_PG_FIXTURE");
+    if (fixture && *fixture) {
+      // Under ctest: the run's server. Its absence is the fixture's failure, said as such.
+      auto found = read_pointer(fixture);
+      if (!found)
+        throw std::runtime_error(std::string("SEATD_TEST_PG_FIXTURE names ") + fixture +
+                                 ", which does not say where the run's server is (did the"
+                                 " pg_fixture.start test fail?)");
+      shared_server.reset(new pg_test_server(found->first, found->second));
+    } else {
+      shared_server.reset(new pg_test_server());
+    }
   } catch (const std::exception& e) {
     shared_failure = std::string("cannot start the PostgreSQL test server: ") + e.what();
     throw std::runtime_error(*shared_failure);
@@ -107,7 +126,33 @@ void pg_test_server::release_shared() {
   shared_server.reset();
 }
 
-pg_test_server::pg_test_server() : bin_dir_(bin_dir()) {
+std::unique_ptr<pg_test_server> pg_test_server::launch() {
+  return std::unique_ptr<pg_test_server>(new pg_test_server());
+}
+
+void pg_test_server::start_fixture(const fs::path& pointer) {
+  stop_fixture(pointer);  // a server an interrupted run left behind
+  pg_test_server server(false);
+  std::ofstream out(pointer, std::ios::trunc);
+  out << server.root_.string() << "\n" << server.port_ << "\n";
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + pointer.string());
+  server.owned_ = false;  // it keeps running after this process: stop_fixture() ends it
+}
+
+void pg_test_server::stop_fixture(const fs::path& pointer) {
+  auto found = read_pointer(pointer);
+  if (!found) return;
+  pg_test_server server(found->first, found->second);
+  server.owned_ = true;  // this one stops it and removes the directory
+  std::error_code ec;
+  fs::remove(pointer, ec);
+}
+
+pg_test_server::pg_test_server(fs::path root, int port)
+    : bin_dir_(bin_dir()), root_(std::move(root)), port_(port), running_(true), owned_(false) {}
+
+pg_test_server::pg_test_server(bool watchdog) : bin_dir_(bin_dir()) {
   for (const char* tool : {"initdb", "pg_ctl", "postgres"})
     if (!fs::exists(bin_dir_ / tool))
       throw std::runtime_error(
@@ -132,7 +177,7 @@ pg_test_server::pg_test_server() : bin_dir_(bin_dir()) {
         if (chown(p.c_str(), pw->pw_uid, pw->pw_gid) != 0)
           throw std::system_error(errno, std::generic_category(), "chown " + p.string());
     }
-    start_watchdog();
+    if (watchdog) start_watchdog();
     init_cluster();
     // A few tries: the free port may be taken by someone else before the server binds it.
     for (int attempt = 1;; ++attempt) {
@@ -152,6 +197,17 @@ pg_test_server::pg_test_server() : bin_dir_(bin_dir()) {
 }
 
 pg_test_server::~pg_test_server() {
+  if (!owned_) {
+    // The fixture's server: leave it running, without this process's databases.
+    if (!running_) return;
+    try {
+      pg_admin_session admin(*this, "postgres");
+      for (const auto& name : databases_) admin.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "dropping the test databases failed: %s\n", e.what());
+    }
+    return;
+  }
   try {
     stop();
   } catch (const std::exception& e) {
@@ -223,7 +279,7 @@ void pg_test_server::init_cluster() {
        << "fsync = off\n"
        << "synchronous_commit = off\n"
        << "full_page_writes = off\n"
-       << "max_connections = 200\n";
+       << "max_connections = 400\n";
   if (!conf) throw std::runtime_error("cannot write postgresql.conf in " + root_.string());
 }
 
@@ -233,6 +289,7 @@ void pg_test_server::start_on(int port) {
 }
 
 void pg_test_server::start() {
+  if (!owned_) throw std::logic_error("the fixture's PostgreSQL server is shared: use launch()");
   run_tool("pg_ctl", {"-D", (root_ / "data").string(), "-l", (root_ / "server.log").string(), "-o",
                       "-p " + std::to_string(port_), "-w", "-t", "60", "start"});
   running_ = true;
@@ -240,6 +297,7 @@ void pg_test_server::start() {
 
 void pg_test_server::stop() {
   if (!running_) return;
+  if (!owned_) throw std::logic_error("the fixture's PostgreSQL server is shared: use launch()");
   run_tool("pg_ctl", {"-D", (root_ / "data").string(), "-m", "fast", "-w", "-t", "60", "stop"});
   running_ = false;
 }
@@ -291,10 +349,16 @@ std::string pg_test_server::url(std::string_view database) const {
 }
 
 std::string pg_test_server::fresh_database_url() {
-  const std::string name = "test_" + std::to_string(++next_database_);
+  // The pid keeps apart the processes that share the fixture's server.
+  const std::string name =
+      "test_" + std::to_string(getpid()) + "_" + std::to_string(++next_database_);
   pg_admin_session admin(*this, "postgres");
-  // The name is ours (test_<n>): CREATE DATABASE takes no parameters.
+  // The name is ours (test_<pid>_<n>): CREATE DATABASE takes no parameters.
   admin.query("CREATE DATABASE " + name);
+  if (!owned_) {
+    std::lock_guard lock(shared_mutex);
+    databases_.push_back(name);
+  }
   return url(name);
 }
 
