@@ -28,9 +28,9 @@ using namespace std::string_literals;
 using redis::errc;
 using redis::reply;
 
-class RedisConnection : public ::testing::Test {
+class redis_connection : public ::testing::Test {
  protected:
-  explicit RedisConnection(redis_test_server::options opts = {}) : server(std::move(opts)) {}
+  explicit redis_connection(redis_test_server::options opts = {}) : server(std::move(opts)) {}
 
   redis::config make_config() {
     redis::config c;
@@ -71,7 +71,7 @@ class RedisConnection : public ::testing::Test {
   std::unique_ptr<redis::connection> conn;  // destroyed first: before the io threads stop
 };
 
-TEST_F(RedisConnection, BasicCommandsAndReplyTypes) {
+TEST_F(redis_connection, basic_commands_and_reply_types) {
   conn = open(make_config());
   EXPECT_TRUE(conn->connected());
   EXPECT_EQ(*runner.run(conn->exec("SET", "k", "v")), reply::make_status("OK"));
@@ -99,7 +99,7 @@ TEST_F(RedisConnection, BasicCommandsAndReplyTypes) {
   EXPECT_EQ(*runner.run(conn->exec("PING")), reply::make_status("PONG"));
 }
 
-TEST_F(RedisConnection, ValuesAreBinarySafe) {
+TEST_F(redis_connection, values_are_binary_safe) {
   conn = open(make_config());
   std::string value = "a\0b\r\n$3\r\n*1\r\n"s;
   for (int i = 0; i < 256; ++i) value += static_cast<char>(i);
@@ -117,7 +117,7 @@ TEST_F(RedisConnection, ValuesAreBinarySafe) {
   EXPECT_EQ(server.command({"GET", key}), reply::make_string(value));
 }
 
-TEST_F(RedisConnection, RefusesCommandsThatBreakThePipeline) {
+TEST_F(redis_connection, refuses_commands_that_break_the_pipeline) {
   conn = open(make_config());
   for (const redis::command& cmd :
        {redis::command{"SUBSCRIBE", "x"}, redis::command{"psubscribe", "x*"},
@@ -136,7 +136,7 @@ TEST_F(RedisConnection, RefusesCommandsThatBreakThePipeline) {
 constexpr int callers = 100;
 constexpr int per_caller = 100;
 
-TEST_F(RedisConnection, PipelinesTenThousandConcurrentCommandsInOrderPerCaller) {
+TEST_F(redis_connection, pipelines_ten_thousand_concurrent_commands_in_order_per_caller) {
   conn = open(make_config());
   std::atomic<int> failures{0};
 
@@ -198,7 +198,7 @@ TEST_F(RedisConnection, PipelinesTenThousandConcurrentCommandsInOrderPerCaller) 
   EXPECT_EQ(server.command({"LLEN", "list:99"}), reply::make_integer(per_caller));
 }
 
-TEST_F(RedisConnection, CommandAgainstAPausedServerTimesOutAndTheConnectionRecovers) {
+TEST_F(redis_connection, command_against_a_paused_server_times_out_and_the_connection_recovers) {
   auto cfg = make_config();
   cfg.command_timeout = 300ms;
   conn = open(cfg);
@@ -242,7 +242,7 @@ TEST_F(RedisConnection, CommandAgainstAPausedServerTimesOutAndTheConnectionRecov
   EXPECT_EQ(*runner.run(conn->exec("PING")), reply::make_status("PONG"));
 }
 
-TEST_F(RedisConnection, OutageFailsFastThenReconnectsOnItsOwn) {
+TEST_F(redis_connection, outage_fails_fast_then_reconnects_on_its_own) {
   conn = open(make_config());
   ASSERT_EQ(*runner.run(conn->exec("SET", "before", "1")), reply::make_status("OK"));
 
@@ -268,7 +268,7 @@ TEST_F(RedisConnection, OutageFailsFastThenReconnectsOnItsOwn) {
   EXPECT_EQ(*runner.run(conn->exec("GET", "after")), reply::make_string("2"));
 }
 
-TEST_F(RedisConnection, HealthCheckNoticesAPausedServerWhileIdle) {
+TEST_F(redis_connection, health_check_notices_a_paused_server_while_idle) {
   auto cfg = make_config();
   cfg.health_check_interval = 100ms;
   cfg.command_timeout = 300ms;
@@ -290,7 +290,7 @@ TEST_F(RedisConnection, HealthCheckNoticesAPausedServerWhileIdle) {
   EXPECT_EQ(*runner.run(conn->exec("PING")), reply::make_status("PONG"));
 }
 
-TEST_F(RedisConnection, EvalScriptUsesEvalshaAndSurvivesScriptFlushAndRestart) {
+TEST_F(redis_connection, eval_script_uses_evalsha_and_survives_script_flush_and_restart) {
   conn = open(make_config());
   const std::string script = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
   const std::array<std::string_view, 1> keys{"counter"};
@@ -326,7 +326,7 @@ TEST_F(RedisConnection, EvalScriptUsesEvalshaAndSurvivesScriptFlushAndRestart) {
   EXPECT_EQ(*runner.run(conn->exec("PING")), reply::make_status("PONG"));
 }
 
-TEST_F(RedisConnection, CancellingAnExecAbandonsOnlyItsReply) {
+TEST_F(redis_connection, cancelling_an_exec_abandons_only_its_reply) {
   conn = open(make_config());
   auto race = [&]() -> asio::awaitable<int> {
     using namespace asio::experimental::awaitable_operators;
@@ -348,7 +348,7 @@ TEST_F(RedisConnection, CancellingAnExecAbandonsOnlyItsReply) {
   EXPECT_EQ(runner.run(race()), 1);
 }
 
-TEST_F(RedisConnection, TooManyPendingCommandsFailWithOverloaded) {
+TEST_F(redis_connection, too_many_pending_commands_fail_with_overloaded) {
   auto cfg = make_config();
   cfg.max_pending = 10;
   conn = open(cfg);
@@ -382,7 +382,7 @@ TEST_F(RedisConnection, TooManyPendingCommandsFailWithOverloaded) {
   EXPECT_EQ(overloaded, 40);
 }
 
-TEST_F(RedisConnection, QueuedBytesAreBounded) {
+TEST_F(redis_connection, queued_bytes_are_bounded) {
   auto cfg = make_config();
   cfg.max_queued_bytes = 2 << 20;
   cfg.command_timeout = 10s;
@@ -423,14 +423,14 @@ TEST_F(RedisConnection, QueuedBytesAreBounded) {
   EXPECT_GT(ok, 0);
 }
 
-TEST_F(RedisConnection, FailsWithUnavailableBeforeStart) {
+TEST_F(redis_connection, fails_with_unavailable_before_start) {
   redis::connection idle(runner.executor(), make_config());
   auto r = runner.run(idle.exec("PING"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error(), errc::unavailable);
 }
 
-TEST(RedisConnectionConfig, RejectsABadUrl) {
+TEST(redis_connection_config, rejects_a_bad_url) {
   asio::io_context io;
   redis::config cfg;
   cfg.url = "http://localhost";
@@ -438,13 +438,13 @@ TEST(RedisConnectionConfig, RejectsABadUrl) {
 }
 
 // A server with a password, DEBUG enabled, and a URL naming a database.
-class RedisConnectionAuth : public RedisConnection {
+class redis_connection_auth : public redis_connection {
  protected:
-  RedisConnectionAuth()
-      : RedisConnection({.password = "open sesame", .extra_args = {"--enable-debug-command", "yes"}}) {}
+  redis_connection_auth()
+      : redis_connection({.password = "open sesame", .extra_args = {"--enable-debug-command", "yes"}}) {}
 };
 
-TEST_F(RedisConnectionAuth, AuthSelectAndClientNameFromConfig) {
+TEST_F(redis_connection_auth, auth_select_and_client_name_from_config) {
   auto cfg = make_config();
   cfg.url = "redis://:open%20sesame@127.0.0.1:" + std::to_string(server.port()) + "/2";
   cfg.client_name = "seatd-test";
@@ -456,7 +456,7 @@ TEST_F(RedisConnectionAuth, AuthSelectAndClientNameFromConfig) {
   EXPECT_NE(clients.str().find("name=seatd-test"), std::string::npos) << clients.str();
 }
 
-TEST_F(RedisConnectionAuth, WrongPasswordIsReportedAsServerError) {
+TEST_F(redis_connection_auth, wrong_password_is_reported_as_server_error) {
   auto cfg = make_config();
   cfg.url = "redis://:wrong@127.0.0.1:" + std::to_string(server.port());
   redis::connection c(runner.executor(), cfg);
@@ -481,7 +481,7 @@ TEST_F(RedisConnectionAuth, WrongPasswordIsReportedAsServerError) {
   EXPECT_NE(detail.find("WRONGPASS"), std::string::npos) << detail;
 }
 
-TEST_F(RedisConnectionAuth, MissingPasswordIsReportedAsServerError) {
+TEST_F(redis_connection_auth, missing_password_is_reported_as_server_error) {
   auto cfg = make_config();
   cfg.url = "redis://127.0.0.1:" + std::to_string(server.port());
   redis::connection c(runner.executor(), cfg);
@@ -502,7 +502,7 @@ TEST_F(RedisConnectionAuth, MissingPasswordIsReportedAsServerError) {
   EXPECT_NE(detail.find("NOAUTH"), std::string::npos) << detail;
 }
 
-TEST_F(RedisConnectionAuth, CommandInFlightWhenTheServerDiesFailsWithConnectionLost) {
+TEST_F(redis_connection_auth, command_in_flight_when_the_server_dies_fails_with_connection_lost) {
   auto cfg = make_config();
   cfg.url = server.url();
   cfg.command_timeout = 5s;
@@ -521,7 +521,7 @@ TEST_F(RedisConnectionAuth, CommandInFlightWhenTheServerDiesFailsWithConnectionL
   EXPECT_EQ(r.error(), errc::connection_lost);
 }
 
-TEST_F(RedisConnectionAuth, StopCompletesPendingCommandsAndSilencesCallbacks) {
+TEST_F(redis_connection_auth, stop_completes_pending_commands_and_silences_callbacks) {
   // Its own io_context: once the test's work guard is gone and the connection stopped and
   // destroyed, the connection must leave nothing behind, so run() returns by itself.
   asio::io_context io;

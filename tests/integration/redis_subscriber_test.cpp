@@ -18,7 +18,7 @@ using namespace std::string_literals;
 using redis::errc;
 using redis::reply;
 
-class RedisSubscriber : public ::testing::Test {
+class redis_subscriber : public ::testing::Test {
  protected:
   redis::config make_config() {
     redis::config c;
@@ -68,7 +68,7 @@ class RedisSubscriber : public ::testing::Test {
   std::unique_ptr<redis::subscriber> sub;
 };
 
-TEST_F(RedisSubscriber, ReceivesChannelAndPatternMessages) {
+TEST_F(redis_subscriber, receives_channel_and_pattern_messages) {
   open_publisher();
   sub = make_subscriber(make_config());
   sub->start();
@@ -100,7 +100,7 @@ TEST_F(RedisSubscriber, ReceivesChannelAndPatternMessages) {
   EXPECT_EQ(got[2].payload, binary);
 }
 
-TEST_F(RedisSubscriber, UnsubscribeStopsDelivery) {
+TEST_F(redis_subscriber, unsubscribe_stops_delivery) {
   open_publisher();
   sub = make_subscriber(make_config());
   sub->start();
@@ -125,7 +125,7 @@ TEST_F(RedisSubscriber, UnsubscribeStopsDelivery) {
   EXPECT_EQ(got[1].payload, "4");
 }
 
-TEST_F(RedisSubscriber, ResubscribesAfterARestartAndThenReportsConnected) {
+TEST_F(redis_subscriber, resubscribes_after_a_restart_and_then_reports_connected) {
   open_publisher();
   sub = make_subscriber(make_config());
   // Subscribing before start() is remembered and applied on the first connect.
@@ -157,7 +157,7 @@ TEST_F(RedisSubscriber, ResubscribesAfterARestartAndThenReportsConnected) {
   EXPECT_EQ(got[2].pattern, "trip:*");
 }
 
-TEST_F(RedisSubscriber, SubscriptionMadeDuringAnOutageIsAppliedOnReconnect) {
+TEST_F(redis_subscriber, subscription_made_during_an_outage_is_applied_on_reconnect) {
   open_publisher();
   sub = make_subscriber(make_config());
   sub->start();
@@ -179,7 +179,7 @@ TEST_F(RedisSubscriber, SubscriptionMadeDuringAnOutageIsAppliedOnReconnect) {
 }
 
 // The seed's design: Redis publishes expired keys on __keyevent@<db>__:expired.
-TEST_F(RedisSubscriber, ReceivesKeyspaceExpiredEvents) {
+TEST_F(redis_subscriber, receives_keyspace_expired_events) {
   open_publisher();
   auto cfg = runner.run(pub->exec("CONFIG", "SET", "notify-keyspace-events", "Ex"));
   ASSERT_TRUE(cfg);
@@ -197,7 +197,7 @@ TEST_F(RedisSubscriber, ReceivesKeyspaceExpiredEvents) {
   EXPECT_EQ(got[0].payload, "hold:{trip1}:3");
 }
 
-TEST_F(RedisSubscriber, HealthCheckNoticesAPausedServer) {
+TEST_F(redis_subscriber, health_check_notices_a_paused_server) {
   auto cfg = make_config();
   cfg.health_check_interval = 100ms;
   cfg.command_timeout = 300ms;
@@ -224,7 +224,7 @@ TEST_F(RedisSubscriber, HealthCheckNoticesAPausedServer) {
             reply::make_array({reply::make_string("news"), reply::make_integer(1)}));
 }
 
-TEST_F(RedisSubscriber, StopSilencesMessagesAndFailsLaterRequests) {
+TEST_F(redis_subscriber, stop_silences_messages_and_fails_later_requests) {
   open_publisher();
   sub = make_subscriber(make_config());
   sub->start();

@@ -795,11 +795,11 @@ TEST_P(store_conformance, end_sessions_moves_the_users_cutoff_forward_only) {
   EXPECT_FALSE(db->end_sessions(u.id + 1000, t0));
 }
 
-INSTANTIATE_TEST_SUITE_P(sqlite, store_conformance,
+INSTANTIATE_TEST_SUITE_P(backends, store_conformance,
                          testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
                                          postgres_backend()),
                          [](const auto& info) { return info.param.name; });
-INSTANTIATE_TEST_SUITE_P(sqlite, booking_test,
+INSTANTIATE_TEST_SUITE_P(backends, booking_test,
                          testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
                                          postgres_backend()),
                          [](const auto& info) { return info.param.name; });

@@ -37,7 +37,7 @@ std::string msg_of(const json::value& item) { return std::string(item.at("msg").
 
 // ---- the body itself -----------------------------------------------------------------------
 
-TEST(ApiJsonFields, malformed_json_is_one_jsondecode_error) {
+TEST(api_json_fields, malformed_json_is_one_jsondecode_error) {
   for (std::string_view body : {"{", "{\"a\":}", "not json", "", "{\"a\":1,}", "[1,2"}) {
     SCOPED_TRACE(body);
     json_fields f(body);
@@ -50,7 +50,7 @@ TEST(ApiJsonFields, malformed_json_is_one_jsondecode_error) {
   }
 }
 
-TEST(ApiJsonFields, malformed_json_suppresses_field_errors) {
+TEST(api_json_fields, malformed_json_suppresses_field_errors) {
   json_fields f("{oops");
   EXPECT_FALSE(f.required_string("email", 1, 10));
   EXPECT_FALSE(f.required_int("n", 0, 10));
@@ -59,7 +59,7 @@ TEST(ApiJsonFields, malformed_json_suppresses_field_errors) {
   EXPECT_EQ(details(f).size(), 1U);
 }
 
-TEST(ApiJsonFields, too_deep_json_is_a_jsondecode_error) {
+TEST(api_json_fields, too_deep_json_is_a_jsondecode_error) {
   const std::string deep = std::string(40, '[') + std::string(40, ']');
   json_fields f("{\"a\":" + deep + "}");
   EXPECT_FALSE(f.ok());
@@ -68,7 +68,7 @@ TEST(ApiJsonFields, too_deep_json_is_a_jsondecode_error) {
   EXPECT_EQ(type_of(d[0]), "value_error.jsondecode");
 }
 
-TEST(ApiJsonFields, non_object_is_a_dict_type_error) {
+TEST(api_json_fields, non_object_is_a_dict_type_error) {
   for (std::string_view body : {"[]", "[1]", "\"text\"", "42", "null", "true"}) {
     SCOPED_TRACE(body);
     json_fields f(body);
@@ -82,7 +82,7 @@ TEST(ApiJsonFields, non_object_is_a_dict_type_error) {
   }
 }
 
-TEST(ApiJsonFields, empty_object_is_ok_until_a_field_is_required) {
+TEST(api_json_fields, empty_object_is_ok_until_a_field_is_required) {
   json_fields f("{}");
   EXPECT_TRUE(f.ok());
   EXPECT_FALSE(f.optional_string("note", 10));
@@ -91,13 +91,13 @@ TEST(ApiJsonFields, empty_object_is_ok_until_a_field_is_required) {
 
 // ---- required_string -----------------------------------------------------------------------
 
-TEST(ApiJsonFields, required_string_present) {
+TEST(api_json_fields, required_string_present) {
   json_fields f(R"({"email":"a@b.co"})");
   EXPECT_EQ(f.required_string("email", 3, 254), "a@b.co");
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_string_missing) {
+TEST(api_json_fields, required_string_missing) {
   json_fields f(R"({"other":"x"})");
   EXPECT_EQ(f.required_string("email", 1, 10), std::nullopt);
   auto d = details(f);
@@ -107,7 +107,7 @@ TEST(ApiJsonFields, required_string_missing) {
   EXPECT_EQ(msg_of(d[0]), "field required");
 }
 
-TEST(ApiJsonFields, required_string_null_counts_as_missing) {
+TEST(api_json_fields, required_string_null_counts_as_missing) {
   json_fields f(R"({"email":null})");
   EXPECT_FALSE(f.required_string("email", 1, 10));
   auto d = details(f);
@@ -115,7 +115,7 @@ TEST(ApiJsonFields, required_string_null_counts_as_missing) {
   EXPECT_EQ(type_of(d[0]), "value_error.missing");
 }
 
-TEST(ApiJsonFields, required_string_wrong_type) {
+TEST(api_json_fields, required_string_wrong_type) {
   for (std::string_view body : {R"({"email":5})", R"({"email":true})", R"({"email":[]})",
                                 R"({"email":{}})", R"({"email":1.5})"}) {
     SCOPED_TRACE(body);
@@ -128,7 +128,7 @@ TEST(ApiJsonFields, required_string_wrong_type) {
   }
 }
 
-TEST(ApiJsonFields, required_string_too_short) {
+TEST(api_json_fields, required_string_too_short) {
   json_fields f(R"({"password":"12345"})");
   EXPECT_FALSE(f.required_string("password", 6, 128));
   auto d = details(f);
@@ -138,13 +138,13 @@ TEST(ApiJsonFields, required_string_too_short) {
   EXPECT_EQ(msg_of(d[0]), "ensure this value has at least 6 characters");
 }
 
-TEST(ApiJsonFields, required_string_empty_below_min_one) {
+TEST(api_json_fields, required_string_empty_below_min_one) {
   json_fields f(R"({"username":""})");
   EXPECT_FALSE(f.required_string("username", 1, 64));
   EXPECT_EQ(type_of(details(f)[0]), "value_error.any_str.min_length");
 }
 
-TEST(ApiJsonFields, required_string_too_long) {
+TEST(api_json_fields, required_string_too_long) {
   json_fields f(R"({"username":"abcdefghijk"})");
   EXPECT_FALSE(f.required_string("username", 1, 10));
   auto d = details(f);
@@ -153,40 +153,40 @@ TEST(ApiJsonFields, required_string_too_long) {
   EXPECT_EQ(msg_of(d[0]), "ensure this value has at most 10 characters");
 }
 
-TEST(ApiJsonFields, required_string_at_the_length_bounds) {
+TEST(api_json_fields, required_string_at_the_length_bounds) {
   json_fields f(R"({"a":"123456","b":"1234567890"})");
   EXPECT_EQ(f.required_string("a", 6, 10), "123456");
   EXPECT_EQ(f.required_string("b", 6, 10), "1234567890");
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_string_decodes_escapes) {
+TEST(api_json_fields, required_string_decodes_escapes) {
   json_fields f(R"({"s":"a\"b\u00e9"})");
   EXPECT_EQ(f.required_string("s", 0, 100), "a\"b\xC3\xA9");
 }
 
 // ---- optional_string -----------------------------------------------------------------------
 
-TEST(ApiJsonFields, optional_string_absent) {
+TEST(api_json_fields, optional_string_absent) {
   json_fields f(R"({"x":1})");
   EXPECT_EQ(f.optional_string("note", 10), std::nullopt);
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, optional_string_null) {
+TEST(api_json_fields, optional_string_null) {
   json_fields f(R"({"note":null})");
   EXPECT_EQ(f.optional_string("note", 10), std::nullopt);
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, optional_string_present_and_empty) {
+TEST(api_json_fields, optional_string_present_and_empty) {
   json_fields f(R"({"note":"hi","empty":""})");
   EXPECT_EQ(f.optional_string("note", 10), "hi");
   EXPECT_EQ(f.optional_string("empty", 10), "");
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, optional_string_still_checks_type_and_length) {
+TEST(api_json_fields, optional_string_still_checks_type_and_length) {
   json_fields f(R"({"note":5,"long":"abcdef"})");
   EXPECT_FALSE(f.optional_string("note", 10));
   EXPECT_FALSE(f.optional_string("long", 5));
@@ -198,7 +198,7 @@ TEST(ApiJsonFields, optional_string_still_checks_type_and_length) {
 
 // ---- required_int / optional_int -----------------------------------------------------------
 
-TEST(ApiJsonFields, required_int_with_an_int) {
+TEST(api_json_fields, required_int_with_an_int) {
   json_fields f(R"({"n":5,"neg":-3,"zero":0})");
   EXPECT_EQ(f.required_int("n", 0, 10), 5);
   EXPECT_EQ(f.required_int("neg", -10, 10), -3);
@@ -206,7 +206,7 @@ TEST(ApiJsonFields, required_int_with_an_int) {
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_int_with_a_string_is_a_type_error) {
+TEST(api_json_fields, required_int_with_a_string_is_a_type_error) {
   json_fields f(R"({"n":"5"})");
   EXPECT_EQ(f.required_int("n", 0, 10), std::nullopt);
   auto d = details(f);
@@ -216,7 +216,7 @@ TEST(ApiJsonFields, required_int_with_a_string_is_a_type_error) {
   EXPECT_EQ(msg_of(d[0]), "value is not a valid integer");
 }
 
-TEST(ApiJsonFields, required_int_with_a_fraction_is_a_type_error) {
+TEST(api_json_fields, required_int_with_a_fraction_is_a_type_error) {
   json_fields f(R"({"n":5.5})");
   EXPECT_EQ(f.required_int("n", 0, 10), std::nullopt);
   auto d = details(f);
@@ -224,13 +224,13 @@ TEST(ApiJsonFields, required_int_with_a_fraction_is_a_type_error) {
   EXPECT_EQ(type_of(d[0]), "type_error.integer");
 }
 
-TEST(ApiJsonFields, required_int_with_bool_is_a_type_error) {
+TEST(api_json_fields, required_int_with_bool_is_a_type_error) {
   json_fields f(R"({"n":true})");
   EXPECT_FALSE(f.required_int("n", 0, 10));
   EXPECT_EQ(type_of(details(f)[0]), "type_error.integer");
 }
 
-TEST(ApiJsonFields, required_int_missing_and_null) {
+TEST(api_json_fields, required_int_missing_and_null) {
   json_fields f(R"({"m":null})");
   EXPECT_FALSE(f.required_int("n", 0, 10));
   EXPECT_FALSE(f.required_int("m", 0, 10));
@@ -241,7 +241,7 @@ TEST(ApiJsonFields, required_int_missing_and_null) {
   EXPECT_EQ(loc_of(d[1]), R"(["body","m"])");
 }
 
-TEST(ApiJsonFields, required_int_out_of_range) {
+TEST(api_json_fields, required_int_out_of_range) {
   json_fields f(R"({"lo":-1,"hi":11})");
   EXPECT_FALSE(f.required_int("lo", 0, 10));
   EXPECT_FALSE(f.required_int("hi", 0, 10));
@@ -252,14 +252,14 @@ TEST(ApiJsonFields, required_int_out_of_range) {
   EXPECT_EQ(type_of(d[1]), "value_error.number.not_in_range");
 }
 
-TEST(ApiJsonFields, required_int_at_the_range_bounds) {
+TEST(api_json_fields, required_int_at_the_range_bounds) {
   json_fields f(R"({"a":0,"b":10})");
   EXPECT_EQ(f.required_int("a", 0, 10), 0);
   EXPECT_EQ(f.required_int("b", 0, 10), 10);
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_int_beyond_int64) {
+TEST(api_json_fields, required_int_beyond_int64) {
   // 2^63 parses as uint64 (out of int64), 2^64 and beyond as a double: neither is accepted.
   json_fields f(R"({"a":9223372036854775808,"b":18446744073709551616,"c":9223372036854775807})");
   EXPECT_FALSE(f.required_int("a", INT64_MIN, INT64_MAX));
@@ -271,7 +271,7 @@ TEST(ApiJsonFields, required_int_beyond_int64) {
   EXPECT_EQ(type_of(d[1]), "type_error.integer");
 }
 
-TEST(ApiJsonFields, optional_int_absent_null_and_present) {
+TEST(api_json_fields, optional_int_absent_null_and_present) {
   json_fields f(R"({"n":null,"m":7,"bad":"x"})");
   EXPECT_EQ(f.optional_int("absent", 0, 10), std::nullopt);
   EXPECT_EQ(f.optional_int("n", 0, 10), std::nullopt);
@@ -284,7 +284,7 @@ TEST(ApiJsonFields, optional_int_absent_null_and_present) {
 
 // ---- required_int_list ---------------------------------------------------------------------
 
-TEST(ApiJsonFields, required_int_list_valid) {
+TEST(api_json_fields, required_int_list_valid) {
   json_fields f(R"({"seats":[1,5,40]})");
   auto v = f.required_int_list("seats", 1, 6, 1, 40);
   ASSERT_TRUE(v.has_value());
@@ -292,7 +292,7 @@ TEST(ApiJsonFields, required_int_list_valid) {
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_int_list_missing) {
+TEST(api_json_fields, required_int_list_missing) {
   json_fields f(R"({})");
   EXPECT_FALSE(f.required_int_list("seats", 1, 6, 1, 40));
   auto d = details(f);
@@ -301,7 +301,7 @@ TEST(ApiJsonFields, required_int_list_missing) {
   EXPECT_EQ(loc_of(d[0]), R"(["body","seats"])");
 }
 
-TEST(ApiJsonFields, required_int_list_not_a_list) {
+TEST(api_json_fields, required_int_list_not_a_list) {
   for (std::string_view body : {R"({"seats":1})", R"({"seats":"1,2"})", R"({"seats":{}})"}) {
     SCOPED_TRACE(body);
     json_fields f(body);
@@ -313,7 +313,7 @@ TEST(ApiJsonFields, required_int_list_not_a_list) {
   }
 }
 
-TEST(ApiJsonFields, required_int_list_string_element_names_its_index) {
+TEST(api_json_fields, required_int_list_string_element_names_its_index) {
   json_fields f(R"({"seats":[1,"2",3]})");
   EXPECT_FALSE(f.required_int_list("seats", 1, 6, 1, 40));
   auto d = details(f);
@@ -322,7 +322,7 @@ TEST(ApiJsonFields, required_int_list_string_element_names_its_index) {
   EXPECT_EQ(type_of(d[0]), "type_error.integer");
 }
 
-TEST(ApiJsonFields, required_int_list_fraction_and_null_elements) {
+TEST(api_json_fields, required_int_list_fraction_and_null_elements) {
   json_fields f(R"({"a":[1.5],"b":[1,null]})");
   EXPECT_FALSE(f.required_int_list("a", 1, 6, 1, 40));
   EXPECT_FALSE(f.required_int_list("b", 1, 6, 1, 40));
@@ -333,7 +333,7 @@ TEST(ApiJsonFields, required_int_list_fraction_and_null_elements) {
   EXPECT_EQ(loc_of(d[1]), R"(["body","b",1])");
 }
 
-TEST(ApiJsonFields, required_int_list_element_out_of_range) {
+TEST(api_json_fields, required_int_list_element_out_of_range) {
   json_fields f(R"({"seats":[1,41]})");
   EXPECT_FALSE(f.required_int_list("seats", 1, 6, 1, 40));
   auto d = details(f);
@@ -342,7 +342,7 @@ TEST(ApiJsonFields, required_int_list_element_out_of_range) {
   EXPECT_EQ(type_of(d[0]), "value_error.number.not_in_range");
 }
 
-TEST(ApiJsonFields, required_int_list_empty_below_min) {
+TEST(api_json_fields, required_int_list_empty_below_min) {
   json_fields f(R"({"seats":[]})");
   EXPECT_FALSE(f.required_int_list("seats", 1, 6, 1, 40));
   auto d = details(f);
@@ -352,7 +352,7 @@ TEST(ApiJsonFields, required_int_list_empty_below_min) {
   EXPECT_EQ(msg_of(d[0]), "ensure this list has between 1 and 6 items");
 }
 
-TEST(ApiJsonFields, required_int_list_too_many_items) {
+TEST(api_json_fields, required_int_list_too_many_items) {
   json_fields f(R"({"seats":[1,2,3,4,5,6,7]})");
   EXPECT_FALSE(f.required_int_list("seats", 1, 6, 1, 40));
   auto d = details(f);
@@ -360,14 +360,14 @@ TEST(ApiJsonFields, required_int_list_too_many_items) {
   EXPECT_EQ(type_of(d[0]), "value_error.list.size");
 }
 
-TEST(ApiJsonFields, required_int_list_at_the_size_bounds) {
+TEST(api_json_fields, required_int_list_at_the_size_bounds) {
   json_fields f(R"({"one":[7],"six":[1,2,3,4,5,6]})");
   EXPECT_EQ(f.required_int_list("one", 1, 6, 1, 40), (std::vector<int>{7}));
   EXPECT_EQ(f.required_int_list("six", 1, 6, 1, 40), (std::vector<int>{1, 2, 3, 4, 5, 6}));
   EXPECT_TRUE(f.ok());
 }
 
-TEST(ApiJsonFields, required_int_list_empty_allowed_when_min_is_zero) {
+TEST(api_json_fields, required_int_list_empty_allowed_when_min_is_zero) {
   json_fields f(R"({"seats":[]})");
   auto v = f.required_int_list("seats", 0, 6, 1, 40);
   ASSERT_TRUE(v.has_value());
@@ -377,7 +377,7 @@ TEST(ApiJsonFields, required_int_list_empty_allowed_when_min_is_zero) {
 
 // ---- accumulation, fail() and error() ------------------------------------------------------
 
-TEST(ApiJsonFields, multiple_errors_accumulate_in_call_order) {
+TEST(api_json_fields, multiple_errors_accumulate_in_call_order) {
   json_fields f(R"({"username":"","email":5,"seats":[0]})");
   EXPECT_FALSE(f.required_string("username", 1, 64));
   EXPECT_FALSE(f.required_string("email", 3, 254));
@@ -395,7 +395,7 @@ TEST(ApiJsonFields, multiple_errors_accumulate_in_call_order) {
   EXPECT_EQ(loc_of(d[3]), R"(["body","seats",0])");
 }
 
-TEST(ApiJsonFields, valid_fields_still_return_values_after_an_error) {
+TEST(api_json_fields, valid_fields_still_return_values_after_an_error) {
   json_fields f(R"({"username":"","email":"a@b.co"})");
   EXPECT_FALSE(f.required_string("username", 1, 64));
   EXPECT_EQ(f.required_string("email", 3, 254), "a@b.co");
@@ -408,7 +408,7 @@ TEST(ApiJsonFields, valid_fields_still_return_values_after_an_error) {
 // was recorded. So for body "{}" only the first missing field is reported: expected 3
 // value_error.missing entries (username, email, password, as FastAPI reports for POST
 // /auth/register with {}), actual 1 (username only). Regression test for that (fixed with a body_bad_ flag).
-TEST(ApiJsonFields, multiple_missing_fields_accumulate_for_an_empty_object) {
+TEST(api_json_fields, multiple_missing_fields_accumulate_for_an_empty_object) {
   json_fields f("{}");
   EXPECT_FALSE(f.required_string("username", 1, 64));
   EXPECT_FALSE(f.required_string("email", 3, 254));
@@ -420,7 +420,7 @@ TEST(ApiJsonFields, multiple_missing_fields_accumulate_for_an_empty_object) {
   EXPECT_EQ(loc_of(d[2]), R"(["body","password"])");
 }
 
-TEST(ApiJsonFields, fail_adds_a_custom_error) {
+TEST(api_json_fields, fail_adds_a_custom_error) {
   json_fields f(R"({"email":"not-an-email"})");
   ASSERT_TRUE(f.required_string("email", 1, 254));
   EXPECT_TRUE(f.ok());
@@ -433,7 +433,7 @@ TEST(ApiJsonFields, fail_adds_a_custom_error) {
   EXPECT_EQ(type_of(d[0]), "value_error.email");
 }
 
-TEST(ApiJsonFields, error_response_shape) {
+TEST(api_json_fields, error_response_shape) {
   json_fields f(R"({})");
   f.required_string("email", 1, 10);
   auto res = f.error();
@@ -444,7 +444,7 @@ TEST(ApiJsonFields, error_response_shape) {
                         R"("type":"value_error.missing"}]})"));
 }
 
-TEST(ApiJsonFields, error_of_a_valid_body_is_an_empty_detail_list) {
+TEST(api_json_fields, error_of_a_valid_body_is_an_empty_detail_list) {
   json_fields f(R"({"a":1})");
   EXPECT_TRUE(f.ok());
   auto res = f.error();

@@ -37,15 +37,15 @@ bool is_lower_hex(const std::string& s) {
 
 // ---- parse_dotenv --------------------------------------------------------------------------
 
-TEST(AppParseDotenv, simple_pairs) {
+TEST(app_parse_dotenv, simple_pairs) {
   EXPECT_EQ(parse_dotenv("A=1\nB=two\n"), (env_map{{"A", "1"}, {"B", "two"}}));
 }
 
-TEST(AppParseDotenv, no_trailing_newline_and_crlf_lines) {
+TEST(app_parse_dotenv, no_trailing_newline_and_crlf_lines) {
   EXPECT_EQ(parse_dotenv("A=1\r\nB=2"), (env_map{{"A", "1"}, {"B", "2"}}));
 }
 
-TEST(AppParseDotenv, comments_and_blank_lines_are_skipped) {
+TEST(app_parse_dotenv, comments_and_blank_lines_are_skipped) {
   const std::string text =
       "# a comment\n"
       "\n"
@@ -56,38 +56,38 @@ TEST(AppParseDotenv, comments_and_blank_lines_are_skipped) {
   EXPECT_EQ(parse_dotenv(text), (env_map{{"A", "1"}}));
 }
 
-TEST(AppParseDotenv, export_prefix) {
+TEST(app_parse_dotenv, export_prefix) {
   EXPECT_EQ(parse_dotenv("export SECRET_KEY=abc\n  export   B=2\n"),
             (env_map{{"SECRET_KEY", "abc"}, {"B", "2"}}));
 }
 
-TEST(AppParseDotenv, whitespace_around_key_and_value_is_trimmed) {
+TEST(app_parse_dotenv, whitespace_around_key_and_value_is_trimmed) {
   EXPECT_EQ(parse_dotenv("  A  =  hello world  \n"), (env_map{{"A", "hello world"}}));
 }
 
-TEST(AppParseDotenv, double_and_single_quotes_are_removed) {
+TEST(app_parse_dotenv, double_and_single_quotes_are_removed) {
   EXPECT_EQ(parse_dotenv("A=\"x y\"\nB='z w'\n"), (env_map{{"A", "x y"}, {"B", "z w"}}));
 }
 
-TEST(AppParseDotenv, quoted_value_keeps_hash_and_spaces) {
+TEST(app_parse_dotenv, quoted_value_keeps_hash_and_spaces) {
   EXPECT_EQ(parse_dotenv("A=\"a # not a comment\"\nB=' padded '\n"),
             (env_map{{"A", "a # not a comment"}, {"B", " padded "}}));
 }
 
-TEST(AppParseDotenv, mismatched_quotes_are_kept) {
+TEST(app_parse_dotenv, mismatched_quotes_are_kept) {
   EXPECT_EQ(parse_dotenv("A=\"abc'\nB=\"\n"), (env_map{{"A", "\"abc'"}, {"B", "\""}}));
 }
 
-TEST(AppParseDotenv, empty_quoted_value) {
+TEST(app_parse_dotenv, empty_quoted_value) {
   EXPECT_EQ(parse_dotenv("A=\"\"\n"), (env_map{{"A", ""}}));
 }
 
-TEST(AppParseDotenv, inline_comment_after_space_hash) {
+TEST(app_parse_dotenv, inline_comment_after_space_hash) {
   EXPECT_EQ(parse_dotenv("A=value # comment\nB=v2   # more\n"),
             (env_map{{"A", "value"}, {"B", "v2"}}));
 }
 
-TEST(AppParseDotenv, hash_without_preceding_space_is_part_of_the_value) {
+TEST(app_parse_dotenv, hash_without_preceding_space_is_part_of_the_value) {
   EXPECT_EQ(parse_dotenv("A=abc#def\nB=#x\n"), (env_map{{"A", "abc#def"}, {"B", "#x"}}));
 }
 
@@ -95,32 +95,32 @@ TEST(AppParseDotenv, hash_without_preceding_space_is_part_of_the_value) {
 // to be the closing quote, so a quoted value followed by an inline comment keeps its quotes:
 // `SECRET_KEY="abc def" # note` gives `"abc def"` (with the quote characters) instead of
 // `abc def` (what python-dotenv, which the original's settings used, gives). This test guards the fix.
-TEST(AppParseDotenv, quoted_value_followed_by_an_inline_comment) {
+TEST(app_parse_dotenv, quoted_value_followed_by_an_inline_comment) {
   EXPECT_EQ(parse_dotenv("A=\"abc def\" # note\n"), (env_map{{"A", "abc def"}}));
 }
 
-TEST(AppParseDotenv, value_may_contain_equals) {
+TEST(app_parse_dotenv, value_may_contain_equals) {
   EXPECT_EQ(parse_dotenv("DATABASE_URL=postgresql://u:p@h/db?sslmode=require\n"),
             (env_map{{"DATABASE_URL", "postgresql://u:p@h/db?sslmode=require"}}));
 }
 
-TEST(AppParseDotenv, lines_without_equals_are_ignored) {
+TEST(app_parse_dotenv, lines_without_equals_are_ignored) {
   EXPECT_EQ(parse_dotenv("JUSTAWORD\nexport ALSO\nA=1\n"), (env_map{{"A", "1"}}));
 }
 
-TEST(AppParseDotenv, empty_key_is_ignored_and_empty_value_kept) {
+TEST(app_parse_dotenv, empty_key_is_ignored_and_empty_value_kept) {
   EXPECT_EQ(parse_dotenv("=x\nA=\n"), (env_map{{"A", ""}}));
 }
 
-TEST(AppParseDotenv, later_lines_win) {
+TEST(app_parse_dotenv, later_lines_win) {
   EXPECT_EQ(parse_dotenv("A=1\nA=2\n"), (env_map{{"A", "2"}}));
 }
 
-TEST(AppParseDotenv, empty_text) { EXPECT_TRUE(parse_dotenv("").empty()); }
+TEST(app_parse_dotenv, empty_text) { EXPECT_TRUE(parse_dotenv("").empty()); }
 
 // ---- apply_environment ---------------------------------------------------------------------
 
-TEST(AppApplyEnvironment, empty_environment_keeps_defaults) {
+TEST(app_apply_environment, empty_environment_keeps_defaults) {
   config cfg;
   apply_environment(cfg, {});
   const config def;
@@ -132,7 +132,7 @@ TEST(AppApplyEnvironment, empty_environment_keeps_defaults) {
   EXPECT_EQ(cfg.cors_origins, def.cors_origins);
 }
 
-TEST(AppApplyEnvironment, each_variable) {
+TEST(app_apply_environment, each_variable) {
   config cfg;
   apply_environment(cfg, {{"DATABASE_URL", "sqlite:///tmp/x.db"},
                           {"REDIS_URL", "redis://localhost:6379/0"},
@@ -168,14 +168,14 @@ TEST(AppApplyEnvironment, each_variable) {
   EXPECT_EQ(cfg.web_root, "/srv/web");
 }
 
-TEST(AppApplyEnvironment, unrelated_variables_are_ignored) {
+TEST(app_apply_environment, unrelated_variables_are_ignored) {
   config cfg;
   apply_environment(cfg, {{"PATH", "/usr/bin"}, {"HOME", "/root"}});
   EXPECT_EQ(cfg.port, config{}.port);
   EXPECT_EQ(cfg.host, config{}.host);
 }
 
-TEST(AppApplyEnvironment, empty_values_keep_defaults_where_empty_is_meaningless) {
+TEST(app_apply_environment, empty_values_keep_defaults_where_empty_is_meaningless) {
   config cfg;
   apply_environment(
       cfg, {{"DATABASE_URL", ""}, {"ALGORITHM", ""}, {"SEATD_HOST", ""}, {"SEATD_LOG_LEVEL", ""}});
@@ -185,7 +185,7 @@ TEST(AppApplyEnvironment, empty_values_keep_defaults_where_empty_is_meaningless)
   EXPECT_EQ(cfg.log_level, config{}.log_level);
 }
 
-TEST(AppApplyEnvironment, seatd_env_other_than_production_is_development) {
+TEST(app_apply_environment, seatd_env_other_than_production_is_development) {
   config cfg;
   cfg.production = true;
   apply_environment(cfg, {{"SEATD_ENV", "development"}});
@@ -194,13 +194,13 @@ TEST(AppApplyEnvironment, seatd_env_other_than_production_is_development) {
   EXPECT_FALSE(cfg.production);
 }
 
-TEST(AppApplyEnvironment, empty_cors_origins_clears_the_list) {
+TEST(app_apply_environment, empty_cors_origins_clears_the_list) {
   config cfg;
   apply_environment(cfg, {{"CORS_ORIGINS", ""}});
   EXPECT_TRUE(cfg.cors_origins.empty());
 }
 
-TEST(AppApplyEnvironment, boolean_spellings) {
+TEST(app_apply_environment, boolean_spellings) {
   for (const char* yes : {"1", "true", "yes", "on"}) {
     config cfg;
     cfg.access_log = false;
@@ -214,14 +214,14 @@ TEST(AppApplyEnvironment, boolean_spellings) {
   }
 }
 
-TEST(AppApplyEnvironment, invalid_boolean_names_the_variable) {
+TEST(app_apply_environment, invalid_boolean_names_the_variable) {
   config cfg;
   auto msg = error_of([&] { apply_environment(cfg, {{"SEATD_ACCESS_LOG", "maybe"}}); });
   EXPECT_TRUE(contains(msg, "SEATD_ACCESS_LOG")) << msg;
   EXPECT_TRUE(contains(msg, "maybe")) << msg;
 }
 
-TEST(AppApplyEnvironment, invalid_integer_names_the_variable) {
+TEST(app_apply_environment, invalid_integer_names_the_variable) {
   const char* names[] = {"ACCESS_TOKEN_EXPIRE_MINUTES",
                          "HOLD_TTL_SECONDS",
                          "MAX_HOLDS_PER_USER",
@@ -237,14 +237,14 @@ TEST(AppApplyEnvironment, invalid_integer_names_the_variable) {
   }
 }
 
-TEST(AppApplyEnvironment, invalid_integer_message_quotes_the_value) {
+TEST(app_apply_environment, invalid_integer_message_quotes_the_value) {
   config cfg;
   auto msg = error_of([&] { apply_environment(cfg, {{"SEATD_PORT", "eighty"}}); });
   EXPECT_TRUE(contains(msg, "SEATD_PORT")) << msg;
   EXPECT_TRUE(contains(msg, "'eighty'")) << msg;
 }
 
-TEST(AppApplyEnvironment, out_of_range_integers_are_refused) {
+TEST(app_apply_environment, out_of_range_integers_are_refused) {
   const std::vector<std::pair<const char*, const char*>> cases = {
       {"ACCESS_TOKEN_EXPIRE_MINUTES", "0"},
       {"ACCESS_TOKEN_EXPIRE_MINUTES", "43201"},
@@ -268,7 +268,7 @@ TEST(AppApplyEnvironment, out_of_range_integers_are_refused) {
   }
 }
 
-TEST(AppApplyEnvironment, integers_at_the_range_bounds_are_accepted) {
+TEST(app_apply_environment, integers_at_the_range_bounds_are_accepted) {
   config cfg;
   apply_environment(cfg, {{"ACCESS_TOKEN_EXPIRE_MINUTES", "43200"},
                           {"HOLD_TTL_SECONDS", "86400"},
@@ -286,7 +286,7 @@ TEST(AppApplyEnvironment, integers_at_the_range_bounds_are_accepted) {
 
 // ---- finalize ------------------------------------------------------------------------------
 
-class AppFinalize : public ::testing::Test {
+class app_finalize : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { seatd::auth::init(); }
   static config with_key() {
@@ -296,14 +296,14 @@ class AppFinalize : public ::testing::Test {
   }
 };
 
-TEST_F(AppFinalize, defaults_with_a_key_are_accepted) {
+TEST_F(app_finalize, defaults_with_a_key_are_accepted) {
   config cfg = with_key();
   EXPECT_NO_THROW(finalize(cfg));
   EXPECT_EQ(cfg.secret_key, std::string(32, 'k'));
   EXPECT_FALSE(cfg.secret_generated);
 }
 
-TEST_F(AppFinalize, algorithm_other_than_hs256_is_refused) {
+TEST_F(app_finalize, algorithm_other_than_hs256_is_refused) {
   for (const char* alg : {"HS512", "RS256", "none", "hs256"}) {
     config cfg = with_key();
     cfg.algorithm = alg;
@@ -312,7 +312,7 @@ TEST_F(AppFinalize, algorithm_other_than_hs256_is_refused) {
   }
 }
 
-TEST_F(AppFinalize, sqlite_database_urls_are_accepted) {
+TEST_F(app_finalize, sqlite_database_urls_are_accepted) {
   for (const char* url : {"sqlite:///seatd.db", "sqlite:///tmp/a.db",
                           "sqlite://:memory:", "seatd.db", "/var/lib/seatd/seatd.db"}) {
     config cfg = with_key();
@@ -321,7 +321,7 @@ TEST_F(AppFinalize, sqlite_database_urls_are_accepted) {
   }
 }
 
-TEST_F(AppFinalize, postgresql_urls_are_accepted) {
+TEST_F(app_finalize, postgresql_urls_are_accepted) {
   for (const char* url : {"postgresql://user:pass@localhost:5432/seatd",
                           "postgres://user@db.internal/seatd?sslmode=require"}) {
     config cfg = with_key();
@@ -330,7 +330,7 @@ TEST_F(AppFinalize, postgresql_urls_are_accepted) {
   }
 }
 
-TEST_F(AppFinalize, bad_database_url_scheme_is_refused) {
+TEST_F(app_finalize, bad_database_url_scheme_is_refused) {
   for (const char* url :
        {"mysql://u@h/db", "http://example.com/db", "sqlite3:///x.db", "postgresqlx://h/db", ""}) {
     config cfg = with_key();
@@ -340,14 +340,14 @@ TEST_F(AppFinalize, bad_database_url_scheme_is_refused) {
   }
 }
 
-TEST_F(AppFinalize, malformed_postgresql_url_is_refused) {
+TEST_F(app_finalize, malformed_postgresql_url_is_refused) {
   config cfg = with_key();
   cfg.database_url = "postgresql://host:port:bad/ db";
   auto msg = error_of([&] { finalize(cfg); });
   EXPECT_TRUE(contains(msg, "DATABASE_URL")) << msg;
 }
 
-TEST_F(AppFinalize, redis_urls_are_accepted) {
+TEST_F(app_finalize, redis_urls_are_accepted) {
   for (const char* url : {"redis://localhost:6379", "rediss://cache.example:6380/1"}) {
     config cfg = with_key();
     cfg.redis_url = url;
@@ -355,7 +355,7 @@ TEST_F(AppFinalize, redis_urls_are_accepted) {
   }
 }
 
-TEST_F(AppFinalize, redis_url_with_another_scheme_is_refused) {
+TEST_F(app_finalize, redis_url_with_another_scheme_is_refused) {
   for (const char* url :
        {"http://localhost:6379", "memcached://h:11211", "localhost:6379", "not a url"}) {
     config cfg = with_key();
@@ -365,7 +365,7 @@ TEST_F(AppFinalize, redis_url_with_another_scheme_is_refused) {
   }
 }
 
-TEST_F(AppFinalize, production_without_secret_key_is_refused) {
+TEST_F(app_finalize, production_without_secret_key_is_refused) {
   config cfg;
   cfg.production = true;
   auto msg = error_of([&] { finalize(cfg); });
@@ -374,7 +374,7 @@ TEST_F(AppFinalize, production_without_secret_key_is_refused) {
   EXPECT_FALSE(cfg.secret_generated);
 }
 
-TEST_F(AppFinalize, production_with_a_short_key_is_refused) {
+TEST_F(app_finalize, production_with_a_short_key_is_refused) {
   config cfg;
   cfg.production = true;
   cfg.secret_key = std::string(31, 'k');
@@ -382,7 +382,7 @@ TEST_F(AppFinalize, production_with_a_short_key_is_refused) {
   EXPECT_TRUE(contains(msg, "SECRET_KEY")) << msg;
 }
 
-TEST_F(AppFinalize, production_with_a_32_character_key_is_accepted) {
+TEST_F(app_finalize, production_with_a_32_character_key_is_accepted) {
   config cfg;
   cfg.production = true;
   cfg.secret_key = std::string(32, 'k');
@@ -390,7 +390,7 @@ TEST_F(AppFinalize, production_with_a_32_character_key_is_accepted) {
   EXPECT_FALSE(cfg.secret_generated);
 }
 
-TEST_F(AppFinalize, development_accepts_a_short_key_as_given) {
+TEST_F(app_finalize, development_accepts_a_short_key_as_given) {
   config cfg;
   cfg.secret_key = "short";
   EXPECT_NO_THROW(finalize(cfg));
@@ -398,7 +398,7 @@ TEST_F(AppFinalize, development_accepts_a_short_key_as_given) {
   EXPECT_FALSE(cfg.secret_generated);
 }
 
-TEST_F(AppFinalize, development_without_key_generates_a_random_hex_key) {
+TEST_F(app_finalize, development_without_key_generates_a_random_hex_key) {
   config a;
   ASSERT_NO_THROW(finalize(a));
   EXPECT_TRUE(a.secret_generated);
@@ -409,14 +409,14 @@ TEST_F(AppFinalize, development_without_key_generates_a_random_hex_key) {
   EXPECT_NE(a.secret_key, b.secret_key);  // fresh per run
 }
 
-TEST_F(AppFinalize, checks_run_before_a_key_is_generated) {
+TEST_F(app_finalize, checks_run_before_a_key_is_generated) {
   config cfg;
   cfg.algorithm = "RS256";
   EXPECT_THROW(finalize(cfg), config_error);
   EXPECT_FALSE(cfg.secret_generated);
 }
 
-TEST_F(AppFinalize, environment_then_finalize) {
+TEST_F(app_finalize, environment_then_finalize) {
   config cfg;
   apply_environment(cfg, {{"DATABASE_URL", "postgresql://u:p@db/seatd"},
                           {"SEATD_ENV", "production"},

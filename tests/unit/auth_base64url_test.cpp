@@ -9,7 +9,7 @@ namespace {
 using seatd::auth::base64url_decode;
 using seatd::auth::base64url_encode;
 
-TEST(AuthBase64url, KnownVectorsWithoutPadding) {
+TEST(auth_base64url, known_vectors_without_padding) {
   // RFC 4648 section 10 vectors, padding stripped.
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
@@ -21,13 +21,13 @@ TEST(AuthBase64url, KnownVectorsWithoutPadding) {
   EXPECT_EQ(base64url_decode("Zm9vYmE"), std::optional<std::string>("fooba"));
 }
 
-TEST(AuthBase64url, UsesUrlAlphabet) {
+TEST(auth_base64url, uses_url_alphabet) {
   const std::string bytes("\xfb\xff\xbf", 3);
   EXPECT_EQ(base64url_encode(bytes), "-_-_");
   EXPECT_EQ(base64url_decode("-_-_"), std::optional<std::string>(bytes));
 }
 
-TEST(AuthBase64url, RoundTripsEveryLength) {
+TEST(auth_base64url, round_trips_every_length) {
   std::string bytes;
   for (int n = 0; n < 70; ++n) {
     auto decoded = base64url_decode(base64url_encode(bytes));
@@ -37,7 +37,7 @@ TEST(AuthBase64url, RoundTripsEveryLength) {
   }
 }
 
-TEST(AuthBase64url, RejectsNonCanonicalInput) {
+TEST(auth_base64url, rejects_non_canonical_input) {
   EXPECT_FALSE(base64url_decode("Zg=="));   // padding
   EXPECT_FALSE(base64url_decode("Zm8="));   // padding
   EXPECT_FALSE(base64url_decode("+/+/"));   // standard alphabet

@@ -8,7 +8,7 @@ namespace {
 
 using seatd::auth::valid_email;
 
-TEST(AuthEmail, AcceptsOrdinaryAddresses) {
+TEST(auth_email, accepts_ordinary_addresses) {
   for (const char* e : {
            "a@b.co",
            "rider@example.com",
@@ -23,7 +23,7 @@ TEST(AuthEmail, AcceptsOrdinaryAddresses) {
   }
 }
 
-TEST(AuthEmail, RejectsMalformedAddresses) {
+TEST(auth_email, rejects_malformed_addresses) {
   for (const char* e : {
            "",
            "plain",
@@ -63,7 +63,7 @@ TEST(AuthEmail, RejectsMalformedAddresses) {
   EXPECT_FALSE(valid_email(std::string("us\0er@example.com", 17)));
 }
 
-TEST(AuthEmail, LengthLimits) {
+TEST(auth_email, length_limits) {
   const std::string local64(64, 'l');
   EXPECT_TRUE(valid_email(local64 + "@example.com"));
   EXPECT_FALSE(valid_email(local64 + "l@example.com"));

@@ -8,7 +8,7 @@ namespace {
 [[maybe_unused]] ::testing::Environment* const sodium_env =
     ::testing::AddGlobalTestEnvironment(new seatd::auth::testing::sodium_environment);
 
-TEST(AuthInit, IsIdempotent) {
+TEST(auth_init, is_idempotent) {
   EXPECT_NO_THROW(seatd::auth::init());
   EXPECT_NO_THROW(seatd::auth::init());
 }

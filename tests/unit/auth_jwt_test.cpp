@@ -17,7 +17,7 @@ using seatd::auth::claims;
 using seatd::auth::jwt_codec;
 namespace t = seatd::auth::testing;
 
-class AuthJwt : public ::testing::Test {
+class auth_jwt : public ::testing::Test {
  protected:
   manual_clock clock_;
   jwt_codec codec_{t::test_secret};
@@ -43,7 +43,7 @@ class AuthJwt : public ::testing::Test {
   }
 };
 
-TEST_F(AuthJwt, SignVerifyRoundTrip) {
+TEST_F(auth_jwt, sign_verify_round_trip) {
   const claims c = sample();
   const std::string token = codec_.sign(c);
   auto r = codec_.verify(token, clock_.now());
@@ -55,7 +55,7 @@ TEST_F(AuthJwt, SignVerifyRoundTrip) {
   EXPECT_EQ(r->jti, c.jti);
 }
 
-TEST_F(AuthJwt, SignEmitsStandardHeader) {
+TEST_F(auth_jwt, sign_emits_standard_header) {
   const std::string token = codec_.sign(sample());
   const auto dot = token.find('.');
   ASSERT_NE(dot, std::string::npos);
@@ -63,7 +63,7 @@ TEST_F(AuthJwt, SignEmitsStandardHeader) {
             std::optional<std::string>(R"({"alg":"HS256","typ":"JWT"})"));
 }
 
-TEST_F(AuthJwt, MatchesIndependentImplementation) {
+TEST_F(auth_jwt, matches_independent_implementation) {
   // Tokens computed with Python's hmac/base64 for the same claims: proves interoperability,
   // including a key longer than the SHA-256 block (hashed first by HMAC).
   claims c;
@@ -81,14 +81,14 @@ TEST_F(AuthJwt, MatchesIndependentImplementation) {
             body + ".IsxCoKdis997BMaqY88AIA3tWCxkNWSaVE7RgQKozn8");
 }
 
-TEST_F(AuthJwt, ForgeHelperProducesAcceptedTokens) {
+TEST_F(auth_jwt, forge_helper_produces_accepted_tokens) {
   // Control for the hand-built tokens below: well-formed ones pass.
   expect_accepted(t::forge(t::std_header, t::good_payload()));
   expect_accepted(t::forge(R"({"alg":"HS256"})", t::good_payload()));  // typ is optional
   expect_accepted(t::forge(R"({"typ":"JWT","alg":"HS256","kid":"k1"})", t::good_payload()));
 }
 
-TEST_F(AuthJwt, ExpiredTokenRefused) {
+TEST_F(auth_jwt, expired_token_refused) {
   claims c = sample();
   c.exp = t::seconds_of(clock_.now()) + 60;
   const std::string token = codec_.sign(c);
@@ -101,7 +101,7 @@ TEST_F(AuthJwt, ExpiredTokenRefused) {
   expect_forbidden(token);
 }
 
-TEST_F(AuthJwt, TamperedPayloadRefused) {
+TEST_F(auth_jwt, tampered_payload_refused) {
   const std::string token = codec_.sign(sample());
   const auto d1 = token.find('.');
   const auto d2 = token.find('.', d1 + 1);
@@ -114,7 +114,7 @@ TEST_F(AuthJwt, TamperedPayloadRefused) {
   expect_forbidden(token.substr(0, d1 + 1) + other.substr(o1 + 1, o2 - o1 - 1) + token.substr(d2));
 }
 
-TEST_F(AuthJwt, TamperedSignatureRefused) {
+TEST_F(auth_jwt, tampered_signature_refused) {
   const std::string token = codec_.sign(sample());
   const auto d2 = token.rfind('.');
   for (std::size_t i = d2 + 1; i < token.size(); ++i) {
@@ -127,13 +127,13 @@ TEST_F(AuthJwt, TamperedSignatureRefused) {
   expect_forbidden(token + "AAAA");                     // extended
 }
 
-TEST_F(AuthJwt, WrongSecretRefused) {
+TEST_F(auth_jwt, wrong_secret_refused) {
   const std::string token = jwt_codec("another-secret-another-secret-xx").sign(sample());
   expect_forbidden(token);
   expect_forbidden(jwt_codec("").sign(sample()));
 }
 
-TEST_F(AuthJwt, AlgNoneRefused) {
+TEST_F(auth_jwt, alg_none_refused) {
   const std::string h = t::b64(R"({"alg":"none","typ":"JWT"})");
   const std::string p = t::b64(t::good_payload());
   expect_forbidden(h + "." + p + ".");
@@ -143,7 +143,7 @@ TEST_F(AuthJwt, AlgNoneRefused) {
   expect_forbidden(t::forge(R"({"alg":"None"})", t::good_payload()));
 }
 
-TEST_F(AuthJwt, OtherAlgorithmsRefused) {
+TEST_F(auth_jwt, other_algorithms_refused) {
   for (const char* header : {
            R"({"alg":"HS512","typ":"JWT"})",
            R"({"alg":"HS384","typ":"JWT"})",
@@ -163,7 +163,7 @@ TEST_F(AuthJwt, OtherAlgorithmsRefused) {
   }
 }
 
-TEST_F(AuthJwt, PaddingRefused) {
+TEST_F(auth_jwt, padding_refused) {
   const std::string token = codec_.sign(sample());
   const auto d1 = token.find('.');
   const auto d2 = token.find('.', d1 + 1);
@@ -184,7 +184,7 @@ TEST_F(AuthJwt, PaddingRefused) {
   expect_forbidden(t::forge_raw(h, padded));
 }
 
-TEST_F(AuthJwt, StandardAlphabetAndWhitespaceRefused) {
+TEST_F(auth_jwt, standard_alphabet_and_whitespace_refused) {
   const std::string token = codec_.sign(sample());
   const auto d1 = token.find('.');
   const auto d2 = token.find('.', d1 + 1);
@@ -206,7 +206,7 @@ TEST_F(AuthJwt, StandardAlphabetAndWhitespaceRefused) {
   expect_forbidden(t::forge_raw(h, std_b64));
 }
 
-TEST_F(AuthJwt, NonCanonicalTrailingBitsRefused) {
+TEST_F(auth_jwt, non_canonical_trailing_bits_refused) {
   const std::string token = codec_.sign(sample());
   // 43rd signature character carries 2 unused bits; setting one keeps the MAC bytes but
   // makes the encoding non-canonical.
@@ -219,7 +219,7 @@ TEST_F(AuthJwt, NonCanonicalTrailingBitsRefused) {
   expect_forbidden(bad);
 }
 
-TEST_F(AuthJwt, WrongSegmentCountRefused) {
+TEST_F(auth_jwt, wrong_segment_count_refused) {
   const std::string token = codec_.sign(sample());
   const auto d2 = token.rfind('.');
   expect_forbidden(token.substr(0, d2));            // 2 segments
@@ -237,7 +237,7 @@ TEST_F(AuthJwt, WrongSegmentCountRefused) {
   expect_forbidden(t::forge_raw(h, p + "." + p));
 }
 
-TEST_F(AuthJwt, NonJsonHeaderRefused) {
+TEST_F(auth_jwt, non_json_header_refused) {
   for (const char* header : {"not json", "", "{", R"({"alg":"HS256")", R"(["alg","HS256"])",
                              R"("HS256")", "null", R"({"alg":"HS256"} x)",
                              R"({"alg":"HS256",})", R"({'alg':'HS256'})",
@@ -248,13 +248,13 @@ TEST_F(AuthJwt, NonJsonHeaderRefused) {
   expect_forbidden(t::forge("{\"alg\":\"HS256\",\"x\":\"\xff\"}", t::good_payload()));
 }
 
-TEST_F(AuthJwt, NonJsonPayloadRefused) {
+TEST_F(auth_jwt, non_json_payload_refused) {
   for (const char* payload : {"", "not json", "[1,2]", "42", R"({"sub":"a@b.co","id":7)"}) {
     expect_forbidden(t::forge(t::std_header, payload));
   }
 }
 
-TEST_F(AuthJwt, IdMustBePositiveInteger) {
+TEST_F(auth_jwt, id_must_be_positive_integer) {
   for (const char* payload : {
            R"({"sub":"a@b.co","id":"7","exp":1900000000})",
            R"({"sub":"a@b.co","id":0,"exp":1900000000})",
@@ -274,7 +274,7 @@ TEST_F(AuthJwt, IdMustBePositiveInteger) {
   EXPECT_EQ(r->id, 9223372036854775807LL);
 }
 
-TEST_F(AuthJwt, SubMustBeNonEmptyString) {
+TEST_F(auth_jwt, sub_must_be_non_empty_string) {
   for (const char* payload : {
            R"({"id":7,"exp":1900000000})",
            R"({"sub":"","id":7,"exp":1900000000})",
@@ -285,7 +285,7 @@ TEST_F(AuthJwt, SubMustBeNonEmptyString) {
   }
 }
 
-TEST_F(AuthJwt, ExpMustBePresentInteger) {
+TEST_F(auth_jwt, exp_must_be_present_integer) {
   for (const char* payload : {
            R"({"sub":"a@b.co","id":7})",
            R"({"sub":"a@b.co","id":7,"exp":"1900000000"})",
@@ -297,7 +297,7 @@ TEST_F(AuthJwt, ExpMustBePresentInteger) {
   }
 }
 
-TEST_F(AuthJwt, IatIsOptionalJtiIsRequired) {
+TEST_F(auth_jwt, iat_is_optional_jti_is_required) {
   auto r = codec_.verify(
       t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000,"jti":"j1"})"),
       clock_.now());
@@ -319,7 +319,7 @@ TEST_F(AuthJwt, IatIsOptionalJtiIsRequired) {
       t::forge(t::std_header, R"({"sub":"a@b.co","id":7,"exp":1900000000,"jti":null})"));
 }
 
-TEST_F(AuthJwt, OversizedTokenRefused) {
+TEST_F(auth_jwt, oversized_token_refused) {
   // Grow the jti until the signed token passes 4096 characters: the largest token within
   // the limit verifies, the next one (still correctly signed) does not.
   claims c = sample();
@@ -342,7 +342,7 @@ TEST_F(AuthJwt, OversizedTokenRefused) {
   expect_forbidden(std::string(1 << 20, 'A'));
 }
 
-TEST_F(AuthJwt, GarbageNeverThrows) {
+TEST_F(auth_jwt, garbage_never_throws) {
   const std::string token = codec_.sign(sample());
   // Every single-byte substitution of a valid token is refused, without throwing.
   for (std::size_t i = 0; i < token.size(); ++i) {

@@ -12,20 +12,20 @@ using seatd::auth::hash_password;
 using seatd::auth::test_cost;
 using seatd::auth::verify_password;
 
-TEST(AuthPassword, CostPresets) {
+TEST(auth_password, cost_presets) {
   EXPECT_EQ(seatd::auth::test_cost().ops, crypto_pwhash_OPSLIMIT_MIN);
   EXPECT_EQ(seatd::auth::test_cost().mem, crypto_pwhash_MEMLIMIT_MIN);
   EXPECT_EQ(seatd::auth::interactive_cost().ops, crypto_pwhash_OPSLIMIT_INTERACTIVE);
   EXPECT_EQ(seatd::auth::interactive_cost().mem, crypto_pwhash_MEMLIMIT_INTERACTIVE);
 }
 
-TEST(AuthPassword, HashIsArgon2idAndVerifies) {
+TEST(auth_password, hash_is_argon2id_and_verifies) {
   const std::string h = hash_password("correct horse", test_cost());
   EXPECT_EQ(h.rfind("$argon2id$", 0), 0U) << h;
   EXPECT_TRUE(verify_password(h, "correct horse"));
 }
 
-TEST(AuthPassword, WrongPasswordRefused) {
+TEST(auth_password, wrong_password_refused) {
   const std::string h = hash_password("correct horse", test_cost());
   EXPECT_FALSE(verify_password(h, "correct horsf"));
   EXPECT_FALSE(verify_password(h, "correct hors"));
@@ -33,7 +33,7 @@ TEST(AuthPassword, WrongPasswordRefused) {
   EXPECT_FALSE(verify_password(h, std::string("correct horse\0", 14)));
 }
 
-TEST(AuthPassword, SaltedSoHashesDiffer) {
+TEST(auth_password, salted_so_hashes_differ) {
   const std::string a = hash_password("same", test_cost());
   const std::string b = hash_password("same", test_cost());
   EXPECT_NE(a, b);
@@ -41,7 +41,7 @@ TEST(AuthPassword, SaltedSoHashesDiffer) {
   EXPECT_TRUE(verify_password(b, "same"));
 }
 
-TEST(AuthPassword, EmptyAndBinaryPasswords) {
+TEST(auth_password, empty_and_binary_passwords) {
   const std::string empty = hash_password("", test_cost());
   EXPECT_TRUE(verify_password(empty, ""));
   EXPECT_FALSE(verify_password(empty, " "));
@@ -51,7 +51,7 @@ TEST(AuthPassword, EmptyAndBinaryPasswords) {
   EXPECT_FALSE(verify_password(h, "p"));
 }
 
-TEST(AuthPassword, MalformedHashRefused) {
+TEST(auth_password, malformed_hash_refused) {
   const std::string h = hash_password("pw", test_cost());
   EXPECT_FALSE(verify_password("", "pw"));
   EXPECT_FALSE(verify_password("garbage", "pw"));
@@ -64,7 +64,7 @@ TEST(AuthPassword, MalformedHashRefused) {
   EXPECT_FALSE(verify_password(flipped, "pw"));                     // altered digest
 }
 
-TEST(AuthPassword, AcceptablePasswords) {
+TEST(auth_password, acceptable_passwords) {
   using seatd::auth::acceptable_password;
   EXPECT_TRUE(acceptable_password("secret"));
   EXPECT_TRUE(acceptable_password("  a   "));
@@ -83,7 +83,7 @@ std::string params_of(const std::string& encoded) {
 
 // The decoy an unknown e-mail is checked against costs what a real hash costs (it used to be
 // made with the test cost: ~1 ms against ~400 ms told which e-mails exist).
-TEST(AuthPassword, DecoyHasTheCostOfRealHashes) {
+TEST(auth_password, decoy_has_the_cost_of_real_hashes) {
   using namespace seatd::auth;
   for (auto cost : {interactive_cost(), test_cost()}) {
     const std::string& decoy = decoy_hash(cost);

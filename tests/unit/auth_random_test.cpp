@@ -21,7 +21,7 @@ constexpr std::string_view lower_hex = "0123456789abcdef";
 constexpr std::string_view url_alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-TEST(AuthRandom, BookingNumberFormat) {
+TEST(auth_random, booking_number_format) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     const std::string n = seatd::auth::random_booking_number();
@@ -34,7 +34,7 @@ TEST(AuthRandom, BookingNumberFormat) {
   EXPECT_GE(seen.size(), 995U);
 }
 
-TEST(AuthRandom, TokenIdIs128BitBase64url) {
+TEST(auth_random, token_id_is128_bit_base64url) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
     const std::string id = seatd::auth::random_token_id();
@@ -48,7 +48,7 @@ TEST(AuthRandom, TokenIdIs128BitBase64url) {
   EXPECT_EQ(seen.size(), 1000U);
 }
 
-TEST(AuthRandom, SecretIsHex) {
+TEST(auth_random, secret_is_hex) {
   const std::string s = seatd::random_secret(32);
   EXPECT_EQ(s.size(), 64U);
   EXPECT_TRUE(all_of_chars(s, lower_hex)) << s;

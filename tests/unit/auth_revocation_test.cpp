@@ -10,7 +10,7 @@ namespace {
 
 using seatd::auth::revocation_list;
 
-TEST(AuthRevocation, ContainsUntilExpiry) {
+TEST(auth_revocation, contains_until_expiry) {
   revocation_list r;
   r.add("jti-1", 1000);
   EXPECT_TRUE(r.contains("jti-1", 0));
@@ -21,7 +21,7 @@ TEST(AuthRevocation, ContainsUntilExpiry) {
   EXPECT_FALSE(r.contains("", 0));
 }
 
-TEST(AuthRevocation, ReAddKeepsLaterExpiry) {
+TEST(auth_revocation, re_add_keeps_later_expiry) {
   revocation_list r;
   r.add("j", 2000);
   r.add("j", 1000);
@@ -31,7 +31,7 @@ TEST(AuthRevocation, ReAddKeepsLaterExpiry) {
   EXPECT_EQ(r.size(), 1U);
 }
 
-TEST(AuthRevocation, PrunesLapsedEntriesAsTimePasses) {
+TEST(auth_revocation, prunes_lapsed_entries_as_time_passes) {
   revocation_list r;
   r.add("a", 100);
   r.add("b", 200);
@@ -45,7 +45,7 @@ TEST(AuthRevocation, PrunesLapsedEntriesAsTimePasses) {
   EXPECT_EQ(r.size(), 0U);
 }
 
-TEST(AuthRevocation, ReAddWithLaterExpiryIsPrunedAtTheLaterOne) {
+TEST(auth_revocation, re_add_with_later_expiry_is_pruned_at_the_later_one) {
   revocation_list r;
   r.add("j", 100);
   r.add("j", 300);
@@ -57,7 +57,7 @@ TEST(AuthRevocation, ReAddWithLaterExpiryIsPrunedAtTheLaterOne) {
 
 // Entries re-read from the database used to get exp = INT64_MAX and never left; with real
 // expiries a month of logouts does not pile up.
-TEST(AuthRevocation, StaysFlatWhileTokensComeAndGo) {
+TEST(auth_revocation, stays_flat_while_tokens_come_and_go) {
   revocation_list r;
   std::int64_t now = 1'800'000'000;
   for (int hour = 0; hour < 24 * 30; ++hour) {
@@ -68,7 +68,7 @@ TEST(AuthRevocation, StaysFlatWhileTokensComeAndGo) {
   EXPECT_LE(r.size(), 100U);
 }
 
-TEST(AuthRevocation, BoundedDroppingTheOneThatLapsesSoonest) {
+TEST(auth_revocation, bounded_dropping_the_one_that_lapses_soonest) {
   revocation_list r(3);
   EXPECT_EQ(r.capacity(), 3U);
   EXPECT_TRUE(r.add("late", 900));
@@ -84,7 +84,7 @@ TEST(AuthRevocation, BoundedDroppingTheOneThatLapsesSoonest) {
   EXPECT_EQ(r.size(), 3U);
 }
 
-TEST(AuthRevocation, ConcurrentUse) {
+TEST(auth_revocation, concurrent_use) {
   revocation_list r;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

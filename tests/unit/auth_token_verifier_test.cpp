@@ -21,7 +21,7 @@ using seatd::auth::revocation_list;
 using seatd::auth::token_verifier;
 namespace t = seatd::auth::testing;
 
-class AuthTokenVerifier : public ::testing::Test {
+class auth_token_verifier : public ::testing::Test {
  protected:
   manual_clock clock_;
   jwt_codec codec_{t::test_secret};
@@ -42,7 +42,7 @@ class AuthTokenVerifier : public ::testing::Test {
   }
 };
 
-TEST_F(AuthTokenVerifier, AcceptsAndRemembersAValidToken) {
+TEST_F(auth_token_verifier, accepts_and_remembers_a_valid_token) {
   token_verifier v(codec_, revoked_, 8);
   const std::string token = codec_.sign(make("j1"));
   for (int i = 0; i < 3; ++i) {
@@ -55,7 +55,7 @@ TEST_F(AuthTokenVerifier, AcceptsAndRemembersAValidToken) {
   EXPECT_EQ(v.size(), 1u);
 }
 
-TEST_F(AuthTokenVerifier, RefusesWhatTheCodecRefusesAndNeverCachesIt) {
+TEST_F(auth_token_verifier, refuses_what_the_codec_refuses_and_never_caches_it) {
   token_verifier v(codec_, revoked_, 8);
   expect_forbidden(v.verify("", clock_.now()));
   expect_forbidden(v.verify("a.b", clock_.now()));
@@ -66,7 +66,7 @@ TEST_F(AuthTokenVerifier, RefusesWhatTheCodecRefusesAndNeverCachesIt) {
   EXPECT_EQ(v.size(), 0u);
 }
 
-TEST_F(AuthTokenVerifier, CachedTokenStillExpiresOnTime) {
+TEST_F(auth_token_verifier, cached_token_still_expires_on_time) {
   token_verifier v(codec_, revoked_, 8);
   const std::string token = codec_.sign(make("j1", 10));
   ASSERT_TRUE(v.verify(token, clock_.now()).has_value());
@@ -78,7 +78,7 @@ TEST_F(AuthTokenVerifier, CachedTokenStillExpiresOnTime) {
   expect_forbidden(v.verify(token, clock_.now()));
 }
 
-TEST_F(AuthTokenVerifier, RevocationTakesEffectImmediatelyOnACachedToken) {
+TEST_F(auth_token_verifier, revocation_takes_effect_immediately_on_a_cached_token) {
   token_verifier v(codec_, revoked_, 8);
   const auto c = make("to-revoke");
   const std::string token = codec_.sign(c);
@@ -90,7 +90,7 @@ TEST_F(AuthTokenVerifier, RevocationTakesEffectImmediatelyOnACachedToken) {
   EXPECT_TRUE(v.verify(codec_.sign(make("other")), clock_.now()).has_value());
 }
 
-TEST_F(AuthTokenVerifier, RevokedTokenIsNotAcceptedOnFirstSightEither) {
+TEST_F(auth_token_verifier, revoked_token_is_not_accepted_on_first_sight_either) {
   token_verifier v(codec_, revoked_, 8);
   const auto c = make("revoked-first");
   revoked_.add(c.jti, c.exp);
@@ -98,7 +98,7 @@ TEST_F(AuthTokenVerifier, RevokedTokenIsNotAcceptedOnFirstSightEither) {
   EXPECT_EQ(v.size(), 0u);
 }
 
-TEST_F(AuthTokenVerifier, SameSignatureWithOtherBytesIsNotACacheHit) {
+TEST_F(auth_token_verifier, same_signature_with_other_bytes_is_not_a_cache_hit) {
   token_verifier v(codec_, revoked_, 8);
   const std::string token = codec_.sign(make("j1"));
   ASSERT_TRUE(v.verify(token, clock_.now()).has_value());
@@ -111,7 +111,7 @@ TEST_F(AuthTokenVerifier, SameSignatureWithOtherBytesIsNotACacheHit) {
   EXPECT_TRUE(v.verify(token, clock_.now()).has_value());
 }
 
-TEST_F(AuthTokenVerifier, StaysWithinItsCapacityOldestFirst) {
+TEST_F(auth_token_verifier, stays_within_its_capacity_oldest_first) {
   constexpr std::size_t cap = 4;
   token_verifier v(codec_, revoked_, cap);
   std::vector<std::string> tokens;
@@ -128,7 +128,7 @@ TEST_F(AuthTokenVerifier, StaysWithinItsCapacityOldestFirst) {
   }
 }
 
-TEST_F(AuthTokenVerifier, CapacityHoldsWhenLapsedEntriesAreReplaced) {
+TEST_F(auth_token_verifier, capacity_holds_when_lapsed_entries_are_replaced) {
   // Entries dropped early (expired) leave their ring slot behind; re-filling must still not
   // exceed the bound.
   constexpr std::size_t cap = 3;

@@ -23,7 +23,7 @@ throttle_policy hard(int max) {
   return {.max_attempts = max, .window = window, .free_attempts = max};
 }
 
-class DomainLoginThrottle : public ::testing::Test {
+class domain_login_throttle : public ::testing::Test {
  protected:
   // n attempts that all failed (reserved and never refunded).
   void fail_n(login_throttle& t, const std::string& key, int n) {
@@ -33,11 +33,11 @@ class DomainLoginThrottle : public ::testing::Test {
   login_throttle throttle{hard(3)};
 };
 
-TEST_F(DomainLoginThrottle, unknown_key_is_allowed) {
+TEST_F(domain_login_throttle, unknown_key_is_allowed) {
   EXPECT_TRUE(throttle.acquire("a@b.co", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, refused_after_max_attempts_for_the_rest_of_the_window) {
+TEST_F(domain_login_throttle, refused_after_max_attempts_for_the_rest_of_the_window) {
   fail_n(throttle, "k", 3);
   auto a = throttle.acquire("k", clock.now());
   EXPECT_FALSE(a);
@@ -50,7 +50,7 @@ TEST_F(DomainLoginThrottle, refused_after_max_attempts_for_the_rest_of_the_windo
   EXPECT_TRUE(throttle.acquire("k", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, refused_attempts_are_not_counted) {
+TEST_F(domain_login_throttle, refused_attempts_are_not_counted) {
   fail_n(throttle, "k", 3);
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(throttle.acquire("k", clock.now()));
   clock.advance(window);
@@ -59,7 +59,7 @@ TEST_F(DomainLoginThrottle, refused_attempts_are_not_counted) {
 
 // The reported bypass: many concurrent attempts all passed a check made before any failure
 // was recorded. A reservation counts at once, so exactly max_attempts get through.
-TEST_F(DomainLoginThrottle, concurrent_attempts_cannot_exceed_the_limit) {
+TEST_F(domain_login_throttle, concurrent_attempts_cannot_exceed_the_limit) {
   login_throttle t{hard(10)};
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
@@ -71,7 +71,7 @@ TEST_F(DomainLoginThrottle, concurrent_attempts_cannot_exceed_the_limit) {
   EXPECT_EQ(admitted.load(), 10);
 }
 
-TEST_F(DomainLoginThrottle, refund_gives_an_attempt_back) {
+TEST_F(domain_login_throttle, refund_gives_an_attempt_back) {
   fail_n(throttle, "k", 3);
   throttle.refund("k");
   EXPECT_TRUE(throttle.acquire("k", clock.now()));
@@ -79,21 +79,21 @@ TEST_F(DomainLoginThrottle, refund_gives_an_attempt_back) {
   throttle.refund("unknown");  // harmless
 }
 
-TEST_F(DomainLoginThrottle, reset_forgets_the_key) {
+TEST_F(domain_login_throttle, reset_forgets_the_key) {
   fail_n(throttle, "k", 3);
   throttle.reset("k");
   fail_n(throttle, "k", 3);
   EXPECT_FALSE(throttle.acquire("k", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, keys_are_independent) {
+TEST_F(domain_login_throttle, keys_are_independent) {
   fail_n(throttle, "10.0.0.1|a@b.co", 3);
   EXPECT_FALSE(throttle.acquire("10.0.0.1|a@b.co", clock.now()));
   // The owner of a@b.co, from another client, is not locked out.
   EXPECT_TRUE(throttle.acquire("10.0.0.2|a@b.co", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, progressive_delays_after_the_free_attempts) {
+TEST_F(domain_login_throttle, progressive_delays_after_the_free_attempts) {
   login_throttle t{{.max_attempts = 100, .window = 10min, .free_attempts = 2,
                     .first_delay = 1s, .max_delay = 4s}};
   fail_n(t, "c", 2);
@@ -115,7 +115,7 @@ TEST_F(DomainLoginThrottle, progressive_delays_after_the_free_attempts) {
   EXPECT_TRUE(t.acquire("c", clock.now()));
 }
 
-TEST_F(DomainLoginThrottle, the_map_is_bounded_and_forgets_the_least_recently_used) {
+TEST_F(domain_login_throttle, the_map_is_bounded_and_forgets_the_least_recently_used) {
   login_throttle t{{.max_attempts = 1, .window = window, .free_attempts = 1, .max_keys = 3}};
   for (int i = 0; i < 1000; ++i) t.acquire("spray" + std::to_string(i), clock.now());
   EXPECT_EQ(t.size(), 3u);
@@ -129,7 +129,7 @@ TEST_F(DomainLoginThrottle, the_map_is_bounded_and_forgets_the_least_recently_us
   EXPECT_TRUE(u.acquire("b", clock.now()));   // b was forgotten
 }
 
-TEST_F(DomainLoginThrottle, lapsed_keys_are_pruned) {
+TEST_F(domain_login_throttle, lapsed_keys_are_pruned) {
   for (int i = 0; i < 50; ++i) throttle.acquire("k" + std::to_string(i), clock.now());
   EXPECT_EQ(throttle.size(), 50u);
   clock.advance(window);
@@ -137,7 +137,7 @@ TEST_F(DomainLoginThrottle, lapsed_keys_are_pruned) {
   EXPECT_EQ(throttle.size(), 1u);
 }
 
-TEST_F(DomainLoginThrottle, window_counts_from_the_first_attempt) {
+TEST_F(domain_login_throttle, window_counts_from_the_first_attempt) {
   fail_n(throttle, "k", 1);
   clock.advance(50s);
   fail_n(throttle, "k", 2);

@@ -38,24 +38,24 @@ const local_date monday = ymd(2026, 11, 30);
 
 // ---- week_monday ---------------------------------------------------------------------------
 
-TEST(DomainWeekMonday, every_day_of_the_week_maps_to_its_monday) {
+TEST(domain_week_monday, every_day_of_the_week_maps_to_its_monday) {
   for (int i = 0; i < 7; ++i)
     EXPECT_EQ(format_date(week_monday(monday + days{i})), "2026-11-30") << "offset " << i;
 }
 
-TEST(DomainWeekMonday, sunday_belongs_to_the_week_that_started_six_days_earlier) {
+TEST(domain_week_monday, sunday_belongs_to_the_week_that_started_six_days_earlier) {
   EXPECT_EQ(week_monday(ymd(2026, 12, 6)), ymd(2026, 11, 30));
   // and the following Monday starts a new week
   EXPECT_EQ(week_monday(ymd(2026, 12, 7)), ymd(2026, 12, 7));
 }
 
-TEST(DomainWeekMonday, crosses_month_and_year_boundaries) {
+TEST(domain_week_monday, crosses_month_and_year_boundaries) {
   EXPECT_EQ(week_monday(ymd(2026, 3, 1)), ymd(2026, 2, 23));   // Sunday 1 March
   EXPECT_EQ(week_monday(ymd(2027, 1, 1)), ymd(2026, 12, 28));  // Friday
   EXPECT_EQ(week_monday(ymd(2024, 3, 1)), ymd(2024, 2, 26));   // leap year Friday
 }
 
-TEST(DomainWeekMonday, result_is_always_a_monday_within_six_days) {
+TEST(domain_week_monday, result_is_always_a_monday_within_six_days) {
   for (local_date d = ymd(2025, 12, 1); d < ymd(2026, 2, 1); d += days{1}) {
     auto m = week_monday(d);
     EXPECT_EQ(weekday{m}, Monday) << format_date(d);
@@ -66,42 +66,42 @@ TEST(DomainWeekMonday, result_is_always_a_monday_within_six_days) {
 
 // ---- import_week_start ---------------------------------------------------------------------
 
-TEST(DomainImportWeekStart, without_trips_uses_the_current_week) {
+TEST(domain_import_week_start, without_trips_uses_the_current_week) {
   EXPECT_EQ(import_week_start(ymd(2026, 12, 2), std::nullopt), monday);  // Wednesday
   EXPECT_EQ(import_week_start(monday, std::nullopt), monday);            // Monday itself
   EXPECT_EQ(import_week_start(ymd(2026, 12, 6), std::nullopt), monday);  // Sunday
 }
 
-TEST(DomainImportWeekStart, with_trips_uses_the_week_after_the_latest_departure) {
+TEST(domain_import_week_start, with_trips_uses_the_week_after_the_latest_departure) {
   // Latest departure on Thursday 2026-12-03: next import goes to Monday 2026-12-07.
   EXPECT_EQ(import_week_start(ymd(2026, 11, 1), at(ymd(2026, 12, 3), 10, 0)), ymd(2026, 12, 7));
 }
 
-TEST(DomainImportWeekStart, today_is_ignored_when_trips_exist) {
+TEST(domain_import_week_start, today_is_ignored_when_trips_exist) {
   const local_time latest = at(ymd(2026, 12, 3), 10, 0);
   EXPECT_EQ(import_week_start(ymd(2020, 1, 1), latest), ymd(2026, 12, 7));
   EXPECT_EQ(import_week_start(ymd(2030, 1, 1), latest), ymd(2026, 12, 7));
 }
 
-TEST(DomainImportWeekStart, latest_departure_on_monday_midnight) {
+TEST(domain_import_week_start, latest_departure_on_monday_midnight) {
   EXPECT_EQ(import_week_start(monday, at(monday, 0, 0)), ymd(2026, 12, 7));
 }
 
-TEST(DomainImportWeekStart, latest_departure_late_on_sunday_stays_in_its_own_week) {
+TEST(domain_import_week_start, latest_departure_late_on_sunday_stays_in_its_own_week) {
   // Sunday 23:30 belongs to the week of Monday 2026-11-30; the next week is 2026-12-07,
   // not the week after (the arrival is irrelevant, only the departure counts).
   EXPECT_EQ(import_week_start(monday, at(ymd(2026, 12, 6), 23, 30)), ymd(2026, 12, 7));
   EXPECT_EQ(import_week_start(monday, local_time{ymd(2026, 12, 7)} - seconds{1}), ymd(2026, 12, 7));
 }
 
-TEST(DomainImportWeekStart, a_chosen_week_is_the_monday_of_the_chosen_day) {
+TEST(domain_import_week_start, a_chosen_week_is_the_monday_of_the_chosen_day) {
   // "The week of 14 December" (a Monday) and any other day of that week.
   const local_date dec14 = ymd(2026, 12, 14);
   for (int i = 0; i < 7; ++i)
     EXPECT_EQ(import_week_start(monday, std::nullopt, dec14 + days{i}), dec14) << "offset " << i;
 }
 
-TEST(DomainImportWeekStart, a_chosen_week_wins_over_the_latest_departure) {
+TEST(domain_import_week_start, a_chosen_week_wins_over_the_latest_departure) {
   // Trips up to 2026-12-24 exist; the operator still gets the week asked for, earlier or later.
   const local_time latest = at(ymd(2026, 12, 24), 10, 0);
   EXPECT_EQ(import_week_start(monday, latest, ymd(2026, 12, 9)), ymd(2026, 12, 7));
@@ -109,7 +109,7 @@ TEST(DomainImportWeekStart, a_chosen_week_wins_over_the_latest_departure) {
   EXPECT_EQ(import_week_start(monday, std::nullopt, ymd(2027, 1, 1)), ymd(2026, 12, 28));
 }
 
-TEST(DomainImportWeekAllowed, the_current_week_and_later_weeks_are_allowed) {
+TEST(domain_import_week_allowed, the_current_week_and_later_weeks_are_allowed) {
   const local_date wednesday = ymd(2026, 12, 2);
   EXPECT_TRUE(import_week_allowed(wednesday, monday));           // this week, already begun
   EXPECT_TRUE(import_week_allowed(wednesday, ymd(2026, 12, 6)));  // this week's Sunday
@@ -120,14 +120,14 @@ TEST(DomainImportWeekAllowed, the_current_week_and_later_weeks_are_allowed) {
   EXPECT_TRUE(import_week_allowed(wednesday, ymd(2028, 12, 3)));
 }
 
-TEST(DomainImportWeekAllowed, a_week_too_far_ahead_is_refused) {
+TEST(domain_import_week_allowed, a_week_too_far_ahead_is_refused) {
   const local_date wednesday = ymd(2026, 12, 2);
   EXPECT_EQ(monday + seatd::max_import_lead, ymd(2028, 11, 27));
   EXPECT_FALSE(import_week_allowed(wednesday, ymd(2028, 12, 4)));  // week 105
   EXPECT_FALSE(import_week_allowed(wednesday, ymd(9999, 12, 31)));
 }
 
-TEST(DomainImportWeekAllowed, a_week_that_has_ended_is_refused) {
+TEST(domain_import_week_allowed, a_week_that_has_ended_is_refused) {
   const local_date wednesday = ymd(2026, 12, 2);
   EXPECT_FALSE(import_week_allowed(wednesday, ymd(2026, 11, 29)));  // last week's Sunday
   EXPECT_FALSE(import_week_allowed(wednesday, ymd(2026, 11, 23)));
@@ -135,7 +135,7 @@ TEST(DomainImportWeekAllowed, a_week_that_has_ended_is_refused) {
   EXPECT_FALSE(import_week_allowed(ymd(2027, 1, 1), ymd(2026, 12, 27)));  // across a new year
 }
 
-TEST(DomainImportWeekStart, result_is_a_monday_across_a_year_boundary) {
+TEST(domain_import_week_start, result_is_a_monday_across_a_year_boundary) {
   auto start = import_week_start(ymd(2026, 12, 1), at(ymd(2026, 12, 30), 8, 0));  // Wednesday
   EXPECT_EQ(start, ymd(2027, 1, 4));
   EXPECT_EQ(weekday{start}, Monday);
@@ -143,13 +143,13 @@ TEST(DomainImportWeekStart, result_is_a_monday_across_a_year_boundary) {
 
 // ---- place_trip ----------------------------------------------------------------------------
 
-TEST(DomainPlaceTrip, monday_row_is_placed_on_the_week_start) {
+TEST(domain_place_trip, monday_row_is_placed_on_the_week_start) {
   auto p = place_trip(monday, row(0, 9 * 60 + 15, 13 * 60 + 45));
   EXPECT_EQ(format_iso(p.departure), "2026-11-30T09:15:00");
   EXPECT_EQ(format_iso(p.arrival), "2026-11-30T13:45:00");
 }
 
-TEST(DomainPlaceTrip, weekday_offsets_the_day) {
+TEST(domain_place_trip, weekday_offsets_the_day) {
   for (int wd = 0; wd < 7; ++wd) {
     auto p = place_trip(monday, row(wd, 600, 700));
     EXPECT_EQ(p.departure, at(monday + days{wd}, 10, 0)) << wd;
@@ -157,44 +157,44 @@ TEST(DomainPlaceTrip, weekday_offsets_the_day) {
   }
 }
 
-TEST(DomainPlaceTrip, sunday_row_is_weekday_six) {
+TEST(domain_place_trip, sunday_row_is_weekday_six) {
   auto p = place_trip(monday, row(6, 20 * 60, 23 * 60));
   EXPECT_EQ(format_iso(p.departure), "2026-12-06T20:00:00");
   EXPECT_EQ(format_iso(p.arrival), "2026-12-06T23:00:00");
   EXPECT_EQ(seatd::weekday_short(floor<days>(p.departure)), "Sun");
 }
 
-TEST(DomainPlaceTrip, arrival_earlier_than_departure_is_next_day) {
+TEST(domain_place_trip, arrival_earlier_than_departure_is_next_day) {
   auto p = place_trip(monday, row(2, 21 * 60, 6 * 60 + 30));  // Wednesday overnight
   EXPECT_EQ(format_iso(p.departure), "2026-12-02T21:00:00");
   EXPECT_EQ(format_iso(p.arrival), "2026-12-03T06:30:00");
   EXPECT_GT(p.arrival, p.departure);
 }
 
-TEST(DomainPlaceTrip, sunday_overnight_arrives_on_the_next_weeks_monday) {
+TEST(domain_place_trip, sunday_overnight_arrives_on_the_next_weeks_monday) {
   auto p = place_trip(monday, row(6, 23 * 60 + 30, 5 * 60));
   EXPECT_EQ(format_iso(p.departure), "2026-12-06T23:30:00");
   EXPECT_EQ(format_iso(p.arrival), "2026-12-07T05:00:00");
 }
 
-TEST(DomainPlaceTrip, one_minute_earlier_arrival_is_almost_a_day_later) {
+TEST(domain_place_trip, one_minute_earlier_arrival_is_almost_a_day_later) {
   auto p = place_trip(monday, row(0, 12 * 60, 12 * 60 - 1));
   EXPECT_EQ(p.arrival - p.departure, hours{23} + minutes{59});
 }
 
-TEST(DomainPlaceTrip, equal_times_stay_on_the_same_day) {
+TEST(domain_place_trip, equal_times_stay_on_the_same_day) {
   auto p = place_trip(monday, row(3, 8 * 60, 8 * 60));
   EXPECT_EQ(format_iso(p.departure), "2026-12-03T08:00:00");
   EXPECT_EQ(p.arrival, p.departure);
 }
 
-TEST(DomainPlaceTrip, midnight_departure_and_last_minute_arrival) {
+TEST(domain_place_trip, midnight_departure_and_last_minute_arrival) {
   auto p = place_trip(monday, row(1, 0, 23 * 60 + 59));
   EXPECT_EQ(format_iso(p.departure), "2026-12-01T00:00:00");
   EXPECT_EQ(format_iso(p.arrival), "2026-12-01T23:59:00");
 }
 
-TEST(DomainPlaceTrip, placed_in_the_week_import_week_start_chose) {
+TEST(domain_place_trip, placed_in_the_week_import_week_start_chose) {
   auto start = import_week_start(monday, at(ymd(2026, 12, 6), 23, 30));
   auto p = place_trip(start, row(0, 7 * 60, 9 * 60));
   EXPECT_EQ(format_iso(p.departure), "2026-12-07T07:00:00");

@@ -29,7 +29,7 @@ import_error error_for_row(const std::string& row) {
   return *r.error;
 }
 
-TEST(ImporterCsv, ParsesTheSameRowsAsTheSpreadsheet) {
+TEST(importer_csv, parses_the_same_rows_as_the_spreadsheet) {
   const auto r = parse_schedule("abc.csv", two_rows);
   ASSERT_FALSE(r.error) << r.error->describe();
   ASSERT_EQ(r.rows.size(), 2u);
@@ -53,7 +53,7 @@ TEST(ImporterCsv, ParsesTheSameRowsAsTheSpreadsheet) {
   EXPECT_EQ(b.bus_type, "AC");
 }
 
-TEST(ImporterCsv, QuotesBomCrlfAndReorderedColumns) {
+TEST(importer_csv, quotes_bom_crlf_and_reordered_columns) {
   const std::string csv =
       "\xEF\xBB\xBF"
       "  bus type ,DAY,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),"
@@ -83,7 +83,7 @@ TEST(ImporterCsv, QuotesBomCrlfAndReorderedColumns) {
   EXPECT_EQ(r.rows[1].operator_name, "XYZ");
 }
 
-TEST(ImporterCsv, NoTrailingNewlineAndShortRows) {
+TEST(importer_csv, no_trailing_newline_and_short_rows) {
   auto r = parse_csv(header + "A,Mon,B,S,D,10:00,11:00,5,Day,AC");
   ASSERT_FALSE(r.error) << r.error->describe();
   ASSERT_EQ(r.rows.size(), 1u);
@@ -94,7 +94,7 @@ TEST(ImporterCsv, NoTrailingNewlineAndShortRows) {
   EXPECT_EQ(e.describe(), "Row 2, column 'Bus Type': a value is required");
 }
 
-TEST(ImporterCsv, MissingColumnNamesIt) {
+TEST(importer_csv, missing_column_names_it) {
   const std::string csv =
       "Operator,Day,Bus Name,Source,Destination,Departure Time,Fare (INR),Service Type,Bus Type\n"
       "A,Mon,B,S,D,10:00,5,Day,AC\n";
@@ -105,7 +105,7 @@ TEST(ImporterCsv, MissingColumnNamesIt) {
   EXPECT_TRUE(r.rows.empty());
 }
 
-TEST(ImporterCsv, OptionalColumnsMustStillExist) {
+TEST(importer_csv, optional_columns_must_still_exist) {
   const std::string csv =
       "Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,"
       "Bus Type\nMon,B,S,D,10:00,11:00,5,Day,AC\n";
@@ -114,7 +114,7 @@ TEST(ImporterCsv, OptionalColumnsMustStillExist) {
   EXPECT_EQ(r.error->describe(), "Row 1, column 'Operator': required column is missing");
 }
 
-TEST(ImporterCsv, DuplicateColumnIsAnError) {
+TEST(importer_csv, duplicate_column_is_an_error) {
   const std::string csv =
       "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),"
       "Service Type,Bus Type,fare (inr)\n";
@@ -124,14 +124,14 @@ TEST(ImporterCsv, DuplicateColumnIsAnError) {
   EXPECT_EQ(r.error->column, "Fare (INR)");
 }
 
-TEST(ImporterCsv, BadTimeNamesRowAndColumn) {
+TEST(importer_csv, bad_time_names_row_and_column) {
   auto e = error_for_row("A,Mon,B,S,D,25:00 PM,11:00,5,Day,AC");
   EXPECT_EQ(e.describe(), "Row 2, column 'Departure Time': invalid time '25:00 PM'");
   e = error_for_row("A,Mon,B,S,D,10:00,noon,5,Day,AC");
   EXPECT_EQ(e.describe(), "Row 2, column 'Arrival Time': invalid time 'noon'");
 }
 
-TEST(ImporterCsv, ErrorRowIsTheSheetRow) {
+TEST(importer_csv, error_row_is_the_sheet_row) {
   const auto r =
       parse_csv(two_rows + "\n" + "A,Mon,B,S,D,10:00,11:00,5,Day,AC\n" +
                 "A,Mon,B,S,D,10:00,11:00,5,Day,AC\n" + "A,Mon,B,S,D,10:00,31:00,5,Day,AC\n");
@@ -141,12 +141,12 @@ TEST(ImporterCsv, ErrorRowIsTheSheetRow) {
   EXPECT_TRUE(r.rows.empty());
 }
 
-TEST(ImporterCsv, BadDay) {
+TEST(importer_csv, bad_day) {
   const auto e = error_for_row("A,Funday,B,S,D,10:00,11:00,5,Day,AC");
   EXPECT_EQ(e.describe(), "Row 2, column 'Day': invalid day 'Funday'");
 }
 
-TEST(ImporterCsv, BadFares) {
+TEST(importer_csv, bad_fares) {
   for (const std::string fare : {"abc", "-5", "12.5", "1000001", "1,200", "1e3", "+5", "₹500"}) {
     const auto e = error_for_row("A,Mon,B,S,D,10:00,11:00," +
                                  (fare == "1,200" ? "\"1,200\"" : fare) + ",Day,AC");
@@ -159,7 +159,7 @@ TEST(ImporterCsv, BadFares) {
   EXPECT_EQ(ok.rows[0].fare, 1'000'000);
 }
 
-TEST(ImporterCsv, TextRules) {
+TEST(importer_csv, text_rules) {
   auto e = error_for_row("A,Mon,  ,S,D,10:00,11:00,5,Day,AC");
   EXPECT_EQ(e.describe(), "Row 2, column 'Bus Name': a value is required");
   e = error_for_row("A,Mon,B," + std::string(101, 'x') + ",D,10:00,11:00,5,Day,AC");
@@ -181,7 +181,7 @@ TEST(ImporterCsv, TextRules) {
   EXPECT_EQ(r.rows[0].source, "S");
 }
 
-TEST(ImporterCsv, EmptyFileAndHeaderOnly) {
+TEST(importer_csv, empty_file_and_header_only) {
   auto r = parse_schedule("empty.csv", "");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->row, 0);
@@ -195,7 +195,7 @@ TEST(ImporterCsv, EmptyFileAndHeaderOnly) {
   EXPECT_EQ(r.error->describe(), "no schedule rows");
 }
 
-TEST(ImporterCsv, MalformedQuoting) {
+TEST(importer_csv, malformed_quoting) {
   auto r = parse_csv(header + "A,Mon,\"B,S,D,10:00,11:00,5,Day,AC\n");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->row, 2);
@@ -206,7 +206,7 @@ TEST(ImporterCsv, MalformedQuoting) {
   EXPECT_EQ(r.error->row, 2);
 }
 
-TEST(ImporterCsv, RowLimit) {
+TEST(importer_csv, row_limit) {
   std::string csv = header;
   for (int i = 0; i < 6; ++i) csv += "A,Mon,B,S,D,10:00,11:00,5,Day,AC\n";
   limits lim;
@@ -222,7 +222,7 @@ TEST(ImporterCsv, RowLimit) {
   EXPECT_EQ(r.rows.size(), 6u);
 }
 
-TEST(ImporterCsv, FileSizeLimit) {
+TEST(importer_csv, file_size_limit) {
   limits lim;
   lim.max_file_bytes = 64;
   const auto r = parse_schedule("big.csv", two_rows, lim);
@@ -230,7 +230,7 @@ TEST(ImporterCsv, FileSizeLimit) {
   EXPECT_NE(r.error->message.find("too large"), std::string::npos);
 }
 
-TEST(ImporterCsv, MutatedInputIsAnErrorOrValidRows) {
+TEST(importer_csv, mutated_input_is_an_error_or_valid_rows) {
   const std::string alphabet = ",\"\r\n x0:9PMAé\xFF";
   std::mt19937 rng(99);
   for (int round = 0; round < 2000; ++round) {
@@ -262,7 +262,7 @@ TEST(ImporterCsv, MutatedInputIsAnErrorOrValidRows) {
   }
 }
 
-TEST(ImporterCsv, TooManyColumns) {
+TEST(importer_csv, too_many_columns) {
   std::string row = "A,Mon,B,S,D,10:00,11:00,5,Day,AC";
   for (int i = 0; i < 200; ++i) row += ",";
   // Empty trailing fields are harmless...

@@ -15,7 +15,7 @@ struct clock_case {
   std::optional<int> minutes;
 };
 
-TEST(ImporterClock, ParsesTheShapesSchedulesUse) {
+TEST(importer_clock, parses_the_shapes_schedules_use) {
   const clock_case cases[] = {
       {"09:00 PM", 21 * 60},
       {"9:00 pm", 21 * 60},
@@ -42,7 +42,7 @@ TEST(ImporterClock, ParsesTheShapesSchedulesUse) {
   }
 }
 
-TEST(ImporterClock, RejectsWhatIsNotATime) {
+TEST(importer_clock, rejects_what_is_not_a_time) {
   const std::string_view bad[] = {
       "",           "   ",   "25:00 PM", "13:00 PM",    "0:30 AM", "24:00",
       "21:60",      "21:0",  "21:000",   "21",          "2100",    "9:00 XM",
@@ -54,7 +54,7 @@ TEST(ImporterClock, RejectsWhatIsNotATime) {
   }
 }
 
-TEST(ImporterWeekday, FullAndShortNamesAnyCase) {
+TEST(importer_weekday, full_and_short_names_any_case) {
   const std::pair<std::string_view, int> cases[] = {
       {"Monday", 0}, {"monday", 0},    {"MON", 0}, {"Tuesday", 1},  {"tue", 1},
       {"Tues", 1},   {"Wednesday", 2}, {"wed", 2}, {"Thursday", 3}, {"thu", 3},
@@ -69,14 +69,14 @@ TEST(ImporterWeekday, FullAndShortNamesAnyCase) {
   }
 }
 
-TEST(ImporterError, DescribeNamesRowAndColumn) {
+TEST(importer_error, describe_names_row_and_column) {
   EXPECT_EQ((import_error{7, "Departure Time", "invalid time '25:00 PM'"}.describe()),
             "Row 7, column 'Departure Time': invalid time '25:00 PM'");
   EXPECT_EQ((import_error{7, "", "too short"}.describe()), "Row 7: too short");
   EXPECT_EQ((import_error{0, "", "no schedule rows"}.describe()), "no schedule rows");
 }
 
-TEST(ImporterKind, ByExtensionAndMagic) {
+TEST(importer_kind, by_extension_and_magic) {
   const std::string zip_bytes("PK\x03\x04rest", 8);
   EXPECT_EQ(detect_kind("schedule.xlsx", zip_bytes), file_kind::xlsx);
   EXPECT_EQ(detect_kind("SCHEDULE.XLSX", zip_bytes), file_kind::xlsx);
@@ -89,7 +89,7 @@ TEST(ImporterKind, ByExtensionAndMagic) {
   EXPECT_EQ(detect_kind("xlsx", zip_bytes), file_kind::unknown);
 }
 
-TEST(ImporterKind, ParseScheduleRejectsUnknownKinds) {
+TEST(importer_kind, parse_schedule_rejects_unknown_kinds) {
   auto r = parse_schedule("schedule.pdf", "%PDF-1.4");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->row, 0);

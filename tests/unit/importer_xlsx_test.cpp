@@ -122,7 +122,7 @@ std::string xlsx_with_sheet(const std::string& sheet, const std::string& shared 
   return make_zip(files);
 }
 
-TEST(ImporterXlsx, RealOperatorFile) {
+TEST(importer_xlsx, real_operator_file) {
   const auto r = parse_schedule("abctravels_schedule.xlsx", real_file());
   ASSERT_FALSE(r.error) << r.error->describe();
   ASSERT_EQ(r.rows.size(), 200u);
@@ -178,7 +178,7 @@ TEST(ImporterXlsx, RealOperatorFile) {
   }
 }
 
-TEST(ImporterXlsx, TruncatedRealFile) {
+TEST(importer_xlsx, truncated_real_file) {
   const std::string half = real_file().substr(0, real_file().size() / 2);
   const auto r = parse_schedule("abctravels_schedule.xlsx", half);
   ASSERT_TRUE(r.error);
@@ -187,7 +187,7 @@ TEST(ImporterXlsx, TruncatedRealFile) {
   EXPECT_TRUE(r.rows.empty());
 }
 
-TEST(ImporterXlsx, EveryTruncationIsAnErrorNotACrash) {
+TEST(importer_xlsx, every_truncation_is_an_error_not_a_crash) {
   const std::string& full = real_file();
   for (std::size_t n = 0; n < full.size(); n += 97) {
     const auto r = parse_xlsx(std::string_view(full).substr(0, n));
@@ -195,7 +195,7 @@ TEST(ImporterXlsx, EveryTruncationIsAnErrorNotACrash) {
   }
 }
 
-TEST(ImporterXlsx, CorruptedBytesAreAnErrorNotACrash) {
+TEST(importer_xlsx, corrupted_bytes_are_an_error_not_a_crash) {
   std::mt19937 rng(12345);
   for (int round = 0; round < 200; ++round) {
     std::string bytes = real_file();
@@ -211,7 +211,7 @@ TEST(ImporterXlsx, CorruptedBytesAreAnErrorNotACrash) {
 
 // Mutating the XML itself (rather than the compressed bytes, which mostly fails the CRC)
 // drives the sheet and shared-string handlers through broken structure.
-TEST(ImporterXlsx, MutatedXmlIsAnErrorOrValidRows) {
+TEST(importer_xlsx, mutated_xml_is_an_error_or_valid_rows) {
   std::string shared = "<sst " + ns + ">";
   for (const auto& h : header_cells) shared += "<si><r><t>" + h + "</t></r></si>";
   shared += "</sst>";
@@ -251,7 +251,7 @@ TEST(ImporterXlsx, MutatedXmlIsAnErrorOrValidRows) {
   }
 }
 
-TEST(ImporterXlsx, RandomBytesNamedXlsx) {
+TEST(importer_xlsx, random_bytes_named_xlsx) {
   std::mt19937 rng(42);
   std::string bytes(4096, '\0');
   for (auto& b : bytes) b = static_cast<char>(rng() & 0xFF);
@@ -266,7 +266,7 @@ TEST(ImporterXlsx, RandomBytesNamedXlsx) {
   EXPECT_EQ(r.error->message.rfind("not a valid .xlsx file", 0), 0u) << r.error->message;
 }
 
-TEST(ImporterXlsx, EmptyFile) {
+TEST(importer_xlsx, empty_file) {
   auto r = parse_schedule("schedule.xlsx", "");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->message, "not a valid .xlsx file");
@@ -279,13 +279,13 @@ TEST(ImporterXlsx, EmptyFile) {
   EXPECT_EQ(r.error->row, 0);
 }
 
-TEST(ImporterXlsx, HeaderOnly) {
+TEST(importer_xlsx, header_only) {
   const auto r = parse_xlsx(xlsx_with_sheet(sheet_xml(inline_rows({header_cells}))));
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->describe(), "no schedule rows");
 }
 
-TEST(ImporterXlsx, InlineStringsAndNumericCells) {
+TEST(importer_xlsx, inline_strings_and_numeric_cells) {
   // Fare as a number, times as Excel day fractions, one formula string result (t="str").
   const std::string rows =
       inline_rows({header_cells}) +
@@ -313,7 +313,7 @@ TEST(ImporterXlsx, InlineStringsAndNumericCells) {
   EXPECT_EQ(row.bus_type, "AC");
 }
 
-TEST(ImporterXlsx, NumericCellRules) {
+TEST(importer_xlsx, numeric_cell_rules) {
   auto with = [](const std::string& col, const std::string& v) {
     std::vector<std::string> cells = good_row;
     std::string row = "<row r=\"2\">";
@@ -347,7 +347,7 @@ TEST(ImporterXlsx, NumericCellRules) {
   EXPECT_EQ(r.error->column, "Arrival Time");
 }
 
-TEST(ImporterXlsx, RichSharedStringsAndWorkbookRelationships) {
+TEST(importer_xlsx, rich_shared_strings_and_workbook_relationships) {
   // The sheet lives at a non-default path, named only through workbook.xml and its rels.
   std::string shared = "<sst " + ns + ">";
   for (const auto& h : header_cells) shared += "<si><t>" + xml_escape(h) + "</t></si>";
@@ -399,7 +399,7 @@ TEST(ImporterXlsx, RichSharedStringsAndWorkbookRelationships) {
   EXPECT_EQ(r.rows[0].bus_name, "Bus 4");
 }
 
-TEST(ImporterXlsx, PrefixedSpreadsheetMlNamespace) {
+TEST(importer_xlsx, prefixed_spreadsheet_ml_namespace) {
   const std::string sheet =
       "<x:worksheet xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
       "<x:sheetData>" +
@@ -422,7 +422,7 @@ TEST(ImporterXlsx, PrefixedSpreadsheetMlNamespace) {
   EXPECT_EQ(r.rows.size(), 1u);
 }
 
-TEST(ImporterXlsx, MissingColumnAndBadCells) {
+TEST(importer_xlsx, missing_column_and_bad_cells) {
   auto no_bus_type = header_cells;
   no_bus_type.pop_back();
   auto r = parse_xlsx(xlsx_with_sheet(sheet_xml(inline_rows({no_bus_type, good_row}))));
@@ -449,7 +449,7 @@ TEST(ImporterXlsx, MissingColumnAndBadCells) {
   EXPECT_EQ(r.error->column, "Fare (INR)");
 }
 
-TEST(ImporterXlsx, GarbageCellReferences) {
+TEST(importer_xlsx, garbage_cell_references) {
   for (const std::string ref : {"1A", "A0", "A", "", "ABCD1", "A1B", "$A$1", "XFE1", "A1048577"}) {
     const std::string rows = inline_rows({header_cells}) + "<row r=\"2\"><c r=\"" + ref +
                              "\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
@@ -471,7 +471,7 @@ TEST(ImporterXlsx, GarbageCellReferences) {
   EXPECT_EQ(r.error->row, 2);
 }
 
-TEST(ImporterXlsx, ColumnsBeyondTheCap) {
+TEST(importer_xlsx, columns_beyond_the_cap) {
   // An empty, styled cell far to the right is harmless; a value there is refused.
   std::string rows = inline_rows({header_cells, good_row});
   rows.insert(rows.rfind("</row>"), "<c r=\"XFD2\" s=\"4\"/>");
@@ -482,7 +482,7 @@ TEST(ImporterXlsx, ColumnsBeyondTheCap) {
   EXPECT_EQ(r.error->row, 2);
 }
 
-TEST(ImporterXlsx, MalformedXml) {
+TEST(importer_xlsx, malformed_xml) {
   auto r = parse_xlsx(xlsx_with_sheet("<worksheet><sheetData><row r=\"1\"></sheetData>"));
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->message.rfind("not a valid .xlsx file", 0), 0u) << r.error->message;
@@ -499,7 +499,7 @@ TEST(ImporterXlsx, MalformedXml) {
   EXPECT_EQ(r.error->message, "not a valid .xlsx file: it has no worksheet");
 }
 
-TEST(ImporterXlsx, DoctypeEntityExpansionIsRefused) {
+TEST(importer_xlsx, doctype_entity_expansion_is_refused) {
   std::string lol =
       "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY lol \"lol\">"
       "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">";
@@ -534,7 +534,7 @@ TEST(ImporterXlsx, DoctypeEntityExpansionIsRefused) {
 
 // An entry of 64 MiB of one repeated byte deflates to ~64 KiB. The reader must refuse it once
 // the uncompressed byte count passes the limit, not after inflating it all.
-TEST(ImporterXlsx, ZipBombIsRefused) {
+TEST(importer_xlsx, zip_bomb_is_refused) {
   const std::string bomb = make_zip({{"xl/worksheets/sheet1.xml", std::string(64u << 20, '<')}});
   ASSERT_LT(bomb.size(), 1u << 20);
   limits lim;
@@ -554,7 +554,7 @@ void put_u32(std::string& s, std::size_t at, std::uint32_t v) {
 
 // The same bomb with its headers claiming a harmless 1000 bytes: the cap must hold on the bytes
 // the decompressor actually produces, not on what the header says.
-TEST(ImporterXlsx, ZipBombWithLyingSizesIsRefused) {
+TEST(importer_xlsx, zip_bomb_with_lying_sizes_is_refused) {
   std::string bomb = make_zip({{"xl/worksheets/sheet1.xml", std::string(64u << 20, 'a')}});
   const std::size_t local = bomb.find(std::string("PK\x03\x04", 4));
   const std::size_t central = bomb.find(std::string("PK\x01\x02", 4));
@@ -571,7 +571,7 @@ TEST(ImporterXlsx, ZipBombWithLyingSizesIsRefused) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
-TEST(ImporterXlsx, SharedStringAmplificationIsBounded) {
+TEST(importer_xlsx, shared_string_amplification_is_bounded) {
   // One 64 KiB shared string referenced from every cell of many rows.
   std::string shared = "<sst " + ns + "><si><t>" + std::string(64 * 1024, 'x') + "</t></si></sst>";
   std::string rows = inline_rows({header_cells});
@@ -588,7 +588,7 @@ TEST(ImporterXlsx, SharedStringAmplificationIsBounded) {
       << r.error->message;
 }
 
-TEST(ImporterXlsx, RowLimit) {
+TEST(importer_xlsx, row_limit) {
   limits lim;
   lim.max_rows = 150;
   auto r = parse_xlsx(real_file(), lim);
@@ -603,7 +603,7 @@ TEST(ImporterXlsx, RowLimit) {
   EXPECT_EQ(r.rows.size(), 200u);
 }
 
-TEST(ImporterXlsx, FileSizeLimit) {
+TEST(importer_xlsx, file_size_limit) {
   limits lim;
   lim.max_file_bytes = real_file().size() - 1;
   const auto r = parse_schedule("abctravels_schedule.xlsx", real_file(), lim);
@@ -611,7 +611,7 @@ TEST(ImporterXlsx, FileSizeLimit) {
   EXPECT_NE(r.error->message.find("too large"), std::string::npos);
 }
 
-TEST(ImporterXlsx, RowsWithoutReferencesAndBlankRows) {
+TEST(importer_xlsx, rows_without_references_and_blank_rows) {
   // Cells and rows without r= follow on from the previous ones; rows of empty cells are skipped
   // but keep their numbers.
   std::string rows = "<row>";

@@ -37,14 +37,14 @@ int id_of(const net::router::match& m) {
 
 json::value body_json(const net::response& r) { return json::parse(r.body()); }
 
-class NetRouter : public ::testing::Test {
+class net_router : public ::testing::Test {
  protected:
   net::router r;
 };
 
 // ---- literal routes ------------------------------------------------------------------------
 
-TEST_F(NetRouter, literal_match) {
+TEST_F(net_router, literal_match) {
   r.add(verb::get, "/health", tagged{1});
   r.add(verb::get, "/version", tagged{2});
   auto m = r.find(verb::get, "/health");
@@ -54,14 +54,14 @@ TEST_F(NetRouter, literal_match) {
   EXPECT_EQ(id_of(r.find(verb::get, "/version")), 2);
 }
 
-TEST_F(NetRouter, multi_segment_literal_match) {
+TEST_F(net_router, multi_segment_literal_match) {
   r.add(verb::post, "/auth/login", tagged{1});
   r.add(verb::post, "/auth/register", tagged{2});
   EXPECT_EQ(id_of(r.find(verb::post, "/auth/register")), 2);
   EXPECT_EQ(id_of(r.find(verb::post, "/auth/login")), 1);
 }
 
-TEST_F(NetRouter, literal_match_is_case_sensitive) {
+TEST_F(net_router, literal_match_is_case_sensitive) {
   r.add(verb::get, "/health", tagged{1});
   auto m = r.find(verb::get, "/Health");
   EXPECT_EQ(m.h, nullptr);
@@ -69,14 +69,14 @@ TEST_F(NetRouter, literal_match_is_case_sensitive) {
   EXPECT_EQ(m.error->result_int(), 404);
 }
 
-TEST_F(NetRouter, root_path) {
+TEST_F(net_router, root_path) {
   r.add(verb::get, "/", tagged{1});
   r.add(verb::get, "/health", tagged{2});
   EXPECT_EQ(id_of(r.find(verb::get, "/")), 1);
   EXPECT_EQ(id_of(r.find(verb::get, "/health")), 2);
 }
 
-TEST_F(NetRouter, segment_count_must_match) {
+TEST_F(net_router, segment_count_must_match) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   EXPECT_EQ(r.find(verb::get, "/trips").h, nullptr);
   EXPECT_EQ(r.find(verb::get, "/trips/1/extra").h, nullptr);
@@ -85,7 +85,7 @@ TEST_F(NetRouter, segment_count_must_match) {
 
 // ---- integer parameters --------------------------------------------------------------------
 
-TEST_F(NetRouter, int_param_valid) {
+TEST_F(net_router, int_param_valid) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   auto m = r.find(verb::get, "/trips/42");
   EXPECT_EQ(id_of(m), 1);
@@ -94,7 +94,7 @@ TEST_F(NetRouter, int_param_valid) {
   EXPECT_EQ(m.params.get_int("trip_id"), 42);
 }
 
-TEST_F(NetRouter, int_param_negative_and_zero) {
+TEST_F(net_router, int_param_negative_and_zero) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   auto m = r.find(verb::get, "/trips/-7");
   EXPECT_EQ(id_of(m), 1);
@@ -104,7 +104,7 @@ TEST_F(NetRouter, int_param_negative_and_zero) {
   EXPECT_EQ(z.params.get_int("trip_id"), 0);
 }
 
-TEST_F(NetRouter, int_param_at_the_int64_limits) {
+TEST_F(net_router, int_param_at_the_int64_limits) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   auto hi = r.find(verb::get, "/trips/9223372036854775807");
   EXPECT_EQ(id_of(hi), 1);
@@ -129,7 +129,7 @@ void expect_int_error(const net::router::match& m, std::string_view name) {
   EXPECT_EQ(json::serialize(item.at("msg")), R"("value is not a valid integer")");
 }
 
-TEST_F(NetRouter, int_param_non_integer_is_422) {
+TEST_F(net_router, int_param_non_integer_is_422) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   for (std::string_view bad : {"abc", "12abc", "1.5", "0x10", "+5", "-", " 1", "1e3"}) {
     SCOPED_TRACE(bad);
@@ -137,14 +137,14 @@ TEST_F(NetRouter, int_param_non_integer_is_422) {
   }
 }
 
-TEST_F(NetRouter, int_param_overflow_is_422) {
+TEST_F(net_router, int_param_overflow_is_422) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   expect_int_error(r.find(verb::get, "/trips/99999999999999999999"), "trip_id");
   expect_int_error(r.find(verb::get, "/trips/9223372036854775808"), "trip_id");
   expect_int_error(r.find(verb::get, "/trips/-9223372036854775809"), "trip_id");
 }
 
-TEST_F(NetRouter, int_error_names_the_first_bad_parameter) {
+TEST_F(net_router, int_error_names_the_first_bad_parameter) {
   r.add(verb::get, "/trips/{trip_id:int}/seats/{seat:int}", tagged{1});
   expect_int_error(r.find(verb::get, "/trips/1/seats/x"), "seat");
   expect_int_error(r.find(verb::get, "/trips/x/seats/y"), "trip_id");
@@ -154,21 +154,21 @@ TEST_F(NetRouter, int_error_names_the_first_bad_parameter) {
   EXPECT_EQ(ok.params.get_int("seat"), 12);
 }
 
-TEST_F(NetRouter, int_error_response_is_json) {
+TEST_F(net_router, int_error_response_is_json) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   auto m = r.find(verb::get, "/trips/abc");
   ASSERT_TRUE(m.error.has_value());
   EXPECT_EQ((*m.error)[net::http::field::content_type], "application/json");
 }
 
-TEST_F(NetRouter, int_mismatch_on_another_method_is_405_not_422) {
+TEST_F(net_router, int_mismatch_on_another_method_is_405_not_422) {
   r.add(verb::delete_, "/trips/{trip_id:int}", tagged{1});
   auto m = r.find(verb::get, "/trips/abc");
   ASSERT_TRUE(m.error.has_value());
   EXPECT_EQ(m.error->result_int(), 405);
 }
 
-TEST_F(NetRouter, literal_registered_after_an_int_route_still_matches) {
+TEST_F(net_router, literal_registered_after_an_int_route_still_matches) {
   // The int route sees "search" as a bad integer, but the search keeps looking.
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   r.add(verb::get, "/trips/search", tagged{2});
@@ -178,13 +178,13 @@ TEST_F(NetRouter, literal_registered_after_an_int_route_still_matches) {
   EXPECT_EQ(id_of(r.find(verb::get, "/trips/5")), 1);
 }
 
-TEST_F(NetRouter, unknown_param_type_is_refused_at_registration) {
+TEST_F(net_router, unknown_param_type_is_refused_at_registration) {
   EXPECT_THROW(r.add(verb::get, "/x/{id:uuid}", tagged{1}), std::logic_error);
 }
 
 // ---- string parameters ---------------------------------------------------------------------
 
-TEST_F(NetRouter, string_param) {
+TEST_F(net_router, string_param) {
   r.add(verb::get, "/bookings/{booking_number}", tagged{1});
   auto m = r.find(verb::get, "/bookings/ABC-1F2E3D");
   EXPECT_EQ(id_of(m), 1);
@@ -195,13 +195,13 @@ TEST_F(NetRouter, string_param) {
   EXPECT_EQ(m.params.get("absent"), "");
 }
 
-TEST_F(NetRouter, string_param_accepts_digits_and_any_text) {
+TEST_F(net_router, string_param_accepts_digits_and_any_text) {
   r.add(verb::get, "/bookings/{booking_number}", tagged{1});
   EXPECT_EQ(r.find(verb::get, "/bookings/123").params.get("booking_number"), "123");
   EXPECT_EQ(r.find(verb::get, "/bookings/a%20b").params.get("booking_number"), "a%20b");
 }
 
-TEST_F(NetRouter, mixed_params) {
+TEST_F(net_router, mixed_params) {
   r.add(verb::post, "/trips/{trip_id:int}/hold/{code}", tagged{1});
   auto m = r.find(verb::post, "/trips/9/hold/xyz");
   EXPECT_EQ(id_of(m), 1);
@@ -211,19 +211,19 @@ TEST_F(NetRouter, mixed_params) {
 
 // ---- trailing slash ------------------------------------------------------------------------
 
-TEST_F(NetRouter, trailing_slash_on_the_request_is_ignored) {
+TEST_F(net_router, trailing_slash_on_the_request_is_ignored) {
   r.add(verb::get, "/bookings", tagged{1});
   EXPECT_EQ(id_of(r.find(verb::get, "/bookings/")), 1);
   EXPECT_EQ(id_of(r.find(verb::get, "/bookings")), 1);
 }
 
-TEST_F(NetRouter, trailing_slash_on_the_pattern_is_ignored) {
+TEST_F(net_router, trailing_slash_on_the_pattern_is_ignored) {
   r.add(verb::get, "/bookings/", tagged{1});
   EXPECT_EQ(id_of(r.find(verb::get, "/bookings")), 1);
   EXPECT_EQ(id_of(r.find(verb::get, "/bookings/")), 1);
 }
 
-TEST_F(NetRouter, trailing_slash_after_a_param) {
+TEST_F(net_router, trailing_slash_after_a_param) {
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   auto m = r.find(verb::get, "/trips/8/");
   EXPECT_EQ(id_of(m), 1);
@@ -232,7 +232,7 @@ TEST_F(NetRouter, trailing_slash_after_a_param) {
 
 // ---- 404 and 405 ---------------------------------------------------------------------------
 
-TEST_F(NetRouter, unknown_path_is_404_not_found) {
+TEST_F(net_router, unknown_path_is_404_not_found) {
   r.add(verb::get, "/health", tagged{1});
   auto m = r.find(verb::get, "/nope");
   EXPECT_EQ(m.h, nullptr);
@@ -241,14 +241,14 @@ TEST_F(NetRouter, unknown_path_is_404_not_found) {
   EXPECT_EQ(body_json(*m.error), json::parse(R"({"detail":"Not Found"})"));
 }
 
-TEST_F(NetRouter, empty_router_answers_404) {
+TEST_F(net_router, empty_router_answers_404) {
   auto m = r.find(verb::get, "/");
   EXPECT_EQ(m.h, nullptr);
   ASSERT_TRUE(m.error.has_value());
   EXPECT_EQ(m.error->result_int(), 404);
 }
 
-TEST_F(NetRouter, known_path_wrong_method_is_405) {
+TEST_F(net_router, known_path_wrong_method_is_405) {
   r.add(verb::get, "/bookings", tagged{1});
   r.add(verb::post, "/bookings", tagged{2});
   auto m = r.find(verb::delete_, "/bookings");
@@ -258,14 +258,14 @@ TEST_F(NetRouter, known_path_wrong_method_is_405) {
   EXPECT_EQ(body_json(*m.error), json::parse(R"({"detail":"Method Not Allowed"})"));
 }
 
-TEST_F(NetRouter, method_selects_among_routes_on_one_path) {
+TEST_F(net_router, method_selects_among_routes_on_one_path) {
   r.add(verb::get, "/bookings", tagged{1});
   r.add(verb::post, "/bookings", tagged{2});
   EXPECT_EQ(id_of(r.find(verb::get, "/bookings")), 1);
   EXPECT_EQ(id_of(r.find(verb::post, "/bookings")), 2);
 }
 
-TEST_F(NetRouter, param_route_on_wrong_method_is_405) {
+TEST_F(net_router, param_route_on_wrong_method_is_405) {
   r.add(verb::get, "/bookings/{booking_number}", tagged{1});
   auto m = r.find(verb::put, "/bookings/ABC-000001");
   ASSERT_TRUE(m.error.has_value());
@@ -274,7 +274,7 @@ TEST_F(NetRouter, param_route_on_wrong_method_is_405) {
 
 // ---- precedence ----------------------------------------------------------------------------
 
-TEST_F(NetRouter, literal_registered_before_a_param_route_wins) {
+TEST_F(net_router, literal_registered_before_a_param_route_wins) {
   r.add(verb::get, "/bookings/my-tickets", tagged{1});
   r.add(verb::get, "/bookings/{booking_number}", tagged{2});
   auto lit = r.find(verb::get, "/bookings/my-tickets");
@@ -285,7 +285,7 @@ TEST_F(NetRouter, literal_registered_before_a_param_route_wins) {
   EXPECT_EQ(par.params.get("booking_number"), "ABC-123456");
 }
 
-TEST_F(NetRouter, first_registered_route_wins_among_equals) {
+TEST_F(net_router, first_registered_route_wins_among_equals) {
   r.add(verb::get, "/a/{x}", tagged{1});
   r.add(verb::get, "/a/{y}", tagged{2});
   auto m = r.find(verb::get, "/a/v");
@@ -294,7 +294,7 @@ TEST_F(NetRouter, first_registered_route_wins_among_equals) {
   EXPECT_EQ(m.params.get("y"), "");
 }
 
-TEST_F(NetRouter, params_of_a_partial_match_do_not_leak) {
+TEST_F(net_router, params_of_a_partial_match_do_not_leak) {
   // The first route binds "x" before failing on its last literal segment.
   r.add(verb::get, "/a/{x}/b", tagged{1});
   r.add(verb::get, "/a/{y}/c", tagged{2});
@@ -307,7 +307,7 @@ TEST_F(NetRouter, params_of_a_partial_match_do_not_leak) {
 
 // ---- methods_for ---------------------------------------------------------------------------
 
-TEST_F(NetRouter, methods_for_lists_registered_methods_in_order) {
+TEST_F(net_router, methods_for_lists_registered_methods_in_order) {
   r.add(verb::get, "/bookings", tagged{1});
   r.add(verb::post, "/bookings", tagged{2});
   r.add(verb::get, "/bookings/{booking_number}", tagged{3});
@@ -317,20 +317,20 @@ TEST_F(NetRouter, methods_for_lists_registered_methods_in_order) {
   EXPECT_EQ(r.methods_for("/bookings/ABC-1"), (std::vector<verb>{verb::get, verb::delete_}));
 }
 
-TEST_F(NetRouter, methods_for_unknown_path_is_empty) {
+TEST_F(net_router, methods_for_unknown_path_is_empty) {
   r.add(verb::get, "/bookings", tagged{1});
   EXPECT_TRUE(r.methods_for("/nope").empty());
   EXPECT_TRUE(r.methods_for("/bookings/x/y").empty());
 }
 
-TEST_F(NetRouter, methods_for_includes_int_routes_with_a_bad_value) {
+TEST_F(net_router, methods_for_includes_int_routes_with_a_bad_value) {
   // The path shape is known even when the value is not an integer (preflight still answers).
   r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
   EXPECT_EQ(r.methods_for("/trips/abc"), (std::vector<verb>{verb::get}));
   EXPECT_EQ(r.methods_for("/trips/1"), (std::vector<verb>{verb::get}));
 }
 
-TEST_F(NetRouter, methods_for_literal_and_param_overlap) {
+TEST_F(net_router, methods_for_literal_and_param_overlap) {
   r.add(verb::get, "/bookings/my-tickets", tagged{1});
   r.add(verb::delete_, "/bookings/{booking_number}", tagged{2});
   EXPECT_EQ(r.methods_for("/bookings/my-tickets"), (std::vector<verb>{verb::get, verb::delete_}));
@@ -339,7 +339,7 @@ TEST_F(NetRouter, methods_for_literal_and_param_overlap) {
 
 // ---- route policies (checked on the header, before the body) ----------------------------
 
-TEST_F(NetRouter, routes_are_open_with_small_bodies_unless_told_otherwise) {
+TEST_F(net_router, routes_are_open_with_small_bodies_unless_told_otherwise) {
   r.add(verb::post, "/auth/login", tagged{1});
   auto m = r.find(verb::post, "/auth/login");
   ASSERT_NE(m.policy, nullptr);
@@ -347,7 +347,7 @@ TEST_F(NetRouter, routes_are_open_with_small_bodies_unless_told_otherwise) {
   EXPECT_EQ(m.policy->body, net::body_size::small);
 }
 
-TEST_F(NetRouter, set_policy_applies_to_exactly_that_method_and_pattern) {
+TEST_F(net_router, set_policy_applies_to_exactly_that_method_and_pattern) {
   r.add(verb::post, "/setup/seed-schedule", tagged{1});
   r.add(verb::get, "/setup/seed-schedule", tagged{2});
   r.add(verb::get, "/bookings/{booking_number}", tagged{3});
@@ -362,7 +362,7 @@ TEST_F(NetRouter, set_policy_applies_to_exactly_that_method_and_pattern) {
   EXPECT_EQ(r.find(verb::post, "/setup/x").policy, nullptr);
 }
 
-TEST_F(NetRouter, set_policy_for_a_missing_route_throws) {
+TEST_F(net_router, set_policy_for_a_missing_route_throws) {
   r.add(verb::get, "/bookings/{booking_number}", tagged{1});
   EXPECT_THROW(r.set_policy(verb::post, "/bookings/{booking_number}", {}), std::logic_error);
   EXPECT_THROW(r.set_policy(verb::get, "/bookings/{id}", {}), std::logic_error);

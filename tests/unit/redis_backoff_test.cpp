@@ -9,7 +9,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(RedisBackoff, DoublesFromInitialUpToMax) {
+TEST(redis_backoff, doubles_from_initial_up_to_max) {
   backoff_policy p{milliseconds(50), milliseconds(2000), 0.0};
   EXPECT_EQ(backoff_delay(p, 0, 0.7), milliseconds(50));
   EXPECT_EQ(backoff_delay(p, 1, 0.7), milliseconds(100));
@@ -18,7 +18,7 @@ TEST(RedisBackoff, DoublesFromInitialUpToMax) {
   EXPECT_EQ(backoff_delay(p, 1000000, 0.7), milliseconds(2000));  // no overflow
 }
 
-TEST(RedisBackoff, JitterShortensWithinItsFraction) {
+TEST(redis_backoff, jitter_shortens_within_its_fraction) {
   backoff_policy p{milliseconds(100), milliseconds(2000), 0.5};
   EXPECT_EQ(backoff_delay(p, 0, 0.0), milliseconds(100));
   EXPECT_EQ(backoff_delay(p, 0, 0.5), milliseconds(75));
@@ -27,7 +27,7 @@ TEST(RedisBackoff, JitterShortensWithinItsFraction) {
   EXPECT_EQ(backoff_delay(p, 10, -1.0), milliseconds(2000));
 }
 
-TEST(RedisBackoff, ZeroInitialStillGrows) {
+TEST(redis_backoff, zero_initial_still_grows) {
   backoff_policy p{milliseconds(0), milliseconds(8), 0.0};
   EXPECT_EQ(backoff_delay(p, 0, 0), milliseconds(1));
   EXPECT_EQ(backoff_delay(p, 3, 0), milliseconds(8));
@@ -35,7 +35,7 @@ TEST(RedisBackoff, ZeroInitialStillGrows) {
   EXPECT_EQ(backoff_delay(none, 3, 0), milliseconds(0));
 }
 
-TEST(RedisErrc, MessagesAndOutageClassification) {
+TEST(redis_errc, messages_and_outage_classification) {
   boost::system::error_code ec = errc::timeout;
   EXPECT_EQ(ec.category().name(), std::string("redis"));
   EXPECT_EQ(ec.message(), "Redis command timed out");

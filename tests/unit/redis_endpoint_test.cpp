@@ -7,7 +7,7 @@
 namespace seatd::redis {
 namespace {
 
-TEST(RedisEndpoint, HostAndPort) {
+TEST(redis_endpoint, host_and_port) {
   auto ep = parse_url("redis://cache.internal:6380");
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->host, "cache.internal");
@@ -17,7 +17,7 @@ TEST(RedisEndpoint, HostAndPort) {
   EXPECT_TRUE(ep->username.empty());
 }
 
-TEST(RedisEndpoint, DefaultsPortAndDb) {
+TEST(redis_endpoint, defaults_port_and_db) {
   auto ep = parse_url("redis://localhost");
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->port, 6379);
@@ -25,7 +25,7 @@ TEST(RedisEndpoint, DefaultsPortAndDb) {
   EXPECT_TRUE(parse_url("redis://localhost/"));
 }
 
-TEST(RedisEndpoint, PasswordUserAndDb) {
+TEST(redis_endpoint, password_user_and_db) {
   auto ep = parse_url("redis://:s3cret@10.0.0.5:6379/3");
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->password, "s3cret");
@@ -39,7 +39,7 @@ TEST(RedisEndpoint, PasswordUserAndDb) {
   EXPECT_EQ(acl->password, "p@ss:w");
 }
 
-TEST(RedisEndpoint, BracketedIpv6) {
+TEST(redis_endpoint, bracketed_ipv6) {
   auto ep = parse_url("redis://[::1]:7000/2");
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->host, "::1");
@@ -48,13 +48,13 @@ TEST(RedisEndpoint, BracketedIpv6) {
   EXPECT_EQ(ep->redacted(), "redis://[::1]:7000/2");
 }
 
-TEST(RedisEndpoint, RedactedHidesThePassword) {
+TEST(redis_endpoint, redacted_hides_the_password) {
   auto ep = parse_url("redis://u:secret@h:1/4");
   ASSERT_TRUE(ep);
   EXPECT_EQ(ep->redacted(), "redis://u:***@h:1/4");
 }
 
-TEST(RedisEndpoint, RejectsMalformedUrls) {
+TEST(redis_endpoint, rejects_malformed_urls) {
   for (const char* bad :
        {"", "http://h", "rediss://h:6379", "redis://", "redis://:6379", "redis://h:",
         "redis://h:0", "redis://h:65536", "redis://h:12ab", "redis://h/x", "redis://h/-1",

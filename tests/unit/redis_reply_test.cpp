@@ -28,7 +28,7 @@ reply parse_one(std::string_view bytes, reader_limits limits = {}) {
   return std::move(**r);
 }
 
-TEST(RedisReplyReader, ParsesEveryScalarType) {
+TEST(redis_reply_reader, parses_every_scalar_type) {
   EXPECT_EQ(parse_one("+OK\r\n"), reply::make_status("OK"));
   EXPECT_EQ(parse_one("-ERR unknown command\r\n"), reply::make_error("ERR unknown command"));
   EXPECT_EQ(parse_one(":42\r\n"), reply::make_integer(42));
@@ -40,13 +40,13 @@ TEST(RedisReplyReader, ParsesEveryScalarType) {
   EXPECT_EQ(parse_one("*0\r\n"), reply::make_array({}));
 }
 
-TEST(RedisReplyReader, BulkStringsAreBinarySafe) {
+TEST(redis_reply_reader, bulk_strings_are_binary_safe) {
   auto r = parse_one("$7\r\na\0b\r\nc\xff\r\n"s);
   ASSERT_TRUE(r.is_string());
   EXPECT_EQ(r.str(), "a\0b\r\nc\xff"s);
 }
 
-TEST(RedisReplyReader, ParsesNestedArrays) {
+TEST(redis_reply_reader, parses_nested_arrays) {
   auto r = parse_one("*3\r\n*2\r\n:1\r\n$3\r\nabc\r\n$-1\r\n*1\r\n*1\r\n+deep\r\n");
   auto expected = reply::make_array(
       {reply::make_array({reply::make_integer(1), reply::make_string("abc")}), reply::make_nil(),
@@ -54,7 +54,7 @@ TEST(RedisReplyReader, ParsesNestedArrays) {
   EXPECT_EQ(r, expected) << r.debug_string();
 }
 
-TEST(RedisReplyReader, LargeArrayOfArraysKeepsEveryElement) {
+TEST(redis_reply_reader, large_array_of_arrays_keeps_every_element) {
   // Appending children reallocates the parent's vector; the parse must stay correct.
   std::string bytes = "*5000\r\n";
   for (int i = 0; i < 5000; ++i) {
@@ -69,7 +69,7 @@ TEST(RedisReplyReader, LargeArrayOfArraysKeepsEveryElement) {
   }
 }
 
-TEST(RedisReplyReader, AssemblesRepliesFedByteByByte) {
+TEST(redis_reply_reader, assembles_replies_fed_byte_by_byte) {
   const std::string bytes = "*2\r\n$5\r\nhello\r\n:7\r\n+PONG\r\n";
   reply_reader reader;
   std::vector<reply> got;
@@ -87,7 +87,7 @@ TEST(RedisReplyReader, AssemblesRepliesFedByteByByte) {
   EXPECT_EQ(got[1], reply::make_status("PONG"));
 }
 
-TEST(RedisReplyReader, SeveralRepliesInOneFeedComeOutInOrder) {
+TEST(redis_reply_reader, several_replies_in_one_feed_come_out_in_order) {
   reply_reader reader;
   reader.feed(":1\r\n:2\r\n:3\r\n$2\r\nxy");
   for (int i = 1; i <= 3; ++i) {
@@ -105,7 +105,7 @@ TEST(RedisReplyReader, SeveralRepliesInOneFeedComeOutInOrder) {
   EXPECT_EQ((*last)->str(), "xy");
 }
 
-TEST(RedisReplyReader, ProtocolErrorIsStickyUntilReset) {
+TEST(redis_reply_reader, protocol_error_is_sticky_until_reset) {
   reply_reader reader;
   reader.feed("?what\r\n");
   auto r = reader.next();
@@ -121,7 +121,7 @@ TEST(RedisReplyReader, ProtocolErrorIsStickyUntilReset) {
   EXPECT_EQ((*ok)->integer(), 1);
 }
 
-TEST(RedisReplyReader, RejectsTooManyElements) {
+TEST(redis_reply_reader, rejects_too_many_elements) {
   reply_reader reader({.max_reply_bytes = 1 << 20, .max_elements = 10});
   reader.feed("*11\r\n");
   auto r = reader.next();
@@ -130,13 +130,13 @@ TEST(RedisReplyReader, RejectsTooManyElements) {
   EXPECT_NE(reader.error_message().find("limits"), std::string::npos);
 }
 
-TEST(RedisReplyReader, CountsElementsAcrossNestedArrays) {
+TEST(redis_reply_reader, counts_elements_across_nested_arrays) {
   reply_reader reader({.max_reply_bytes = 1 << 20, .max_elements = 5});
   reader.feed("*2\r\n*3\r\n:1\r\n:2\r\n:3\r\n*3\r\n:4\r\n:5\r\n:6\r\n");
   EXPECT_FALSE(reader.next());
 }
 
-TEST(RedisReplyReader, RejectsAnOversizedBulkWhileItIsStillArriving) {
+TEST(redis_reply_reader, rejects_an_oversized_bulk_while_it_is_still_arriving) {
   reply_reader reader({.max_reply_bytes = 100, .max_elements = 10});
   reader.feed("$1000\r\n");
   reader.feed(std::string(60, 'x'));
@@ -149,13 +149,13 @@ TEST(RedisReplyReader, RejectsAnOversizedBulkWhileItIsStillArriving) {
   EXPECT_EQ(second.error(), errc::protocol);
 }
 
-TEST(RedisReplyReader, RejectsAnArrayWhoseStringsExceedTheCap) {
+TEST(redis_reply_reader, rejects_an_array_whose_strings_exceed_the_cap) {
   reply_reader reader({.max_reply_bytes = 10, .max_elements = 10});
   reader.feed("*2\r\n$6\r\nabcdef\r\n$6\r\nghijkl\r\n");
   EXPECT_FALSE(reader.next());
 }
 
-TEST(RedisReplyReader, RejectsNestingDeeperThanHiredisSupports) {
+TEST(redis_reply_reader, rejects_nesting_deeper_than_hiredis_supports) {
   reply_reader reader;
   std::string bytes;
   for (int i = 0; i < 10; ++i) bytes += "*1\r\n";
@@ -164,7 +164,7 @@ TEST(RedisReplyReader, RejectsNestingDeeperThanHiredisSupports) {
   EXPECT_FALSE(reader.next());
 }
 
-TEST(RedisReply, AccessorsCheckTheType) {
+TEST(redis_reply, accessors_check_the_type) {
   auto i = reply::make_integer(5);
   EXPECT_EQ(i.integer(), 5);
   EXPECT_THROW((void)i.str(), std::logic_error);
@@ -173,13 +173,13 @@ TEST(RedisReply, AccessorsCheckTheType) {
   EXPECT_EQ(reply::make_error("ERR boom").str(), "ERR boom");
 }
 
-TEST(RedisReply, ErrorKindIsTheFirstWord) {
+TEST(redis_reply, error_kind_is_the_first_word) {
   EXPECT_EQ(reply::make_error("NOSCRIPT No matching script").error_kind(), "NOSCRIPT");
   EXPECT_EQ(reply::make_error("WRONGTYPE").error_kind(), "WRONGTYPE");
   EXPECT_EQ(reply::make_status("OK").error_kind(), "");
 }
 
-TEST(RedisReply, ToIntegerReadsIntegersAndDecimalStrings) {
+TEST(redis_reply, to_integer_reads_integers_and_decimal_strings) {
   EXPECT_EQ(reply::make_integer(-3).to_integer(), -3);
   EXPECT_EQ(reply::make_string("1234").to_integer(), 1234);
   EXPECT_EQ(reply::make_string("12x").to_integer(), std::nullopt);
@@ -187,14 +187,14 @@ TEST(RedisReply, ToIntegerReadsIntegersAndDecimalStrings) {
   EXPECT_EQ(reply::make_nil().to_integer(), std::nullopt);
 }
 
-TEST(RedisReply, DebugStringShowsStructureAndEscapesBytes) {
+TEST(redis_reply, debug_string_shows_structure_and_escapes_bytes) {
   auto r = reply::make_array({reply::make_nil(), reply::make_status("OK"),
                               reply::make_error("ERR x"), reply::make_integer(3),
                               reply::make_string("a\"\n\0"s)});
   EXPECT_EQ(r.debug_string(), R"([nil, +OK, -ERR x, :3, "a\"\x0a\x00"])");
 }
 
-TEST(RedisReply, TakeStrMovesTheText) {
+TEST(redis_reply, take_str_moves_the_text) {
   auto r = reply::make_string(std::string(100, 'z'));
   std::string s = r.take_str();
   EXPECT_EQ(s.size(), 100u);
