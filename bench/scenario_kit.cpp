@@ -90,6 +90,20 @@ double cpu_meter::server() const {
   return sum;
 }
 
+double run_clients(runtime& rt, report& r, cpu_meter& cpu, std::size_t n, const runtime::maker& make,
+                   steady::time_point t0, double duration, const std::vector<thread_stats>& stats) {
+  const auto t0_us =
+      now_us() + std::chrono::duration_cast<std::chrono::microseconds>(t0 - steady::now()).count();
+  auto group = rt.start(n, make);
+  std::this_thread::sleep_until(t0);
+  cpu.start();
+  auto errors = rt.wait(group, seconds(duration) + 120s);
+  for (auto& e : errors) r.fail("client: " + e);
+  std::int64_t last = 0;
+  for (auto& x : stats) last = std::max(last, x.last_us);
+  return std::max(1e-3, double(last - t0_us) / 1e6);
+}
+
 namespace {
 // The transport outcomes the flood and soak tell apart, from an error's text (http_conn keeps
 // only the message).
@@ -141,6 +155,12 @@ bool is_released(const http_result& r) { return r.status == 200 && r.body.find("
 
 steady::duration seconds(double s) {
   return std::chrono::duration_cast<steady::duration>(std::chrono::duration<double>(s));
+}
+
+int seats_per_trip(runtime& rt, const common_options& c) {
+  int s = seats_of_trip(rt, c.tgt, c.first_trip);
+  if (s <= 0) throw std::runtime_error(fmt::format("trip {} has no seats", c.first_trip));
+  return s;
 }
 
 asio::awaitable<void> list_seats(const target& t, int trip, seat_check& out) {

@@ -1,8 +1,9 @@
 #pragma once
-// seatd-bench: the pieces every scenario shares (scenarios.cpp, abuse_scenario.cpp,
-// soak_scenario.cpp): per-thread statistics slots, the target set-up, server process figures
-// (CPU, RSS) and the small request helpers. Connection i runs on thread i % threads and writes
-// only that thread's slot, so the hot path takes no lock.
+// seatd-bench: the pieces every scenario shares (the *_scenario.cpp files; the WebSocket viewer
+// fleet is in fleet.hpp): per-thread statistics slots, the target set-up, server process figures
+// (CPU, RSS), timed client phases and the small request helpers. Connection i runs on thread
+// i % threads and writes only that thread's slot, so the hot path takes no lock; the main thread
+// orchestrates phases (set up, start, wait with a deadline, close) and merges the slots.
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/object.hpp>
 
@@ -94,6 +95,12 @@ class cpu_meter {
   std::int64_t t0_ = 0;
 };
 
+// Starts n clients that begin their work at t0, measures the server CPU from t0, waits (the
+// phase's duration plus a backstop) and returns the seconds from t0 to the last client's last
+// request (stats[].last_us). The timed phase of the bookings and reads scenarios.
+double run_clients(runtime& rt, report& r, cpu_meter& cpu, std::size_t n, const runtime::maker& make,
+                   steady::time_point t0, double duration, const std::vector<thread_stats>& stats);
+
 // Outcome counts of a kind of request: "401", "429", "refused", "reset", "timeout" ... -> n.
 using tally = std::map<std::string, std::uint64_t>;
 // The outcome of a request: its status code ("200 success:false" for the contract's 200
@@ -109,6 +116,10 @@ std::string unlock_path(int trip, int seat);
 bool is_locked(const http_result& r);
 bool is_released(const http_result& r);
 steady::duration seconds(double s);
+
+// The seats of trip c.first_trip (throws when it has none): holds and expiry give each hold a
+// seat of its own, trip after trip.
+int seats_per_trip(runtime& rt, const common_options& c);
 
 struct seat_check {
   std::map<std::pair<int, int>, int> booked_in_tickets;  // (trip, seat) -> bookings seen

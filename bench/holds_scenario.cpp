@@ -1,0 +1,159 @@
+// holds: clients lock and unlock a seat each, as fast as answered or paced (--rate), while
+// optional viewers watch the trips; reports request latency and throughput and, with viewers,
+// the broadcasts received against those expected and how long the viewers took to catch up.
+#include <boost/asio/this_coro.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <thread>
+
+#include "fleet.hpp"
+
+namespace bench {
+
+namespace {
+
+std::map<int, std::int64_t> current_seqs(runtime& rt, const target& t, const std::vector<int>& trips) {
+  std::vector<std::int64_t> out(trips.size(), -1);
+  rt.run(trips.size(), [&](std::size_t i) { return probe_seq(t, 0, trips[i], out[i]); }, 60s);
+  std::map<int, std::int64_t> m;
+  for (std::size_t i = 0; i < trips.size(); ++i) m[trips[i]] = out[i];
+  return m;
+}
+
+struct holds_state {
+  runtime& rt;
+  const common_options& c;
+  std::vector<user>& users;
+  std::vector<thread_stats>& stats;
+  int seats = 40;
+  double rate = 0;
+  steady::time_point t0, t_end;
+};
+
+asio::awaitable<void> holds_client(holds_state& s, std::size_t i) {
+  auto ex = co_await asio::this_coro::executor;
+  auto& st = s.stats[i % s.rt.size()];
+  http_conn conn(ex, s.c.tgt.endpoint(i));
+  const std::string host = s.c.tgt.host_header(i);
+  const int trip = s.c.first_trip + int(i) / s.seats;
+  const int seat = int(i) % s.seats + 1;
+  const std::string& token = s.users[i].token;
+  const std::string lock = make_request("POST", lock_path(trip, seat), host, token);
+  const std::string unlock = make_request("POST", unlock_path(trip, seat), host, token);
+  const std::string warm = make_request("GET", "/", host);
+  auto w = co_await conn.request(warm);
+  if (w.status == 0) st.error("connect: " + w.error);
+  co_await sleep_until(s.t0);
+  // Paced (--rate): this client's n-th request is due at t0 + offset + n * period.
+  const bool paced = s.rate > 0;
+  const auto period = paced ? seconds(double(s.users.size()) / s.rate) : steady::duration{};
+  const auto offset = paced ? period * std::int64_t(i) / std::int64_t(s.users.size()) : steady::duration{};
+  std::int64_t n = 0;
+  for (std::size_t round = 0; round < 100'000'000 && steady::now() < s.t_end; ++round) {
+    for (int k = 0; k < 2; ++k) {
+      if (paced) co_await sleep_until(s.t0 + offset + period * n++);
+      const std::string& req = k == 0 ? lock : unlock;
+      const auto t = now_us();
+      auto r = co_await conn.request(req, 10s);
+      const auto end = now_us();
+      ++st.requests;
+      st.latency.record(end - t);
+      if (k == 0 ? is_locked(r) : is_released(r))
+        ++st.events;
+      else
+        st.error(describe(r));
+      if (r.status == 0) co_await sleep_for(10ms);  // no spinning on a dead server
+      st.last_us = std::max(st.last_us, end);
+    }
+  }
+}
+
+struct counting_handler : event_handler {
+  void on_event(viewer&, std::string_view, std::int64_t, std::int64_t, thread_stats&) override {}
+};
+
+}  // namespace
+
+report run_holds(common_options& c, const holds_options& o) {
+  setup_target(c);
+  if (o.clients < 1 || o.clients > 10'000) throw std::invalid_argument("--clients must be 1..10000");
+  if (o.viewers < 0 || std::size_t(o.viewers) > max_connections) throw std::invalid_argument("--viewers out of range");
+  if (o.duration <= 0 || o.duration > 3600) throw std::invalid_argument("--duration must be in (0, 3600] s");
+  if (o.rate < 0 || o.rate > 1e7) throw std::invalid_argument("--rate must be in [0, 1e7]");
+  runtime rt(c.threads);
+  report r("holds");
+  add_common(r, c, rt);
+  ensure_trips(rt, c.tgt, c.setup, c.first_trip);
+  int seats = seats_per_trip(rt, c);
+  int trips = (o.clients + seats - 1) / seats;
+  ensure_trips(rt, c.tgt, c.setup, c.first_trip + trips - 1);
+  auto users = make_users(rt, c.tgt, std::size_t(o.clients), run_prefix("holds"));
+  std::vector<thread_stats> stats(rt.size());
+
+  fleet f(rt, c.tgt, stats, 200);
+  counting_handler handler;
+  f.handler = &handler;
+  for (int i = 0; i < o.viewers; ++i) f.add(c.first_trip + i % trips, std::size_t(i / trips));
+  start_fleet(f);
+  if (!wait_ready(f, 60s + std::chrono::seconds(o.viewers / 200))) r.note("not every viewer connected in time");
+
+  holds_state s{rt, c, users, stats, seats, o.rate, {}, {}};
+  s.t0 = steady::now() + 200ms;
+  s.t_end = s.t0 + seconds(o.duration);
+  const auto t0_us = now_us() + 200'000;
+  cpu_meter cpu(server_pids(c));
+  auto group = rt.start(std::size_t(o.clients), [&s](std::size_t i) { return holds_client(s, i); });
+  std::this_thread::sleep_until(s.t0);
+  cpu.start();
+  auto errors = rt.wait(group, seconds(o.duration) + 120s);
+  for (auto& e : errors) r.fail("client: " + e);
+
+  // Every change of the trips is now done: their seq is final. Wait for viewers to catch up.
+  std::vector<int> trip_ids;
+  for (int t = 0; t < trips; ++t) trip_ids.push_back(c.first_trip + t);
+  auto finals = current_seqs(rt, c.tgt, trip_ids);
+  const auto drain_start = now_us();
+  bool drained = wait_drained(f, [&](int trip) { return finals[trip]; }, 10s);
+  const double catch_up = double(now_us() - drain_start) / 1e6;
+  close_fleet(f);
+  std::uint64_t expected = 0;
+  for (const auto& v : f.v)
+    if (v->state != viewer::failed) expected += std::uint64_t(std::max<std::int64_t>(0, finals[v->trip] - v->init_seq));
+  auto t = totals(f);
+
+  auto requests = total(stats, [](const thread_stats& x) { return x.requests; });
+  std::int64_t last = 0;
+  for (auto& x : stats) last = std::max(last, x.last_us);
+  double elapsed = std::max(1e-3, double(last - t0_us) / 1e6);
+  auto lat = merged(stats, &thread_stats::latency);
+  r.add("clients", o.clients);
+  r.add("trips", trips);
+  r.add("viewers", o.viewers);
+  if (o.rate > 0) r.add("target_rate_per_s", o.rate);
+  r.add("duration_s", elapsed, fmt::format("{:.2f}", elapsed));
+  r.add("requests", requests);
+  r.add("requests_per_s", double(requests) / elapsed);
+  r.add("errors", total(stats, [](const thread_stats& x) { return x.errors; }));
+  r.add_latency("latency", lat);
+  cpu.finish(r, requests, "request");
+  if (o.viewers > 0) {
+    add_fleet(r, f, t);
+    r.add("broadcasts_expected", expected);
+    r.add("broadcasts_received", t.received);
+    double share = expected ? double(t.received) / double(expected) : 1.0;
+    r.add("broadcast_share", share, fmt::format("{:.4f}", share));
+    r.add("seq_gaps", t.lost);
+    r.add("messages_per_s", double(t.received) / elapsed);
+    // How long after the last request the viewers still needed to receive everything: when
+    // it is not near 0 the delivery rate above was not sustained.
+    r.add("viewer_catch_up_s", catch_up, fmt::format("{:.2f}", catch_up));
+    if (!drained) r.note("viewers had not caught up 10 s after the load ended");
+  }
+  if (auto e = first_error(stats); !e.empty()) r.note("first error: " + e);
+  if (requests == 0) r.fail("no request completed");
+  return r;
+}
+
+}  // namespace bench
