@@ -74,7 +74,7 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   // Available = neither sold nor held right now.
   std::vector<id_t> ids;
   for (const auto& t : rows) ids.push_back(t.trip_id);
-  auto held = co_await svc.holds.held_counts(ids);
+  auto held = co_await svc.holds.held_counts(std::move(ids));
   json::array out;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& t = rows[i];

@@ -225,7 +225,7 @@ struct application::impl {
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
     svc.hold_rate = &hold_rate;
 
-    for (auto& r : db->live_revocations(clk.now()))
+    for (auto& r : db->prune_and_list_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
     svc.hashing = &hash_lane;
     if (cfg.hash_per_client > 0) svc.hash_share = &hash_share;

@@ -68,7 +68,7 @@ struct revocation_feed::core : std::enable_shared_from_this<core> {
     auto self = shared_from_this();
     try {
       auto now = clk.now();
-      auto live = co_await pool.run([this, now] { return db.live_revocations(now); });
+      auto live = co_await pool.run([this, now] { return db.prune_and_list_revocations(now); });
       // Each with its token's own expiry, so the list lets it go when the token lapses.
       for (auto& r : live) list.add(std::move(r.token_id), revocation_expiry_seconds(r));
     } catch (const std::exception& e) {

@@ -18,6 +18,13 @@
 
 namespace seatd {
 
+// What a pin came to: ok; errc::not_holder with `seat`, one the caller does not hold;
+// errc::unavailable (the engine cannot answer).
+struct pin_outcome {
+  boost::system::error_code code;
+  int seat = 0;
+};
+
 using event_sink = std::function<void(const seat_event&)>;
 
 class hold_engine {
@@ -36,20 +43,20 @@ class hold_engine {
   // true when the caller held the seat and it is now free.
   virtual boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) = 0;
   // Pins the caller's holds on every listed seat for a booking, all or nothing:
-  // errc::not_holder (the seat in *bad_seat) when one is not the caller's.
-  virtual boost::asio::awaitable<boost::system::error_code> pin(id_t trip,
-                                                               const std::vector<int>& seats,
-                                                               id_t user, int* bad_seat) = 0;
+  // errc::not_holder (with the seat) when one is not the caller's, errc::unavailable.
+  virtual boost::asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats,
+                                                  id_t user) = 0;
   // Ends a pin: booked -> the holds become SEAT_BOOKED; otherwise they are held again.
-  virtual boost::asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user,
+  virtual boost::asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user,
                                              bool booked) = 0;
-  // Tells viewers that seats became free for a reason outside the holds (a cancellation).
-  virtual boost::asio::awaitable<void> released(id_t trip, const std::vector<int>& seats) = 0;
+  // Tells viewers that seats became free for a reason outside the holds (a cancellation):
+  // an announcement, not a query.
+  virtual boost::asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats) = 0;
   // The trip's live holds and the seq they reflect.
   virtual boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) = 0;
   // Live hold counts, one per trip (for search results).
   virtual boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
-      const std::vector<id_t>& trips) = 0;
+      std::vector<id_t> trips) = 0;
   // An identifier of this engine's seq space: clients resuming with ?since= must present the
   // same epoch (an in-process engine starts a new epoch with every process).
   virtual std::string epoch() const = 0;

@@ -92,15 +92,15 @@ asio::awaitable<result<bool>> memory_engine::release(id_t trip, int seat, id_t u
   }));
 }
 
-asio::awaitable<boost::system::error_code> memory_engine::pin(id_t trip,
-                                                             const std::vector<int>& seats,
-                                                             id_t user, int* bad_seat) {
-  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
-    return b.pin(trip, seats, user, now, bad_seat, ev);
+asio::awaitable<pin_outcome> memory_engine::pin(id_t trip, std::vector<int> seats, id_t user) {
+  pin_outcome out;
+  out.code = locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.pin(trip, seats, user, now, &out.seat, ev);
   });
+  co_return out;
 }
 
-asio::awaitable<void> memory_engine::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+asio::awaitable<void> memory_engine::unpin(id_t trip, std::vector<int> seats, id_t user,
                                            bool booked) {
   locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     b.unpin(trip, seats, user, booked, now, ev);
@@ -109,7 +109,7 @@ asio::awaitable<void> memory_engine::unpin(id_t trip, const std::vector<int>& se
   co_return;
 }
 
-asio::awaitable<void> memory_engine::released(id_t trip, const std::vector<int>& seats) {
+asio::awaitable<void> memory_engine::announce_freed(id_t trip, std::vector<int> seats) {
   locked([&](hold_book& b, sys_ms, std::vector<seat_event>& ev) {
     b.released(trip, seats, ev);
     return 0;
@@ -124,7 +124,7 @@ asio::awaitable<result<hold_snapshot>> memory_engine::snapshot(id_t trip) {
 }
 
 asio::awaitable<result<std::vector<std::size_t>>> memory_engine::held_counts(
-    const std::vector<id_t>& trips) {
+    std::vector<id_t> trips) {
   co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     std::vector<std::size_t> out;
     out.reserve(trips.size());

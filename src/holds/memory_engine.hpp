@@ -24,14 +24,14 @@ class memory_engine final : public hold_engine {
   void stop() override;
   boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) override;
   boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) override;
-  boost::asio::awaitable<boost::system::error_code> pin(id_t trip, const std::vector<int>& seats,
-                                                       id_t user, int* bad_seat) override;
-  boost::asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user,
+  boost::asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats,
+                                          id_t user) override;
+  boost::asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user,
                                      bool booked) override;
-  boost::asio::awaitable<void> released(id_t trip, const std::vector<int>& seats) override;
+  boost::asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats) override;
   boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) override;
   boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
-      const std::vector<id_t>& trips) override;
+      std::vector<id_t> trips) override;
   std::string epoch() const override { return epoch_; }
 
   std::size_t size();

@@ -122,12 +122,11 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
 
   asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user);
   asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user);
-  asio::awaitable<error_code> pin(id_t trip, const std::vector<int>& seats, id_t user,
-                                  int* bad_seat);
-  asio::awaitable<void> unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked);
-  asio::awaitable<void> released(id_t trip, const std::vector<int>& seats);
+  asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats, id_t user);
+  asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user, bool booked);
+  asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats);
   asio::awaitable<result<hold_snapshot>> snapshot(id_t trip);
-  asio::awaitable<result<std::vector<std::size_t>>> held_counts(const std::vector<id_t>& trips);
+  asio::awaitable<result<std::vector<std::size_t>>> held_counts(std::vector<id_t> trips);
 
  private:
   struct waiter {
@@ -444,8 +443,8 @@ asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, i
   co_return result<bool>(boost::system::in_place_value, (*r)[3].integer() == 1);
 }
 
-asio::awaitable<error_code> redis_engine::core::pin(id_t trip, const std::vector<int>& seats,
-                                                    id_t user, int* bad_seat) {
+asio::awaitable<pin_outcome> redis_engine::core::pin(id_t trip, std::vector<int> seats,
+                                                     id_t user) {
   auto self = shared_from_this();
   auto k = redis_layout::keys_for(trip);
   auto keys = k.script_keys();
@@ -457,13 +456,12 @@ asio::awaitable<error_code> redis_engine::core::pin(id_t trip, const std::vector
     args.push_back(std::to_string(s));
   }
   auto r = co_await run(trip, redis_scripts::pin(), keys, args, true);
-  if (!r) co_return r.error();
-  if ((*r)[3].str() == "OK") co_return error_code{};
-  if (bad_seat) *bad_seat = int((*r)[4].integer());
-  co_return make_error_code(errc::not_holder);
+  if (!r) co_return pin_outcome{r.error()};
+  if ((*r)[3].str() == "OK") co_return pin_outcome{};
+  co_return pin_outcome{make_error_code(errc::not_holder), int((*r)[4].integer())};
 }
 
-asio::awaitable<void> redis_engine::core::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+asio::awaitable<void> redis_engine::core::unpin(id_t trip, std::vector<int> seats, id_t user,
                                                 bool booked) {
   auto self = shared_from_this();
   auto k = redis_layout::keys_for(trip);
@@ -488,7 +486,7 @@ asio::awaitable<void> redis_engine::core::unpin(id_t trip, const std::vector<int
                         : "the holds return when the pin's lease ends");
 }
 
-asio::awaitable<void> redis_engine::core::released(id_t trip, const std::vector<int>& seats) {
+asio::awaitable<void> redis_engine::core::announce_freed(id_t trip, std::vector<int> seats) {
   auto self = shared_from_this();
   auto keys = redis_layout::keys_for(trip).script_keys();
   auto args = script_args(trip);
@@ -607,7 +605,7 @@ asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(id_t tr
 }
 
 asio::awaitable<result<std::vector<std::size_t>>> redis_engine::core::held_counts(
-    const std::vector<id_t>& trips) {
+    std::vector<id_t> trips) {
   auto self = shared_from_this();
   std::vector<std::vector<std::string>> keys, args;
   for (id_t t : trips) {
@@ -947,23 +945,22 @@ asio::awaitable<result<hold>> redis_engine::take(id_t trip, int seat, id_t user)
 asio::awaitable<result<bool>> redis_engine::release(id_t trip, int seat, id_t user) {
   return core_->release(trip, seat, user);
 }
-asio::awaitable<error_code> redis_engine::pin(id_t trip, const std::vector<int>& seats, id_t user,
-                                              int* bad_seat) {
-  return core_->pin(trip, seats, user, bad_seat);
+asio::awaitable<pin_outcome> redis_engine::pin(id_t trip, std::vector<int> seats, id_t user) {
+  return core_->pin(trip, std::move(seats), user);
 }
-asio::awaitable<void> redis_engine::unpin(id_t trip, const std::vector<int>& seats, id_t user,
+asio::awaitable<void> redis_engine::unpin(id_t trip, std::vector<int> seats, id_t user,
                                           bool booked) {
-  return core_->unpin(trip, seats, user, booked);
+  return core_->unpin(trip, std::move(seats), user, booked);
 }
-asio::awaitable<void> redis_engine::released(id_t trip, const std::vector<int>& seats) {
-  return core_->released(trip, seats);
+asio::awaitable<void> redis_engine::announce_freed(id_t trip, std::vector<int> seats) {
+  return core_->announce_freed(trip, std::move(seats));
 }
 asio::awaitable<result<hold_snapshot>> redis_engine::snapshot(id_t trip) {
   return core_->snapshot(trip);
 }
 asio::awaitable<result<std::vector<std::size_t>>> redis_engine::held_counts(
-    const std::vector<id_t>& trips) {
-  return core_->held_counts(trips);
+    std::vector<id_t> trips) {
+  return core_->held_counts(std::move(trips));
 }
 std::string redis_engine::epoch() const { return core_->epoch(); }
 

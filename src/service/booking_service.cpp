@@ -13,14 +13,13 @@ booking_service::booking_service(store& db, worker_pool& pool, hold_engine& hold
 
 boost::asio::awaitable<booking_outcome> booking_service::book(booking_request req) {
   booking_outcome outcome;
-  int bad_seat = 0;
-  auto pinned = co_await holds_.pin(req.trip_id, req.seat_numbers, req.user_id, &bad_seat);
-  if (pinned == errc::not_holder) {
+  auto pinned = co_await holds_.pin(req.trip_id, req.seat_numbers, req.user_id);
+  if (pinned.code == errc::not_holder) {
     outcome.code = errc::not_holder;
-    outcome.seat = bad_seat;
+    outcome.seat = pinned.seat;
     co_return outcome;
   }
-  if (pinned) {
+  if (pinned.code) {
     outcome.code = errc::unavailable;
     co_return outcome;
   }
@@ -43,7 +42,7 @@ boost::asio::awaitable<booking_outcome> booking_service::book(booking_request re
 boost::asio::awaitable<result<ticket>> booking_service::cancel(std::string booking_number) {
   auto cancelled =
       co_await pool_.run([this, &booking_number] { return db_.cancel_booking(booking_number); });
-  if (cancelled) co_await holds_.released(cancelled->trip.id, cancelled->seats);
+  if (cancelled) co_await holds_.announce_freed(cancelled->trip.id, cancelled->seats);
   co_return cancelled;
 }
 

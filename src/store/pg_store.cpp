@@ -530,7 +530,7 @@ void pg_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
   });
 }
 
-std::vector<revoked_token> pg_store::live_revocations(sys_ms now) {
+std::vector<revoked_token> pg_store::prune_and_list_revocations(sys_ms now) {
   return run([&](connection& conn) {
     transaction tx(conn);
     conn.query("DELETE FROM revoked_tokens WHERE expires_at <= $1", to_ms(now));

@@ -72,7 +72,7 @@ class pg_store final : public store {
   analytics compute_analytics(local_date today) override;
 
   void revoke_token(std::string_view token_id, sys_ms expires_at) override;
-  std::vector<revoked_token> live_revocations(sys_ms now) override;
+  std::vector<revoked_token> prune_and_list_revocations(sys_ms now) override;
   bool end_sessions(id_t user_id, sys_ms at) override;
 
  private:

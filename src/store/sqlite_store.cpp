@@ -488,7 +488,7 @@ void sqlite_store::revoke_token(std::string_view token_id, sys_ms expires_at) {
   tx.commit();
 }
 
-std::vector<revoked_token> sqlite_store::live_revocations(sys_ms now) {
+std::vector<revoked_token> sqlite_store::prune_and_list_revocations(sys_ms now) {
   auto conn = pool_->acquire();
   transaction tx(*conn, transaction::mode::immediate);
   conn->prepare("DELETE FROM revoked_tokens WHERE expires_at <= ?1").bind(1, to_ms(now)).run();

@@ -92,7 +92,7 @@ class store {
   virtual void revoke_token(std::string_view token_id, sys_ms expires_at) = 0;
   // Revocations still in force at `now`, each with its token's expiry (to warm the in-memory
   // list at startup and after a Redis resubscribe); also drops the ones that lapsed.
-  virtual std::vector<revoked_token> live_revocations(sys_ms now) = 0;
+  virtual std::vector<revoked_token> prune_and_list_revocations(sys_ms now) = 0;
 };
 
 // Opens the store a DATABASE_URL names: "sqlite:///path", "sqlite://:memory:", a plain path, or

@@ -127,12 +127,12 @@ TEST_P(hold_engine_conformance, pin_is_all_or_nothing_and_books) {
   ASSERT_TRUE(run(engine_->take(1, 1, 100)));
   ASSERT_TRUE(run(engine_->take(1, 2, 100)));
   ASSERT_TRUE(run(engine_->take(1, 3, 200)));
-  int bad = 0;
   std::vector<int> seats{1, 2, 3};
-  EXPECT_EQ(run(engine_->pin(1, seats, 100, &bad)), errc::not_holder);
-  EXPECT_EQ(bad, 3);
+  auto refused = run(engine_->pin(1, seats, 100));
+  EXPECT_EQ(refused.code, errc::not_holder);
+  EXPECT_EQ(refused.seat, 3);
   std::vector<int> mine{1, 2};
-  EXPECT_FALSE(run(engine_->pin(1, mine, 100, &bad)));
+  EXPECT_FALSE(run(engine_->pin(1, mine, 100)).code);
   EXPECT_FALSE(run(engine_->take(1, 1, 200)));        // pinned: still taken
   EXPECT_EQ(*run(engine_->release(1, 1, 100)), false);  // and not releasable meanwhile
   run_void(engine_->unpin(1, mine, 100, true));
@@ -150,8 +150,7 @@ TEST_P(hold_engine_conformance, pin_is_all_or_nothing_and_books) {
 // catalog of another instance may not have heard of the sale yet, so the engine must know.
 TEST_P(hold_engine_conformance, a_sold_seat_cannot_be_taken_until_released) {
   ASSERT_TRUE(run(engine_->take(1, 5, 100)));
-  int bad = 0;
-  ASSERT_FALSE(run(engine_->pin(1, {5}, 100, &bad)));
+  ASSERT_FALSE(run(engine_->pin(1, {5}, 100)).code);
   run_void(engine_->unpin(1, {5}, 100, true));
   for (id_t user : {100, 200}) {
     auto again = run(engine_->take(1, 5, user));
@@ -160,7 +159,7 @@ TEST_P(hold_engine_conformance, a_sold_seat_cannot_be_taken_until_released) {
   }
   EXPECT_TRUE(run(engine_->take(1, 6, 200)));  // the trip's other seats are not affected
   EXPECT_TRUE(run(engine_->take(2, 5, 200)));  // nor the same seat of another trip
-  run_void(engine_->released(1, {5}));
+  run_void(engine_->announce_freed(1, {5}));
   auto after = run(engine_->take(1, 5, 200));
   ASSERT_TRUE(after);
   EXPECT_EQ(after->user, 200);
@@ -168,9 +167,8 @@ TEST_P(hold_engine_conformance, a_sold_seat_cannot_be_taken_until_released) {
 
 TEST_P(hold_engine_conformance, failed_booking_returns_the_holds) {
   ASSERT_TRUE(run(engine_->take(1, 1, 100)));
-  int bad = 0;
   std::vector<int> seats{1};
-  ASSERT_FALSE(run(engine_->pin(1, seats, 100, &bad)));
+  ASSERT_FALSE(run(engine_->pin(1, seats, 100)).code);
   run_void(engine_->unpin(1, seats, 100, false));
   EXPECT_FALSE(run(engine_->take(1, 1, 200)));
   EXPECT_EQ(*run(engine_->release(1, 1, 100)), true);
@@ -185,7 +183,7 @@ TEST_P(hold_engine_conformance, released_and_counts) {
   ASSERT_TRUE(counts);
   EXPECT_EQ(*counts, (std::vector<std::size_t>{2, 0, 1}));
   std::vector<int> freed{5, 6};
-  run_void(engine_->released(1, freed));
+  run_void(engine_->announce_freed(1, freed));
   auto ev = log_.copy();
   EXPECT_EQ(ev.back().kind, seat_event_kind::released);
   EXPECT_EQ(ev.back().seats, freed);
@@ -321,8 +319,7 @@ TEST_P(hold_engine_conformance, accounts_are_capped_across_trips) {
   EXPECT_EQ(*run(engine_->release(1, 1, 100)), true);
   EXPECT_TRUE(run(engine_->take(3, 2, 100)));  // room again after a release
   EXPECT_FALSE(run(engine_->take(3, 3, 100)));
-  int bad = 0;
-  ASSERT_FALSE(run(engine_->pin(2, {1, 2}, 100, &bad)));
+  ASSERT_FALSE(run(engine_->pin(2, {1, 2}, 100)).code);
   run_void(engine_->unpin(2, {1, 2}, 100, true));  // sold: no longer held
   EXPECT_TRUE(run(engine_->take(3, 3, 100)));
   EXPECT_TRUE(run(engine_->take(3, 4, 100)));

@@ -770,15 +770,15 @@ TEST_P(store_conformance, revocations_live_until_they_expire) {
   db->revoke_token("jti-a", t0 + 1h);
   db->revoke_token("jti-b", t0 + 2h);
   db->revoke_token("jti-c", t0 - 1s);
-  EXPECT_EQ(db->live_revocations(t0), (list{{"jti-a", t0 + 1h}, {"jti-b", t0 + 2h}}));
+  EXPECT_EQ(db->prune_and_list_revocations(t0), (list{{"jti-a", t0 + 1h}, {"jti-b", t0 + 2h}}));
   // Revoking again keeps the later expiry.
   db->revoke_token("jti-b", t0 + 30min);
   db->revoke_token("jti-a", t0 + 3h);
-  EXPECT_EQ(db->live_revocations(t0 + 90min), (list{{"jti-a", t0 + 3h}, {"jti-b", t0 + 2h}}));
+  EXPECT_EQ(db->prune_and_list_revocations(t0 + 90min), (list{{"jti-a", t0 + 3h}, {"jti-b", t0 + 2h}}));
   // Exactly at expiry the token is no longer live.
-  EXPECT_EQ(db->live_revocations(t0 + 2h), (list{{"jti-a", t0 + 3h}}));
+  EXPECT_EQ(db->prune_and_list_revocations(t0 + 2h), (list{{"jti-a", t0 + 3h}}));
   // Lapsed entries were dropped, not just hidden.
-  EXPECT_EQ(db->live_revocations(t0 - 1h), (list{{"jti-a", t0 + 3h}}));
+  EXPECT_EQ(db->prune_and_list_revocations(t0 - 1h), (list{{"jti-a", t0 + 3h}}));
 }
 
 TEST_P(store_conformance, end_sessions_moves_the_users_cutoff_forward_only) {
