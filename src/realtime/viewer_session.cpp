@@ -55,7 +55,7 @@ viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrad
     : net::websocket_connection(std::move(stream), d.hub.shard(shard), d.options, d.registry),
       shard_(shard),
       upgrade_(std::move(upgrade)),
-      deps_(d),
+      svc_{d.hub, d.catalog, d.engine, d.clk, d.admission},
       resync_retry_(executor()),
       client_(std::move(client)) {}
 
@@ -85,12 +85,12 @@ asio::awaitable<bool> viewer_session::admit() {
     if (!ec) address = resolved;
   }
   const auto key = client_key(address.to_string());
-  admission_ = deps_.admission.try_enter(key);
+  admission_ = svc_.admission.try_enter(key);
   if (admission_) co_return true;
   // Refused before the upgrade, as an HTTP answer: the client learns why and when to retry
   // (a close after a 101 would look like any other drop, and would cost the handshake, the
   // room and a snapshot first). The socket is closed after the answer.
-  spdlog::debug("viewer: {} has {} viewers open, refused", key, deps_.admission.in_flight(key));
+  spdlog::debug("viewer: {} has {} viewers open, refused", key, svc_.admission.in_flight(key));
   namespace http = beast::http;
   net::response res{http::status::too_many_requests, 11};
   res.set(http::field::server, "seatd");
@@ -137,7 +137,7 @@ asio::awaitable<bool> viewer_session::run() {
   std::optional<trip_facts> facts;
   bool lookup_failed = false;
   try {
-    facts = co_await deps_.catalog.get(trip_);
+    facts = co_await svc_.catalog.get(trip_);
   } catch (const std::exception& e) {
     spdlog::warn("viewer: trip lookup failed: {}", e.what());
     lookup_failed = true;
@@ -147,8 +147,8 @@ asio::awaitable<bool> viewer_session::run() {
   } else if (!facts) {
     close(close_unknown_trip, "trip not found");
   } else if (!closing()) {
-    room_ = deps_.hub.join(trip_, self(), shard_);
-    bool same_epoch = !epoch || *epoch == deps_.engine.epoch();
+    room_ = svc_.hub.join(trip_, self(), shard_);
+    bool same_epoch = !epoch || *epoch == svc_.engine.epoch();
     std::vector<frame> probe;
     generation_ = room_->generation();
     if (since && same_epoch && *since <= room_->last_seq() && room_->read(*since + 1, probe, 1)) {
@@ -167,8 +167,8 @@ asio::awaitable<void> viewer_session::resync() {
   // Taken before the snapshot: a reset during it makes the next drain resync again.
   generation_ = room_->generation();
   const auto seen = room_->last_seq();
-  auto snap = co_await deps_.engine.snapshot(trip_);
-  auto facts = co_await deps_.catalog.get(trip_);
+  auto snap = co_await svc_.engine.snapshot(trip_);
+  auto facts = co_await svc_.catalog.get(trip_);
   if (snap && snap->seq < seen && room_->generation() == generation_) {
     // A snapshot is at least as new as every event the room had when it was asked for, unless
     // the seq space restarted (Redis lost its data and no event or epoch check has told the
@@ -192,7 +192,7 @@ asio::awaitable<void> viewer_session::resync() {
   }
   stale_ = false;
   resync_retry_.cancel();
-  send(initial_state_frame(*snap, facts->booked, deps_.clk.now(), deps_.engine.epoch()));
+  send(initial_state_frame(*snap, facts->booked, svc_.clk.now(), svc_.engine.epoch()));
   next_seq_ = snap->seq + 1;
   ready_ = true;
   resyncing_ = false;

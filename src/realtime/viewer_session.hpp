@@ -78,7 +78,16 @@ class viewer_session final : public viewer, public net::websocket_connection {
   // runs on it, and wake() posts to it from any thread.
   std::size_t shard_;
   net::request upgrade_;  // until the handshake, then released
-  deps deps_;
+  // What the viewer uses after construction: deps without the options and the registry, which
+  // the connection keeps (a reference less each, per idle viewer).
+  struct services {
+    seat_hub& hub;
+    trip_catalog& catalog;
+    hold_engine& engine;
+    const clock& clk;
+    inflight_limiter& admission;
+  };
+  services svc_;
   timer_type resync_retry_;
   std::shared_ptr<room> room_;
   id_t trip_ = 0;
@@ -86,12 +95,12 @@ class viewer_session final : public viewer, public net::websocket_connection {
   std::string client_;
 
   // Strand-only state.
-  bool ready_ = false;      // next_seq_ is meaningful (INITIAL_STATE sent or resumed)
-  bool resyncing_ = false;
   std::uint64_t next_seq_ = 0;
   std::uint64_t generation_ = 0;  // the room's generation next_seq_ belongs to
+  bool ready_ = false;            // next_seq_ is meaningful (INITIAL_STATE sent or resumed)
+  bool resyncing_ = false;
   bool stale_ = false;            // a resync failed (backend away): next_seq_ means nothing
-  std::atomic<bool> wake_pending_{false};
+  std::atomic<bool> wake_pending_{false};  // (the flags together: no padding between them)
 };
 
 }  // namespace seatd::realtime
