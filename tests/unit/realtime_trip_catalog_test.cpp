@@ -164,5 +164,47 @@ TEST_F(trip_catalog_test, a_load_flooded_with_events_is_answered_but_not_cached)
   EXPECT_EQ(c.size(), 0u);
 }
 
+// The sale window is checked against the cached departure on every hold: it must be the one
+// the load read, and survive the events that keep the entry current.
+TEST_F(trip_catalog_test, the_departure_the_load_read_is_kept_with_the_entry) {
+  auto c = make();
+  const local_time departure{std::chrono::seconds(1'800'000'000)};
+  trip_catalog::load_ticket t;
+  ASSERT_FALSE(c.lookup_or_begin(1, t));
+  auto s = seats_of(1, 4);
+  ASSERT_TRUE(c.finish_load(t, &s, departure));
+  c.on_event(event(seat_event_kind::booked, 1, {2}));
+  auto cached = c.lookup_or_begin(1, t);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->departure, departure);
+  EXPECT_EQ(cached->total_seats, 4);
+}
+
+// After a resync every trip is read again: sold seats missed meanwhile come from the database.
+TEST_F(trip_catalog_test, forget_all_drops_every_cached_trip) {
+  auto c = make();
+  ASSERT_TRUE(load(c, 1, seats_of(1, 4)));
+  ASSERT_TRUE(load(c, 2, seats_of(2, 4)));
+  c.forget_all();
+  EXPECT_EQ(c.size(), 0u);
+  trip_catalog::load_ticket t;
+  EXPECT_FALSE(c.lookup_or_begin(1, t));
+  auto f = finish(c, t, seats_of(1, 4, {3}));  // a sale the catalog never heard of
+  ASSERT_TRUE(f);
+  EXPECT_TRUE(f->is_booked(3));
+}
+
+TEST_F(trip_catalog_test, one_trips_events_leave_the_others_alone) {
+  auto c = make();
+  ASSERT_TRUE(load(c, 1, seats_of(1, 4)));
+  ASSERT_TRUE(load(c, 2, seats_of(2, 4)));
+  c.on_event(event(seat_event_kind::booked, 2, {1}));
+  c.on_event(event(seat_event_kind::booked, 3, {1}));  // neither cached nor loading: ignored
+  trip_catalog::load_ticket t;
+  EXPECT_TRUE(c.lookup_or_begin(1, t)->booked.empty());
+  EXPECT_EQ(c.lookup_or_begin(2, t)->booked, (std::vector<int>{1}));
+  EXPECT_EQ(c.size(), 2u);
+}
+
 }  // namespace
 }  // namespace seatd::realtime
