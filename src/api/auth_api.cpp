@@ -221,7 +221,7 @@ awaitable_response logout(net::request_context& ctx, services& svc) {
 awaitable_response logout_all(net::request_context& ctx, services& svc) {
   auto who = co_await require_user(ctx.req, svc, false);
   if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
-  const id_t id = std::get<user>(who).id;
+  const row_id id = std::get<user>(who).id;
   const sys_ms now = svc.clk.now();
   const bool ended = co_await svc.pool.run([&svc, id, now] { return svc.db.end_sessions(id, now); });
   if (!ended) co_return net::unauthorized();  // deleted meanwhile

@@ -46,7 +46,7 @@ std::optional<net::response> refuse_outside_sale_window(local_time departure, se
 // 404 for an unknown trip, 400 for a seat the trip does not have.
 struct seat_request {
   auth::claims who;
-  id_t trip = 0;
+  row_id trip = 0;
   int seat = 0;
   realtime::trip_facts facts;
 };

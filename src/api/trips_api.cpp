@@ -72,7 +72,7 @@ awaitable_response search(net::request_context& ctx, services& svc) {
   auto rows = co_await svc.pool.run(
       [&svc, &q] { return svc.db.search_trips(q.source, q.destination, q.day); });
   // Available = neither sold nor held right now.
-  std::vector<id_t> ids;
+  std::vector<row_id> ids;
   for (const auto& t : rows) ids.push_back(t.trip_id);
   auto held = co_await svc.holds.held_counts(std::move(ids));
   json::array out;

@@ -13,7 +13,7 @@ namespace seatd::auth {
 
 struct claims {
   std::string sub;    // email
-  id_t id = 0;        // user id
+  row_id id = 0;        // user id
   std::int64_t exp = 0;  // seconds since epoch
   std::int64_t iat = 0;
   std::string jti;    // random token id (for logout revocation); required

@@ -4,18 +4,18 @@
 
 namespace seatd {
 
-std::uint64_t hold_book::seq_of_forgotten(id_t trip) const {
+std::uint64_t hold_book::seq_of_forgotten(row_id trip) const {
   auto it = retired_.find(trip);
   return it != retired_.end() ? it->second : seq_floor_;
 }
 
-hold_book::trip_state& hold_book::state(id_t trip) {
+hold_book::trip_state& hold_book::state(row_id trip) {
   auto [it, fresh] = trips_.try_emplace(trip);
   if (fresh) it->second.seq = seq_of_forgotten(trip);
   return it->second;
 }
 
-void hold_book::tidy(id_t trip) {
+void hold_book::tidy(row_id trip) {
   auto it = trips_.find(trip);
   if (it == trips_.end() || !it->second.holds.empty() || !it->second.sold.empty()) return;
   // An entry of a trip that came back stays in retired_ (stale) until the trip is forgotten
@@ -31,7 +31,7 @@ void hold_book::tidy(id_t trip) {
   }
 }
 
-seat_event hold_book::next_event(id_t trip, trip_state& t, seat_event_kind kind) {
+seat_event hold_book::next_event(row_id trip, trip_state& t, seat_event_kind kind) {
   seat_event e;
   e.kind = kind;
   e.trip = trip;
@@ -39,7 +39,7 @@ seat_event hold_book::next_event(id_t trip, trip_state& t, seat_event_kind kind)
   return e;
 }
 
-void hold_book::remove(id_t trip, trip_state& t, std::map<int, hold>::iterator it) {
+void hold_book::remove(row_id trip, trip_state& t, std::map<int, hold>::iterator it) {
   const hold& h = it->second;
   if (h.pinned) {
     --pinned_count_;
@@ -53,7 +53,7 @@ void hold_book::remove(id_t trip, trip_state& t, std::map<int, hold>::iterator i
   t.holds.erase(it);
 }
 
-void hold_book::remember(id_t trip, int seat, id_t user, cooldown_entry c) {
+void hold_book::remember(row_id trip, int seat, row_id user, cooldown_entry c) {
   if (policy_.cooldown.count() <= 0) return;
   auto [it, fresh] = cooldowns_.try_emplace({trip, seat, user}, c);
   if (!fresh) {
@@ -63,10 +63,10 @@ void hold_book::remember(id_t trip, int seat, id_t user, cooldown_entry c) {
   cooldown_order_.insert({c.until, trip, seat, user});
 }
 
-void hold_book::lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
+void hold_book::lapse(row_id trip, trip_state& t, std::map<int, hold>::iterator it,
                       std::vector<seat_event>& events) {
   const int seat = it->first;
-  const id_t user = it->second.user;
+  const row_id user = it->second.user;
   // The cool-down counts from the deadline, not from when we noticed: expiry on access may
   // find the hold long after it lapsed.
   const sys_ms until = it->second.expires_at + policy_.cooldown;
@@ -95,7 +95,7 @@ void hold_book::prune(sys_ms now) {
   }
 }
 
-void hold_book::expire_trip(id_t trip, trip_state& t, sys_ms now,
+void hold_book::expire_trip(row_id trip, trip_state& t, sys_ms now,
                             std::vector<seat_event>& events) {
   // Expiry on access: anything of this trip whose deadline passed is gone before we look.
   for (auto it = t.holds.begin(); it != t.holds.end();) {
@@ -109,7 +109,7 @@ void hold_book::expire_trip(id_t trip, trip_state& t, sys_ms now,
   }
 }
 
-result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
+result<hold> hold_book::take(row_id trip, int seat, row_id user, sys_ms now,
                              std::vector<seat_event>& events) {
   // Every due hold goes first, of every trip: the per-account cap counts the user's holds on
   // other trips too (cheap: only what is due is touched).
@@ -163,7 +163,7 @@ result<hold> hold_book::take(id_t trip, int seat, id_t user, sys_ms now,
   return it->second;
 }
 
-bool hold_book::release(id_t trip, int seat, id_t user, sys_ms now,
+bool hold_book::release(row_id trip, int seat, row_id user, sys_ms now,
                         std::vector<seat_event>& events) {
   prune(now);
   auto found = trips_.find(trip);
@@ -189,7 +189,7 @@ bool hold_book::release(id_t trip, int seat, id_t user, sys_ms now,
   return true;
 }
 
-boost::system::error_code hold_book::pin(id_t trip, const std::vector<int>& seats, id_t user,
+boost::system::error_code hold_book::pin(row_id trip, const std::vector<int>& seats, row_id user,
                                          sys_ms now, int* bad_seat,
                                          std::vector<seat_event>& events) {
   prune(now);
@@ -212,7 +212,7 @@ boost::system::error_code hold_book::pin(id_t trip, const std::vector<int>& seat
   return {};
 }
 
-void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked,
+void hold_book::unpin(row_id trip, const std::vector<int>& seats, row_id user, bool booked,
                       sys_ms now, std::vector<seat_event>& events) {
   prune(now);
   auto& t = state(trip);
@@ -250,7 +250,7 @@ void hold_book::unpin(id_t trip, const std::vector<int>& seats, id_t user, bool 
   tidy(trip);
 }
 
-void hold_book::released(id_t trip, const std::vector<int>& seats,
+void hold_book::announce_freed(row_id trip, const std::vector<int>& seats,
                          std::vector<seat_event>& events) {
   auto& t = state(trip);
   for (int s : seats) {
@@ -276,7 +276,7 @@ void hold_book::expire_due(sys_ms now, std::vector<seat_event>& events) {
   prune(now);
 }
 
-hold_snapshot hold_book::snapshot(id_t trip, sys_ms now, std::vector<seat_event>& events) {
+hold_snapshot hold_book::snapshot(row_id trip, sys_ms now, std::vector<seat_event>& events) {
   hold_snapshot s;
   auto found = trips_.find(trip);
   if (found == trips_.end()) {
@@ -292,7 +292,7 @@ hold_snapshot hold_book::snapshot(id_t trip, sys_ms now, std::vector<seat_event>
   return s;
 }
 
-std::size_t hold_book::held_count(id_t trip, sys_ms now, std::vector<seat_event>& events) {
+std::size_t hold_book::held_count(row_id trip, sys_ms now, std::vector<seat_event>& events) {
   auto found = trips_.find(trip);
   if (found == trips_.end()) return 0;
   expire_trip(trip, found->second, now, events);

@@ -39,7 +39,7 @@ namespace seatd {
 
 struct hold {
   int seat = 0;
-  id_t user = 0;
+  row_id user = 0;
   sys_ms expires_at{};
   bool pinned = false;  // being booked: neither expires nor can be released until finished
   // When the holder first took it: renewals never move the deadline past taken_at +
@@ -75,37 +75,37 @@ class hold_book {
 
   // Takes the seat for `user`, or renews the user's own hold (never past taken_at +
   // max_lifetime). errc::seat_booked when a booking sold it (unpin with booked, for sold_guard
-  // or until released()), errc::seat_occupied when another user holds it, errc::hold_limit
+  // or until announce_freed()), errc::seat_occupied when another user holds it, errc::hold_limit
   // when the user already holds max_per_user seats of the trip, errc::account_hold_limit when
   // max_per_account across trips, errc::hold_cooldown when the user's hold on this seat
   // lapsed less than `cooldown` ago, or when the user released it less than `cooldown` ago
   // and that hold's taken_at + max_lifetime has passed (within that window a new hold keeps
   // the released one's taken_at).
   // On success `events` gets SEAT_LOCKED (plus any expiries found on the way).
-  result<hold> take(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
+  result<hold> take(row_id trip, int seat, row_id user, sys_ms now, std::vector<seat_event>& events);
 
   // Releases the user's own hold; false (and no event) when the user does not hold it. The
   // hold's taken_at is remembered for `cooldown` (see take()).
-  bool release(id_t trip, int seat, id_t user, sys_ms now, std::vector<seat_event>& events);
+  bool release(row_id trip, int seat, row_id user, sys_ms now, std::vector<seat_event>& events);
 
   // Pins every listed hold of `user` for a booking, all or nothing. errc::not_holder when a seat
   // is not held by the user (its number in *bad_seat). Pinned holds do not expire.
-  boost::system::error_code pin(id_t trip, const std::vector<int>& seats, id_t user, sys_ms now,
+  boost::system::error_code pin(row_id trip, const std::vector<int>& seats, row_id user, sys_ms now,
                                 int* bad_seat, std::vector<seat_event>& events);
   // Ends a pin: booked -> the holds are removed and SEAT_BOOKED is emitted; otherwise the holds
   // are unpinned (and expire at once if their deadline passed meanwhile).
-  void unpin(id_t trip, const std::vector<int>& seats, id_t user, bool booked, sys_ms now,
+  void unpin(row_id trip, const std::vector<int>& seats, row_id user, bool booked, sys_ms now,
              std::vector<seat_event>& events);
 
   // A change the hold rules do not own (a cancellation freeing seats): emits SEAT_RELEASED and
   // lets the seats be taken again.
-  void released(id_t trip, const std::vector<int>& seats, std::vector<seat_event>& events);
+  void announce_freed(row_id trip, const std::vector<int>& seats, std::vector<seat_event>& events);
 
   // Removes every unpinned hold whose deadline is <= now, emitting one expiry each.
   void expire_due(sys_ms now, std::vector<seat_event>& events);
 
-  hold_snapshot snapshot(id_t trip, sys_ms now, std::vector<seat_event>& events);
-  std::size_t held_count(id_t trip, sys_ms now, std::vector<seat_event>& events);
+  hold_snapshot snapshot(row_id trip, sys_ms now, std::vector<seat_event>& events);
+  std::size_t held_count(row_id trip, sys_ms now, std::vector<seat_event>& events);
   // The earliest deadline of an unpinned hold, if any.
   std::optional<sys_ms> next_deadline() const;
   std::size_t size() const { return deadlines_.size() + pinned_count_; }
@@ -121,11 +121,11 @@ class hold_book {
   struct trip_state {
     std::uint64_t seq = 0;
     std::map<int, hold> holds;                    // by seat
-    std::unordered_map<id_t, int> per_user;       // holds per user
+    std::unordered_map<row_id, int> per_user;       // holds per user
     std::map<int, sys_ms> sold;                   // seat -> refused until (sold_guard)
   };
-  using deadline_key = std::tuple<sys_ms, id_t, int>;  // (deadline, trip, seat)
-  using cooldown_key = std::tuple<id_t, int, id_t>;    // (trip, seat, user)
+  using deadline_key = std::tuple<sys_ms, row_id, int>;  // (deadline, trip, seat)
+  using cooldown_key = std::tuple<row_id, int, row_id>;    // (trip, seat, user)
   // A lapse (no taken_at: refused until `until`) or a voluntary release (taken_at of the
   // released hold: a take before `until` continues its life).
   struct cooldown_entry {
@@ -133,34 +133,34 @@ class hold_book {
     std::optional<sys_ms> taken_at;
   };
 
-  trip_state& state(id_t trip);
+  trip_state& state(row_id trip);
   // Drops the trip when nothing of it is left to remember (no holds, no recent sale).
-  void tidy(id_t trip);
-  void expire_trip(id_t trip, trip_state& t, sys_ms now, std::vector<seat_event>& events);
+  void tidy(row_id trip);
+  void expire_trip(row_id trip, trip_state& t, sys_ms now, std::vector<seat_event>& events);
   // A hold lapsed (not released, not sold): removes it, starts its holder's cool-down.
-  void lapse(id_t trip, trip_state& t, std::map<int, hold>::iterator it,
+  void lapse(row_id trip, trip_state& t, std::map<int, hold>::iterator it,
              std::vector<seat_event>& events);
-  void remove(id_t trip, trip_state& t, std::map<int, hold>::iterator it);
-  void remember(id_t trip, int seat, id_t user, cooldown_entry c);
-  seat_event next_event(id_t trip, trip_state& t, seat_event_kind kind);
+  void remove(row_id trip, trip_state& t, std::map<int, hold>::iterator it);
+  void remember(row_id trip, int seat, row_id user, cooldown_entry c);
+  seat_event next_event(row_id trip, trip_state& t, seat_event_kind kind);
   // Forgets sales and cool-downs that ended (and the oldest beyond max_remembered).
   void prune(sys_ms now);
 
   hold_policy policy_;
-  std::unordered_map<id_t, trip_state> trips_;
+  std::unordered_map<row_id, trip_state> trips_;
   std::set<deadline_key> deadlines_;  // unpinned holds only
   std::size_t pinned_count_ = 0;
-  std::unordered_map<id_t, int> per_account_;  // holds per user, all trips
+  std::unordered_map<row_id, int> per_account_;  // holds per user, all trips
   std::set<deadline_key> sold_order_;          // (refused until, trip, seat)
   std::map<cooldown_key, cooldown_entry> cooldowns_;
-  std::set<std::tuple<sys_ms, id_t, int, id_t>> cooldown_order_;
+  std::set<std::tuple<sys_ms, row_id, int, row_id>> cooldown_order_;
   // A forgotten trip's seq, so that when it is seen again its seq goes on from there: a seq
   // that went backwards would make viewers drop the events as duplicates. Bounded: the oldest
   // entry out first, its seq folded into seq_floor_, where every trip not in retired_ starts
   // (at worst above its old seq: a gap, and its viewers resync once).
-  std::uint64_t seq_of_forgotten(id_t trip) const;
-  std::unordered_map<id_t, std::uint64_t> retired_;
-  std::deque<id_t> retired_order_;
+  std::uint64_t seq_of_forgotten(row_id trip) const;
+  std::unordered_map<row_id, std::uint64_t> retired_;
+  std::deque<row_id> retired_order_;
   std::uint64_t seq_floor_ = 0;
 };
 

@@ -12,10 +12,12 @@
 
 namespace seatd {
 
-using id_t = std::int64_t;
+// A database row id (users, buses, trips). Not `id_t`: POSIX has one in <sys/types.h>, and a
+// file that sees both through `using namespace` could not say which it means.
+using row_id = std::int64_t;
 
 struct user {
-  id_t id = 0;
+  row_id id = 0;
   std::string username;
   std::string email;
   std::string password_hash;  // Argon2id string; never leaves the server
@@ -41,7 +43,7 @@ struct profile_update {
 };
 
 struct bus {
-  id_t id = 0;
+  row_id id = 0;
   std::string bus_name;
   std::string bus_number;
   std::string bus_type;  // "AC", "Non-AC", ...
@@ -49,8 +51,8 @@ struct bus {
 };
 
 struct trip {
-  id_t id = 0;
-  id_t bus_id = 0;
+  row_id id = 0;
+  row_id bus_id = 0;
   std::string source;
   std::string destination;
   local_time departure_time;
@@ -63,7 +65,7 @@ struct trip {
 
 // One row of /trips/search.
 struct trip_summary {
-  id_t trip_id = 0;
+  row_id trip_id = 0;
   std::string bus_name;
   std::string bus_type;
   std::string source;
@@ -76,8 +78,8 @@ struct trip_summary {
 };
 
 struct seat {
-  id_t id = 0;
-  id_t trip_id = 0;
+  row_id id = 0;
+  row_id trip_id = 0;
   int seat_number = 0;
   bool is_booked = false;
 };
@@ -90,7 +92,7 @@ inline const char* to_string(booking_status s) {
 // One booking number groups the seats booked together.
 struct ticket {
   std::string booking_number;
-  id_t user_id = 0;
+  row_id user_id = 0;
   seatd::trip trip;
   booking_status status = booking_status::confirmed;
   local_time created_at;
@@ -100,8 +102,8 @@ struct ticket {
 };
 
 struct booking_request {
-  id_t user_id = 0;
-  id_t trip_id = 0;
+  row_id user_id = 0;
+  row_id trip_id = 0;
   std::vector<int> seat_numbers;
   profile_update profile;  // saved on the user's profile in the same transaction
   local_time created_at;

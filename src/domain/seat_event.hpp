@@ -19,9 +19,9 @@ enum class seat_event_kind {
 
 struct seat_event {
   seat_event_kind kind = seat_event_kind::locked;
-  id_t trip = 0;
+  row_id trip = 0;
   std::vector<int> seats;  // one seat for lock/unlock/expiry; several for booked/released
-  id_t user = 0;           // holder (locked, unlocked); 0 when not told
+  row_id user = 0;           // holder (locked, unlocked); 0 when not told
   std::uint64_t seq = 0;   // per trip, +1 per change
   sys_ms expires_at{};     // locked only
 };

@@ -4,7 +4,7 @@
 
 namespace seatd {
 
-void deadline_index::set(id_t trip, int seat, sys_ms when) {
+void deadline_index::set(row_id trip, int seat, sys_ms when) {
   auto [it, inserted] = by_seat_.try_emplace({trip, seat}, when);
   if (!inserted) {
     if (it->second == when) return;
@@ -14,16 +14,16 @@ void deadline_index::set(id_t trip, int seat, sys_ms when) {
   by_deadline_.insert({when, trip, seat});
 }
 
-void deadline_index::erase(id_t trip, int seat) {
+void deadline_index::erase(row_id trip, int seat) {
   auto it = by_seat_.find({trip, seat});
   if (it == by_seat_.end()) return;
   by_deadline_.erase({it->second, trip, seat});
   by_seat_.erase(it);
 }
 
-std::vector<id_t> deadline_index::take_due(sys_ms now) {
-  std::vector<id_t> trips;
-  std::unordered_set<id_t> seen;
+std::vector<row_id> deadline_index::take_due(sys_ms now) {
+  std::vector<row_id> trips;
+  std::unordered_set<row_id> seen;
   while (!by_deadline_.empty()) {
     auto [when, trip, seat] = *by_deadline_.begin();
     if (when > now) break;

@@ -21,17 +21,17 @@ namespace seatd {
 class deadline_index {
  public:
   // Remembers that (trip, seat) falls due at `when`, replacing what was known for the seat.
-  void set(id_t trip, int seat, sys_ms when);
-  void erase(id_t trip, int seat);
+  void set(row_id trip, int seat, sys_ms when);
+  void erase(row_id trip, int seat);
   // Forgets every entry due at `now` or earlier and returns their trips, each once, in
   // deadline order.
-  std::vector<id_t> take_due(sys_ms now);
+  std::vector<row_id> take_due(sys_ms now);
   std::optional<sys_ms> earliest() const;
   std::size_t size() const { return by_seat_.size(); }
 
  private:
-  std::map<std::pair<id_t, int>, sys_ms> by_seat_;
-  std::set<std::tuple<sys_ms, id_t, int>> by_deadline_;
+  std::map<std::pair<row_id, int>, sys_ms> by_seat_;
+  std::set<std::tuple<sys_ms, row_id, int>> by_deadline_;
 };
 
 }  // namespace seatd

@@ -39,24 +39,24 @@ class hold_engine {
   // errc::seat_occupied, errc::hold_limit, errc::seat_booked (sold since the caller's catalog
   // looked: with several instances, another one sold it moments ago), errc::unavailable
   // (backend down).
-  virtual boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) = 0;
+  virtual boost::asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user) = 0;
   // true when the caller held the seat and it is now free.
-  virtual boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) = 0;
+  virtual boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) = 0;
   // Pins the caller's holds on every listed seat for a booking, all or nothing:
   // errc::not_holder (with the seat) when one is not the caller's, errc::unavailable.
-  virtual boost::asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats,
-                                                  id_t user) = 0;
+  virtual boost::asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats,
+                                                  row_id user) = 0;
   // Ends a pin: booked -> the holds become SEAT_BOOKED; otherwise they are held again.
-  virtual boost::asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user,
+  virtual boost::asio::awaitable<void> unpin(row_id trip, std::vector<int> seats, row_id user,
                                              bool booked) = 0;
   // Tells viewers that seats became free for a reason outside the holds (a cancellation):
   // an announcement, not a query.
-  virtual boost::asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats) = 0;
+  virtual boost::asio::awaitable<void> announce_freed(row_id trip, std::vector<int> seats) = 0;
   // The trip's live holds and the seq they reflect.
-  virtual boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) = 0;
+  virtual boost::asio::awaitable<result<hold_snapshot>> snapshot(row_id trip) = 0;
   // Live hold counts, one per trip (for search results).
   virtual boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
-      std::vector<id_t> trips) = 0;
+      std::vector<row_id> trips) = 0;
   // An identifier of this engine's seq space: clients resuming with ?since= must present the
   // same epoch (an in-process engine starts a new epoch with every process).
   virtual std::string epoch() const = 0;

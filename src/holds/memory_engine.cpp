@@ -80,19 +80,19 @@ void memory_engine::on_timer() {
   arm(book_.next_deadline());
 }
 
-asio::awaitable<result<hold>> memory_engine::take(id_t trip, int seat, id_t user) {
+asio::awaitable<result<hold>> memory_engine::take(row_id trip, int seat, row_id user) {
   co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     return b.take(trip, seat, user, now, ev);
   });
 }
 
-asio::awaitable<result<bool>> memory_engine::release(id_t trip, int seat, id_t user) {
+asio::awaitable<result<bool>> memory_engine::release(row_id trip, int seat, row_id user) {
   co_return result<bool>(locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     return b.release(trip, seat, user, now, ev);
   }));
 }
 
-asio::awaitable<pin_outcome> memory_engine::pin(id_t trip, std::vector<int> seats, id_t user) {
+asio::awaitable<pin_outcome> memory_engine::pin(row_id trip, std::vector<int> seats, row_id user) {
   pin_outcome out;
   out.code = locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     return b.pin(trip, seats, user, now, &out.seat, ev);
@@ -100,7 +100,7 @@ asio::awaitable<pin_outcome> memory_engine::pin(id_t trip, std::vector<int> seat
   co_return out;
 }
 
-asio::awaitable<void> memory_engine::unpin(id_t trip, std::vector<int> seats, id_t user,
+asio::awaitable<void> memory_engine::unpin(row_id trip, std::vector<int> seats, row_id user,
                                            bool booked) {
   locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     b.unpin(trip, seats, user, booked, now, ev);
@@ -109,22 +109,22 @@ asio::awaitable<void> memory_engine::unpin(id_t trip, std::vector<int> seats, id
   co_return;
 }
 
-asio::awaitable<void> memory_engine::announce_freed(id_t trip, std::vector<int> seats) {
+asio::awaitable<void> memory_engine::announce_freed(row_id trip, std::vector<int> seats) {
   locked([&](hold_book& b, sys_ms, std::vector<seat_event>& ev) {
-    b.released(trip, seats, ev);
+    b.announce_freed(trip, seats, ev);
     return 0;
   });
   co_return;
 }
 
-asio::awaitable<result<hold_snapshot>> memory_engine::snapshot(id_t trip) {
+asio::awaitable<result<hold_snapshot>> memory_engine::snapshot(row_id trip) {
   co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     return b.snapshot(trip, now, ev);
   });
 }
 
 asio::awaitable<result<std::vector<std::size_t>>> memory_engine::held_counts(
-    std::vector<id_t> trips) {
+    std::vector<row_id> trips) {
   co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
     std::vector<std::size_t> out;
     out.reserve(trips.size());

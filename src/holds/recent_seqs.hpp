@@ -18,12 +18,12 @@ class recent_seqs {
   explicit recent_seqs(std::size_t capacity = 8192)
       : half_(capacity < 2 ? 1 : capacity / 2) {}
 
-  std::optional<std::uint64_t> get(id_t trip) const {
+  std::optional<std::uint64_t> get(row_id trip) const {
     if (auto it = current_.find(trip); it != current_.end()) return it->second;
     if (auto it = previous_.find(trip); it != previous_.end()) return it->second;
     return std::nullopt;
   }
-  void set(id_t trip, std::uint64_t seq) {
+  void set(row_id trip, std::uint64_t seq) {
     current_[trip] = seq;
     if (current_.size() >= half_) {
       previous_ = std::move(current_);
@@ -38,7 +38,7 @@ class recent_seqs {
 
  private:
   std::size_t half_;
-  std::unordered_map<id_t, std::uint64_t> current_, previous_;
+  std::unordered_map<row_id, std::uint64_t> current_, previous_;
 };
 
 }  // namespace seatd

@@ -120,13 +120,13 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     return epoch_;
   }
 
-  asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user);
-  asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user);
-  asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats, id_t user);
-  asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user, bool booked);
-  asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats);
-  asio::awaitable<result<hold_snapshot>> snapshot(id_t trip);
-  asio::awaitable<result<std::vector<std::size_t>>> held_counts(std::vector<id_t> trips);
+  asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user);
+  asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user);
+  asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats, row_id user);
+  asio::awaitable<void> unpin(row_id trip, std::vector<int> seats, row_id user, bool booked);
+  asio::awaitable<void> announce_freed(row_id trip, std::vector<int> seats);
+  asio::awaitable<result<hold_snapshot>> snapshot(row_id trip);
+  asio::awaitable<result<std::vector<std::size_t>>> held_counts(std::vector<row_id> trips);
 
  private:
   struct waiter {
@@ -148,13 +148,13 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   struct trip_flights {
     std::shared_ptr<snapshot_flight> running, queued;
   };
-  asio::awaitable<result<hold_snapshot>> snapshot_once(id_t trip);
+  asio::awaitable<result<hold_snapshot>> snapshot_once(row_id trip);
   // The per-account step beside the take/release/unpin scripts (redis_scripts::account):
   // returns the script's answer, or "" when Redis could not run it.
-  asio::awaitable<std::string> account(id_t user, std::string op, sys_ms score,
+  asio::awaitable<std::string> account(row_id user, std::string op, sys_ms score,
                                        std::vector<std::string> members);
   asio::awaitable<result<hold_snapshot>> wait_for(std::shared_ptr<snapshot_flight> f);
-  void finish(id_t trip, const std::shared_ptr<snapshot_flight>& f, result<hold_snapshot> r);
+  void finish(row_id trip, const std::shared_ptr<snapshot_flight>& f, result<hold_snapshot> r);
 
   static redis::config named(redis::config c, const char* name) {
     c.client_name = name;
@@ -162,36 +162,36 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   }
 
   // ARGV[1..3] of every script.
-  std::vector<std::string> script_args(id_t trip) const {
+  std::vector<std::string> script_args(row_id trip) const {
     return {std::to_string(trip), std::to_string(ms(clock_.now())), channel_};
   }
 
   // Runs a script of `trip`; learns the trip's next deadline; with await_events, returns only
   // once the events it published reached the sink. Any failure is errc::unavailable.
-  asio::awaitable<result<redis::reply>> run(id_t trip, const std::string& script,
+  asio::awaitable<result<redis::reply>> run(row_id trip, const std::string& script,
                                             const std::vector<std::string>& keys,
                                             const std::vector<std::string>& args,
                                             bool await_events);
   // The common head of a script reply: learns the next deadline. nullopt: unusable reply.
-  std::optional<reply_head> absorb(id_t trip, const redis::result<redis::reply>& r);
-  asio::awaitable<void> await_delivery(id_t trip, std::uint64_t seq);
-  asio::awaitable<void> wait_delivered(id_t trip, std::uint64_t seq);
+  std::optional<reply_head> absorb(row_id trip, const redis::result<redis::reply>& r);
+  asio::awaitable<void> await_delivery(row_id trip, std::uint64_t seq);
+  asio::awaitable<void> wait_delivered(row_id trip, std::uint64_t seq);
 
   // --- on strand_ ---
   void on_message(const redis::message& m);
   void deliver(const seat_event& e);
-  void learn(id_t trip, int seat, sys_ms when);
+  void learn(row_id trip, int seat, sys_ms when);
   void arm();
   void on_timer();
-  void enqueue_sweep(id_t trip);
+  void enqueue_sweep(row_id trip);
   void pump();
-  asio::awaitable<void> sweep(id_t trip);
+  asio::awaitable<void> sweep(row_id trip);
   void request_reconcile();
   asio::awaitable<void> reconcile_loop();
   asio::awaitable<bool> reconcile_once();
   asio::awaitable<void> ensure_keyspace_events();
   asio::awaitable<bool> refresh_epoch();
-  asio::awaitable<std::optional<std::vector<id_t>>> trips_with_holds();
+  asio::awaitable<std::optional<std::vector<row_id>>> trips_with_holds();
   void release_waiters();
   void schedule_epoch_check();
   void check_epoch();
@@ -221,16 +221,16 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   deadline_index index_;
   asio::steady_timer timer_;
   std::optional<sys_ms> armed_;
-  std::deque<id_t> sweep_queue_;
-  std::unordered_set<id_t> sweep_queued_;
+  std::deque<row_id> sweep_queue_;
+  std::unordered_set<row_id> sweep_queued_;
   std::size_t sweeping_ = 0;
   recent_seqs delivered_;  // last seq handed to the sink, per trip with recent events
   asio::steady_timer epoch_timer_;
   bool epoch_checking_ = false;
 
   std::mutex flights_mutex_;
-  std::unordered_map<id_t, trip_flights> flights_;
-  std::multimap<id_t, waiter> waiters_;
+  std::unordered_map<row_id, trip_flights> flights_;
+  std::multimap<row_id, waiter> waiters_;
   bool reconcile_wanted_ = false;
   bool reconciling_ = false;
   bool first_reconcile_done_ = false;
@@ -305,7 +305,7 @@ void redis_engine::core::stop() {
 
 // ---------------------------------------------------------------- operations
 
-asio::awaitable<result<redis::reply>> redis_engine::core::run(id_t trip, const std::string& script,
+asio::awaitable<result<redis::reply>> redis_engine::core::run(row_id trip, const std::string& script,
                                                               const std::vector<std::string>& keys,
                                                               const std::vector<std::string>& args,
                                                               bool await_events) {
@@ -316,7 +316,7 @@ asio::awaitable<result<redis::reply>> redis_engine::core::run(id_t trip, const s
   co_return std::move(*r);
 }
 
-std::optional<reply_head> redis_engine::core::absorb(id_t trip,
+std::optional<reply_head> redis_engine::core::absorb(row_id trip,
                                                      const redis::result<redis::reply>& r) {
   if (!r) {
     spdlog::debug("redis: hold script for trip {} failed: {}", trip, r.error().message());
@@ -340,12 +340,12 @@ std::optional<reply_head> redis_engine::core::absorb(id_t trip,
   return head;
 }
 
-asio::awaitable<void> redis_engine::core::await_delivery(id_t trip, std::uint64_t seq) {
+asio::awaitable<void> redis_engine::core::await_delivery(row_id trip, std::uint64_t seq) {
   auto wait = asio::co_spawn(strand_, wait_delivered(trip, seq), asio::use_awaitable);
   co_await std::move(wait);
 }
 
-asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_t seq) {
+asio::awaitable<void> redis_engine::core::wait_delivered(row_id trip, std::uint64_t seq) {
   if (stopped_ || !sub_.connected()) co_return;
   if (auto last = delivered_.get(trip); last && *last >= seq) co_return;
   asio::steady_timer timer(strand_, opts_.delivery_wait);
@@ -364,7 +364,7 @@ asio::awaitable<void> redis_engine::core::wait_delivered(id_t trip, std::uint64_
 // Named, so no literal becomes a temporary inside a co_await expression.
 const std::string op_reserve = "reserve", op_drop = "drop", op_set = "set";
 
-asio::awaitable<std::string> redis_engine::core::account(id_t user, std::string op,
+asio::awaitable<std::string> redis_engine::core::account(row_id user, std::string op,
                                                          sys_ms score,
                                                          std::vector<std::string> members) {
   std::vector<std::string> keys{redis_layout::account_key(user)};
@@ -380,7 +380,7 @@ asio::awaitable<std::string> redis_engine::core::account(id_t user, std::string 
   co_return r->str();
 }
 
-asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t user) {
+asio::awaitable<result<hold>> redis_engine::core::take(row_id trip, int seat, row_id user) {
   auto self = shared_from_this();
   // Named, not braced lists inside co_await expressions (GCC 12 mis-compiles the
   // initializer_list's array in a coroutine frame: "array used as initializer").
@@ -424,7 +424,7 @@ asio::awaitable<result<hold>> redis_engine::core::take(id_t trip, int seat, id_t
   co_return h;
 }
 
-asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, id_t user) {
+asio::awaitable<result<bool>> redis_engine::core::release(row_id trip, int seat, row_id user) {
   auto self = shared_from_this();
   auto k = redis_layout::keys_for(trip);
   auto keys = k.script_keys();
@@ -443,8 +443,8 @@ asio::awaitable<result<bool>> redis_engine::core::release(id_t trip, int seat, i
   co_return result<bool>(boost::system::in_place_value, (*r)[3].integer() == 1);
 }
 
-asio::awaitable<pin_outcome> redis_engine::core::pin(id_t trip, std::vector<int> seats,
-                                                     id_t user) {
+asio::awaitable<pin_outcome> redis_engine::core::pin(row_id trip, std::vector<int> seats,
+                                                     row_id user) {
   auto self = shared_from_this();
   auto k = redis_layout::keys_for(trip);
   auto keys = k.script_keys();
@@ -461,7 +461,7 @@ asio::awaitable<pin_outcome> redis_engine::core::pin(id_t trip, std::vector<int>
   co_return pin_outcome{make_error_code(errc::not_holder), int((*r)[4].integer())};
 }
 
-asio::awaitable<void> redis_engine::core::unpin(id_t trip, std::vector<int> seats, id_t user,
+asio::awaitable<void> redis_engine::core::unpin(row_id trip, std::vector<int> seats, row_id user,
                                                 bool booked) {
   auto self = shared_from_this();
   auto k = redis_layout::keys_for(trip);
@@ -486,12 +486,12 @@ asio::awaitable<void> redis_engine::core::unpin(id_t trip, std::vector<int> seat
                         : "the holds return when the pin's lease ends");
 }
 
-asio::awaitable<void> redis_engine::core::announce_freed(id_t trip, std::vector<int> seats) {
+asio::awaitable<void> redis_engine::core::announce_freed(row_id trip, std::vector<int> seats) {
   auto self = shared_from_this();
   auto keys = redis_layout::keys_for(trip).script_keys();
   auto args = script_args(trip);
   for (int s : seats) args.push_back(std::to_string(s));
-  auto r = co_await run(trip, redis_scripts::released(), keys, args, true);
+  auto r = co_await run(trip, redis_scripts::announce_freed(), keys, args, true);
   if (!r)
     spdlog::warn(
         "redis: could not announce {} freed seat(s) of trip {}: viewers learn it when "
@@ -499,7 +499,7 @@ asio::awaitable<void> redis_engine::core::announce_freed(id_t trip, std::vector<
         seats.size(), trip);
 }
 
-asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot(id_t trip) {
+asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot(row_id trip) {
   auto self = shared_from_this();
   std::shared_ptr<snapshot_flight> mine, before;
   bool lead = false;
@@ -545,7 +545,7 @@ asio::awaitable<result<hold_snapshot>> redis_engine::core::wait_for(
   co_return f->value ? *f->value : result<hold_snapshot>(make_error_code(errc::unavailable));
 }
 
-void redis_engine::core::finish(id_t trip, const std::shared_ptr<snapshot_flight>& f,
+void redis_engine::core::finish(row_id trip, const std::shared_ptr<snapshot_flight>& f,
                                 result<hold_snapshot> r) {
   std::vector<std::shared_ptr<wakeup>> waiters;
   {
@@ -563,7 +563,7 @@ void redis_engine::core::finish(id_t trip, const std::shared_ptr<snapshot_flight
   for (auto& w : waiters) w->try_send(error_code{});
 }
 
-asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(id_t trip) {
+asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(row_id trip) {
   auto self = shared_from_this();
   auto keys = redis_layout::keys_for(trip).script_keys();
   auto args = script_args(trip);
@@ -605,10 +605,10 @@ asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(id_t tr
 }
 
 asio::awaitable<result<std::vector<std::size_t>>> redis_engine::core::held_counts(
-    std::vector<id_t> trips) {
+    std::vector<row_id> trips) {
   auto self = shared_from_this();
   std::vector<std::vector<std::string>> keys, args;
-  for (id_t t : trips) {
+  for (row_id t : trips) {
     keys.push_back(redis_layout::keys_for(t).script_keys());
     args.push_back(script_args(t));
   }
@@ -682,7 +682,7 @@ void redis_engine::core::release_waiters() {
 
 // ---------------------------------------------------------------- expiry (strand_)
 
-void redis_engine::core::learn(id_t trip, int seat, sys_ms when) {
+void redis_engine::core::learn(row_id trip, int seat, sys_ms when) {
   if (stopped_) return;
   index_.set(trip, seat, when);
   arm();
@@ -704,11 +704,11 @@ void redis_engine::core::arm() {
 
 void redis_engine::core::on_timer() {
   armed_.reset();
-  for (id_t trip : index_.take_due(clock_.now())) enqueue_sweep(trip);
+  for (row_id trip : index_.take_due(clock_.now())) enqueue_sweep(trip);
   arm();
 }
 
-void redis_engine::core::enqueue_sweep(id_t trip) {
+void redis_engine::core::enqueue_sweep(row_id trip) {
   if (stopped_) return;
   if (sweep_queued_.insert(trip).second) sweep_queue_.push_back(trip);
   pump();
@@ -716,7 +716,7 @@ void redis_engine::core::enqueue_sweep(id_t trip) {
 
 void redis_engine::core::pump() {
   while (!stopped_ && sweeping_ < opts_.expiry_concurrency && !sweep_queue_.empty()) {
-    id_t trip = sweep_queue_.front();
+    row_id trip = sweep_queue_.front();
     sweep_queue_.pop_front();
     sweep_queued_.erase(trip);
     ++sweeping_;
@@ -734,7 +734,7 @@ void redis_engine::core::pump() {
   }
 }
 
-asio::awaitable<void> redis_engine::core::sweep(id_t trip) {
+asio::awaitable<void> redis_engine::core::sweep(row_id trip) {
   auto keys = redis_layout::keys_for(trip).script_keys();
   auto args = script_args(trip);
   // A failure is not retried here: it means Redis is unreachable, and the reconcile after the
@@ -834,7 +834,7 @@ asio::awaitable<bool> redis_engine::core::reconcile_once() {
   if (!trips) co_return false;
   // Holds that fell due while we were away expire now, each published once (by whichever
   // instance's script removes it); the replies teach the index every trip's next deadline.
-  for (id_t t : *trips) enqueue_sweep(t);
+  for (row_id t : *trips) enqueue_sweep(t);
   // Events published while the subscription was down are lost: every room starts over.
   if (on_resync_) on_resync_();
   if (outage_logged_.exchange(false)) spdlog::info("redis: connected again; viewers resync");
@@ -893,7 +893,7 @@ asio::awaitable<bool> redis_engine::core::refresh_epoch() {
   co_return true;
 }
 
-asio::awaitable<std::optional<std::vector<id_t>>> redis_engine::core::trips_with_holds() {
+asio::awaitable<std::optional<std::vector<row_id>>> redis_engine::core::trips_with_holds() {
   std::vector<std::string> index_keys;
   for (int shard = 0; shard < redis_layout::shard_count; ++shard)
     index_keys.push_back(redis_layout::shard_index_key(shard));
@@ -904,11 +904,11 @@ asio::awaitable<std::optional<std::vector<id_t>>> redis_engine::core::trips_with
   };
   auto all = gather(index_keys.size(), launch);
   auto out = co_await std::move(all);
-  std::vector<id_t> trips;
+  std::vector<row_id> trips;
   for (auto& r : out) {
     if (!r || !r->is_array()) co_return std::nullopt;
     for (const auto& member : r->elements()) {
-      id_t trip = 0;
+      row_id trip = 0;
       const std::string& s = member.str();
       auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), trip);
       if (ec == std::errc{} && p == s.data() + s.size()) trips.push_back(trip);
@@ -939,27 +939,27 @@ redis_engine::~redis_engine() { core_->stop(); }
 void redis_engine::start() { core_->start(); }
 void redis_engine::stop() { core_->stop(); }
 
-asio::awaitable<result<hold>> redis_engine::take(id_t trip, int seat, id_t user) {
+asio::awaitable<result<hold>> redis_engine::take(row_id trip, int seat, row_id user) {
   return core_->take(trip, seat, user);
 }
-asio::awaitable<result<bool>> redis_engine::release(id_t trip, int seat, id_t user) {
+asio::awaitable<result<bool>> redis_engine::release(row_id trip, int seat, row_id user) {
   return core_->release(trip, seat, user);
 }
-asio::awaitable<pin_outcome> redis_engine::pin(id_t trip, std::vector<int> seats, id_t user) {
+asio::awaitable<pin_outcome> redis_engine::pin(row_id trip, std::vector<int> seats, row_id user) {
   return core_->pin(trip, std::move(seats), user);
 }
-asio::awaitable<void> redis_engine::unpin(id_t trip, std::vector<int> seats, id_t user,
+asio::awaitable<void> redis_engine::unpin(row_id trip, std::vector<int> seats, row_id user,
                                           bool booked) {
   return core_->unpin(trip, std::move(seats), user, booked);
 }
-asio::awaitable<void> redis_engine::announce_freed(id_t trip, std::vector<int> seats) {
+asio::awaitable<void> redis_engine::announce_freed(row_id trip, std::vector<int> seats) {
   return core_->announce_freed(trip, std::move(seats));
 }
-asio::awaitable<result<hold_snapshot>> redis_engine::snapshot(id_t trip) {
+asio::awaitable<result<hold_snapshot>> redis_engine::snapshot(row_id trip) {
   return core_->snapshot(trip);
 }
 asio::awaitable<result<std::vector<std::size_t>>> redis_engine::held_counts(
-    std::vector<id_t> trips) {
+    std::vector<row_id> trips) {
   return core_->held_counts(std::move(trips));
 }
 std::string redis_engine::epoch() const { return core_->epoch(); }

@@ -72,19 +72,19 @@ class redis_engine final : public hold_engine {
   void start() override;
   // Stops timers and closes both connections; once it returns the sink is not called again.
   void stop() override;
-  boost::asio::awaitable<result<hold>> take(id_t trip, int seat, id_t user) override;
-  boost::asio::awaitable<result<bool>> release(id_t trip, int seat, id_t user) override;
-  boost::asio::awaitable<pin_outcome> pin(id_t trip, std::vector<int> seats,
-                                          id_t user) override;
+  boost::asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user) override;
+  boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) override;
+  boost::asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats,
+                                          row_id user) override;
   // A failure here (Redis down) is logged: the booking or cancellation is already in the
   // database; a pin then ends with its lease, and every instance reloads sold seats and
   // resyncs its viewers after the reconnect.
-  boost::asio::awaitable<void> unpin(id_t trip, std::vector<int> seats, id_t user,
+  boost::asio::awaitable<void> unpin(row_id trip, std::vector<int> seats, row_id user,
                                      bool booked) override;
-  boost::asio::awaitable<void> announce_freed(id_t trip, std::vector<int> seats) override;
-  boost::asio::awaitable<result<hold_snapshot>> snapshot(id_t trip) override;
+  boost::asio::awaitable<void> announce_freed(row_id trip, std::vector<int> seats) override;
+  boost::asio::awaitable<result<hold_snapshot>> snapshot(row_id trip) override;
   boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
-      std::vector<id_t> trips) override;
+      std::vector<row_id> trips) override;
   std::string epoch() const override;
 
  private:

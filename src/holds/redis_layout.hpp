@@ -43,7 +43,7 @@ namespace seatd::redis_layout {
 inline constexpr int shard_count = 256;
 inline constexpr std::string_view epoch_key = "seatd:epoch";
 
-int shard_of(id_t trip);
+int shard_of(row_id trip);
 // seatd:{shard:N}:trips
 std::string shard_index_key(int shard);
 
@@ -56,9 +56,9 @@ struct trip_keys {
     return {holds, seq, deadlines, users, index, sold, cooldown};
   }
 };
-trip_keys keys_for(id_t trip);
+trip_keys keys_for(row_id trip);
 // seatd:{user:U}:holds — an account's holds across trips, in the account's own hash slot.
-std::string account_key(id_t user);
+std::string account_key(row_id user);
 
 // The pub/sub channel of seat events for a database (channels are server-wide, databases are
 // not: the db number keeps two deployments on one server apart).
@@ -67,6 +67,6 @@ std::string event_channel(int db);
 std::string expired_channel(int db);
 
 // The trip of a TTL key named in an `expired` notification; nullopt for any other key.
-std::optional<id_t> trip_of_ttl_key(std::string_view key);
+std::optional<row_id> trip_of_ttl_key(std::string_view key);
 
 }  // namespace seatd::redis_layout

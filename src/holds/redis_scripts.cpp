@@ -311,7 +311,7 @@ const std::string& unpin() {
   static const std::string s = with_prelude(unpin_body);
   return s;
 }
-const std::string& released() {
+const std::string& announce_freed() {
   static const std::string s = with_prelude(released_body);
   return s;
 }

@@ -31,7 +31,7 @@ const std::string& pin();
 // ARGV[4] user, [5] "1" booked | "0" not, [6..] seats; KEYS[8..] their TTL keys. -> ...
 const std::string& unpin();
 // ARGV[4..] seats freed by a cancellation. -> ...
-const std::string& released();
+const std::string& announce_freed();
 // -> ..., seq, [seat, "user:expires:pin_until", ...]
 const std::string& snapshot();
 // -> ..., number of holds

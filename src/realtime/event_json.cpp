@@ -4,11 +4,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include "realtime/ws_wire.hpp"
+#include "net/ws_wire.hpp"
 
 namespace seatd::realtime {
 
 namespace json = boost::json;
+namespace ws = net::ws;
 
 namespace {
 std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }

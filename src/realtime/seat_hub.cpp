@@ -19,12 +19,12 @@ seat_hub::seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& cata
 
 std::size_t seat_hub::pick_shard() { return next_shard_++ % shards_.size(); }
 
-std::shared_ptr<room> seat_hub::room_for(id_t trip) {
+std::shared_ptr<room> seat_hub::room_for(row_id trip) {
   std::lock_guard lock(mutex_);
   return room_locked(trip);
 }
 
-std::shared_ptr<room> seat_hub::join(id_t trip, const std::shared_ptr<viewer>& v,
+std::shared_ptr<room> seat_hub::join(row_id trip, const std::shared_ptr<viewer>& v,
                                      std::size_t shard) {
   std::lock_guard lock(mutex_);
   auto r = room_locked(trip);
@@ -32,7 +32,7 @@ std::shared_ptr<room> seat_hub::join(id_t trip, const std::shared_ptr<viewer>& v
   return r;
 }
 
-std::shared_ptr<room> seat_hub::room_locked(id_t trip) {
+std::shared_ptr<room> seat_hub::room_locked(row_id trip) {
   if (auto it = rooms_.find(trip); it != rooms_.end()) return it->second;
   if (rooms_.size() >= sweep_at_) sweep_locked();
   auto r = std::make_shared<room>(room_shards_);

@@ -36,10 +36,10 @@ class seat_hub {
   // viewers and without events between two sweeps is dropped (a later viewer starts from a
   // snapshot in a new room, so nothing it needs was in the old one's history), which keeps a
   // server that runs for months with weekly schedules at the rooms it is using.
-  std::shared_ptr<room> room_for(id_t trip);
+  std::shared_ptr<room> room_for(row_id trip);
   // room_for and room::join in one step under the hub's lock, so a sweep cannot drop the room
   // between them (the viewer would wait in a room no event reaches).
-  std::shared_ptr<room> join(id_t trip, const std::shared_ptr<viewer>& v, std::size_t shard);
+  std::shared_ptr<room> join(row_id trip, const std::shared_ptr<viewer>& v, std::size_t shard);
   std::size_t viewer_count();
   std::size_t room_count();
   // Every viewer of every room starts over from a fresh INITIAL_STATE, and sold seats are
@@ -55,11 +55,11 @@ class seat_hub {
   std::vector<boost::asio::any_io_executor> room_shards_;  // the same, as rooms take them
   std::atomic<std::size_t> next_shard_{0};
   trip_catalog& catalog_;
-  std::shared_ptr<room> room_locked(id_t trip);  // under mutex_
+  std::shared_ptr<room> room_locked(row_id trip);  // under mutex_
   void sweep_locked();
 
   std::mutex mutex_;
-  std::unordered_map<id_t, std::shared_ptr<room>> rooms_;
+  std::unordered_map<row_id, std::shared_ptr<room>> rooms_;
   std::size_t min_sweep_rooms_;
   std::size_t sweep_at_;  // the room count that triggers the next sweep
 };

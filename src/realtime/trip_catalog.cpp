@@ -14,7 +14,7 @@ trip_facts trip_catalog::facts_of(const entry& e) {
 
 void trip_catalog::touch(entry& e) { lru_.splice(lru_.begin(), lru_, e.lru); }
 
-std::optional<trip_facts> trip_catalog::lookup_or_begin(id_t trip, load_ticket& ticket) {
+std::optional<trip_facts> trip_catalog::lookup_or_begin(row_id trip, load_ticket& ticket) {
   std::lock_guard lock(mutex_);
   if (auto it = trips_.find(trip); it != trips_.end()) {
     touch(it->second);
@@ -68,7 +68,7 @@ std::optional<trip_facts> trip_catalog::finish_load(const load_ticket& ticket,
   return facts;
 }
 
-boost::asio::awaitable<std::optional<trip_facts>> trip_catalog::get(id_t trip) {
+boost::asio::awaitable<std::optional<trip_facts>> trip_catalog::get(row_id trip) {
   load_ticket ticket;
   if (auto f = lookup_or_begin(trip, ticket)) co_return f;
   std::pair<std::vector<seat>, local_time> read;

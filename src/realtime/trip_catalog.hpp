@@ -41,7 +41,7 @@ class trip_catalog {
   trip_catalog(store& db, worker_pool& pool, std::size_t capacity = default_capacity)
       : db_(db), pool_(pool), capacity_(std::max<std::size_t>(capacity, 1)) {}
   // nullopt: no such trip.
-  boost::asio::awaitable<std::optional<trip_facts>> get(id_t trip);
+  boost::asio::awaitable<std::optional<trip_facts>> get(row_id trip);
   // Keeps booked seats current (SEAT_BOOKED adds, SEAT_RELEASED removes).
   void on_event(const seat_event& e);
   // Drops every cached trip, so the next get() reloads it from the database: for when
@@ -53,11 +53,11 @@ class trip_catalog {
   // begin_load before reading the store; finish_load with what it read (nullopt: an error, the
   // load is abandoned) gives the caller its facts and caches them when that is still right.
   struct load_ticket {
-    id_t trip = 0;
+    row_id trip = 0;
     std::uint64_t generation = 0;
   };
   // The cached facts, or nullopt and a ticket for a load.
-  std::optional<trip_facts> lookup_or_begin(id_t trip, load_ticket& ticket);
+  std::optional<trip_facts> lookup_or_begin(row_id trip, load_ticket& ticket);
   std::optional<trip_facts> finish_load(const load_ticket& ticket, const std::vector<seat>* seats,
                                        local_time departure = {});
 
@@ -66,7 +66,7 @@ class trip_catalog {
     int total_seats = 0;
     std::set<int> booked;
     local_time departure{};
-    std::list<id_t>::iterator lru;
+    std::list<row_id>::iterator lru;
   };
   struct loading {
     std::size_t loaders = 0;
@@ -81,9 +81,9 @@ class trip_catalog {
   worker_pool& pool_;
   std::size_t capacity_;
   std::mutex mutex_;
-  std::unordered_map<id_t, entry> trips_;
-  std::list<id_t> lru_;  // most recently used first
-  std::unordered_map<id_t, loading> loading_;
+  std::unordered_map<row_id, entry> trips_;
+  std::list<row_id> lru_;  // most recently used first
+  std::unordered_map<row_id, loading> loading_;
   std::uint64_t generation_ = 0;  // bumped by forget_all()
 };
 

@@ -168,7 +168,7 @@ std::optional<user> pg_store::find_user_by_email(std::string_view email) {
   return run([&](connection& conn) { return query_user(conn, "lower(email) = lower($1)", email); });
 }
 
-std::optional<user> pg_store::find_user_by_id(id_t id) {
+std::optional<user> pg_store::find_user_by_id(row_id id) {
   return run([&](connection& conn) { return query_user(conn, "id = $1", id); });
 }
 
@@ -210,7 +210,7 @@ ORDER BY t.departure_time, t.id)sql",
   });
 }
 
-std::optional<trip> pg_store::find_trip(id_t id) {
+std::optional<trip> pg_store::find_trip(row_id id) {
   return run([&](connection& conn) -> std::optional<trip> {
     auto r = conn.query(std::string(rows::trip_select) + "WHERE t.id = $1", id);
     if (r.rows() == 0) return std::nullopt;
@@ -218,7 +218,7 @@ std::optional<trip> pg_store::find_trip(id_t id) {
   });
 }
 
-std::vector<seat> pg_store::list_seats(id_t trip_id) {
+std::vector<seat> pg_store::list_seats(row_id trip_id) {
   return run([&](connection& conn) {
     auto r = conn.query(R"sql(
 SELECT s.id, s.trip_id, s.seat_number,
@@ -274,7 +274,7 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
     summary.week_start = import_week_start(today, latest, week_of);
 
     struct known_bus {
-      id_t id;
+      row_id id;
       int total_seats;
     };
     std::unordered_map<std::string, known_bus> buses;
@@ -409,7 +409,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
   });
 }
 
-std::vector<ticket> pg_store::list_tickets(id_t user_id) {
+std::vector<ticket> pg_store::list_tickets(row_id user_id) {
   return run([&](connection& conn) {
     return read_tickets(conn.query(
         std::string(rows::ticket_select) + rows::tickets_of_user("$1"), user_id));
@@ -503,7 +503,7 @@ FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
   });
 }
 
-bool pg_store::end_sessions(id_t user_id, sys_ms at) {
+bool pg_store::end_sessions(row_id user_id, sys_ms at) {
   return run([&](connection& conn) {
     transaction tx(conn);
     auto r = conn.query(

@@ -144,7 +144,7 @@ std::optional<user> sqlite_store::find_user_by_email(std::string_view email) {
   return query_user(*conn, "lower(email) = lower(?1)", email);
 }
 
-std::optional<user> sqlite_store::find_user_by_id(id_t id) {
+std::optional<user> sqlite_store::find_user_by_id(row_id id) {
   auto conn = pool_->acquire();
   return query_user(*conn, "id = ?1", id);
 }
@@ -184,7 +184,7 @@ ORDER BY t.departure_time, t.id)sql");
   return out;
 }
 
-std::optional<trip> sqlite_store::find_trip(id_t id) {
+std::optional<trip> sqlite_store::find_trip(row_id id) {
   auto conn = pool_->acquire();
   auto st = conn->prepare(std::string(rows::trip_select) + "WHERE t.id = ?1");
   st.bind(1, id);
@@ -192,7 +192,7 @@ std::optional<trip> sqlite_store::find_trip(id_t id) {
   return rows::read_trip(row{st});
 }
 
-std::vector<seat> sqlite_store::list_seats(id_t trip_id) {
+std::vector<seat> sqlite_store::list_seats(row_id trip_id) {
   auto conn = pool_->acquire();
   auto st = conn->prepare(R"sql(
 SELECT s.id, s.trip_id, s.seat_number,
@@ -244,7 +244,7 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
   summary.week_start = import_week_start(today, latest, week_of);
 
   struct known_bus {
-    id_t id;
+    row_id id;
     int total_seats;
   };
   std::unordered_map<std::string, known_bus> buses;
@@ -380,7 +380,7 @@ booking_outcome sqlite_store::create_booking(
   return out;
 }
 
-std::vector<ticket> sqlite_store::list_tickets(id_t user_id) {
+std::vector<ticket> sqlite_store::list_tickets(row_id user_id) {
   auto conn = pool_->acquire();
   auto st = conn->prepare(std::string(rows::ticket_select) + rows::tickets_of_user("?1"));
   st.bind(1, user_id);
@@ -461,7 +461,7 @@ FROM trips t JOIN buses b ON b.id = t.bus_id)sql");
   return a;
 }
 
-bool sqlite_store::end_sessions(id_t user_id, sys_ms at) {
+bool sqlite_store::end_sessions(row_id user_id, sys_ms at) {
   auto conn = pool_->acquire();
   transaction tx(*conn, transaction::mode::immediate);
   conn->prepare(

@@ -43,14 +43,14 @@ class sqlite_store final : public store {
 
   result<user> create_user(const new_user& u) override;
   std::optional<user> find_user_by_email(std::string_view email) override;
-  std::optional<user> find_user_by_id(id_t id) override;
+  std::optional<user> find_user_by_id(row_id id) override;
   result<user> promote_admin(std::string_view email, std::string_view password_hash) override;
   std::int64_t count_users() override;
 
   std::vector<trip_summary> search_trips(std::string_view source, std::string_view destination,
                                          local_date day) override;
-  std::optional<trip> find_trip(id_t id) override;
-  std::vector<seat> list_seats(id_t trip_id) override;
+  std::optional<trip> find_trip(row_id id) override;
+  std::vector<seat> list_seats(row_id trip_id) override;
   std::vector<std::string> list_cities() override;
   std::int64_t count_trips() override;
 
@@ -60,7 +60,7 @@ class sqlite_store final : public store {
 
   booking_outcome create_booking(const booking_request& req,
                                  const std::function<std::string()>& next_booking_number) override;
-  std::vector<ticket> list_tickets(id_t user_id) override;
+  std::vector<ticket> list_tickets(row_id user_id) override;
   std::optional<ticket> find_ticket(std::string_view booking_number) override;
   result<ticket> cancel_booking(std::string_view booking_number) override;
 
@@ -68,7 +68,7 @@ class sqlite_store final : public store {
 
   void revoke_token(std::string_view token_id, sys_ms expires_at) override;
   std::vector<revoked_token> prune_and_list_revocations(sys_ms now) override;
-  bool end_sessions(id_t user_id, sys_ms at) override;
+  bool end_sessions(row_id user_id, sys_ms at) override;
 
  private:
   std::unique_ptr<sqlite::connection> open_connection() const;

@@ -39,7 +39,7 @@ class store {
   // errc::email_taken when the email exists (case-insensitive).
   virtual result<user> create_user(const new_user& u) = 0;
   virtual std::optional<user> find_user_by_email(std::string_view email) = 0;
-  virtual std::optional<user> find_user_by_id(id_t id) = 0;
+  virtual std::optional<user> find_user_by_id(row_id id) = 0;
   // Makes an existing user admin (and sets the password hash). errc::not_found if absent.
   virtual result<user> promote_admin(std::string_view email, std::string_view password_hash) = 0;
   virtual std::int64_t count_users() = 0;
@@ -49,9 +49,9 @@ class store {
   // ordered by departure time.
   virtual std::vector<trip_summary> search_trips(std::string_view source,
                                                  std::string_view destination, local_date day) = 0;
-  virtual std::optional<trip> find_trip(id_t id) = 0;
+  virtual std::optional<trip> find_trip(row_id id) = 0;
   // Ordered by seat number; empty when the trip does not exist.
-  virtual std::vector<seat> list_seats(id_t trip_id) = 0;
+  virtual std::vector<seat> list_seats(row_id trip_id) = 0;
   // Distinct cities that appear as source or destination, sorted.
   virtual std::vector<std::string> list_cities() = 0;
   virtual std::int64_t count_trips() = 0;
@@ -75,7 +75,7 @@ class store {
   virtual booking_outcome create_booking(
       const booking_request& req, const std::function<std::string()>& next_booking_number) = 0;
   // The user's bookings, newest first.
-  virtual std::vector<ticket> list_tickets(id_t user_id) = 0;
+  virtual std::vector<ticket> list_tickets(row_id user_id) = 0;
   virtual std::optional<ticket> find_ticket(std::string_view booking_number) = 0;
   // Marks a confirmed booking cancelled and frees its seats. errc::not_found,
   // errc::already_cancelled. Returns the ticket as it was (its seats are now free).
@@ -86,7 +86,7 @@ class store {
 
   // Logout everywhere: the user's tokens issued before `at` are refused from now on (the time
   // only moves forward). False if the user does not exist.
-  virtual bool end_sessions(id_t user_id, sys_ms at) = 0;
+  virtual bool end_sessions(row_id user_id, sys_ms at) = 0;
 
   // ---- revoked tokens (logout): kept until the token would expire anyway.
   virtual void revoke_token(std::string_view token_id, sys_ms expires_at) = 0;

@@ -1,4 +1,4 @@
-// libFuzzer target: the WebSocket client-frame reader (realtime/ws_wire), the one place a
+// libFuzzer target: the WebSocket client-frame reader (net/ws_wire), the one place a
 // viewer's bytes are decoded. The input arrives in chunks of fuzzer-chosen sizes, as reads
 // from a socket would; the reader must never crash, never hand out more than one message's
 // worth of bytes, and never keep more than one frame undecided.
@@ -9,11 +9,11 @@
 #include <cstdlib>
 #include <string>
 
-#include "realtime/ws_wire.hpp"
+#include "net/ws_wire.hpp"
 
 namespace {
 
-namespace ws = seatd::realtime::ws;
+namespace ws = seatd::net::ws;
 using kind = ws::client_reader::kind;
 
 constexpr std::size_t max_message = 4096;  // viewer_options' default message limit

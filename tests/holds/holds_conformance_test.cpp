@@ -152,7 +152,7 @@ TEST_P(hold_engine_conformance, a_sold_seat_cannot_be_taken_until_released) {
   ASSERT_TRUE(run(engine_->take(1, 5, 100)));
   ASSERT_FALSE(run(engine_->pin(1, {5}, 100)).code);
   run_void(engine_->unpin(1, {5}, 100, true));
-  for (id_t user : {100, 200}) {
+  for (row_id user : {100, 200}) {
     auto again = run(engine_->take(1, 5, user));
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error(), errc::seat_booked);
@@ -178,7 +178,7 @@ TEST_P(hold_engine_conformance, released_and_counts) {
   ASSERT_TRUE(run(engine_->take(1, 1, 100)));
   ASSERT_TRUE(run(engine_->take(1, 2, 101)));
   ASSERT_TRUE(run(engine_->take(3, 1, 100)));
-  std::vector<id_t> trips{1, 2, 3};
+  std::vector<row_id> trips{1, 2, 3};
   auto counts = run(engine_->held_counts(trips));
   ASSERT_TRUE(counts);
   EXPECT_EQ(*counts, (std::vector<std::size_t>{2, 0, 1}));

@@ -82,8 +82,8 @@ TEST(deadline_index, due_trips_once_in_deadline_order) {
   idx.set(2, 1, at(250));  // renewed: replaces the old deadline
   EXPECT_EQ(idx.earliest(), at(200));
   EXPECT_EQ(idx.size(), 4u);
-  EXPECT_EQ(idx.take_due(at(199)), std::vector<id_t>{});
-  EXPECT_EQ(idx.take_due(at(300)), (std::vector<id_t>{1, 2}));  // trip 1 once
+  EXPECT_EQ(idx.take_due(at(199)), std::vector<row_id>{});
+  EXPECT_EQ(idx.take_due(at(300)), (std::vector<row_id>{1, 2}));  // trip 1 once
   EXPECT_EQ(idx.size(), 1u);
   idx.erase(3, 1);
   idx.erase(3, 1);
@@ -94,7 +94,7 @@ TEST(deadline_index, due_trips_once_in_deadline_order) {
 // Issue 11: the engine's last-delivered seq per trip grew with every trip ever changed.
 TEST(recent_seqs, bounded_and_keeps_the_recent_trips) {
   recent_seqs r(8);
-  for (id_t trip = 1; trip <= 100'000; ++trip) {
+  for (row_id trip = 1; trip <= 100'000; ++trip) {
     r.set(trip, std::uint64_t(trip));
     ASSERT_LE(r.size(), 8u);
     EXPECT_EQ(r.get(trip), std::uint64_t(trip));  // the trip just delivered is always found
@@ -109,7 +109,7 @@ TEST(recent_seqs, bounded_and_keeps_the_recent_trips) {
 TEST(recent_seqs, a_busy_trip_stays_while_others_come_and_go) {
   recent_seqs r(8);
   std::uint64_t busy = 0;
-  for (id_t trip = 100; trip < 10'000; ++trip) {
+  for (row_id trip = 100; trip < 10'000; ++trip) {
     r.set(1, ++busy);
     r.set(trip, 1);
     ASSERT_EQ(r.get(1), busy);

@@ -148,8 +148,8 @@ TEST_F(redis_engine_test, several_engines_one_event_stream_and_each_expiry_once)
     auto ev = log.copy();
     ASSERT_EQ(ev.size(), std::size_t(2 * holds));
     EXPECT_EQ(count_kind(ev, seat_event_kind::expired), std::size_t(holds));
-    std::map<id_t, std::uint64_t> seq;
-    std::set<std::pair<id_t, int>> expired;
+    std::map<row_id, std::uint64_t> seq;
+    std::set<std::pair<row_id, int>> expired;
     for (std::size_t i = 0; i < ev.size(); ++i) {
       EXPECT_EQ(ev[i].seq, ++seq[ev[i].trip]) << "trip " << ev[i].trip;  // contiguous, ordered
       EXPECT_EQ(ev[i].trip, reference[i].trip);  // the same order on every instance
@@ -250,7 +250,7 @@ TEST_F(redis_engine_test, fails_fast_while_down_then_expires_what_fell_due_meanw
     EXPECT_EQ(r.error(), errc::unavailable);
     EXPECT_FALSE(run(engine->snapshot(1)));
     EXPECT_FALSE(run(engine->release(1, 6, 10)));
-    std::vector<id_t> trips{1};
+    std::vector<row_id> trips{1};
     EXPECT_FALSE(run(engine->held_counts(trips)));
     std::vector<int> seats{6};
     EXPECT_EQ(run(engine->pin(1, seats, 10)).code, errc::unavailable);

@@ -78,7 +78,7 @@ TEST(expiry_lag, ten_thousand_live_holds_redis_engine) {
 
   // Redis's own expired events for the probes' TTL keys, stamped on arrival.
   std::mutex mutex;
-  std::map<std::pair<id_t, int>, std::int64_t> redis_seen;
+  std::map<std::pair<row_id, int>, std::int64_t> redis_seen;
   redis::config sub_cfg;
   sub_cfg.url = url;
   redis::subscriber sub(io.executor(), sub_cfg);
@@ -158,7 +158,7 @@ TEST(expiry_lag, ten_thousand_live_holds_redis_engine) {
 
   // The probes: short holds, deadlines spread over two seconds, taken by an instance that goes
   // away before the first falls due (seatd learned their deadlines from the event stream).
-  std::map<std::pair<id_t, int>, std::int64_t> deadline;
+  std::map<std::pair<row_id, int>, std::int64_t> deadline;
   {
     redis_engine probe(io.executor(), clk, policy(probe_ttl, seats), engine_opts, nothing);
     probe.start();
@@ -190,14 +190,14 @@ TEST(expiry_lag, ten_thousand_live_holds_redis_engine) {
 
   // seatd: each probe unlocked exactly once, never early, in seq order.
   std::vector<std::optional<std::int64_t>> seatd_lag;
-  std::map<std::pair<id_t, int>, int> unlocks;
+  std::map<std::pair<row_id, int>, int> unlocks;
   for (int t = 0; t < probe_trips; ++t) {
     seat_map_model model;
     for (const auto& a : received[std::size_t(t)]) {
       auto m = boost::json::parse(a.text).as_object();
       model.apply(m);
       if (m.at("type") != "SEAT_UNLOCKED") continue;
-      std::pair<id_t, int> key{t + 1, int(m.at("seat_no").as_int64())};
+      std::pair<row_id, int> key{t + 1, int(m.at("seat_no").as_int64())};
       EXPECT_EQ(m.at("reason"), "expired");
       ++unlocks[key];
       auto due = deadline.at(key);

@@ -53,7 +53,7 @@ schedule_row row(int weekday, std::string bus, std::string source, std::string d
 
 const local_date today = *parse_date("2026-03-04");  // Wednesday
 
-booking_request request(id_t user_id, id_t trip_id, std::vector<int> seats) {
+booking_request request(row_id user_id, row_id trip_id, std::vector<int> seats) {
   booking_request req;
   req.user_id = user_id;
   req.trip_id = trip_id;
@@ -83,7 +83,7 @@ struct booked_world {
   std::string url = server().fresh_database_url();
   std::string database = database_of(url);
   std::unique_ptr<store> db = open_store(url);
-  id_t trip_id = 0;
+  row_id trip_id = 0;
   user traveller;
 
   booked_world() {

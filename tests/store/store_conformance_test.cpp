@@ -142,7 +142,7 @@ class store_conformance : public testing::TestWithParam<backend> {
     return found.front();
   }
 
-  booking_outcome book(id_t user_id, id_t trip_id, std::vector<int> seats,
+  booking_outcome book(row_id user_id, row_id trip_id, std::vector<int> seats,
                        const std::function<std::string()>& next,
                        local_time created = at("2026-03-04T10:00:00"),
                        profile_update profile = {}) {
@@ -155,7 +155,7 @@ class store_conformance : public testing::TestWithParam<backend> {
     return db->create_booking(req, next);
   }
 
-  std::vector<int> booked_seats(id_t trip_id) {
+  std::vector<int> booked_seats(row_id trip_id) {
     std::vector<int> out;
     for (const seat& s : db->list_seats(trip_id))
       if (s.is_booked) out.push_back(s.seat_number);
@@ -302,7 +302,7 @@ TEST_P(store_conformance, find_trip_and_list_seats) {
     EXPECT_EQ(seats[i].trip_id, t->id);
     EXPECT_FALSE(seats[i].is_booked);
   }
-  std::set<id_t> ids;
+  std::set<row_id> ids;
   for (const seat& st : seats) ids.insert(st.id);
   EXPECT_EQ(ids.size(), 40u);
 
@@ -443,7 +443,7 @@ class booking_test : public store_conformance {
     alice = add_user("alice@example.com", "alice");
     bob = add_user("bob@example.com", "bob");
   }
-  id_t trip_id = 0;
+  row_id trip_id = 0;
   user alice, bob;
 };
 
@@ -721,7 +721,7 @@ TEST_P(store_conformance, analytics_of_a_known_dataset) {
   user u = add_user("stats@example.com");
   add_user("idle@example.com");
   auto gen = numbers();
-  auto ok = [&](id_t trip, std::vector<int> seats, const char* when) {
+  auto ok = [&](row_id trip, std::vector<int> seats, const char* when) {
     auto out = book(u.id, trip, std::move(seats), gen, at(when));
     if (out.code) throw std::runtime_error(out.code.message());
     return out.booking_number;

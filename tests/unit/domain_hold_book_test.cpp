@@ -17,7 +17,7 @@ class hold_book_test : public ::testing::Test {
   std::vector<seat_event> events;
 
   sys_ms now() const { return clk.now(); }
-  result<hold> take(id_t trip, int seat, id_t user) { return book.take(trip, seat, user, now(), events); }
+  result<hold> take(row_id trip, int seat, row_id user) { return book.take(trip, seat, user, now(), events); }
 };
 
 TEST_F(hold_book_test, take_grants_a_free_seat_with_the_ttl) {
@@ -172,7 +172,7 @@ TEST_F(hold_book_test, seq_is_per_trip_and_grows_by_one) {
   ASSERT_TRUE(take(1, 1, 100));
   ASSERT_TRUE(take(2, 1, 100));
   ASSERT_TRUE(take(1, 2, 100));
-  book.released(1, {5, 6}, events);
+  book.announce_freed(1, {5, 6}, events);
   ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].seq, 1u);
   EXPECT_EQ(events[1].seq, 1u);
@@ -342,7 +342,7 @@ TEST(hold_book_hoarding, a_release_is_remembered_within_the_hard_cap) {
   policy.max_remembered = 10;
   hold_book book{policy};
   std::vector<seat_event> ev;
-  for (id_t trip = 1; trip <= 50; ++trip) {
+  for (row_id trip = 1; trip <= 50; ++trip) {
     ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));
     ASSERT_TRUE(book.release(trip, 1, trip, clk.now(), ev));
     EXPECT_LE(book.cooldown_count(), 10u);
@@ -356,9 +356,9 @@ TEST(hold_book_bounds, trips_without_holds_are_forgotten_and_their_seq_goes_on) 
   manual_clock clk;
   hold_book book{anti_hoarding()};
   std::vector<seat_event> ev;
-  for (id_t trip = 1; trip <= 1000; ++trip) ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));
+  for (row_id trip = 1; trip <= 1000; ++trip) ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));
   EXPECT_EQ(book.trip_count(), 1000u);
-  for (id_t trip = 1; trip <= 500; ++trip) book.release(trip, 1, trip, clk.now(), ev);
+  for (row_id trip = 1; trip <= 500; ++trip) book.release(trip, 1, trip, clk.now(), ev);
   EXPECT_EQ(book.trip_count(), 500u);
   clk.advance(300s);
   book.expire_due(clk.now(), ev);
@@ -370,7 +370,7 @@ TEST(hold_book_bounds, trips_without_holds_are_forgotten_and_their_seq_goes_on) 
   clk.advance(60s);  // past the cool-down
   ASSERT_TRUE(book.take(1, 1, 1, clk.now(), ev));
   EXPECT_EQ(ev.back().seq, 3u);
-  book.released(5, {1}, ev);
+  book.announce_freed(5, {1}, ev);
   EXPECT_EQ(ev.back().seq, 3u);  // trip 5: lock, unlock, released
   EXPECT_EQ(book.trip_count(), 1u);
 }
@@ -381,7 +381,7 @@ TEST(hold_book_bounds, sales_are_remembered_for_the_guard_only) {
   policy.sold_guard = 60s;
   hold_book book{policy};
   std::vector<seat_event> ev;
-  for (id_t trip = 1; trip <= 100; ++trip) {
+  for (row_id trip = 1; trip <= 100; ++trip) {
     ASSERT_TRUE(book.take(trip, 3, 1000 + trip, clk.now(), ev));
     int bad = 0;
     ASSERT_FALSE(book.pin(trip, {3}, 1000 + trip, clk.now(), &bad, ev));
@@ -401,8 +401,8 @@ TEST(hold_book_bounds, every_memory_has_a_hard_cap) {
   policy.max_remembered = 10;
   hold_book book{policy};
   std::vector<seat_event> ev;
-  std::map<id_t, std::uint64_t> last_seq;
-  for (id_t trip = 1; trip <= 50; ++trip) {
+  std::map<row_id, std::uint64_t> last_seq;
+  for (row_id trip = 1; trip <= 50; ++trip) {
     ASSERT_TRUE(book.take(trip, 1, trip, clk.now(), ev));  // will lapse: a cool-down each
     ASSERT_TRUE(book.take(trip, 2, 100 + trip, clk.now(), ev));
     int bad = 0;
@@ -417,9 +417,9 @@ TEST(hold_book_bounds, every_memory_has_a_hard_cap) {
   EXPECT_LE(book.sold_count(), 10u);
   EXPECT_LE(book.retired_count(), 10u);
   // A trip whose seq was dropped from memory still never goes backwards.
-  for (id_t trip = 1; trip <= 50; ++trip) {
+  for (row_id trip = 1; trip <= 50; ++trip) {
     ev.clear();
-    book.released(trip, {9}, ev);
+    book.announce_freed(trip, {9}, ev);
     ASSERT_EQ(ev.size(), 1u);
     EXPECT_GT(ev[0].seq, last_seq[trip]) << "trip " << trip;
   }

@@ -161,5 +161,93 @@ TEST_F(room_test, touched_by_events_and_joins_until_taken) {
   EXPECT_FALSE(r->take_touched());
 }
 
+// A gap loses only the missing events: a viewer already past them reads on in the same
+// generation (only a seq going backwards or a reset makes every viewer resync).
+TEST_F(room_test, a_gap_keeps_the_generation_and_a_caught_up_viewer_reads_on) {
+  auto r = make();
+  r->append(1, f(1));
+  r->append(2, f(2));
+  const auto g = r->generation();
+  r->append(5, f(5));
+  r->append(6, f(6));
+  EXPECT_EQ(r->generation(), g);
+  std::vector<frame> out;
+  ASSERT_TRUE(r->read(6, out, 100));
+  EXPECT_EQ(texts(out), (std::vector<std::string>{"6"}));
+}
+
+TEST_F(room_test, a_duplicate_after_a_gap_is_still_a_duplicate) {
+  auto r = make();
+  r->append(1, f(1));
+  r->append(5, f(5));
+  r->append(5, std::make_shared<const std::string>("again"));
+  std::vector<frame> out;
+  ASSERT_TRUE(r->read(5, out, 100));
+  EXPECT_EQ(texts(out), (std::vector<std::string>{"5"}));
+  EXPECT_EQ(r->last_seq(), 5u);
+}
+
+// Each reset is a new generation, so a viewer that synced between two resets still resyncs.
+TEST_F(room_test, every_reset_is_a_new_generation) {
+  auto r = make();
+  const auto g0 = r->generation();
+  r->reset();
+  const auto g1 = r->generation();
+  r->reset();
+  EXPECT_NE(g0, g1);
+  EXPECT_NE(g1, r->generation());
+  EXPECT_NE(g0, r->generation());
+}
+
+// A reader asks for at most `max` frames in the vector it fills, counting what is already
+// there: the viewer appends straight to its write queue and bounds the batch that way.
+TEST_F(room_test, read_appends_after_what_the_caller_holds_up_to_max_in_total) {
+  auto r = make();
+  for (std::uint64_t s = 1; s <= 5; ++s) r->append(s, f(s));
+  std::vector<frame> out{std::make_shared<const std::string>("queued")};
+  ASSERT_TRUE(r->read(2, out, 3));
+  EXPECT_EQ(texts(out), (std::vector<std::string>{"queued", "2", "3"}));
+}
+
+TEST_F(room_test, wake_all_without_viewers_posts_nothing) {
+  auto r = make(1024, 2);
+  r->append(1, f(1));
+  r->wake_all();
+  EXPECT_EQ(io_.run(), 0u);
+}
+
+// A viewer whose session ended without leaving (the room holds it weakly) is skipped, not
+// drained after its end.
+TEST_F(room_test, a_viewer_gone_without_leaving_is_skipped_by_the_drain_pass) {
+  auto r = make();
+  auto stays = std::make_shared<counting_viewer>();
+  auto gone = std::make_shared<counting_viewer>();
+  r->join(stays, 0);
+  r->join(gone, 0);
+  std::weak_ptr<counting_viewer> watch = gone;
+  gone.reset();
+  EXPECT_TRUE(watch.expired());  // the room does not keep a viewer alive
+  r->wake_all();
+  io_.run();
+  EXPECT_EQ(stays->drains, 1);
+}
+
+// Only the shards that have viewers of the room get a pass, each draining only its viewers.
+TEST_F(room_test, wake_all_drains_each_shards_viewers_on_that_shard) {
+  boost::asio::io_context other;
+  std::vector<boost::asio::any_io_executor> ex{io_.get_executor(), other.get_executor()};
+  auto r = std::make_shared<room>(ex);
+  auto on0 = std::make_shared<counting_viewer>();
+  auto on1 = std::make_shared<counting_viewer>();
+  r->join(on0, 0);
+  r->join(on1, 1);
+  r->wake_all();
+  io_.run();
+  EXPECT_EQ(on0->drains, 1);
+  EXPECT_EQ(on1->drains, 0);  // its shard has not run yet
+  other.run();
+  EXPECT_EQ(on1->drains, 1);
+}
+
 }  // namespace
 }  // namespace seatd::realtime

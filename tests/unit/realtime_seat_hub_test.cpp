@@ -15,7 +15,7 @@ struct counting_viewer : viewer {
   void drain() override { ++drains; }
 };
 
-seat_event locked(id_t trip, int seat, std::uint64_t seq) {
+seat_event locked(row_id trip, int seat, std::uint64_t seq) {
   seat_event e;
   e.kind = seat_event_kind::locked;
   e.trip = trip;
@@ -62,7 +62,7 @@ TEST_F(seat_hub_test, rooms_without_viewers_or_events_are_dropped) {
   auto v = std::make_shared<counting_viewer>();
   auto watched = hub.join(1, v, 0);
   std::uint64_t seq = 0;
-  for (id_t trip = 100; trip < 10'100; ++trip) {
+  for (row_id trip = 100; trip < 10'100; ++trip) {
     hub.publish(locked(trip, 1, 1));   // a trip changes once, then nobody looks at it again
     hub.publish(locked(2, 1, ++seq));  // a busy trip nobody watches
   }
@@ -81,8 +81,64 @@ TEST_F(seat_hub_test, a_room_whose_viewers_left_is_dropped_after_a_quiet_sweep) 
   auto v = std::make_shared<counting_viewer>();
   auto r = hub.join(1, v, 0);
   r->leave(v.get(), 0);
-  for (id_t trip = 10; trip < 20; ++trip) hub.room_for(trip);
+  for (row_id trip = 10; trip < 20; ++trip) hub.room_for(trip);
   EXPECT_NE(hub.room_for(1), r);
+}
+
+TEST_F(seat_hub_test, shards_are_handed_out_in_turn) {
+  seat_hub hub(io_.get_executor(), catalog_, 3);
+  EXPECT_EQ(hub.pick_shard(), 0u);
+  EXPECT_EQ(hub.pick_shard(), 1u);
+  EXPECT_EQ(hub.pick_shard(), 2u);
+  EXPECT_EQ(hub.pick_shard(), 0u);
+}
+
+// A sale reaches the catalog before the room, so a lock right after SEAT_BOOKED is refused.
+TEST_F(seat_hub_test, publish_keeps_the_catalogs_sold_seats_current) {
+  seat_hub hub(io_.get_executor(), catalog_);
+  std::vector<seat> seats;
+  for (int i = 1; i <= 4; ++i) seats.push_back(seat{i, 1, i, false});
+  trip_catalog::load_ticket t;
+  ASSERT_FALSE(catalog_.lookup_or_begin(1, t));
+  ASSERT_TRUE(catalog_.finish_load(t, &seats));
+  seat_event sold = locked(1, 3, 1);
+  sold.kind = seat_event_kind::booked;
+  hub.publish(sold);
+  auto facts = catalog_.lookup_or_begin(1, t);
+  ASSERT_TRUE(facts);
+  EXPECT_TRUE(facts->is_booked(3));
+  EXPECT_EQ(hub.room_for(1)->last_seq(), 1u);
+}
+
+TEST_F(seat_hub_test, resync_all_forgets_sold_seats_and_wakes_every_rooms_viewers) {
+  seat_hub hub(io_.get_executor(), catalog_);
+  std::vector<seat> seats{seat{1, 1, 1, true}};
+  trip_catalog::load_ticket t;
+  catalog_.lookup_or_begin(1, t);
+  catalog_.finish_load(t, &seats);
+  ASSERT_EQ(catalog_.size(), 1u);
+  auto a = std::make_shared<counting_viewer>();
+  auto b = std::make_shared<counting_viewer>();
+  hub.join(1, a, 0);
+  hub.join(2, b, 0);
+  hub.resync_all();
+  EXPECT_EQ(catalog_.size(), 0u);  // the next use reloads from the database
+  io_.run();
+  EXPECT_EQ(a->drains, 1);  // each drains, sees the new generation and resyncs
+  EXPECT_EQ(b->drains, 1);
+}
+
+TEST_F(seat_hub_test, viewer_count_sums_every_room) {
+  seat_hub hub(io_.get_executor(), catalog_, 2);
+  auto a = std::make_shared<counting_viewer>();
+  auto b = std::make_shared<counting_viewer>();
+  auto c = std::make_shared<counting_viewer>();
+  hub.join(1, a, 0);
+  hub.join(1, b, 1);
+  auto r2 = hub.join(2, c, 0);
+  EXPECT_EQ(hub.viewer_count(), 3u);
+  r2->leave(c.get(), 0);
+  EXPECT_EQ(hub.viewer_count(), 2u);
 }
 
 }  // namespace

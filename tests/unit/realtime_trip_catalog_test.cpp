@@ -9,7 +9,7 @@
 namespace seatd::realtime {
 namespace {
 
-std::vector<seat> seats_of(id_t trip, int n, std::vector<int> booked = {}) {
+std::vector<seat> seats_of(row_id trip, int n, std::vector<int> booked = {}) {
   std::vector<seat> out;
   for (int i = 1; i <= n; ++i) {
     bool b = std::find(booked.begin(), booked.end(), i) != booked.end();
@@ -18,7 +18,7 @@ std::vector<seat> seats_of(id_t trip, int n, std::vector<int> booked = {}) {
   return out;
 }
 
-seat_event event(seat_event_kind k, id_t trip, std::vector<int> seats, std::uint64_t seq = 1) {
+seat_event event(seat_event_kind k, row_id trip, std::vector<int> seats, std::uint64_t seq = 1) {
   seat_event e;
   e.kind = k;
   e.trip = trip;
@@ -39,7 +39,7 @@ class trip_catalog_test : public ::testing::Test {
     return c.finish_load(t, &s);
   }
   // A whole load with nothing in between.
-  static std::optional<trip_facts> load(trip_catalog& c, id_t trip, const std::vector<seat>& s) {
+  static std::optional<trip_facts> load(trip_catalog& c, row_id trip, const std::vector<seat>& s) {
     trip_catalog::load_ticket t;
     if (auto f = c.lookup_or_begin(trip, t)) return f;
     return c.finish_load(t, &s);
@@ -140,7 +140,7 @@ TEST_F(trip_catalog_test, a_failed_load_leaves_nothing_behind) {
 // Issue 11: the catalog grew for the life of the process (weekly schedules for months).
 TEST_F(trip_catalog_test, keeps_at_most_capacity_trips_least_recently_used_first) {
   auto c = make(3);
-  for (id_t trip = 1; trip <= 3; ++trip) ASSERT_TRUE(load(c, trip, seats_of(trip, 4)));
+  for (row_id trip = 1; trip <= 3; ++trip) ASSERT_TRUE(load(c, trip, seats_of(trip, 4)));
   trip_catalog::load_ticket t;
   ASSERT_TRUE(c.lookup_or_begin(1, t));  // 1 is used again: 2 is now the oldest
   ASSERT_TRUE(load(c, 4, seats_of(4, 4)));
@@ -150,7 +150,7 @@ TEST_F(trip_catalog_test, keeps_at_most_capacity_trips_least_recently_used_first
   EXPECT_TRUE(c.lookup_or_begin(4, t));
   EXPECT_FALSE(c.lookup_or_begin(2, t));  // dropped: reloaded when needed
   EXPECT_TRUE(finish(c, t, seats_of(2, 4)));
-  for (id_t trip = 10; trip < 1000; ++trip) ASSERT_TRUE(load(c, trip, seats_of(trip, 4)));
+  for (row_id trip = 10; trip < 1000; ++trip) ASSERT_TRUE(load(c, trip, seats_of(trip, 4)));
   EXPECT_EQ(c.size(), 3u);
 }
 
@@ -162,6 +162,48 @@ TEST_F(trip_catalog_test, a_load_flooded_with_events_is_answered_but_not_cached)
   auto f = finish(c, t, seats_of(1, 10));
   ASSERT_TRUE(f);
   EXPECT_EQ(c.size(), 0u);
+}
+
+// The sale window is checked against the cached departure on every hold: it must be the one
+// the load read, and survive the events that keep the entry current.
+TEST_F(trip_catalog_test, the_departure_the_load_read_is_kept_with_the_entry) {
+  auto c = make();
+  const local_time departure{std::chrono::seconds(1'800'000'000)};
+  trip_catalog::load_ticket t;
+  ASSERT_FALSE(c.lookup_or_begin(1, t));
+  auto s = seats_of(1, 4);
+  ASSERT_TRUE(c.finish_load(t, &s, departure));
+  c.on_event(event(seat_event_kind::booked, 1, {2}));
+  auto cached = c.lookup_or_begin(1, t);
+  ASSERT_TRUE(cached);
+  EXPECT_EQ(cached->departure, departure);
+  EXPECT_EQ(cached->total_seats, 4);
+}
+
+// After a resync every trip is read again: sold seats missed meanwhile come from the database.
+TEST_F(trip_catalog_test, forget_all_drops_every_cached_trip) {
+  auto c = make();
+  ASSERT_TRUE(load(c, 1, seats_of(1, 4)));
+  ASSERT_TRUE(load(c, 2, seats_of(2, 4)));
+  c.forget_all();
+  EXPECT_EQ(c.size(), 0u);
+  trip_catalog::load_ticket t;
+  EXPECT_FALSE(c.lookup_or_begin(1, t));
+  auto f = finish(c, t, seats_of(1, 4, {3}));  // a sale the catalog never heard of
+  ASSERT_TRUE(f);
+  EXPECT_TRUE(f->is_booked(3));
+}
+
+TEST_F(trip_catalog_test, one_trips_events_leave_the_others_alone) {
+  auto c = make();
+  ASSERT_TRUE(load(c, 1, seats_of(1, 4)));
+  ASSERT_TRUE(load(c, 2, seats_of(2, 4)));
+  c.on_event(event(seat_event_kind::booked, 2, {1}));
+  c.on_event(event(seat_event_kind::booked, 3, {1}));  // neither cached nor loading: ignored
+  trip_catalog::load_ticket t;
+  EXPECT_TRUE(c.lookup_or_begin(1, t)->booked.empty());
+  EXPECT_EQ(c.lookup_or_begin(2, t)->booked, (std::vector<int>{1}));
+  EXPECT_EQ(c.size(), 2u);
 }
 
 }  // namespace

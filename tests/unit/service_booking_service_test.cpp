@@ -51,7 +51,7 @@ class booking_service_test : public ::testing::Test {
     if (failure) std::rethrow_exception(failure);
     return std::move(*out);
   }
-  booking_request request(id_t user, std::vector<int> seats) {
+  booking_request request(row_id user, std::vector<int> seats) {
     booking_request r;
     r.user_id = user;
     r.trip_id = trip_;
@@ -68,7 +68,7 @@ class booking_service_test : public ::testing::Test {
   memory_engine engine_{ioc_.get_executor(), clk_, hold_policy{},
                         [this](const seat_event& e) { events_.push_back(e); }};
   booking_service service_{*db_, pool_, engine_, clk_};
-  id_t trip_ = 0, alice_ = 0, bob_ = 0;
+  row_id trip_ = 0, alice_ = 0, bob_ = 0;
 };
 
 TEST_F(booking_service_test, sells_only_seats_the_buyer_holds) {

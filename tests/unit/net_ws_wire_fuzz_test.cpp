@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "realtime/ws_wire.hpp"
+#include "net/ws_wire.hpp"
 
 namespace {
 
-namespace ws = seatd::realtime::ws;
+namespace ws = seatd::net::ws;
 using kind = ws::client_reader::kind;
 
 constexpr std::size_t max_message = 4096;
@@ -34,7 +34,7 @@ std::string masked_frame(std::mt19937& rng, std::uint8_t first_byte, const std::
   return out;
 }
 
-TEST(RealtimeWsWireFuzz, RandomBytesNeverCrashOrGrowTheBuffer) {
+TEST(net_ws_wire_fuzz, random_bytes_never_crash_or_grow_the_buffer) {
   std::mt19937 rng(20261126);
   for (int round = 0; round < 5000; ++round) {
     ws::client_reader reader(max_message);
@@ -70,7 +70,7 @@ TEST(RealtimeWsWireFuzz, RandomBytesNeverCrashOrGrowTheBuffer) {
   }
 }
 
-TEST(RealtimeWsWireFuzz, ValidTrafficCutAnywhereDecodesExactly) {
+TEST(net_ws_wire_fuzz, valid_traffic_cut_anywhere_decodes_exactly) {
   std::mt19937 rng(7);
   for (int round = 0; round < 2000; ++round) {
     std::string wire;

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace seatd::realtime::ws {
+namespace seatd::net::ws {
 
 enum class opcode : std::uint8_t {
   continuation = 0x0,
@@ -74,4 +74,4 @@ class client_reader {
   std::string message_;
 };
 
-}  // namespace seatd::realtime::ws
+}  // namespace seatd::net::ws

@@ -1,8 +1,8 @@
-#include "realtime/ws_wire.hpp"
+#include "net/ws_wire.hpp"
 
 #include <algorithm>
 
-namespace seatd::realtime::ws {
+namespace seatd::net::ws {
 
 namespace {
 
@@ -175,4 +175,4 @@ client_reader::result client_reader::next(std::string& in) {
   }
 }
 
-}  // namespace seatd::realtime::ws
+}  // namespace seatd::net::ws

@@ -2,11 +2,11 @@
 
 #include <string>
 
-#include "realtime/ws_wire.hpp"
+#include "net/ws_wire.hpp"
 
 namespace {
 
-namespace ws = seatd::realtime::ws;
+namespace ws = seatd::net::ws;
 using kind = ws::client_reader::kind;
 
 // A client frame as a browser sends it: masked with `key`.
@@ -34,7 +34,7 @@ std::string client_frame(std::uint8_t first_byte, std::string_view payload,
 constexpr std::uint8_t fin_text = 0x81, text_more = 0x01, fin_cont = 0x80, cont_more = 0x00,
                        fin_binary = 0x82, fin_close = 0x88, fin_ping = 0x89, fin_pong = 0x8A;
 
-TEST(RealtimeWsWire, ServerFrameHeaderLengths) {
+TEST(net_ws_wire, server_frame_header_lengths) {
   EXPECT_EQ(ws::server_frame(ws::opcode::text, "pong"), std::string("\x81\x04pong", 6));
   const std::string mid(300, 'x');
   const auto f = ws::server_frame(ws::opcode::text, mid);
@@ -48,7 +48,7 @@ TEST(RealtimeWsWire, ServerFrameHeaderLengths) {
   EXPECT_EQ(g.substr(2, 8), std::string("\0\0\0\0\0\x01\x11\x70", 8));
 }
 
-TEST(RealtimeWsWire, CloseFrameCarriesCodeAndCutReason) {
+TEST(net_ws_wire, close_frame_carries_code_and_cut_reason) {
   EXPECT_EQ(ws::close_frame(1008, "slow consumer"), std::string("\x88\x0f\x03\xf0slow consumer", 17));
   EXPECT_EQ(ws::close_frame(0, "ignored"), std::string("\x88\x00", 2));
   const auto f = ws::close_frame(4404, std::string(300, 'r'));
@@ -56,7 +56,7 @@ TEST(RealtimeWsWire, CloseFrameCarriesCodeAndCutReason) {
   EXPECT_EQ(f.size(), 127u);
 }
 
-TEST(RealtimeWsWire, DecodesMaskedTextOneFrameAtATime) {
+TEST(net_ws_wire, decodes_masked_text_one_frame_at_a_time) {
   ws::client_reader r(4096);
   std::string in = client_frame(fin_text, "ping") + client_frame(fin_text, "hello");
   auto a = r.next(in);
@@ -69,7 +69,7 @@ TEST(RealtimeWsWire, DecodesMaskedTextOneFrameAtATime) {
   EXPECT_EQ(r.next(in).what, kind::need_more);
 }
 
-TEST(RealtimeWsWire, WaitsForAWholeFrameByteByByte) {
+TEST(net_ws_wire, waits_for_a_whole_frame_byte_by_byte) {
   ws::client_reader r(4096);
   const std::string whole = client_frame(fin_text, std::string(200, 'a'));  // 16-bit length
   std::string in;
@@ -83,7 +83,7 @@ TEST(RealtimeWsWire, WaitsForAWholeFrameByteByByte) {
   EXPECT_EQ(m.payload, std::string(200, 'a'));
 }
 
-TEST(RealtimeWsWire, AssemblesFragmentsAndAnswersControlFramesBetweenThem) {
+TEST(net_ws_wire, assembles_fragments_and_answers_control_frames_between_them) {
   ws::client_reader r(4096);
   std::string in = client_frame(text_more, "pi") + client_frame(fin_ping, "hb") +
                    client_frame(cont_more, "") + client_frame(fin_cont, "ng");
@@ -97,7 +97,7 @@ TEST(RealtimeWsWire, AssemblesFragmentsAndAnswersControlFramesBetweenThem) {
   EXPECT_FALSE(r.in_message());
 }
 
-TEST(RealtimeWsWire, PongAndCloseFrames) {
+TEST(net_ws_wire, pong_and_close_frames) {
   ws::client_reader r(4096);
   std::string in = client_frame(fin_pong, "x") + client_frame(fin_close, std::string("\x03\xe8" "bye", 5)) +
                    client_frame(fin_close, "");
@@ -115,7 +115,7 @@ TEST(RealtimeWsWire, PongAndCloseFrames) {
   EXPECT_EQ(a.code, 4500);
 }
 
-TEST(RealtimeWsWire, MessageSizeLimitIsCheckedAtTheHeader) {
+TEST(net_ws_wire, message_size_limit_is_checked_at_the_header) {
   ws::client_reader r(4096);
   std::string exact = client_frame(fin_text, std::string(4096, 'a'));
   EXPECT_EQ(r.next(exact).what, kind::text);
@@ -131,7 +131,7 @@ TEST(RealtimeWsWire, MessageSizeLimitIsCheckedAtTheHeader) {
   EXPECT_EQ(f.next(parts).what, kind::error);
 }
 
-TEST(RealtimeWsWire, RefusesBinaryAndProtocolViolations) {
+TEST(net_ws_wire, refuses_binary_and_protocol_violations) {
   {
     ws::client_reader r(4096);
     std::string in = client_frame(fin_binary, "\x01\x02");
@@ -160,7 +160,7 @@ TEST(RealtimeWsWire, RefusesBinaryAndProtocolViolations) {
   }
 }
 
-TEST(RealtimeWsWire, Utf8ValidationFollowsRfc3629) {
+TEST(net_ws_wire, utf8_validation_follows_rfc3629) {
   EXPECT_TRUE(ws::valid_utf8(""));
   EXPECT_TRUE(ws::valid_utf8("ping"));
   EXPECT_TRUE(ws::valid_utf8("\xc3\xa9"));                  // é
@@ -182,7 +182,7 @@ TEST(RealtimeWsWire, Utf8ValidationFollowsRfc3629) {
 
 // Issue 11 item 10: invalid UTF-8 in a text message or a close reason was accepted; RFC 6455
 // 8.1 requires failing the connection with 1007.
-TEST(RealtimeWsWire, InvalidUtf8TextOrCloseReasonIs1007) {
+TEST(net_ws_wire, invalid_utf8_text_or_close_reason_is1007) {
   {
     ws::client_reader r(4096);
     std::string in = client_frame(fin_text, "pi\xffng");
