@@ -33,10 +33,26 @@ namespace asio = boost::asio;
 class io_runner {
  public:
   explicit io_runner(int threads = 2) : work_(asio::make_work_guard(io_)) {
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] {
+        io_.run();
+        std::lock_guard lock(m_);
+        ++finished_;
+        cv_.notify_all();
+      });
+    }
   }
+  // Drains before stopping: a client's stop() is posted to its strand, and only running it
+  // completes the operations still waiting on that client. Stopping the io_context first
+  // would destroy the posted stop unrun and leave those waiters (and the client they keep
+  // alive) in a cycle that LeakSanitizer rightly reports. A client that never finishes its
+  // work is cut off after the deadline instead of hanging the test.
   ~io_runner() {
     work_.reset();
+    {
+      std::unique_lock lock(m_);
+      cv_.wait_for(lock, 5s, [&] { return finished_ == threads_.size(); });
+    }
     io_.stop();
     for (auto& t : threads_) t.join();
   }
@@ -65,6 +81,9 @@ class io_runner {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::size_t finished_ = 0;
 };
 
 // Counts callback invocations; waits for a count with a deadline.
