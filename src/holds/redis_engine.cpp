@@ -8,7 +8,6 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/concurrent_channel.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,11 +21,13 @@
 #include <unordered_set>
 
 #include "util/random_secret.hpp"
-#include "holds/deadline_index.hpp"
+#include "holds/coalesced_job.hpp"
+#include "holds/expiry_scheduler.hpp"
 #include "holds/recent_seqs.hpp"
 #include "holds/redis_event_wire.hpp"
 #include "holds/redis_layout.hpp"
 #include "holds/redis_scripts.hpp"
+#include "holds/single_flight.hpp"
 #include "redis/connection.hpp"
 #include "redis/endpoint.hpp"
 #include "redis/subscriber.hpp"
@@ -110,8 +111,28 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
         sub_(ex, named(opts_.redis, "seatd-events")),
         strand_(sub_.get_executor()),
         epoch_(random_secret(8)),
-        timer_(strand_),
         epoch_timer_(strand_) {}
+
+  // The expiry scheduler and the reconcile call back into the core through a weak pointer,
+  // which exists only once the core is owned.
+  static std::shared_ptr<core> create(asio::any_io_executor ex, const clock& clk,
+                                      hold_policy policy, options opts, event_sink sink,
+                                      std::function<void()> on_resync) {
+    auto c = std::make_shared<core>(std::move(ex), clk, policy, std::move(opts), std::move(sink),
+                                    std::move(on_resync));
+    std::weak_ptr<core> weak = c;
+    c->expiry_ = std::make_shared<expiry_scheduler>(
+        c->strand_, clk, c->opts_.expiry_concurrency,
+        [weak](row_id trip) { return sweep_for(weak, trip); });
+    c->reconcile_ = std::make_shared<coalesced_job>(
+        c->strand_, 500ms, "redis: reconcile",
+        [weak] {
+          auto self = weak.lock();
+          return self && self->conn_.connected() && self->sub_.connected();
+        },
+        [weak] { return reconcile_for(weak); });
+    return c;
+  }
 
   void start();
   void stop();
@@ -134,27 +155,11 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     asio::steady_timer* timer;
   };
 
-  // One snapshot script answering every caller of a trip that asked while it was queued. A
-  // crowd of viewers opening a trip, or every viewer after a reconnect's resync, would
-  // otherwise run one script each. A caller never joins a script already running (it may
-  // predate the caller's own last change): it queues for the next one, which starts when the
-  // running one ends, so at most two run per trip and every answer is at least as new as
-  // the call.
-  using wakeup = asio::experimental::concurrent_channel<void(error_code)>;
-  struct snapshot_flight {
-    std::optional<result<hold_snapshot>> value;  // set once, under flights_mutex_
-    std::vector<std::shared_ptr<wakeup>> waiters;
-  };
-  struct trip_flights {
-    std::shared_ptr<snapshot_flight> running, queued;
-  };
   asio::awaitable<result<hold_snapshot>> snapshot_once(row_id trip);
   // The per-account step beside the take/release/unpin scripts (redis_scripts::account):
   // returns the script's answer, or "" when Redis could not run it.
   asio::awaitable<std::string> account(row_id user, std::string op, sys_ms score,
                                        std::vector<std::string> members);
-  asio::awaitable<result<hold_snapshot>> wait_for(std::shared_ptr<snapshot_flight> f);
-  void finish(row_id trip, const std::shared_ptr<snapshot_flight>& f, result<hold_snapshot> r);
 
   static redis::config named(redis::config c, const char* name) {
     c.client_name = name;
@@ -181,13 +186,10 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   void on_message(const redis::message& m);
   void deliver(const seat_event& e);
   void learn(row_id trip, int seat, sys_ms when);
-  void arm();
-  void on_timer();
-  void enqueue_sweep(row_id trip);
-  void pump();
+  static asio::awaitable<void> sweep_for(std::weak_ptr<core> weak, row_id trip);
   asio::awaitable<void> sweep(row_id trip);
   void request_reconcile();
-  asio::awaitable<void> reconcile_loop();
+  static asio::awaitable<bool> reconcile_for(std::weak_ptr<core> weak);
   asio::awaitable<bool> reconcile_once();
   asio::awaitable<void> ensure_keyspace_events();
   asio::awaitable<bool> refresh_epoch();
@@ -218,21 +220,14 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   std::promise<void> first_reconcile_;
 
   // Strand-only state.
-  deadline_index index_;
-  asio::steady_timer timer_;
-  std::optional<sys_ms> armed_;
-  std::deque<row_id> sweep_queue_;
-  std::unordered_set<row_id> sweep_queued_;
-  std::size_t sweeping_ = 0;
+  std::shared_ptr<expiry_scheduler> expiry_;
+  std::shared_ptr<coalesced_job> reconcile_;
   recent_seqs delivered_;  // last seq handed to the sink, per trip with recent events
   asio::steady_timer epoch_timer_;
   bool epoch_checking_ = false;
 
-  std::mutex flights_mutex_;
-  std::unordered_map<row_id, trip_flights> flights_;
+  single_flight<row_id, result<hold_snapshot>> snapshots_;
   std::multimap<row_id, waiter> waiters_;
-  bool reconcile_wanted_ = false;
-  bool reconciling_ = false;
   bool first_reconcile_done_ = false;
   bool config_warned_ = false;
 };
@@ -295,10 +290,9 @@ void redis_engine::core::stop() {
   sub_.stop();
   conn_.stop();
   asio::post(strand_, [self = shared_from_this()] {
-    self->timer_.cancel();
+    self->expiry_->stop();
+    self->reconcile_->stop();
     self->epoch_timer_.cancel();
-    self->sweep_queue_.clear();
-    self->sweep_queued_.clear();
     self->release_waiters();
   });
 }
@@ -501,66 +495,11 @@ asio::awaitable<void> redis_engine::core::announce_freed(row_id trip, std::vecto
 
 asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot(row_id trip) {
   auto self = shared_from_this();
-  std::shared_ptr<snapshot_flight> mine, before;
-  bool lead = false;
-  {
-    std::lock_guard lock(flights_mutex_);
-    auto& tf = flights_[trip];
-    if (!tf.running) {
-      tf.running = mine = std::make_shared<snapshot_flight>();
-      lead = true;
-    } else if (!tf.queued) {
-      tf.queued = mine = std::make_shared<snapshot_flight>();
-      before = tf.running;
-      lead = true;
-    } else {
-      mine = tf.queued;
-    }
-  }
-  if (!lead) co_return co_await wait_for(mine);
-  // Queued: start once the running script has ended (finish() then makes this one running).
-  if (before) (void)co_await wait_for(before);
-  result<hold_snapshot> r = make_error_code(errc::unavailable);
-  try {
-    r = co_await snapshot_once(trip);
-  } catch (...) {
-    finish(trip, mine, make_error_code(errc::unavailable));
-    throw;
-  }
-  finish(trip, mine, r);
-  co_return r;
-}
-
-asio::awaitable<result<hold_snapshot>> redis_engine::core::wait_for(
-    std::shared_ptr<snapshot_flight> f) {
-  auto w = std::make_shared<wakeup>(co_await asio::this_coro::executor, 1);
-  {
-    std::lock_guard lock(flights_mutex_);
-    if (f->value) co_return *f->value;
-    f->waiters.push_back(w);
-  }
-  auto [ec] = co_await w->async_receive(asio::as_tuple(asio::use_awaitable));
-  (void)ec;
-  std::lock_guard lock(flights_mutex_);
-  co_return f->value ? *f->value : result<hold_snapshot>(make_error_code(errc::unavailable));
-}
-
-void redis_engine::core::finish(row_id trip, const std::shared_ptr<snapshot_flight>& f,
-                                result<hold_snapshot> r) {
-  std::vector<std::shared_ptr<wakeup>> waiters;
-  {
-    std::lock_guard lock(flights_mutex_);
-    f->value = std::move(r);
-    waiters.swap(f->waiters);
-    auto it = flights_.find(trip);
-    if (it != flights_.end() && it->second.running == f) {
-      it->second.running = std::move(it->second.queued);
-      it->second.queued = nullptr;
-      if (!it->second.running) flights_.erase(it);
-    }
-  }
-  // Capacity 1 and one send each: never blocks, never fails while the waiter lives.
-  for (auto& w : waiters) w->try_send(error_code{});
+  // Named: GCC 12 mishandles temporaries (a lambda, a result) inside a co_await expression.
+  auto work = [self, trip] { return self->snapshot_once(trip); };
+  result<hold_snapshot> failed = make_error_code(errc::unavailable);
+  auto flight = snapshots_.run(trip, std::move(work), std::move(failed));
+  co_return co_await std::move(flight);
 }
 
 asio::awaitable<result<hold_snapshot>> redis_engine::core::snapshot_once(row_id trip) {
@@ -631,7 +570,7 @@ asio::awaitable<result<std::vector<std::size_t>>> redis_engine::core::held_count
 void redis_engine::core::on_message(const redis::message& m) {
   if (m.channel == expired_channel_) {
     // Redis deleted a TTL key: the hold it shadows is due (or was already expired by us).
-    if (auto trip = redis_layout::trip_of_ttl_key(m.payload)) enqueue_sweep(*trip);
+    if (auto trip = redis_layout::trip_of_ttl_key(m.payload)) expiry_->enqueue(*trip);
     return;
   }
   if (m.channel != channel_) return;
@@ -660,7 +599,7 @@ void redis_engine::core::deliver(const seat_event& e) {
     case seat_event_kind::unlocked:
     case seat_event_kind::expired:
     case seat_event_kind::booked:
-      for (int s : e.seats) index_.erase(e.trip, s);
+      for (int s : e.seats) expiry_->forget(e.trip, s);
       break;
     case seat_event_kind::released:
       break;
@@ -684,54 +623,11 @@ void redis_engine::core::release_waiters() {
 
 void redis_engine::core::learn(row_id trip, int seat, sys_ms when) {
   if (stopped_) return;
-  index_.set(trip, seat, when);
-  arm();
+  expiry_->learn(trip, seat, when);
 }
 
-void redis_engine::core::arm() {
-  if (stopped_) return;
-  auto next = index_.earliest();
-  // Only an earlier deadline moves the timer; when it fires it re-arms for the then earliest.
-  if (!next || (armed_ && *armed_ <= *next)) return;
-  armed_ = next;
-  auto wait = std::max(std::chrono::milliseconds(0), *next - clock_.now());
-  timer_.expires_after(wait);
-  timer_.async_wait([weak = weak_from_this()](error_code ec) {
-    if (ec) return;  // re-armed for an earlier deadline, or stopped
-    if (auto self = weak.lock()) self->on_timer();
-  });
-}
-
-void redis_engine::core::on_timer() {
-  armed_.reset();
-  for (row_id trip : index_.take_due(clock_.now())) enqueue_sweep(trip);
-  arm();
-}
-
-void redis_engine::core::enqueue_sweep(row_id trip) {
-  if (stopped_) return;
-  if (sweep_queued_.insert(trip).second) sweep_queue_.push_back(trip);
-  pump();
-}
-
-void redis_engine::core::pump() {
-  while (!stopped_ && sweeping_ < opts_.expiry_concurrency && !sweep_queue_.empty()) {
-    row_id trip = sweep_queue_.front();
-    sweep_queue_.pop_front();
-    sweep_queued_.erase(trip);
-    ++sweeping_;
-    asio::co_spawn(strand_, sweep(trip), [self = shared_from_this()](std::exception_ptr e) {
-      --self->sweeping_;
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("redis: expiry sweep failed: {}", ex.what());
-        }
-      }
-      self->pump();
-    });
-  }
+asio::awaitable<void> redis_engine::core::sweep_for(std::weak_ptr<core> weak, row_id trip) {
+  if (auto self = weak.lock()) co_await self->sweep(trip);
 }
 
 asio::awaitable<void> redis_engine::core::sweep(row_id trip) {
@@ -763,7 +659,7 @@ void redis_engine::core::schedule_epoch_check() {
 void redis_engine::core::check_epoch() {
   if (stopped_) return;
   // While reconnecting or reconciling, the reconcile itself refreshes the epoch.
-  if (epoch_checking_ || reconciling_ || !first_reconcile_done_ || !conn_.connected()) {
+  if (epoch_checking_ || reconcile_->running() || !first_reconcile_done_ || !conn_.connected()) {
     schedule_epoch_check();
     return;
   }
@@ -793,38 +689,13 @@ void redis_engine::core::check_epoch() {
 // ---------------------------------------------------------------- reconcile (strand_)
 
 void redis_engine::core::request_reconcile() {
-  if (stopped_) return;
-  reconcile_wanted_ = true;
-  if (reconciling_) return;
-  reconciling_ = true;
-  asio::co_spawn(strand_, reconcile_loop(), [self = shared_from_this()](std::exception_ptr e) {
-    if (!e) return;
-    self->reconciling_ = false;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("redis: reconcile failed: {}", ex.what());
-    }
-  });
+  if (!stopped_) reconcile_->request();
 }
 
-asio::awaitable<void> redis_engine::core::reconcile_loop() {
-  // reconciling_ is cleared here, on the strand, with no suspension between the last check of
-  // reconcile_wanted_ and the clearing, so no request is lost.
-  for (;;) {
-    if (!reconcile_wanted_ || stopped_ || !conn_.connected() || !sub_.connected()) {
-      // Not both up yet: the other connection's on_connected asks again.
-      reconciling_ = false;
-      co_return;
-    }
-    reconcile_wanted_ = false;
-    if (co_await reconcile_once()) continue;
-    // Redis answered but something failed (e.g. a command timed out): try again shortly.
-    asio::steady_timer pause(strand_, 500ms);
-    auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    (void)ec;
-    reconcile_wanted_ = true;
-  }
+asio::awaitable<bool> redis_engine::core::reconcile_for(std::weak_ptr<core> weak) {
+  auto self = weak.lock();
+  if (!self || self->stopped_) co_return true;  // nothing left to reconcile for
+  co_return co_await self->reconcile_once();
 }
 
 asio::awaitable<bool> redis_engine::core::reconcile_once() {
@@ -834,7 +705,7 @@ asio::awaitable<bool> redis_engine::core::reconcile_once() {
   if (!trips) co_return false;
   // Holds that fell due while we were away expire now, each published once (by whichever
   // instance's script removes it); the replies teach the index every trip's next deadline.
-  for (row_id t : *trips) enqueue_sweep(t);
+  for (row_id t : *trips) expiry_->enqueue(t);
   // Events published while the subscription was down are lost: every room starts over.
   if (on_resync_) on_resync_();
   if (outage_logged_.exchange(false)) spdlog::info("redis: connected again; viewers resync");
@@ -931,8 +802,8 @@ redis::config redis_engine::redis_engine_config(std::string url) {
 
 redis_engine::redis_engine(asio::any_io_executor ex, const clock& clk, hold_policy policy,
                            options opts, event_sink sink, std::function<void()> on_resync)
-    : core_(std::make_shared<core>(std::move(ex), clk, policy, std::move(opts), std::move(sink),
-                                   std::move(on_resync))) {}
+    : core_(core::create(std::move(ex), clk, policy, std::move(opts), std::move(sink),
+                         std::move(on_resync))) {}
 
 redis_engine::~redis_engine() { core_->stop(); }
 
