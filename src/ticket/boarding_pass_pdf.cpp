@@ -141,7 +141,29 @@ class renderer {
     HPDF_Font f = HPDF_GetFont(doc_.get(), name, "UTF-8");
     if (failed() || f == nullptr) return make_error_code(errc::pdf_font_unusable);
     value_ = {f, true};
-    return {};
+    mark_base_letters_used(f);
+    return failed() ? make_error_code(errc::pdf_render_failed) : boost::system::error_code{};
+  }
+
+  // libharu 2.3 embeds only the glyphs the document's text uses, but it does not follow a
+  // composite glyph to its parts: DejaVu draws "Ё" as "Е" plus a diaeresis, and unless "Е" is
+  // used elsewhere the pass shows a bare diaeresis ("Йован" loses its "И"). Measuring a text
+  // marks its glyphs used, so the base letters of the Latin, Greek and Cyrillic alphabets are
+  // measured once here (about 20 kB more, only in this font path).
+  void mark_base_letters_used(HPDF_Font f) {
+    std::string bases;
+    auto add_range = [&](char32_t from, char32_t to) {
+      for (char32_t c = from; c <= to; ++c) append_utf8(bases, c);
+    };
+    add_range(U'A', U'Z');
+    add_range(U'a', U'z');
+    append_utf8(bases, 0x0131);  // dotless i
+    append_utf8(bases, 0x0237);  // dotless j
+    add_range(0x0391, 0x03A9);   // Greek capitals
+    add_range(0x03B1, 0x03C9);   // Greek small letters
+    add_range(0x0400, 0x045F);   // Cyrillic
+    HPDF_Font_TextWidth(f, reinterpret_cast<const HPDF_BYTE*>(bases.data()),
+                        static_cast<HPDF_UINT>(bases.size()));
   }
 
   HPDF_Page new_page() {
