@@ -76,6 +76,13 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+std::string repaired_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char32_t cp : utf8_code_points(s)) append_utf8(out, cp);
+  return out;
+}
+
 std::string single_line(std::string_view s) {
   std::string out;
   out.reserve(s.size());

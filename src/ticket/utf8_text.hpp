@@ -15,6 +15,10 @@ std::vector<char32_t> utf8_code_points(std::string_view s);
 
 void append_utf8(std::string& out, char32_t cp);
 
+// s with each malformed byte replaced by U+FFFD (control characters kept): what a mail body
+// declared charset=UTF-8 may carry.
+std::string repaired_utf8(std::string_view s);
+
 // For one line of display text (a name, a city, a subject): malformed UTF-8 repaired as above,
 // and every control character (C0 including CR, LF and TAB, DEL, C1, U+2028/2029) replaced by
 // a space, so nothing typed can break a header or a layout line.
