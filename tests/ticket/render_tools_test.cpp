@@ -9,6 +9,7 @@
 
 #include "ticket/boarding_code.hpp"
 #include "ticket/boarding_pass_pdf.hpp"
+#include "ticket/ticket_samples.hpp"
 #include "ticket/ticket_test_support.hpp"
 
 namespace {
@@ -30,17 +31,7 @@ class ticket_render_tools : public ::testing::Test {
   }
 
   boarding_pass pass(std::string first_name) const {
-    boarding_pass p;
-    p.booking.operator_name = "ABC Travels";
-    p.booking.source = "Mumbai";
-    p.booking.destination = "Pune";
-    p.booking.departure = "Sat 05 Dec 2026, 08:30";
-    p.booking.bus_name = "Shivneri Express";
-    p.booking.bus_number = "MH-12-AB-1234";
-    p.booking.booking_number = "ABC-1A2B3C";
-    p.booking.seats = {{17, std::move(first_name), 34, "F"}, {18, "Ravi Rao", 36, "M"}};
-    p.boarding_code = codec_.issue("ABC-1A2B3C", 4242).value();
-    return p;
+    return t::sample_pass(codec_, std::move(first_name), 4242);
   }
 
   std::filesystem::path write_pdf(const boarding_pass& p, const pdf_options& opts = {}) const {

@@ -18,6 +18,7 @@
 #include "ticket/errc.hpp"
 #include "ticket/mime_message.hpp"
 #include "ticket/smtp_sender.hpp"
+#include "ticket/ticket_samples.hpp"
 #include "ticket/ticket_test_support.hpp"
 
 namespace {
@@ -27,17 +28,8 @@ namespace t = seatd::tickets::testing;
 using namespace std::chrono_literals;
 
 outgoing_mail confirmation(const std::string& to, const std::string& message_id) {
-  boarding_pass pass;
-  booking_details& b = pass.booking;
-  b.operator_name = "ABC Travels";
-  b.source = "Mumbai";
-  b.destination = "Pune";
-  b.departure = "Sat 05 Dec 2026, 08:30";
-  b.bus_name = "Shivneri";
-  b.bus_number = "MH-12";
-  b.booking_number = "ABC-1A2B3C";
-  b.seats = {{7, "Zoë Núñez", 34, "F"}};
-  pass.boarding_code = boarding_codec("smtp-test-secret").issue("ABC-1A2B3C", 42).value();
+  const boarding_pass pass = t::sample_pass(boarding_codec("smtp-test-secret"), "Zoë Núñez");
+  const booking_details& b = pass.booking;
   const message_texts texts = booking_confirmation(b, "Zoë");
   mail_message m;
   m.from = {"ABC Travels", "tickets@abctravels.example"};

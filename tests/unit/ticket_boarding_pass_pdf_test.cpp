@@ -7,6 +7,7 @@
 #include "ticket/boarding_code.hpp"
 #include "ticket/boarding_pass_pdf.hpp"
 #include "ticket/errc.hpp"
+#include "ticket/ticket_samples.hpp"
 
 namespace {
 
@@ -17,18 +18,8 @@ using seatd::tickets::pdf_options;
 using seatd::tickets::render_boarding_pass;
 
 boarding_pass sample(std::string name = "Asha Rao") {
-  boarding_pass p;
-  p.booking.operator_name = "ABC Travels";
-  p.booking.source = "Mumbai";
-  p.booking.destination = "Pune";
-  p.booking.departure = "Sat 05 Dec 2026, 08:30";
-  p.booking.bus_name = "Shivneri Express";
-  p.booking.bus_number = "MH-12-AB-1234";
-  p.booking.booking_number = "ABC-1A2B3C";
-  p.booking.total_price = "INR 900";
-  p.booking.seats = {{7, std::move(name), 34, "F"}, {8, "Ravi Rao", std::nullopt, std::nullopt}};
-  p.boarding_code = seatd::tickets::boarding_codec("test-secret").issue("ABC-1A2B3C", 42).value();
-  return p;
+  return seatd::tickets::testing::sample_pass(seatd::tickets::boarding_codec("test-secret"),
+                                              std::move(name));
 }
 
 std::size_t count(const std::string& hay, std::string_view needle) {
