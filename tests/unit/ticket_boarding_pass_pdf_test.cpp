@@ -42,7 +42,6 @@ TEST(ticket_boarding_pass_pdf, renders_a_pdf_from_header_to_eof) {
   ASSERT_TRUE(pdf) << pdf.error().message();
   EXPECT_TRUE(is_pdf(*pdf)) << pdf->substr(0, 16);
   EXPECT_EQ(pages(*pdf), 1U);
-  if (const char* out = std::getenv("SEATD_TICKET_PDF_OUT")) std::ofstream(out) << *pdf;
 }
 
 TEST(ticket_boarding_pass_pdf, winansi_names_need_no_embedded_font) {
