@@ -326,7 +326,8 @@ class renderer {
     std::size_t next = seat_rows(page, 0, y, seats_floor);
 
     qr_code(page, qr, (page_w - qr_side) / 2, qr_y);
-    const std::string caption = "Show this code when boarding  -  " + single_line(b.booking_number);
+    std::string caption = "Show this code when boarding  -  " + single_line(b.booking_number);
+    if (next < b.seats.size()) caption += "  -  more seats overleaf";
     text(page, label_, 6.5F, 5.0F, margin, margin, content_w, caption);
 
     while (next < b.seats.size() && !failed()) {

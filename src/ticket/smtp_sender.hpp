@@ -2,7 +2,9 @@
 // Delivery to an SMTP server with libcurl: SMTP_URL names the server and the login,
 //
 //     smtp://user:pass@host:587   plain connection, STARTTLS when the server offers it (or
-//                                 always, refusing to send in clear, with require_tls)
+//                                 always, refusing to send in clear, with require_tls: without
+//                                 it, a server that offers no STARTTLS gets the login and the
+//                                 message in clear, so production wants require_tls or smtps)
 //     smtps://user:pass@host:465  TLS from the first byte
 //
 // the user name and password are percent-decoded from the URL ("%40" for '@'), AUTH is used

@@ -87,7 +87,10 @@ TEST_F(ticket_render_tools, seats_beyond_the_first_page_are_on_the_next) {
   for (int s = 1; s <= 30; ++s) p.booking.seats.push_back({s, "Traveller Number " + std::to_string(s), {}, {}});
   const std::string text = text_of(write_pdf(p));
   EXPECT_NE(text.find("Traveller Number 30"), std::string::npos) << text;
-  EXPECT_NE(text.find('\f'), std::string::npos);  // more than one page
+  const auto page_break = text.find('\f');
+  ASSERT_NE(page_break, std::string::npos);  // more than one page
+  EXPECT_NE(text.substr(0, page_break).find("more seats overleaf"), std::string::npos) << text;
+  EXPECT_NE(text.substr(page_break).find("Traveller Number 30"), std::string::npos) << text;
 }
 
 TEST_F(ticket_render_tools, the_qr_code_scans_and_verifies) {
