@@ -13,6 +13,7 @@
 // a header. The Date comes from the caller (injected time), and so does the Message-ID, so a
 // resend of the same message carries the same id and receivers can drop the duplicate.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/clock.hpp"

@@ -1,6 +1,5 @@
 #include "ticket/utf8_text.hpp"
 
-#include <algorithm>
 #include <cstdint>
 
 namespace seatd::tickets {
@@ -88,10 +87,6 @@ std::string single_line(std::string_view s) {
   out.reserve(s.size());
   for (char32_t cp : utf8_code_points(s)) append_utf8(out, is_control(cp) ? U' ' : cp);
   return out;
-}
-
-bool is_ascii(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 }  // namespace seatd::tickets

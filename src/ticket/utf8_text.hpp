@@ -24,6 +24,4 @@ std::string repaired_utf8(std::string_view s);
 // a space, so nothing typed can break a header or a layout line.
 std::string single_line(std::string_view s);
 
-bool is_ascii(std::string_view s) noexcept;
-
 }  // namespace seatd::tickets
