@@ -10,8 +10,10 @@ packages=(
   libsqlite3-dev libpq-dev libhiredis-dev libsodium-dev
   libspdlog-dev libfmt-dev libcli11-dev
   libzip-dev libexpat1-dev
+  libhpdf-dev libqrencode-dev libcurl4-openssl-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql sqlite3 chromium nodejs
+  poppler-utils zbar-tools python3-aiosmtpd
 )
 command -v npm >/dev/null || packages+=(npm)  # Debian's npm conflicts with NodeSource's nodejs, which bundles npm
 missing=()
