@@ -27,6 +27,8 @@ class category final : public boost::system::error_category {
       case errc::hold_cooldown: return "Seat recently held by you";
       case errc::trip_departed: return "Trip has already departed";
       case errc::booking_closed: return "Booking closed for this trip";
+      case errc::booking_cancelled: return "This booking was cancelled";
+      case errc::wrong_trip: return "This ticket is for another trip";
     }
     return "unknown seatd error";
   }

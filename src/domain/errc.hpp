@@ -27,6 +27,8 @@ enum class errc {
   hold_cooldown,       // re-taking a seat whose hold just lapsed
   trip_departed,       // holds, bookings, cancellations after departure
   booking_closed,      // inside the booking cut-off before departure
+  booking_cancelled,   // checking in a cancelled booking
+  wrong_trip,          // a boarding code for another trip's bus
 };
 
 const boost::system::error_category& seatd_category() noexcept;

@@ -61,6 +61,7 @@ struct trip {
   int total_seats = 40;  // of the bus; seats are numbered 1..total_seats
   std::string bus_name;  // so a trip page or a ticket names its bus without a search
   std::string bus_type;
+  std::string operator_name;  // the schedule's Operator column ("" when it had none)
 };
 
 // One row of /trips/search.
@@ -89,6 +90,17 @@ inline const char* to_string(booking_status s) {
   return s == booking_status::confirmed ? "confirmed" : "cancelled";
 }
 
+// Who travels on one seat of a booking. The original's body names nobody: then only seat_no
+// is set (the booking's user travels, as far as the ticket knows).
+struct passenger {
+  int seat_no = 0;
+  std::optional<std::string> name;
+  std::optional<int> age;
+  std::optional<std::string> gender;
+  std::optional<sys_ms> boarded_at;  // checked in at the bus door
+  bool operator==(const passenger&) const = default;
+};
+
 // One booking number groups the seats booked together.
 struct ticket {
   std::string booking_number;
@@ -99,6 +111,8 @@ struct ticket {
   std::vector<int> seats;  // ascending
   std::string user_name;   // for user_details
   std::optional<std::string> user_phone;
+  std::string user_email;  // where its e-mails go
+  std::vector<passenger> passengers;  // one per seat, in seat order
 };
 
 struct booking_request {
@@ -107,6 +121,45 @@ struct booking_request {
   std::vector<int> seat_numbers;
   profile_update profile;  // saved on the user's profile in the same transaction
   local_time created_at;
+  // Empty, or one per seat (any order; the caller checked they name exactly the seats).
+  std::vector<passenger> passengers;
+  sys_ms now{};  // when the booking's e-mail falls due
+};
+
+// The e-mails a booking sends, written by the same transaction as the booking (the outbox):
+// no booking without its message, no message without its booking.
+enum class mail_kind { booking_confirmation, booking_cancellation };
+inline const char* to_string(mail_kind k) {
+  return k == mail_kind::booking_confirmation ? "booking_confirmation" : "booking_cancellation";
+}
+enum class outbox_status { pending, sent, failed };
+inline const char* to_string(outbox_status s) {
+  return s == outbox_status::pending ? "pending" : s == outbox_status::sent ? "sent" : "failed";
+}
+
+struct outbox_message {
+  row_id id = 0;
+  mail_kind kind = mail_kind::booking_confirmation;
+  std::string booking_number;
+  outbox_status status = outbox_status::pending;
+  int attempts = 0;  // claims so far (a claim that crashed counts)
+  sys_ms created_at{};  // also the message's Date: a resend is the same message
+  sys_ms next_attempt_at{};
+  std::optional<sys_ms> sent_at;
+  std::string last_error;
+};
+
+struct outbox_counts {
+  std::int64_t pending = 0;  // includes the ones being sent
+  std::int64_t failed = 0;
+  std::int64_t sent = 0;
+};
+
+// What a check-in at the bus door came to.
+struct checkin_outcome {
+  ticket booking;  // its passengers with their boarded_at
+  bool already_boarded = false;  // every passenger had boarded before this scan
+  sys_ms boarded_at{};  // this scan's time, or the earlier one when already boarded
 };
 
 // What a booking attempt came to. On failure `code` says why and, for seat_booked,

@@ -23,7 +23,8 @@ boost::asio::awaitable<booking_outcome> booking_service::book(booking_request re
     outcome.code = errc::unavailable;
     co_return outcome;
   }
-  req.created_at = to_local(clock_.now());
+  req.now = clock_.now();
+  req.created_at = to_local(req.now);
   // Whatever the database says, the pins end: booked seats become SEAT_BOOKED, the others are
   // held again (the buyer can retry). An exception is carried past the unpin, never lost.
   std::exception_ptr failure;
@@ -41,7 +42,7 @@ boost::asio::awaitable<booking_outcome> booking_service::book(booking_request re
 
 boost::asio::awaitable<result<ticket>> booking_service::cancel(std::string booking_number) {
   auto cancelled =
-      co_await pool_.run([this, &booking_number] { return db_.cancel_booking(booking_number); });
+      co_await pool_.run([this, &booking_number] { return db_.cancel_booking(booking_number, clock_.now()); });
   if (cancelled) co_await holds_.announce_freed(cancelled->trip.id, cancelled->seats);
   co_return cancelled;
 }

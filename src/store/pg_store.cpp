@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -341,7 +342,8 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     }
     const std::int64_t price = trip_row.int64(0, 0);
     const int total_seats = trip_row.int32(0, 1);
-    if (!rows::valid_seats(req.seat_numbers, total_seats)) {
+    if (!rows::valid_seats(req.seat_numbers, total_seats) ||
+        !rows::valid_passengers(req.passengers, req.seat_numbers)) {
       out.code = code(errc::invalid_seats);
       return out;
     }
@@ -385,11 +387,15 @@ booking_outcome pg_store::create_booking(const booking_request& req,
 
     const std::string created_at = format_iso(req.created_at);
     auto refused = rows::insert_seats(req.seat_numbers, [&](int s) {
+      const passenger none;
+      const passenger* p = rows::passenger_for(req.passengers, s);
+      if (!p) p = &none;
       try {
         conn.query(
             "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
-            " created_at) VALUES ($1, $2, $3, $4, 'confirmed', $5, $6)",
-            number, req.user_id, req.trip_id, s, price, created_at);
+            " created_at, passenger_name, passenger_age, passenger_gender)"
+            " VALUES ($1, $2, $3, $4, 'confirmed', $5, $6, $7, $8::int, $9)",
+            number, req.user_id, req.trip_id, s, price, created_at, p->name, p->age, p->gender);
         return true;
       } catch (const pg_error& e) {
         if (!e.is_unique_violation() || e.constraint() != "bookings_confirmed_seat") throw;
@@ -403,6 +409,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     }
     const auto seats = static_cast<std::int64_t>(req.seat_numbers.size());
     conn.query(rows::sales_after_booking("$1", "$2", "$3"), req.trip_id, seats, price * seats);
+    enqueue_mail(conn, mail_kind::booking_confirmation, number, req.now);
     tx.commit();
     out.booking_number = std::move(number);
     return out;
@@ -420,7 +427,7 @@ std::optional<ticket> pg_store::find_ticket(std::string_view booking_number) {
   return run([&](connection& conn) { return query_ticket(conn, booking_number); });
 }
 
-result<ticket> pg_store::cancel_booking(std::string_view booking_number) {
+result<ticket> pg_store::cancel_booking(std::string_view booking_number, sys_ms now) {
   return run([&](connection& conn) -> result<ticket> {
     transaction tx(conn);
     // The same trip lock as create_booking: a booking waiting for it sees the freed seats.
@@ -437,8 +444,139 @@ result<ticket> pg_store::cancel_booking(std::string_view booking_number) {
         "UPDATE bookings SET status = 'cancelled'"
         " WHERE booking_number = $1 AND status = 'confirmed'",
         booking_number);
+    enqueue_mail(conn, mail_kind::booking_cancellation, booking_number, now);
     tx.commit();
     return std::move(*t);
+  });
+}
+
+std::vector<ticket> pg_store::list_trip_tickets(row_id trip_id) {
+  return run([&](connection& conn) {
+    return read_tickets(conn.query(
+        std::string(rows::ticket_select) + rows::tickets_of_trip("$1"), trip_id));
+  });
+}
+
+// ---- boarding
+
+result<checkin_outcome> pg_store::check_in(std::string_view booking_number, row_id trip_id,
+                                           sys_ms now) {
+  return run([&](connection& conn) -> result<checkin_outcome> {
+    transaction tx(conn);
+    auto t = query_ticket(conn, booking_number);
+    if (!t) return code(errc::not_found);
+    if (t->status == booking_status::cancelled) return code(errc::booking_cancelled);
+    if (t->trip.id != trip_id) return code(errc::wrong_trip);
+    // Two scanners at two doors: the row locks make the second wait and then find nobody
+    // left to board.
+    auto boarded = conn.query(
+        "UPDATE bookings SET boarded_at = $2"
+        " WHERE booking_number = $1 AND status = 'confirmed' AND boarded_at IS NULL"
+        " RETURNING id",
+        booking_number, to_ms(now));
+    const bool already = boarded.rows() == 0;
+    auto after = query_ticket(conn, booking_number);
+    tx.commit();
+    if (!after) throw store_error("checked-in booking vanished");
+    return rows::checkin_of(std::move(*after), already, now);
+  });
+}
+
+// ---- outbox
+
+void pg_store::enqueue_mail(connection& conn, mail_kind kind, std::string_view booking_number,
+                            sys_ms now) {
+  conn.query(
+      "INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+      " VALUES ($1, $2, $3, $3)",
+      std::string_view(to_string(kind)), booking_number, to_ms(now));
+}
+
+std::vector<outbox_message> pg_store::claim_outbox(std::string_view owner, sys_ms now,
+                                                   std::chrono::milliseconds lease, int limit) {
+  return run([&](connection& conn) {
+    // SKIP LOCKED: instances claiming at once each take different rows instead of queueing
+    // behind each other's row locks.
+    auto r = conn.query(
+        "UPDATE outbox SET lease_owner = $2, lease_until = $3, attempts = attempts + 1"
+        " WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1"
+        "   AND (lease_until IS NULL OR lease_until <= $1)"
+        "   ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)"
+        " RETURNING " + std::string(rows::outbox_columns),
+        to_ms(now), owner, to_ms(now + lease), limit);
+    std::vector<outbox_message> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(rows::read_outbox(row{r, i}));
+    std::sort(out.begin(), out.end(), [](const outbox_message& a, const outbox_message& b) {
+      return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
+    });
+    return out;
+  });
+}
+
+bool pg_store::outbox_sent(row_id id, std::string_view owner, sys_ms now) {
+  return run([&](connection& conn) {
+    return conn.query(
+                   "UPDATE outbox SET status = 'sent', sent_at = $3, lease_owner = NULL,"
+                   " lease_until = NULL, last_error = '' WHERE id = $1 AND lease_owner = $2"
+                   " AND status = 'pending' RETURNING id",
+                   id, owner, to_ms(now))
+               .rows() > 0;
+  });
+}
+
+bool pg_store::outbox_failed(row_id id, std::string_view owner, std::string_view error,
+                             std::optional<sys_ms> retry_at) {
+  std::optional<std::int64_t> retry;
+  if (retry_at) retry = to_ms(*retry_at);
+  return run([&](connection& conn) {
+    return conn.query(
+                   "UPDATE outbox SET status = CASE WHEN $4::bigint IS NULL THEN 'failed'"
+                   " ELSE 'pending' END, next_attempt_at = coalesce($4::bigint, next_attempt_at),"
+                   " last_error = $3, lease_owner = NULL, lease_until = NULL"
+                   " WHERE id = $1 AND lease_owner = $2 AND status = 'pending' RETURNING id",
+                   id, owner, error, retry)
+               .rows() > 0;
+  });
+}
+
+std::vector<outbox_message> pg_store::list_outbox(std::optional<outbox_status> status,
+                                                  int limit) {
+  std::optional<std::string> wanted;
+  if (status) wanted = to_string(*status);
+  return run([&](connection& conn) {
+    auto r = conn.query("SELECT " + std::string(rows::outbox_columns) +
+                            " FROM outbox WHERE $1::text IS NULL OR status = $1"
+                            " ORDER BY id DESC LIMIT $2",
+                        wanted, limit);
+    std::vector<outbox_message> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(rows::read_outbox(row{r, i}));
+    return out;
+  });
+}
+
+outbox_counts pg_store::count_outbox() {
+  return run([&](connection& conn) {
+    auto r = conn.query(
+        "SELECT count(*) FILTER (WHERE status = 'pending'),"
+        " count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'sent')"
+        " FROM outbox");
+    return outbox_counts{r.int64(0, 0), r.int64(0, 1), r.int64(0, 2)};
+  });
+}
+
+result<outbox_message> pg_store::resend_outbox(row_id id, sys_ms now) {
+  return run([&](connection& conn) -> result<outbox_message> {
+    transaction tx(conn);
+    auto cur = conn.query("SELECT status FROM outbox WHERE id = $1 FOR UPDATE", id);
+    if (cur.rows() == 0) return code(errc::not_found);
+    if (cur.text(0, 0) == "pending") return code(errc::invalid_input);
+    auto r = conn.query(
+        "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2,"
+        " sent_at = NULL, last_error = '', lease_owner = NULL, lease_until = NULL"
+        " WHERE id = $1 RETURNING " + std::string(rows::outbox_columns),
+        id, to_ms(now));
+    tx.commit();
+    return rows::read_outbox(row{r, 0});
   });
 }
 

@@ -67,7 +67,19 @@ class pg_store final : public store {
                                  const std::function<std::string()>& next_booking_number) override;
   std::vector<ticket> list_tickets(row_id user_id) override;
   std::optional<ticket> find_ticket(std::string_view booking_number) override;
-  result<ticket> cancel_booking(std::string_view booking_number) override;
+  result<ticket> cancel_booking(std::string_view booking_number, sys_ms now) override;
+  std::vector<ticket> list_trip_tickets(row_id trip_id) override;
+  result<checkin_outcome> check_in(std::string_view booking_number, row_id trip_id,
+                                   sys_ms now) override;
+  std::vector<outbox_message> claim_outbox(std::string_view owner, sys_ms now,
+                                           std::chrono::milliseconds lease, int limit) override;
+  bool outbox_sent(row_id id, std::string_view owner, sys_ms now) override;
+  bool outbox_failed(row_id id, std::string_view owner, std::string_view error,
+                     std::optional<sys_ms> retry_at) override;
+  std::vector<outbox_message> list_outbox(std::optional<outbox_status> status,
+                                          int limit) override;
+  outbox_counts count_outbox() override;
+  result<outbox_message> resend_outbox(row_id id, sys_ms now) override;
 
   analytics compute_analytics(local_date today) override;
 
@@ -76,6 +88,9 @@ class pg_store final : public store {
   bool end_sessions(row_id user_id, sys_ms at) override;
 
  private:
+  // Writes a booking's e-mail to the outbox inside the caller's transaction.
+  static void enqueue_mail(pg::connection& conn, mail_kind kind, std::string_view booking_number,
+                           sys_ms now);
   // Runs `work(connection&)` on a pooled connection, again when the attempt failed in a way
   // that rolled it back (see above).
   template <class F>

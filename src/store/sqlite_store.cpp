@@ -313,7 +313,8 @@ booking_outcome sqlite_store::create_booking(
     price = st.column_int64(0);
     total_seats = st.column_int(1);
   }
-  if (!rows::valid_seats(req.seat_numbers, total_seats)) {
+  if (!rows::valid_seats(req.seat_numbers, total_seats) ||
+      !rows::valid_passengers(req.passengers, req.seat_numbers)) {
     out.code = code(errc::invalid_seats);
     return out;
   }
@@ -355,11 +356,17 @@ booking_outcome sqlite_store::create_booking(
 
   auto insert = conn->prepare(
       "INSERT INTO bookings(booking_number, user_id, trip_id, seat_number, status, price,"
-      " created_at) VALUES (?1, ?2, ?3, ?4, 'confirmed', ?5, ?6)");
+      " created_at, passenger_name, passenger_age, passenger_gender)"
+      " VALUES (?1, ?2, ?3, ?4, 'confirmed', ?5, ?6, ?7, ?8, ?9)");
   const std::string created_at = format_iso(req.created_at);
   auto refused = rows::insert_seats(req.seat_numbers, [&](int s) {
+    const passenger none;
+    const passenger* p = rows::passenger_for(req.passengers, s);
+    if (!p) p = &none;
     try {
-      insert.bind_all(number, req.user_id, req.trip_id, s, price, created_at).run();
+      insert.bind_all(number, req.user_id, req.trip_id, s, price, created_at, p->name, p->age,
+                      p->gender)
+          .run();
       return true;
     } catch (const sqlite_error& e) {
       if (!e.is_unique_violation()) throw;
@@ -375,6 +382,7 @@ booking_outcome sqlite_store::create_booking(
   conn->prepare(rows::sales_after_booking("?1", "?2", "?3"))
       .bind_all(req.trip_id, seats, price * seats)
       .run();
+  enqueue_mail(*conn, mail_kind::booking_confirmation, number, req.now);
   tx.commit();
   out.booking_number = std::move(number);
   return out;
@@ -392,7 +400,7 @@ std::optional<ticket> sqlite_store::find_ticket(std::string_view booking_number)
   return query_ticket(*conn, booking_number);
 }
 
-result<ticket> sqlite_store::cancel_booking(std::string_view booking_number) {
+result<ticket> sqlite_store::cancel_booking(std::string_view booking_number, sys_ms now) {
   auto conn = pool_->acquire();
   transaction tx(*conn, transaction::mode::immediate);
   auto t = query_ticket(*conn, booking_number);
@@ -404,8 +412,152 @@ result<ticket> sqlite_store::cancel_booking(std::string_view booking_number) {
           " WHERE booking_number = ?1 AND status = 'confirmed'")
       .bind(1, booking_number)
       .run();
+  enqueue_mail(*conn, mail_kind::booking_cancellation, booking_number, now);
   tx.commit();
   return std::move(*t);
+}
+
+std::vector<ticket> sqlite_store::list_trip_tickets(row_id trip_id) {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(std::string(rows::ticket_select) + rows::tickets_of_trip("?1"));
+  st.bind(1, trip_id);
+  return read_tickets(st);
+}
+
+// ---- boarding
+
+result<checkin_outcome> sqlite_store::check_in(std::string_view booking_number, row_id trip_id,
+                                               sys_ms now) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  auto t = query_ticket(*conn, booking_number);
+  if (!t) return code(errc::not_found);
+  if (t->status == booking_status::cancelled) return code(errc::booking_cancelled);
+  if (t->trip.id != trip_id) return code(errc::wrong_trip);
+  conn->prepare(
+          "UPDATE bookings SET boarded_at = ?2"
+          " WHERE booking_number = ?1 AND status = 'confirmed' AND boarded_at IS NULL")
+      .bind_all(booking_number, to_ms(now))
+      .run();
+  const bool already = conn->changes() == 0;
+  auto after = query_ticket(*conn, booking_number);
+  tx.commit();
+  if (!after) throw store_error("checked-in booking vanished");
+  return rows::checkin_of(std::move(*after), already, now);
+}
+
+// ---- outbox
+
+void sqlite_store::enqueue_mail(connection& conn, mail_kind kind, std::string_view booking_number,
+                                sys_ms now) {
+  conn.prepare(
+          "INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+          " VALUES (?1, ?2, ?3, ?3)")
+      .bind_all(std::string_view(to_string(kind)), booking_number, to_ms(now))
+      .run();
+}
+
+std::vector<outbox_message> sqlite_store::claim_outbox(std::string_view owner, sys_ms now,
+                                                       std::chrono::milliseconds lease,
+                                                       int limit) {
+  auto conn = pool_->acquire();
+  // The write lock makes select-then-update one step: no other claimer sees these rows free.
+  transaction tx(*conn, transaction::mode::immediate);
+  std::vector<row_id> ids;
+  {
+    auto st = conn->prepare(
+        "SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?1"
+        " AND (lease_until IS NULL OR lease_until <= ?1) ORDER BY next_attempt_at, id LIMIT ?2");
+    st.bind_all(to_ms(now), limit);
+    while (st.step()) ids.push_back(st.column_int64(0));
+  }
+  std::vector<outbox_message> out;
+  auto claim = conn->prepare(
+      "UPDATE outbox SET lease_owner = ?2, lease_until = ?3, attempts = attempts + 1"
+      " WHERE id = ?1");
+  auto read = conn->prepare("SELECT " + std::string(rows::outbox_columns) +
+                            " FROM outbox WHERE id = ?1");
+  for (row_id id : ids) {
+    claim.bind_all(id, owner, to_ms(now + lease)).run();
+    claim.reset();
+    read.bind(1, id);
+    if (read.step()) out.push_back(rows::read_outbox(row{read}));
+    read.reset();
+  }
+  tx.commit();
+  return out;
+}
+
+bool sqlite_store::outbox_sent(row_id id, std::string_view owner, sys_ms now) {
+  auto conn = pool_->acquire();
+  conn->prepare(
+          "UPDATE outbox SET status = 'sent', sent_at = ?3, lease_owner = NULL,"
+          " lease_until = NULL, last_error = '' WHERE id = ?1 AND lease_owner = ?2"
+          " AND status = 'pending'")
+      .bind_all(id, owner, to_ms(now))
+      .run();
+  return conn->changes() > 0;
+}
+
+bool sqlite_store::outbox_failed(row_id id, std::string_view owner, std::string_view error,
+                                 std::optional<sys_ms> retry_at) {
+  auto conn = pool_->acquire();
+  std::optional<std::int64_t> retry;
+  if (retry_at) retry = to_ms(*retry_at);
+  conn->prepare(
+          "UPDATE outbox SET status = CASE WHEN ?4 IS NULL THEN 'failed' ELSE 'pending' END,"
+          " next_attempt_at = coalesce(?4, next_attempt_at), last_error = ?3,"
+          " lease_owner = NULL, lease_until = NULL"
+          " WHERE id = ?1 AND lease_owner = ?2 AND status = 'pending'")
+      .bind_all(id, owner, error, retry)
+      .run();
+  return conn->changes() > 0;
+}
+
+std::vector<outbox_message> sqlite_store::list_outbox(std::optional<outbox_status> status,
+                                                      int limit) {
+  auto conn = pool_->acquire();
+  std::optional<std::string_view> wanted;
+  if (status) wanted = to_string(*status);
+  auto st = conn->prepare("SELECT " + std::string(rows::outbox_columns) +
+                          " FROM outbox WHERE ?1 IS NULL OR status = ?1 ORDER BY id DESC LIMIT ?2");
+  st.bind_all(wanted, limit);
+  std::vector<outbox_message> out;
+  while (st.step()) out.push_back(rows::read_outbox(row{st}));
+  return out;
+}
+
+outbox_counts sqlite_store::count_outbox() {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(
+      "SELECT coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'failed'), 0),"
+      " coalesce(sum(status = 'sent'), 0) FROM outbox");
+  st.step();
+  return {st.column_int64(0), st.column_int64(1), st.column_int64(2)};
+}
+
+result<outbox_message> sqlite_store::resend_outbox(row_id id, sys_ms now) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  auto read = [&]() -> std::optional<outbox_message> {
+    auto st = conn->prepare("SELECT " + std::string(rows::outbox_columns) +
+                            " FROM outbox WHERE id = ?1");
+    st.bind(1, id);
+    if (!st.step()) return std::nullopt;
+    return rows::read_outbox(row{st});
+  };
+  auto m = read();
+  if (!m) return code(errc::not_found);
+  if (m->status == outbox_status::pending) return code(errc::invalid_input);
+  conn->prepare(
+          "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?2,"
+          " sent_at = NULL, last_error = '', lease_owner = NULL, lease_until = NULL"
+          " WHERE id = ?1")
+      .bind_all(id, to_ms(now))
+      .run();
+  m = read();
+  tx.commit();
+  return std::move(*m);
 }
 
 // ---- admin

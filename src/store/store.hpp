@@ -6,6 +6,7 @@
 // Implementations are safe to call from many threads at once (one connection per caller).
 // Expected outcomes come back as error codes (domain/errc.hpp); exceptions mean a bug or a
 // broken database (store_error).
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -72,14 +73,50 @@ class store {
   // code: not_found (trip or user), invalid_seats (a seat not on the trip, duplicate or empty
   // list), seat_booked (outcome.seat names the seat). On success outcome.booking_number is set; it
   // is drawn from `next_booking_number` (retried when it collides with an existing one).
+  // req.passengers, when given, are stored per seat. The same transaction writes the
+  // booking's confirmation e-mail to the outbox, due at req.now.
   virtual booking_outcome create_booking(
       const booking_request& req, const std::function<std::string()>& next_booking_number) = 0;
   // The user's bookings, newest first.
   virtual std::vector<ticket> list_tickets(row_id user_id) = 0;
   virtual std::optional<ticket> find_ticket(std::string_view booking_number) = 0;
-  // Marks a confirmed booking cancelled and frees its seats. errc::not_found,
+  // Marks a confirmed booking cancelled and frees its seats, and writes the cancellation
+  // e-mail to the outbox (due at `now`), in one transaction. errc::not_found,
   // errc::already_cancelled. Returns the ticket as it was (its seats are now free).
-  virtual result<ticket> cancel_booking(std::string_view booking_number) = 0;
+  virtual result<ticket> cancel_booking(std::string_view booking_number, sys_ms now) = 0;
+  // A trip's confirmed bookings (the boarding manifest), by first seat.
+  virtual std::vector<ticket> list_trip_tickets(row_id trip_id) = 0;
+
+  // ---- boarding
+  // Marks every passenger of a confirmed booking of `trip_id` boarded at `now` (those who
+  // boarded already keep their time). errc::not_found, errc::booking_cancelled,
+  // errc::wrong_trip (the booking is for another trip).
+  virtual result<checkin_outcome> check_in(std::string_view booking_number, row_id trip_id,
+                                           sys_ms now) = 0;
+
+  // ---- outbox (the e-mails bookings and cancellations send)
+  // Claims up to `limit` pending messages due at `now` whose lease (if any) has run out: each
+  // gets `owner` and a lease until now + lease, and one more attempt. Several instances never
+  // claim the same message while its lease runs (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite:
+  // its write lock). A claimer that dies mid-send leaves the lease to run out: the message is
+  // claimed again, once.
+  virtual std::vector<outbox_message> claim_outbox(std::string_view owner, sys_ms now,
+                                                   std::chrono::milliseconds lease,
+                                                   int limit) = 0;
+  // The claimed message was sent. False if `owner` no longer holds its lease (it ran out and
+  // another instance claimed it: that one will mark it).
+  virtual bool outbox_sent(row_id id, std::string_view owner, sys_ms now) = 0;
+  // The attempt failed: pending again from `retry_at`, or failed for good when `retry_at` is
+  // nullopt. False if `owner` no longer holds the lease.
+  virtual bool outbox_failed(row_id id, std::string_view owner, std::string_view error,
+                             std::optional<sys_ms> retry_at) = 0;
+  // The admin's view: newest first, optionally one status only.
+  virtual std::vector<outbox_message> list_outbox(std::optional<outbox_status> status,
+                                                  int limit) = 0;
+  virtual outbox_counts count_outbox() = 0;
+  // Makes a failed or sent message pending again, due at `now`, with its attempts reset.
+  // errc::not_found; errc::invalid_input when it is pending already.
+  virtual result<outbox_message> resend_outbox(row_id id, sys_ms now) = 0;
 
   // ---- admin
   virtual analytics compute_analytics(local_date today) = 0;

@@ -1,6 +1,7 @@
 #include "store/ticket_rows.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 
 #include "store/store.hpp"
@@ -41,6 +42,69 @@ ORDER BY bk.created_at DESC, g.first_id DESC, bk.seat_number)sql";
   for (auto at = sql.find('@'); at != std::string::npos; at = sql.find('@', at))
     sql.replace(at, 1, param);
   return sql;
+}
+
+std::string tickets_of_trip(std::string_view param) {
+  // Only confirmed bookings travel; the first seat orders the bookings on the manifest.
+  std::string sql = R"sql(
+JOIN (SELECT booking_number, min(seat_number) AS first_seat FROM bookings
+      WHERE trip_id = @ AND status = 'confirmed' GROUP BY booking_number) g
+  ON g.booking_number = bk.booking_number
+WHERE bk.trip_id = @ AND bk.status = 'confirmed'
+ORDER BY g.first_seat, bk.booking_number, bk.seat_number)sql";
+  for (auto at = sql.find('@'); at != std::string::npos; at = sql.find('@', at))
+    sql.replace(at, 1, param);
+  return sql;
+}
+
+sys_ms parse_ms(std::string_view decimal) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(decimal.data(), decimal.data() + decimal.size(), v);
+  if (ec != std::errc{} || p != decimal.data() + decimal.size())
+    throw store_error("malformed time in database: '" + std::string(decimal) + "'");
+  return sys_ms{std::chrono::milliseconds{v}};
+}
+
+mail_kind parse_mail_kind(std::string_view s) {
+  if (s == "booking_confirmation") return mail_kind::booking_confirmation;
+  if (s == "booking_cancellation") return mail_kind::booking_cancellation;
+  throw store_error("unknown outbox kind in database: '" + std::string(s) + "'");
+}
+
+outbox_status parse_outbox_status(std::string_view s) {
+  if (s == "pending") return outbox_status::pending;
+  if (s == "sent") return outbox_status::sent;
+  if (s == "failed") return outbox_status::failed;
+  throw store_error("unknown outbox status in database: '" + std::string(s) + "'");
+}
+
+checkin_outcome checkin_of(ticket after, bool already_boarded, sys_ms now) {
+  checkin_outcome out;
+  out.already_boarded = already_boarded;
+  out.boarded_at = now;
+  if (already_boarded) {
+    for (const auto& p : after.passengers)
+      if (p.boarded_at && *p.boarded_at < out.boarded_at) out.boarded_at = *p.boarded_at;
+  }
+  out.booking = std::move(after);
+  return out;
+}
+
+bool valid_passengers(const std::vector<passenger>& passengers, const std::vector<int>& seats) {
+  if (passengers.empty()) return true;
+  if (passengers.size() != seats.size()) return false;
+  for (int s : seats) {
+    int n = 0;
+    for (const auto& p : passengers) n += p.seat_no == s;
+    if (n != 1) return false;
+  }
+  return true;
+}
+
+const passenger* passenger_for(const std::vector<passenger>& passengers, int seat) {
+  for (const auto& p : passengers)
+    if (p.seat_no == seat) return &p;
+  return nullptr;
 }
 
 std::string sales_after_booking(std::string_view trip, std::string_view seats,

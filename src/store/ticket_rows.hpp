@@ -25,6 +25,9 @@ inline constexpr int default_bus_seats = 40;
 // "YYYY-MM-DDTHH:MM:SS" of now (UTC, whole seconds) and of a day's midnight.
 std::string now_utc_iso();
 std::string day_start_iso(local_date d);
+// A time stored as ms since the epoch, read as text (both dialects' optional_text of an
+// integer column). store_error when it is not a number.
+sys_ms parse_ms(std::string_view decimal);
 
 // ---- users: read_user matches user_columns
 
@@ -50,7 +53,7 @@ user read_user(const Row& r) {
 
 inline constexpr std::string_view trip_select = R"sql(
 SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats, b.bus_name, b.bus_type
+       b.total_seats, b.bus_name, b.bus_type, t.operator
 FROM trips t JOIN buses b ON b.id = t.bus_id
 )sql";
 
@@ -67,6 +70,7 @@ trip read_trip(const Row& r) {
   t.total_seats = r.int32(7);
   t.bus_name = r.text(8);
   t.bus_type = r.text(9);
+  t.operator_name = r.text(10);
   return t;
 }
 
@@ -99,7 +103,8 @@ trip_summary read_trip_summary(const Row& r) {
 inline constexpr std::string_view ticket_select = R"sql(
 SELECT bk.booking_number, bk.user_id, bk.status, bk.created_at, bk.seat_number,
        t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
-       b.total_seats, u.username, u.phone_number, b.bus_name, b.bus_type
+       b.total_seats, u.username, u.phone_number, b.bus_name, b.bus_type, t.operator, u.email,
+       bk.passenger_name, bk.passenger_age, bk.passenger_gender, bk.boarded_at
 FROM bookings bk
 JOIN trips t ON t.id = bk.trip_id
 JOIN buses b ON b.id = t.bus_id
@@ -134,12 +139,56 @@ void add_ticket_row(std::vector<ticket>& out, const Row& r) {
     t.user_phone = r.optional_text(14);
     t.trip.bus_name = r.text(15);
     t.trip.bus_type = r.text(16);
+    t.trip.operator_name = r.text(17);
+    t.user_email = r.text(18);
   }
   ticket& t = out.back();
   // Cancelling flips every row of a booking together; one confirmed row means confirmed.
   if (r.text(2) == std::string_view("confirmed")) t.status = booking_status::confirmed;
   t.seats.push_back(r.int32(4));
+  passenger& p = t.passengers.emplace_back();
+  p.seat_no = t.seats.back();
+  p.name = r.optional_text(19);
+  p.age = r.optional_int32(20);
+  p.gender = r.optional_text(21);
+  if (auto boarded = r.optional_text(22)) p.boarded_at = parse_ms(*boarded);
 }
+
+// A booking's trip tickets in seat order: the manifest's ORDER BY after ticket_select.
+std::string tickets_of_trip(std::string_view param);
+
+// ---- outbox: read_outbox matches outbox_columns
+
+inline constexpr std::string_view outbox_columns =
+    "id, kind, booking_number, status, attempts, created_at, next_attempt_at, sent_at, "
+    "last_error";
+
+mail_kind parse_mail_kind(std::string_view s);
+outbox_status parse_outbox_status(std::string_view s);
+
+template <class Row>
+outbox_message read_outbox(const Row& r) {
+  outbox_message m;
+  m.id = r.int64(0);
+  m.kind = parse_mail_kind(r.text(1));
+  m.booking_number = r.text(2);
+  m.status = parse_outbox_status(r.text(3));
+  m.attempts = r.int32(4);
+  m.created_at = sys_ms{std::chrono::milliseconds{r.int64(5)}};
+  m.next_attempt_at = sys_ms{std::chrono::milliseconds{r.int64(6)}};
+  if (auto sent = r.optional_text(7)) m.sent_at = parse_ms(*sent);
+  m.last_error = r.text(8);
+  return m;
+}
+
+// A check-in's answer from the booking as it is after the scan: when nobody was left to
+// board, the earlier boarding time (the earliest passenger's) instead of this scan's.
+checkin_outcome checkin_of(ticket after, bool already_boarded, sys_ms now);
+
+// Checks a booking request's passengers: empty, or exactly one per requested seat.
+bool valid_passengers(const std::vector<passenger>& passengers, const std::vector<int>& seats);
+// The passenger for `seat` in `passengers` (nullptr when none is given).
+const passenger* passenger_for(const std::vector<passenger>& passengers, int seat);
 
 // ---- per-trip sales counters (trips.booked_seats, trips.revenue; migration 2)
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -152,6 +153,7 @@ class store_conformance : public testing::TestWithParam<backend> {
     req.seat_numbers = std::move(seats);
     req.profile = std::move(profile);
     req.created_at = created;
+    req.now = mail_due;
     return db->create_booking(req, next);
   }
 
@@ -163,6 +165,7 @@ class store_conformance : public testing::TestWithParam<backend> {
   }
 
   std::unique_ptr<store> db;
+  sys_ms mail_due{std::chrono::milliseconds{1'800'000'000'000}};
 };
 
 // ---- users
@@ -275,7 +278,7 @@ TEST_P(store_conformance, search_counts_confirmed_bookings) {
   auto booked = book(u.id, t.trip_id, {1, 2, 3}, gen);
   ASSERT_FALSE(booked.code) << booked.code.message();
   EXPECT_EQ(only_trip("agra", "delhi", on("2026-03-04")).booked_seats, 3);
-  ASSERT_TRUE(db->cancel_booking(booked.booking_number));
+  ASSERT_TRUE(db->cancel_booking(booked.booking_number, mail_due));
   EXPECT_EQ(only_trip("Agra", "Delhi", on("2026-03-04")).booked_seats, 0);
 }
 
@@ -445,6 +448,7 @@ class booking_test : public store_conformance {
   }
   row_id trip_id = 0;
   user alice, bob;
+  manual_clock clk;
 };
 
 TEST_P(booking_test, books_seats_and_reads_the_ticket_back) {
@@ -528,7 +532,7 @@ TEST_P(booking_test, booking_number_collision_draws_again) {
   EXPECT_EQ(db->find_ticket("BK-8")->seats, (std::vector<int>{2}));
 
   // A cancelled booking's number stays taken too.
-  ASSERT_TRUE(db->cancel_booking("BK-8"));
+  ASSERT_TRUE(db->cancel_booking("BK-8", clk.now()));
   calls = 0;
   EXPECT_EQ(book(bob.id, trip_id, {3},
                  [&calls] { return ++calls == 1 ? std::string("BK-8") : std::string("BK-9"); })
@@ -573,7 +577,7 @@ TEST_P(booking_test, cancel_frees_the_seats) {
   auto out = book(alice.id, trip_id, {7, 8}, gen);
   ASSERT_FALSE(out.code);
 
-  auto cancelled = db->cancel_booking(out.booking_number);
+  auto cancelled = db->cancel_booking(out.booking_number, clk.now());
   ASSERT_TRUE(cancelled);
   EXPECT_EQ(cancelled->booking_number, out.booking_number);
   EXPECT_EQ(cancelled->status, booking_status::confirmed);  // as it was
@@ -586,10 +590,10 @@ TEST_P(booking_test, cancel_frees_the_seats) {
   EXPECT_EQ(after->seats, (std::vector<int>{7, 8}));
   EXPECT_TRUE(booked_seats(trip_id).empty());
 
-  auto again = db->cancel_booking(out.booking_number);
+  auto again = db->cancel_booking(out.booking_number, clk.now());
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error(), make_error_code(errc::already_cancelled));
-  auto missing = db->cancel_booking("no-such-booking");
+  auto missing = db->cancel_booking("no-such-booking", clk.now());
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error(), make_error_code(errc::not_found));
 
@@ -730,7 +734,7 @@ TEST_P(store_conformance, analytics_of_a_known_dataset) {
   ok(trip_to("B"), {3}, "2026-02-26T00:00:00");     // first day of the trend: 500
   ok(trip_to("B"), {4}, "2026-02-25T23:59:59");     // before the trend: revenue only
   auto cancelled = ok(trip_to("B"), {5}, "2026-03-04T11:00:00");
-  ASSERT_TRUE(db->cancel_booking(cancelled));    // not counted anywhere
+  ASSERT_TRUE(db->cancel_booking(cancelled, mail_due));    // not counted anywhere
   ok(trip_to("C"), {1}, "2026-03-03T12:00:00");  // 300
   ok(trip_to("D"), {1}, "2026-03-03T23:59:59");  // 300 (ties with Beta)
   ok(trip_to("E"), {1}, "2026-03-01T08:00:00");  // 100
@@ -793,6 +797,211 @@ TEST_P(store_conformance, end_sessions_moves_the_users_cutoff_forward_only) {
   EXPECT_TRUE(db->end_sessions(u.id, t0 - 1h));  // never backwards
   EXPECT_EQ(db->find_user_by_id(u.id)->tokens_valid_after_ms, 1'800'000'000'000);
   EXPECT_FALSE(db->end_sessions(u.id + 1000, t0));
+}
+
+// ---- passengers, boarding, the outbox (issue 13)
+
+TEST_P(booking_test, stores_a_passenger_per_seat_and_reads_them_back_in_seat_order) {
+  booking_request req;
+  req.user_id = alice.id;
+  req.trip_id = trip_id;
+  req.seat_numbers = {5, 4};
+  req.created_at = at("2026-03-04T10:00:00");
+  req.now = clk.now();
+  req.passengers = {{4, "Zoë Núñez", 31, "Female", std::nullopt},
+                    {5, "Ravi", 8, "Male", std::nullopt}};
+  auto out = db->create_booking(req, numbers());
+  ASSERT_FALSE(out.code) << out.code.message();
+  auto t = db->find_ticket(out.booking_number);
+  ASSERT_TRUE(t);
+  ASSERT_EQ(t->passengers.size(), 2u);
+  EXPECT_EQ(t->passengers[0], (passenger{4, "Zoë Núñez", 31, "Female", std::nullopt}));
+  EXPECT_EQ(t->passengers[1], (passenger{5, "Ravi", 8, "Male", std::nullopt}));
+  EXPECT_EQ(t->user_email, "alice@example.com");
+  EXPECT_EQ(t->trip.operator_name, "Test Travels");
+
+  // The original's body names nobody: a passenger entry per seat with only the seat.
+  auto plain = book(bob.id, trip_id, {9}, numbers("P-"));
+  ASSERT_FALSE(plain.code);
+  auto pt = db->find_ticket(plain.booking_number);
+  ASSERT_EQ(pt->passengers.size(), 1u);
+  EXPECT_EQ(pt->passengers[0], (passenger{9, std::nullopt, std::nullopt, std::nullopt, {}}));
+}
+
+TEST_P(booking_test, passengers_must_name_exactly_the_booked_seats) {
+  auto attempt = [&](std::vector<int> seats, std::vector<passenger> ps) {
+    booking_request req;
+    req.user_id = alice.id;
+    req.trip_id = trip_id;
+    req.seat_numbers = std::move(seats);
+    req.created_at = at("2026-03-04T10:00:00");
+    req.passengers = std::move(ps);
+    return db->create_booking(req, numbers()).code;
+  };
+  const auto invalid = make_error_code(errc::invalid_seats);
+  EXPECT_EQ(attempt({1, 2}, {{1, "A", {}, {}, {}}}), invalid);                      // one short
+  EXPECT_EQ(attempt({1, 2}, {{1, "A", {}, {}, {}}, {1, "B", {}, {}, {}}}), invalid);  // twice
+  EXPECT_EQ(attempt({1}, {{3, "A", {}, {}, {}}}), invalid);  // another seat
+  EXPECT_TRUE(booked_seats(trip_id).empty());
+  EXPECT_EQ(db->count_outbox().pending, 0) << "no message without its booking";
+}
+
+TEST_P(booking_test, a_booking_and_its_cancellation_each_write_one_message) {
+  auto out = book(alice.id, trip_id, {7}, numbers());
+  ASSERT_FALSE(out.code);
+  auto all = db->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].kind, mail_kind::booking_confirmation);
+  EXPECT_EQ(all[0].booking_number, out.booking_number);
+  EXPECT_EQ(all[0].status, outbox_status::pending);
+  EXPECT_EQ(all[0].attempts, 0);
+  EXPECT_EQ(all[0].created_at, mail_due);
+  EXPECT_EQ(all[0].next_attempt_at, mail_due);
+
+  // A refused booking writes nothing (the same transaction rolled back).
+  EXPECT_EQ(book(bob.id, trip_id, {7}, numbers("X-")).code, make_error_code(errc::seat_booked));
+  EXPECT_EQ(db->list_outbox(std::nullopt, 10).size(), 1u);
+
+  ASSERT_TRUE(db->cancel_booking(out.booking_number, mail_due + 5s));
+  all = db->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].kind, mail_kind::booking_cancellation);  // newest first
+  EXPECT_EQ(all[0].created_at, mail_due + 5s);
+  // A refused cancellation writes nothing either.
+  EXPECT_FALSE(db->cancel_booking(out.booking_number, mail_due + 6s));
+  EXPECT_EQ(db->count_outbox().pending, 2);
+}
+
+TEST_P(booking_test, a_claim_leases_due_messages_to_one_owner) {
+  for (int s = 1; s <= 3; ++s) ASSERT_FALSE(book(alice.id, trip_id, {s}, numbers("C" + std::to_string(s) + "-")).code);
+  EXPECT_TRUE(db->claim_outbox("a", mail_due - 1ms, 60s, 10).empty()) << "not due yet";
+  auto a = db->claim_outbox("a", mail_due, 60s, 2);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].attempts, 1);
+  auto b = db->claim_outbox("b", mail_due, 60s, 10);
+  ASSERT_EQ(b.size(), 1u) << "the leased ones are not claimed again";
+  EXPECT_NE(b[0].id, a[0].id);
+  EXPECT_NE(b[0].id, a[1].id);
+  EXPECT_TRUE(db->claim_outbox("c", mail_due + 59s, 60s, 10).empty());
+
+  EXPECT_TRUE(db->outbox_sent(a[0].id, "a", mail_due + 1s));
+  EXPECT_FALSE(db->outbox_sent(b[0].id, "a", mail_due + 1s)) << "not a's lease";
+  EXPECT_TRUE(db->outbox_sent(b[0].id, "b", mail_due + 1s));
+  EXPECT_FALSE(db->outbox_sent(b[0].id, "b", mail_due + 2s)) << "sent already";
+  auto counts = db->count_outbox();
+  EXPECT_EQ(counts.sent, 2);
+  EXPECT_EQ(counts.pending, 1);
+  auto sent = db->list_outbox(outbox_status::sent, 10);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].sent_at, mail_due + 1s);
+
+  // a's lease on its second message runs out (a crashed mid-send): another owner claims it
+  // once more, and a's late report no longer counts.
+  auto again = db->claim_outbox("c", mail_due + 60s, 60s, 10);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].id, a[1].id);
+  EXPECT_EQ(again[0].attempts, 2);
+  EXPECT_FALSE(db->outbox_sent(a[1].id, "a", mail_due + 61s));
+  EXPECT_TRUE(db->outbox_sent(a[1].id, "c", mail_due + 61s));
+  EXPECT_EQ(db->count_outbox().sent, 3);
+  EXPECT_TRUE(db->claim_outbox("d", mail_due + 1h, 60s, 10).empty());
+}
+
+TEST_P(booking_test, a_failed_attempt_retries_later_or_fails_for_good_and_can_be_resent) {
+  ASSERT_FALSE(book(alice.id, trip_id, {1}, numbers()).code);
+  auto m = db->claim_outbox("a", mail_due, 60s, 10);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_TRUE(db->outbox_failed(m[0].id, "a", "451 try later", mail_due + 30s));
+  EXPECT_TRUE(db->claim_outbox("a", mail_due + 29s, 60s, 10).empty()) << "backing off";
+  auto second = db->claim_outbox("a", mail_due + 30s, 60s, 10);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].attempts, 2);
+  EXPECT_EQ(second[0].last_error, "451 try later");
+  EXPECT_FALSE(db->outbox_failed(second[0].id, "b", "x", std::nullopt)) << "not b's lease";
+  EXPECT_TRUE(db->outbox_failed(second[0].id, "a", "550 no such user", std::nullopt));
+  EXPECT_TRUE(db->claim_outbox("a", mail_due + 1h, 60s, 10).empty());
+  auto failed = db->list_outbox(outbox_status::failed, 10);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].last_error, "550 no such user");
+  EXPECT_EQ(db->count_outbox().failed, 1);
+
+  auto resent = db->resend_outbox(failed[0].id, mail_due + 2h);
+  ASSERT_TRUE(resent);
+  EXPECT_EQ(resent->status, outbox_status::pending);
+  EXPECT_EQ(resent->attempts, 0);
+  EXPECT_EQ(resent->created_at, mail_due) << "the same message: its Date stays";
+  EXPECT_EQ(db->claim_outbox("a", mail_due + 2h, 60s, 10).size(), 1u);
+  EXPECT_EQ(db->resend_outbox(failed[0].id, mail_due + 3h).error(),
+            make_error_code(errc::invalid_input))
+      << "pending already";
+  EXPECT_EQ(db->resend_outbox(999999, mail_due).error(), make_error_code(errc::not_found));
+}
+
+TEST_P(booking_test, concurrent_claimers_never_share_a_message) {
+  constexpr int messages = 24;
+  for (int s = 1; s <= messages; ++s)
+    ASSERT_FALSE(book(alice.id, trip_id, {s}, numbers("M" + std::to_string(s) + "-")).code);
+  std::mutex m;
+  std::vector<row_id> claimed;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (;;) {
+        auto got = db->claim_outbox("w" + std::to_string(w), mail_due, 60s, 3);
+        if (got.empty()) return;
+        std::lock_guard lock(m);
+        for (auto& g : got) claimed.push_back(g.id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<row_id> distinct(claimed.begin(), claimed.end());
+  EXPECT_EQ(claimed.size(), std::size_t(messages));
+  EXPECT_EQ(distinct.size(), std::size_t(messages));
+}
+
+TEST_P(booking_test, check_in_boards_a_booking_once_and_refuses_the_wrong_ones) {
+  auto out = book(alice.id, trip_id, {2, 3}, numbers());
+  ASSERT_FALSE(out.code);
+  const sys_ms t1 = mail_due + 1h;
+  auto first = db->check_in(out.booking_number, trip_id, t1);
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_FALSE(first->already_boarded);
+  EXPECT_EQ(first->boarded_at, t1);
+  ASSERT_EQ(first->booking.passengers.size(), 2u);
+  EXPECT_EQ(first->booking.passengers[0].boarded_at, t1);
+  EXPECT_EQ(first->booking.passengers[1].boarded_at, t1);
+
+  auto second = db->check_in(out.booking_number, trip_id, t1 + 5min);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->already_boarded);
+  EXPECT_EQ(second->boarded_at, t1) << "answers when they boarded";
+
+  EXPECT_EQ(db->check_in("BK-404", trip_id, t1).error(), make_error_code(errc::not_found));
+  EXPECT_EQ(db->check_in(out.booking_number, trip_id + 1000, t1).error(),
+            make_error_code(errc::wrong_trip));
+  auto other = book(bob.id, trip_id, {9}, numbers("O-"));
+  ASSERT_TRUE(db->cancel_booking(other.booking_number, t1));
+  EXPECT_EQ(db->check_in(other.booking_number, trip_id, t1).error(),
+            make_error_code(errc::booking_cancelled));
+}
+
+TEST_P(booking_test, the_manifest_lists_confirmed_bookings_by_first_seat) {
+  auto late = book(bob.id, trip_id, {1, 12}, numbers("B-"));
+  auto early = book(alice.id, trip_id, {6}, numbers("A-"));
+  auto gone = book(alice.id, trip_id, {2}, numbers("G-"));
+  ASSERT_FALSE(late.code || early.code || gone.code);
+  ASSERT_TRUE(db->cancel_booking(gone.booking_number, mail_due));
+  ASSERT_TRUE(db->check_in(early.booking_number, trip_id, mail_due + 1h));
+  auto manifest = db->list_trip_tickets(trip_id);
+  ASSERT_EQ(manifest.size(), 2u);
+  EXPECT_EQ(manifest[0].booking_number, late.booking_number);
+  EXPECT_EQ(manifest[0].seats, (std::vector<int>{1, 12}));
+  EXPECT_EQ(manifest[0].user_name, "bob");
+  EXPECT_FALSE(manifest[0].passengers[0].boarded_at);
+  EXPECT_EQ(manifest[1].booking_number, early.booking_number);
+  EXPECT_EQ(manifest[1].passengers[0].boarded_at, mail_due + 1h);
+  EXPECT_TRUE(db->list_trip_tickets(trip_id + 1000).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, store_conformance,
@@ -894,7 +1103,7 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
     req.seat_numbers = {4};
     auto cancelled = s->create_booking(req, next);
     ASSERT_FALSE(cancelled.code);
-    ASSERT_TRUE(s->cancel_booking(cancelled.booking_number));
+    ASSERT_TRUE(s->cancel_booking(cancelled.booking_number, sys_ms{}));
   }
   exec_sql(file, "ALTER TABLE trips DROP COLUMN booked_seats");
   exec_sql(file, "ALTER TABLE trips DROP COLUMN revenue");
