@@ -18,7 +18,6 @@ namespace json = boost::json;
 namespace {
 
 struct contention_state {
-  runtime& rt;
   const common_options& c;
   std::vector<user>& users;
   std::vector<thread_stats>& stats;
@@ -39,44 +38,37 @@ struct contention_state {
 
 asio::awaitable<void> contender(contention_state& s, std::size_t u) {
   auto ex = co_await asio::this_coro::executor;
-  auto& st = s.stats[u % s.rt.size()];
-  http_conn conn(ex, s.c.tgt.endpoint(u));
-  const std::string host = s.c.tgt.host_header(u);
-  const std::string& token = s.users[u].token;
-  const std::string warm = make_request("GET", "/", host);
-  co_await conn.request(warm);
+  scenario_client cl(ex, s.c.tgt, u, s.stats, s.users[u].token);
+  co_await cl.warm_up();
   for (std::size_t round = 0; round < s.seats.size(); ++round) {
     auto [trip, seat] = s.seats[round];
-    const std::string lock = make_request("POST", lock_path(trip, seat), host, token);
+    const std::string lock = cl.request("POST", lock_path(trip, seat));
     const std::string book_body = fmt::format(
         R"({{"trip_id":{},"seat_numbers":[{}],"gender":"F","age":30,"phone_number":"+91 98765 43210"}})",
         trip, seat);
-    const std::string book = make_request("POST", "/bookings/", host, token, book_body);
+    const std::string book = cl.request("POST", "/bookings/", book_body);
     co_await sleep_until(s.start[round]);
-    const auto t = now_us();
-    auto r = co_await conn.request(lock, 10s);
-    const auto t_done = now_us();
-    st.latency.record(t_done - t);
-    ++st.requests;
-    if (is_locked(r)) {
+    auto r = co_await cl.timed(lock, 10s);
+    cl.st.latency.record(r.us());
+    cl.count(r.done_us);
+    if (is_locked(r.reply)) {
       ++s.winners[round];
       std::lock_guard lock_guard(s.m);
-      s.wins[round].push_back({t, t_done, u % s.c.ports.size()});
-    } else if (r.status != 400) {  // 400 Seat occupied / already booked: a fair loss
+      s.wins[round].push_back({r.sent_us, r.done_us, u % s.c.ports.size()});
+    } else if (r.reply.status != 400) {  // 400 Seat occupied / already booked: a fair loss
       ++s.errors[round];
-      st.error("lock: " + describe(r));
+      cl.st.error("lock: " + describe(r.reply));
     }
     // Everyone tries to book: only the holder may.
-    const auto b_sent = now_us();
-    auto b = co_await conn.request(book, 10s);
-    if (b.status == 201) {
+    auto b = co_await cl.timed(book, 10s);
+    if (b.reply.status == 201) {
       ++s.bookings[round];
       std::lock_guard lock_guard(s.m);
-      s.booking[round] = {b_sent, now_us(), u % s.c.ports.size()};
+      s.booking[round] = {b.sent_us, b.done_us, u % s.c.ports.size()};
     }
-    else if (b.status != 400) {
+    else if (b.reply.status != 400) {
       ++s.errors[round];
-      st.error("book: " + describe(b));
+      cl.st.error("book: " + describe(b.reply));
     }
   }
 }
@@ -125,7 +117,7 @@ report run_contention(common_options& c, const contention_options& o) {
   if (chosen.size() < std::size_t(o.rounds)) throw std::runtime_error("not enough free seats");
   auto users = make_users(rt, c.tgt, std::size_t(o.users), run_prefix("contention"));
   std::vector<thread_stats> stats(rt.size());
-  contention_state s{rt, c, users, stats, chosen, {}, {}, {}, {}};
+  contention_state s{c, users, stats, chosen, {}, {}, {}, {}};
   const auto t0 = steady::now() + 300ms;
   for (int i = 0; i < o.rounds; ++i) s.start.push_back(t0 + seconds(o.round_ms / 1000.0) * i);
   s.winners.reset(new std::atomic<int>[chosen.size()]);

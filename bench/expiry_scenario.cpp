@@ -22,7 +22,6 @@ std::int64_t median(std::vector<std::int64_t> v) {
 }
 
 struct expiry_state {
-  runtime& rt;
   const common_options& c;
   const expiry_options& o;
   std::vector<user>& users;
@@ -63,25 +62,20 @@ struct expiry_handler : event_handler {
 
 asio::awaitable<void> expiry_creator(expiry_state& s, std::size_t u) {
   auto ex = co_await asio::this_coro::executor;
-  auto& st = s.stats[u % s.rt.size()];
-  http_conn conn(ex, s.c.tgt.endpoint(u));
-  const std::string host = s.c.tgt.host_header(u);
-  const std::string warm = make_request("GET", "/", host);
-  co_await conn.request(warm);
-  const std::string& token = s.users[u].token;
+  scenario_client cl(ex, s.c.tgt, u, s.stats, s.users[u].token);
+  co_await cl.warm_up();
   const auto window = seconds(s.o.window);
   for (std::size_t i = u; i < s.n; i += s.users.size()) {
     co_await sleep_until(s.t0 + window * std::int64_t(i) / std::int64_t(s.n));
     const int trip = s.c.first_trip + int(i) / s.seats;
     const int seat = int(i) % s.seats + 1;
-    const std::string req = make_request("POST", lock_path(trip, seat), host, token);
-    const auto t = now_us();
-    auto r = co_await conn.request(req, 10s);
-    st.second.record(now_us() - t);
-    ++st.requests;
-    auto exp = is_locked(r) ? int_field(r.body, "expires_at") : std::nullopt;
+    const std::string req = cl.request("POST", lock_path(trip, seat));
+    auto r = co_await cl.timed(req, 10s);
+    cl.st.second.record(r.us());
+    cl.count(r.done_us);
+    auto exp = is_locked(r.reply) ? int_field(r.reply.body, "expires_at") : std::nullopt;
     if (!exp) {
-      st.error("lock: " + describe(r));
+      cl.st.error("lock: " + describe(r.reply));
       continue;
     }
     s.locked_us[i].store(wall_us());
@@ -101,10 +95,7 @@ report run_expiry(common_options& c, const expiry_options& o) {
   runtime rt(c.threads);
   report r("expiry");
   add_common(r, c, rt);
-  ensure_trips(rt, c.tgt, c.setup, c.first_trip);
-  int seats = seats_per_trip(rt, c);
-  int trips = (o.holds + seats - 1) / seats;
-  ensure_trips(rt, c.tgt, c.setup, c.first_trip + trips - 1);
+  const auto [seats, trips] = span_seats(rt, c, o.holds);
   int last_seats = seats_of_trip(rt, c.tgt, c.first_trip + trips - 1);
   if (last_seats != seats)
     throw std::runtime_error(fmt::format("trips {} and {} have different seat counts ({} and {})",
@@ -112,7 +103,7 @@ report run_expiry(common_options& c, const expiry_options& o) {
   auto users = make_users(rt, c.tgt, std::size_t(o.users), run_prefix("expiry"));
   std::vector<thread_stats> stats(rt.size());
 
-  expiry_state s{rt, c, o, users, stats};
+  expiry_state s{c, o, users, stats};
   s.seats = seats;
   s.n = std::size_t(o.holds);
   s.deadline_ms.reset(new std::atomic<std::int64_t>[s.n]);

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <map>
-#include <thread>
 
 #include "fleet.hpp"
 
@@ -23,49 +22,39 @@ std::map<int, std::int64_t> current_seqs(runtime& rt, const target& t, const std
 }
 
 struct holds_state {
-  runtime& rt;
   const common_options& c;
   std::vector<user>& users;
   std::vector<thread_stats>& stats;
   int seats = 40;
   double rate = 0;
-  steady::time_point t0, t_end;
+  timed_phase phase;
 };
 
 asio::awaitable<void> holds_client(holds_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
-  auto& st = s.stats[i % s.rt.size()];
-  http_conn conn(ex, s.c.tgt.endpoint(i));
-  const std::string host = s.c.tgt.host_header(i);
+  scenario_client cl(ex, s.c.tgt, i, s.stats, s.users[i].token);
   const int trip = s.c.first_trip + int(i) / s.seats;
   const int seat = int(i) % s.seats + 1;
-  const std::string& token = s.users[i].token;
-  const std::string lock = make_request("POST", lock_path(trip, seat), host, token);
-  const std::string unlock = make_request("POST", unlock_path(trip, seat), host, token);
-  const std::string warm = make_request("GET", "/", host);
-  auto w = co_await conn.request(warm);
-  if (w.status == 0) st.error("connect: " + w.error);
-  co_await sleep_until(s.t0);
+  const std::string lock = cl.request("POST", lock_path(trip, seat));
+  const std::string unlock = cl.request("POST", unlock_path(trip, seat));
+  co_await cl.start(s.phase);
   // Paced (--rate): this client's n-th request is due at t0 + offset + n * period.
   const bool paced = s.rate > 0;
   const auto period = paced ? seconds(double(s.users.size()) / s.rate) : steady::duration{};
   const auto offset = paced ? period * std::int64_t(i) / std::int64_t(s.users.size()) : steady::duration{};
   std::int64_t n = 0;
-  for (std::size_t round = 0; round < 100'000'000 && steady::now() < s.t_end; ++round) {
+  for (std::size_t round = 0; round < 100'000'000 && s.phase.running(); ++round) {
     for (int k = 0; k < 2; ++k) {
-      if (paced) co_await sleep_until(s.t0 + offset + period * n++);
+      if (paced) co_await sleep_until(s.phase.t0 + offset + period * n++);
       const std::string& req = k == 0 ? lock : unlock;
-      const auto t = now_us();
-      auto r = co_await conn.request(req, 10s);
-      const auto end = now_us();
-      ++st.requests;
-      st.latency.record(end - t);
-      if (k == 0 ? is_locked(r) : is_released(r))
-        ++st.events;
+      auto res = co_await cl.timed(req, 10s);
+      cl.st.latency.record(res.us());
+      if (k == 0 ? is_locked(res.reply) : is_released(res.reply))
+        ++cl.st.events;
       else
-        st.error(describe(r));
-      if (r.status == 0) co_await sleep_for(10ms);  // no spinning on a dead server
-      st.last_us = std::max(st.last_us, end);
+        cl.st.error(describe(res.reply));
+      if (res.reply.status == 0) co_await sleep_for(10ms);  // no spinning on a dead server
+      cl.count(res.done_us);
     }
   }
 }
@@ -78,17 +67,13 @@ struct counting_handler : event_handler {
 
 report run_holds(common_options& c, const holds_options& o) {
   setup_target(c);
-  if (o.clients < 1 || o.clients > 10'000) throw std::invalid_argument("--clients must be 1..10000");
+  check_timed_options(o.clients, o.duration);
   if (o.viewers < 0 || std::size_t(o.viewers) > max_connections) throw std::invalid_argument("--viewers out of range");
-  if (o.duration <= 0 || o.duration > 3600) throw std::invalid_argument("--duration must be in (0, 3600] s");
   if (o.rate < 0 || o.rate > 1e7) throw std::invalid_argument("--rate must be in [0, 1e7]");
   runtime rt(c.threads);
   report r("holds");
   add_common(r, c, rt);
-  ensure_trips(rt, c.tgt, c.setup, c.first_trip);
-  int seats = seats_per_trip(rt, c);
-  int trips = (o.clients + seats - 1) / seats;
-  ensure_trips(rt, c.tgt, c.setup, c.first_trip + trips - 1);
+  const auto [seats, trips] = span_seats(rt, c, o.clients);
   auto users = make_users(rt, c.tgt, std::size_t(o.clients), run_prefix("holds"));
   std::vector<thread_stats> stats(rt.size());
 
@@ -99,16 +84,11 @@ report run_holds(common_options& c, const holds_options& o) {
   start_fleet(f);
   if (!wait_ready(f, 60s + std::chrono::seconds(o.viewers / 200))) r.note("not every viewer connected in time");
 
-  holds_state s{rt, c, users, stats, seats, o.rate, {}, {}};
-  s.t0 = steady::now() + 200ms;
-  s.t_end = s.t0 + seconds(o.duration);
-  const auto t0_us = now_us() + 200'000;
+  holds_state s{c, users, stats, seats, o.rate, timed_phase::starting_in(200ms, o.duration)};
   cpu_meter cpu(server_pids(c));
-  auto group = rt.start(std::size_t(o.clients), [&s](std::size_t i) { return holds_client(s, i); });
-  std::this_thread::sleep_until(s.t0);
-  cpu.start();
-  auto errors = rt.wait(group, seconds(o.duration) + 120s);
-  for (auto& e : errors) r.fail("client: " + e);
+  const double elapsed = run_clients(
+      rt, r, cpu, std::size_t(o.clients), [&s](std::size_t i) { return holds_client(s, i); },
+      s.phase, stats);
 
   // Every change of the trips is now done: their seq is final. Wait for viewers to catch up.
   std::vector<int> trip_ids;
@@ -124,18 +104,12 @@ report run_holds(common_options& c, const holds_options& o) {
   auto t = totals(f);
 
   auto requests = total(stats, [](const thread_stats& x) { return x.requests; });
-  std::int64_t last = 0;
-  for (auto& x : stats) last = std::max(last, x.last_us);
-  double elapsed = std::max(1e-3, double(last - t0_us) / 1e6);
   auto lat = merged(stats, &thread_stats::latency);
   r.add("clients", o.clients);
   r.add("trips", trips);
   r.add("viewers", o.viewers);
   if (o.rate > 0) r.add("target_rate_per_s", o.rate);
-  r.add("duration_s", elapsed, fmt::format("{:.2f}", elapsed));
-  r.add("requests", requests);
-  r.add("requests_per_s", double(requests) / elapsed);
-  r.add("errors", total(stats, [](const thread_stats& x) { return x.errors; }));
+  add_rate(r, elapsed, "requests", requests, stats);
   r.add_latency("latency", lat);
   cpu.finish(r, requests, "request");
   if (o.viewers > 0) {

@@ -90,18 +90,71 @@ double cpu_meter::server() const {
   return sum;
 }
 
+timed_phase timed_phase::starting_in(steady::duration lead, double duration) {
+  timed_phase p;
+  p.t0 = steady::now() + lead;
+  p.t_end = p.t0 + seconds(duration);
+  return p;
+}
+
+void check_timed_options(int clients, double duration) {
+  if (clients < 1 || clients > 10'000) throw std::invalid_argument("--clients must be 1..10000");
+  if (duration <= 0 || duration > 3600) throw std::invalid_argument("--duration must be in (0, 3600] s");
+}
+
+void add_rate(report& r, double elapsed, const std::string& what, std::uint64_t n,
+              const std::vector<thread_stats>& stats) {
+  r.add("duration_s", elapsed, fmt::format("{:.2f}", elapsed));
+  r.add(what, n);
+  r.add(what + "_per_s", double(n) / elapsed);
+  r.add("errors", total(stats, [](const thread_stats& x) { return x.errors; }));
+}
+
 double run_clients(runtime& rt, report& r, cpu_meter& cpu, std::size_t n, const runtime::maker& make,
-                   steady::time_point t0, double duration, const std::vector<thread_stats>& stats) {
+                   const timed_phase& p, const std::vector<thread_stats>& stats) {
   const auto t0_us =
-      now_us() + std::chrono::duration_cast<std::chrono::microseconds>(t0 - steady::now()).count();
+      now_us() + std::chrono::duration_cast<std::chrono::microseconds>(p.t0 - steady::now()).count();
   auto group = rt.start(n, make);
-  std::this_thread::sleep_until(t0);
+  std::this_thread::sleep_until(p.t0);
   cpu.start();
-  auto errors = rt.wait(group, seconds(duration) + 120s);
+  auto errors = rt.wait(group, (p.t_end - p.t0) + 120s);
   for (auto& e : errors) r.fail("client: " + e);
   std::int64_t last = 0;
   for (auto& x : stats) last = std::max(last, x.last_us);
   return std::max(1e-3, double(last - t0_us) / 1e6);
+}
+
+scenario_client::scenario_client(const asio::any_io_executor& ex, const target& t, std::size_t i,
+                                 std::vector<thread_stats>& stats, std::string token)
+    : st(stats[i % stats.size()]),
+      host_(t.host_header(i)),
+      conn_(ex, t.endpoint(i)),
+      token_(std::move(token)) {}
+
+std::string scenario_client::request(std::string_view method, std::string_view path,
+                                     std::string_view body) const {
+  return make_request(method, path, host_, token_, body);
+}
+
+asio::awaitable<http_result> scenario_client::warm_up() {
+  const std::string warm = make_request("GET", "/", host_);
+  auto w = co_await conn_.request(warm);
+  co_return w;
+}
+
+asio::awaitable<void> scenario_client::start(const timed_phase& p) {
+  auto w = co_await warm_up();
+  if (w.status == 0) st.error("connect: " + w.error);
+  co_await sleep_until(p.t0);
+}
+
+asio::awaitable<timed_result> scenario_client::timed(const std::string& req,
+                                                     std::chrono::milliseconds timeout) {
+  timed_result out;
+  out.sent_us = now_us();
+  out.reply = co_await conn_.request(req, timeout);
+  out.done_us = now_us();
+  co_return out;
 }
 
 namespace {
@@ -161,6 +214,15 @@ int seats_per_trip(runtime& rt, const common_options& c) {
   int s = seats_of_trip(rt, c.tgt, c.first_trip);
   if (s <= 0) throw std::runtime_error(fmt::format("trip {} has no seats", c.first_trip));
   return s;
+}
+
+seat_span span_seats(runtime& rt, const common_options& c, int n) {
+  ensure_trips(rt, c.tgt, c.setup, c.first_trip);
+  seat_span out;
+  out.seats = seats_per_trip(rt, c);
+  out.trips = (n + out.seats - 1) / out.seats;
+  ensure_trips(rt, c.tgt, c.setup, c.first_trip + out.trips - 1);
+  return out;
 }
 
 asio::awaitable<void> list_seats(const target& t, int trip, seat_check& out) {

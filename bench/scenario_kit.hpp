@@ -7,11 +7,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -95,11 +98,64 @@ class cpu_meter {
   std::int64_t t0_ = 0;
 };
 
-// Starts n clients that begin their work at t0, measures the server CPU from t0, waits (the
-// phase's duration plus a backstop) and returns the seconds from t0 to the last client's last
-// request (stats[].last_us). The timed phase of the bookings and reads scenarios.
+// A timed phase (bookings, reads, holds): the clients connect before t0, so connecting is not
+// measured, start together at t0 and work until t_end.
+struct timed_phase {
+  steady::time_point t0, t_end;
+  // Starts `lead` from now (time for every client to connect) and lasts `duration` seconds.
+  static timed_phase starting_in(steady::duration lead, double duration);
+  bool running() const { return steady::now() < t_end; }
+};
+
+// The options every timed phase has: 1..10000 clients, a duration in (0, 3600] s (throws).
+void check_timed_options(int clients, double duration);
+// Its rows: duration_s (the elapsed time run_clients returned), `what` (n), `what`_per_s, errors.
+void add_rate(report& r, double elapsed, const std::string& what, std::uint64_t n,
+              const std::vector<thread_stats>& stats);
+
+// Starts n clients that begin their work at p.t0, measures the server CPU from p.t0, waits (the
+// phase plus a backstop) and returns the seconds from p.t0 to the last client's last request
+// (stats[].last_us). A client that throws fails the report ("client: ...").
 double run_clients(runtime& rt, report& r, cpu_meter& cpu, std::size_t n, const runtime::maker& make,
-                   steady::time_point t0, double duration, const std::vector<thread_stats>& stats);
+                   const timed_phase& p, const std::vector<thread_stats>& stats);
+
+// A request and when it was sent and answered (µs on the steady clock).
+struct timed_result {
+  http_result reply;
+  std::int64_t sent_us = 0, done_us = 0;
+  std::int64_t us() const { return done_us - sent_us; }
+};
+
+// Client i of a scenario (bookings, reads, holds, contention, expiry): one keep-alive
+// connection to instance i % ports, as one user (a bearer token, or none), writing only its
+// thread's statistics slot. The shape they share: warm up, wait for the start, then timed
+// requests, each operation counted once.
+class scenario_client {
+ public:
+  scenario_client(const asio::any_io_executor& ex, const target& t, std::size_t i,
+                  std::vector<thread_stats>& stats, std::string token = {});
+  // A prepared request to this client's instance, with its token.
+  std::string request(std::string_view method, std::string_view path, std::string_view body = {}) const;
+  // GET / (no token): opens the connection before anything is measured.
+  asio::awaitable<http_result> warm_up();
+  // warm_up() (a transport failure counts as an error, "connect: ..."), then waits for p.t0.
+  asio::awaitable<void> start(const timed_phase& p);
+  // Sends a prepared request and times it. Build the request before the co_await: GCC 12
+  // mishandles temporaries that own memory inside a co_await expression.
+  asio::awaitable<timed_result> timed(const std::string& req, std::chrono::milliseconds timeout);
+  // One operation done, ended at end_us: st.requests, and st.last_us (run_clients' elapsed time).
+  void count(std::int64_t end_us) {
+    ++st.requests;
+    st.last_us = std::max(st.last_us, end_us);
+  }
+
+  thread_stats& st;
+
+ private:
+  std::string host_;  // the Host header of this client's instance
+  http_conn conn_;
+  std::string token_;
+};
 
 // Outcome counts of a kind of request: "401", "429", "refused", "reset", "timeout" ... -> n.
 using tally = std::map<std::string, std::uint64_t>;
@@ -120,6 +176,12 @@ steady::duration seconds(double s);
 // The seats of trip c.first_trip (throws when it has none): holds and expiry give each hold a
 // seat of its own, trip after trip.
 int seats_per_trip(runtime& rt, const common_options& c);
+// n seats, one each, trip after trip from c.first_trip: the seats per trip (seats_per_trip) and
+// the trips they span, which are made to exist (ensure_trips).
+struct seat_span {
+  int seats = 0, trips = 0;
+};
+seat_span span_seats(runtime& rt, const common_options& c, int n);
 
 struct seat_check {
   std::map<std::pair<int, int>, int> booked_in_tickets;  // (trip, seat) -> bookings seen
