@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "api/auth_guard.hpp"
@@ -118,6 +119,69 @@ awaitable_response unlock_seat(net::request_context& ctx, services& svc) {
       status::ok, {{"message", *released ? "Seat released" : "No action taken"}});
 }
 
+// A passenger name: 1..80 characters of valid UTF-8, none of them a control character (a
+// name ends up in e-mail headers, a PDF and a CSV manifest).
+bool printable_name(std::string_view s) {
+  if (s.empty()) return false;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t min_of[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min_of[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) return false;
+    i += len;
+    ++chars;
+  }
+  return chars <= 80;
+}
+
+// The original's gender values, as its booking form offers them; any case is accepted.
+std::optional<std::string> canonical_gender(std::string_view g) {
+  for (const char* known : {"Female", "Male", "Other"}) {
+    std::string_view k(known);
+    if (g.size() == k.size() &&
+        std::equal(g.begin(), g.end(), k.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return std::string(k);
+  }
+  return std::nullopt;
+}
+
+// "passengers": [{"seat_no", "name", "age", "gender"}], one per seat (beyond the original).
+std::vector<passenger> read_passengers(json_fields& f) {
+  std::vector<passenger> out;
+  auto items = f.optional_object_list("passengers", 100);
+  if (!items) return out;
+  for (auto& item : *items) {
+    passenger p;
+    if (auto seat = item.required_int("seat_no", 1, 10'000)) p.seat_no = int(*seat);
+    if (auto name = item.required_string("name", 1, 320)) {
+      if (printable_name(*name))
+        p.name = std::move(*name);
+      else
+        item.fail("name", "a name is 1 to 80 printable characters", "value_error.name");
+    }
+    if (auto age = item.optional_int("age", 0, 120)) p.age = int(*age);
+    if (auto g = item.optional_string("gender", 20)) {
+      p.gender = canonical_gender(*g);
+      if (!p.gender) item.fail("gender", "gender is Female, Male or Other", "value_error.gender");
+    }
+    f.absorb(item);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 awaitable_response create_booking(net::request_context& ctx, services& svc) {
   auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
@@ -128,6 +192,7 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   req.profile.gender = f.optional_string("gender", 20);
   if (auto age = f.optional_int("age", 0, 150)) req.profile.age = int(*age);
   req.profile.phone_number = f.optional_string("phone_number", 32);
+  req.passengers = read_passengers(f);
   if (!f.ok()) co_return f.error();
 
   auto facts = co_await svc.catalog.get(*trip);
@@ -139,6 +204,15 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   for (int s : unique)
     if (facts->is_booked(s))
       co_return net::error_response(status::bad_request, fmt::format("Seat {} already booked", s));
+  if (!req.passengers.empty()) {
+    std::set<int> named;
+    for (const auto& p : req.passengers) named.insert(p.seat_no);
+    if (named != unique || req.passengers.size() != unique.size()) {
+      f.fail("passengers", "name exactly one passenger for each seat in seat_numbers",
+             "value_error.passengers");
+      co_return f.error();
+    }
+  }
   if (auto refused = refuse_outside_sale_window(facts->departure, svc))
     co_return std::move(*refused);
 
@@ -157,6 +231,7 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   if (outcome.code == errc::invalid_seats)
     co_return net::error_response(status::bad_request, "Invalid seat numbers");
   if (outcome.code) co_return net::error_response(status::not_found, "Trip not found");
+  if (svc.mail_due) svc.mail_due();  // its confirmation is in the outbox now
   co_return net::json_response(status::created,
                                {{"success", true}, {"booking_number", outcome.booking_number}});
 }
@@ -201,6 +276,7 @@ awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
       co_return net::error_response(status::bad_request, "Booking already cancelled");
     co_return net::error_response(status::not_found, "Booking not found");
   }
+  if (svc.mail_due) svc.mail_due();
   co_return net::json_response(status::ok, {{"success", true},
                                             {"message", "Booking cancelled"},
                                             {"booking_number", number}});

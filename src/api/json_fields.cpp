@@ -29,9 +29,50 @@ json_fields::json_fields(std::string_view body) {
   object_ = std::move(v.as_object());
 }
 
+json_fields::json_fields(json::object item, json::array loc)
+    : loc_(std::move(loc)), object_(std::move(item)) {}
+
 void json_fields::fail(std::string_view name, std::string_view msg, std::string_view type) {
-  errors_.push_back(
-      json::object{{"loc", json::array{"body", name}}, {"msg", msg}, {"type", type}});
+  json::array loc = loc_;
+  loc.push_back(json::string(name));
+  errors_.push_back(json::object{{"loc", std::move(loc)}, {"msg", msg}, {"type", type}});
+}
+
+std::optional<std::vector<json_fields>> json_fields::optional_object_list(std::string_view name,
+                                                                          std::size_t max_items) {
+  if (body_bad_) return std::nullopt;
+  auto* v = find(name);
+  if (!v) return std::nullopt;
+  if (!v->is_array()) {
+    fail(name, "value is not a valid list", "type_error.list");
+    return std::nullopt;
+  }
+  const auto& arr = v->as_array();
+  if (arr.size() > max_items) {
+    fail(name, fmt::format("ensure this value has at most {} items", max_items),
+         "value_error.list.max_items");
+    return std::nullopt;
+  }
+  std::vector<json_fields> items;
+  bool all_objects = true;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    json::array loc = loc_;
+    loc.push_back(json::string(name));
+    loc.push_back(i);
+    if (!arr[i].is_object()) {
+      errors_.push_back(json::object{
+          {"loc", std::move(loc)}, {"msg", "value is not a valid dict"}, {"type", "type_error.dict"}});
+      all_objects = false;
+      continue;
+    }
+    items.push_back(json_fields(arr[i].as_object(), std::move(loc)));
+  }
+  if (!all_objects) return std::nullopt;
+  return items;
+}
+
+void json_fields::absorb(const json_fields& item) {
+  for (const auto& e : item.errors_) errors_.push_back(e);
 }
 
 const json::value* json_fields::find(std::string_view name) {

@@ -29,6 +29,12 @@ class json_fields {
                                            std::int64_t hi);
   std::optional<std::vector<int>> required_int_list(std::string_view name, std::size_t min_items,
                                                     std::size_t max_items, int lo, int hi);
+  // A list of objects (null or absent: nullopt, no error). Each item is read with its own
+  // json_fields, whose errors name ["body", name, index, field]; absorb() each item after
+  // reading it so its errors count here.
+  std::optional<std::vector<json_fields>> optional_object_list(std::string_view name,
+                                                               std::size_t max_items);
+  void absorb(const json_fields& item);
   // Adds a custom error on a field (e.g. an invalid email).
   void fail(std::string_view name, std::string_view msg, std::string_view type);
 
@@ -36,7 +42,9 @@ class json_fields {
   net::response error() const;
 
  private:
+  json_fields(boost::json::object item, boost::json::array loc);
   const boost::json::value* find(std::string_view name);
+  boost::json::array loc_{"body"};  // where this object's fields are
   boost::json::object object_;
   boost::json::array errors_;
   bool body_bad_ = false;  // the body is not a JSON object: field checks are moot

@@ -60,6 +60,18 @@ json::object ticket_json(const ticket& t, bool with_user_details) {
                  {"status", to_string(t.status)},
                  {"created_at", format_iso(t.created_at)},
                  {"seats", std::move(seats)}};
+  // Beyond the original contract (an added field): who travels on each seat and whether they
+  // have boarded (boarded_at: ms since the epoch, like expires_at).
+  json::array passengers;
+  for (const auto& p : t.passengers) {
+    passengers.push_back(json::object{
+        {"seat_no", p.seat_no},
+        {"name", opt(p.name)},
+        {"age", p.age ? json::value(*p.age) : json::value(nullptr)},
+        {"gender", opt(p.gender)},
+        {"boarded_at", p.boarded_at ? json::value(p.boarded_at->time_since_epoch().count()) : json::value(nullptr)}});
+  }
+  o["passengers"] = std::move(passengers);
   if (with_user_details)
     o["user_details"] = json::object{{"name", t.user_name}, {"phone", opt(t.user_phone)}};
   return o;

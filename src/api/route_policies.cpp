@@ -18,7 +18,12 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::get, "/bookings/my-tickets", user);
   r.set_policy(verb::get, "/bookings/{booking_number}", user);
   r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
-  r.set_policy(verb::get, "/admin/analytics", {access::admin, net::body_size::small});
+  const net::route_policy admin{access::admin, net::body_size::small};
+  r.set_policy(verb::get, "/admin/analytics", admin);
+  r.set_policy(verb::get, "/admin/trips/{trip_id:int}/manifest", admin);
+  r.set_policy(verb::post, "/admin/checkin", admin);
+  r.set_policy(verb::get, "/admin/outbox", admin);
+  r.set_policy(verb::post, "/admin/outbox/{id:int}/resend", admin);
   // The one route that takes a large body, and only from an admin.
   r.set_policy(verb::post, "/setup/seed-schedule", {access::admin, net::body_size::upload});
 }
@@ -52,6 +57,8 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_booking_routes(r, svc);
   add_setup_routes(r, svc);
   add_admin_routes(r, svc);
+  add_boarding_routes(r, svc);
+  add_outbox_routes(r, svc);
   set_route_policies(r);
   install_access_check(d, svc);
 }

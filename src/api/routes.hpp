@@ -12,5 +12,7 @@ void add_trip_routes(net::router& r, services& svc);
 void add_setup_routes(net::router& r, services& svc);
 void add_admin_routes(net::router& r, services& svc);
 void add_booking_routes(net::router& r, services& svc);
+void add_boarding_routes(net::router& r, services& svc);
+void add_outbox_routes(net::router& r, services& svc);
 
 }  // namespace seatd::api

@@ -19,6 +19,7 @@
 #include "realtime/trip_catalog.hpp"
 #include "service/booking_service.hpp"
 #include "store/store.hpp"
+#include "ticket/boarding_code.hpp"
 
 namespace seatd::api {
 
@@ -56,6 +57,11 @@ struct services {
   inflight_limiter* hash_share = nullptr;
   // Seat-hold requests per client address (per instance); null: no limit.
   rate_limiter* hold_rate = nullptr;
+  // Signs and checks the boarding passes' QR codes (null: check-in by booking number only).
+  const tickets::boarding_codec* boarding = nullptr;
+  // Wakes the e-mail delivery loop: a message was just written to the outbox (empty: the
+  // loop finds it on its next poll).
+  std::function<void()> mail_due{};
 };
 
 }  // namespace seatd::api

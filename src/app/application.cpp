@@ -26,6 +26,7 @@
 #include "exec/worker_pool.hpp"
 #include "auth/password.hpp"
 #include "auth/jwt_codec.hpp"
+#include "ticket/boarding_code.hpp"
 #include "auth/email.hpp"
 #include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
@@ -154,6 +155,7 @@ struct application::impl {
   std::unique_ptr<store> db;
   worker_pool pool;
   auth::jwt_codec jwt;
+  tickets::boarding_codec boarding;  // the boarding passes' QR codes
   auth::revocation_list revoked;
   auth::token_verifier tokens{jwt, revoked};
   // Login attempts: a hard limit per (client, account), so guessing one account's password
@@ -201,6 +203,7 @@ struct application::impl {
         db(open_store(cfg.database_url)),
         pool(cfg.worker_threads, cfg.worker_queue_limit),
         jwt(cfg.secret_key),
+        boarding(cfg.secret_key),
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
@@ -224,6 +227,7 @@ struct application::impl {
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
     svc.hold_rate = &hold_rate;
+    svc.boarding = &boarding;
 
     for (auto& r : db->prune_and_list_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
