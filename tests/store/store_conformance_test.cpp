@@ -1108,8 +1108,20 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   exec_sql(file, "ALTER TABLE trips DROP COLUMN booked_seats");
   exec_sql(file, "ALTER TABLE trips DROP COLUMN revenue");
   exec_sql(file, "ALTER TABLE users DROP COLUMN tokens_valid_after");  // migration 3
+  exec_sql(file, "DROP INDEX bookings_trip_id");                        // migration 4
+  exec_sql(file, "DROP TABLE outbox");
+  for (const char* c : {"passenger_name", "passenger_age", "passenger_gender", "boarded_at"})
+    exec_sql(file, (std::string("ALTER TABLE bookings DROP COLUMN ") + c).c_str());
   exec_sql(file, "DELETE FROM schema_migrations WHERE version >= 2");
   auto s = open_store(file.string());
+  // Migration 4 on existing bookings: a passenger entry per seat, nobody named, none boarded;
+  // no e-mail is sent for bookings made before the outbox existed.
+  auto old = s->find_ticket("BK-1");
+  ASSERT_TRUE(old);
+  ASSERT_EQ(old->passengers.size(), 3u);
+  EXPECT_FALSE(old->passengers[0].name);
+  EXPECT_FALSE(old->passengers[0].boarded_at);
+  EXPECT_EQ(s->count_outbox().pending, 0);
   auto a = s->compute_analytics(today);
   ASSERT_EQ(a.buses.size(), 1u);
   EXPECT_EQ(a.buses[0].tickets, 3);
