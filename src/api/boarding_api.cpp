@@ -135,7 +135,7 @@ awaitable_response checkin(net::request_context& ctx, services& svc) {
 
   std::string number;
   std::optional<row_id> trip;
-  if (code->starts_with("SB")) {
+  if (code->starts_with("SB1.")) {
     // The QR's signed boarding code: it names the booking and its trip.
     if (!svc.boarding)
       co_return net::error_response(status::service_unavailable, "Boarding codes are off");

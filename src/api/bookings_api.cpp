@@ -136,7 +136,11 @@ bool printable_name(std::string_view s) {
     }
     static constexpr std::uint32_t min_of[] = {0, 0, 0x80, 0x800, 0x10000};
     if (cp < min_of[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) return false;
+    // Control characters, line and paragraph separators, and the bidirectional overrides
+    // that would make a printed name read differently from what was typed.
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
+      return false;
     i += len;
     ++chars;
   }

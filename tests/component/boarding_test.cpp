@@ -91,6 +91,7 @@ TEST_F(boarding, passengers_are_validated) {
   bad(array{object{{"seat_no", 5}, {"name", std::string(81, 'a')}}});
   bad(array{object{{"seat_no", 5}, {"name", "Line\nbreak"}}});
   bad(array{object{{"seat_no", 5}, {"name", "Bad\xC3"}}});  // invalid UTF-8
+  bad(array{object{{"seat_no", 5}, {"name", "Evil\u202Eeman"}}});  // a bidi override
   bad(array{object{{"seat_no", 5}, {"name", "A"}, {"age", 121}}});
   bad(array{object{{"seat_no", 5}, {"name", "A"}, {"gender", "robot"}}});
   bad(array{object{{"seat_no", 6}, {"name", "A"}}});  // not the booked seat
