@@ -148,6 +148,7 @@ let trip;
 const userA = { name: 'Asha Traveller', email: `asha.${run}@e2e.test`, password: 'asha-secret-1' };
 const userB = { name: 'Bala Traveller', email: `bala.${run}@e2e.test`, password: 'bala-secret-1' };
 let bookingNumber;
+const passenger2 = { name: 'Kavya Iyer', age: 9, gender: 'Female' };
 // B's WebSocket goes through a Playwright route so the test can drop it or lose a message.
 const wsControl = { routes: [], urls: [], offline: false, dropNextSeatEvent: false };
 
@@ -305,25 +306,66 @@ step("A's hold expires: B sees seat 7 free and A's selection drops it", async ()
   assert.equal(await seat(b, 7).isDisabled(), false);
 });
 
-step('A books seats 7 and 8: B sees them sold', async () => {
+step('A checks out: the passenger rows are checked before anything is sent', async () => {
+  const { page: a } = actors.A;
+  await a.getByLabel('Phone number').fill('+91 98450 12345');
+  const bookings = [];
+  const onRequest = (req) => { if (req.method() === 'POST' && /\/bookings\/?$/.test(new URL(req.url()).pathname)) bookings.push(req.url()); };
+  a.on('request', onRequest);
+  await seat(a, 30).click();
+  await seatState(a, 30, 'mine');
+  const row = a.getByRole('group', { name: 'Seat 30', exact: true });
+  // The first row is the traveller: prefilled from the profile (the name given at sign-up).
+  assert.equal(await row.getByLabel('Name').inputValue(), userA.name);
+  await row.getByLabel('Name').fill('');
+  await row.getByLabel('Age').fill('121');
+  await a.getByRole('button', { name: /Book 1 seat/ }).click();
+  await row.locator('.field__error').filter({ hasText: 'Enter the passenger’s name' }).waitFor();
+  await row.locator('.field__error').filter({ hasText: 'from 0 to 120' }).waitFor();
+  await row.locator('.field__error').filter({ hasText: 'Female, Male or Other' }).waitFor();
+  assert.equal(await row.getByLabel('Age').getAttribute('aria-invalid'), 'true');
+  assert.match(await a.locator('[data-testid="booking-form"] .form-error').innerText(), /3 details/);
+  assert.equal(await a.evaluate(() => document.activeElement?.name), 'name', 'focus on the first problem');
+  await shot(a, '07-checkout-errors', { fullPage: false });
+  // Typing clears a field's message.
+  await row.getByLabel('Name').fill(userA.name);
+  assert.equal(await row.locator('.field__error').filter({ hasText: 'name' }).count(), 0);
+  a.off('request', onRequest);
+  assert.deepEqual(bookings, [], 'nothing was sent');
+  // The 3-second hold lapses: the row goes with the seat.
+  await seatState(a, 30, 'free', HOLD_TTL_MS + 3000);
+  assert.equal(await a.getByRole('group', { name: 'Seat 30', exact: true }).count(), 0, 'the row goes with the seat');
+});
+
+step('A books seats 7 and 8 for two passengers: B sees them sold', async () => {
   const { page: a } = actors.A;
   const { page: b } = actors.B;
-  // Passenger details first: with 3-second holds there is no time to type after selecting.
-  await a.getByLabel('Gender').selectOption('Female');
-  await a.getByLabel('Age').fill('34');
-  await a.getByLabel('Phone number').fill('+91 98450 12345');
+  // The phone is for the whole booking (typed in the last step). With 3-second holds the
+  // rows are filled quickly once the seats are held.
   await seat(a, 7).click();
   await seatState(a, 7, 'mine');
   await seat(a, 8).click();
   await seatState(a, 8, 'mine');
-  await a.getByRole('button', { name: /Book 2 seats/ }).waitFor();
-  await shot(a, '07-booking-form');
+  const row7 = a.getByRole('group', { name: 'Seat 7', exact: true });
+  const row8 = a.getByRole('group', { name: 'Seat 8', exact: true });
+  await row7.getByLabel('Age').fill('34');
+  await row7.getByLabel('Gender').selectOption('Female');
+  await row8.getByLabel('Name').fill(passenger2.name);
+  await row8.getByLabel('Age').fill(String(passenger2.age));
+  await row8.getByLabel('Gender').selectOption(passenger2.gender);
+  assert.equal(await row7.getByLabel('Name').inputValue(), userA.name);
+  assert.equal(await a.locator('[data-testid="fare-summary"]').innerText(),
+    `2 seats × ₹${trip.price.toLocaleString('en-IN')} = ₹${(2 * trip.price).toLocaleString('en-IN')}`);
   await a.getByRole('button', { name: /Book 2 seats/ }).click();
   await a.waitForURL(/#\/ticket\/ABC-[0-9A-F]{6}$/);
   bookingNumber = a.url().split('/').pop();
   await a.locator('[data-testid="ticket"]').waitFor();
   assert.equal(await a.locator('#ticket-number').innerText(), bookingNumber);
   assert.equal(await a.locator('[data-testid="ticket-seats"]').innerText(), '7 and 8');
+  const people = a.locator('[data-testid="ticket-passengers"] li');
+  assert.equal(await people.count(), 2);
+  assert.match(await people.nth(0).innerText(), new RegExp(`Seat 7[\\s\\S]*${userA.name}[\\s\\S]*34 · Female`));
+  assert.match(await people.nth(1).innerText(), new RegExp(`Seat 8[\\s\\S]*${passenger2.name}[\\s\\S]*${passenger2.age} · ${passenger2.gender}`));
   await shot(a, '08-ticket');
 
   await seatState(b, 7, 'sold', LIVE_WITHIN_MS);
@@ -413,11 +455,12 @@ step('B\'s connection drops: "Reconnecting" shows, and the map resyncs when it i
 step('B books a seat on the phone; the operator sees the sale on the dashboard', async () => {
   const { page: b } = actors.B;
   const { page: admin } = actors.admin;
-  await b.getByLabel('Gender').selectOption('Male');
-  await b.getByLabel('Age').fill('41');
   await b.getByLabel('Phone number').fill('+91 99000 54321');
   await seat(b, 20).click();
   await seatState(b, 20, 'mine');
+  const row = b.getByRole('group', { name: 'Seat 20', exact: true });
+  await row.getByLabel('Age').fill('41');
+  await row.getByLabel('Gender').selectOption('Male');
   await b.locator('.mobile-bar').filter({ hasText: 'Seat 20' }).waitFor();
   await shot(b, '13-seat-map-phone-holding', { fullPage: false });
   await b.getByRole('button', { name: /Book 1 seat/ }).click();
