@@ -360,6 +360,36 @@ step('A checks out: the passenger rows are checked before anything is sent', asy
   assert.equal(await a.getByRole('group', { name: 'Seat 30', exact: true }).count(), 0, 'the row goes with the seat');
 });
 
+step("the server's own refusal (422) is shown beside the field it names", async () => {
+  const { page: a } = actors.A;
+  // The page checks what the server checks, so to see a real 422 the request is altered on
+  // its way out (age 130): the answer is seatd's, untouched.
+  const bookingUrl = /\/bookings\/?$/;
+  await a.route(bookingUrl, async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    const body = JSON.parse(req.postData());
+    body.passengers[0].age = 130;
+    return route.continue({ postData: JSON.stringify(body) });
+  });
+  expectConsoleError(/status of 422/);
+  await seat(a, 31).click();
+  await seatState(a, 31, 'mine');
+  const row = a.getByRole('group', { name: 'Seat 31', exact: true });
+  await row.getByLabel('Age').fill('30');
+  await row.getByLabel('Gender').selectOption('Other');
+  const answer = a.waitForResponse((r) => bookingUrl.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
+  await a.getByRole('button', { name: /Book 1 seat/ }).click();
+  assert.equal((await answer).status(), 422);
+  await row.locator('.field__error').filter({ hasText: /between 0 and 120/ }).waitFor();
+  assert.equal(await row.getByLabel('Age').getAttribute('aria-invalid'), 'true');
+  assert.match(await row.getByLabel('Age').getAttribute('aria-describedby'), /error/);
+  assert.match(await a.locator('[data-testid="booking-form"] .form-error').innerText(), /correct the details marked below/);
+  await a.unroute(bookingUrl);
+  allowed.length = 0;
+  await seatState(a, 31, 'free', HOLD_TTL_MS + 3000);
+});
+
 step('A books seats 7 and 8 for two passengers: B sees them sold', async () => {
   const { page: a } = actors.A;
   const { page: b } = actors.B;
@@ -646,6 +676,15 @@ step('the operator boards B\'s passengers by typed booking number; the manifest 
   assert.match(csv, new RegExp(`\\r\\n20,${bookingNumberB},${userB.name},41,Male,yes,`));
   assert.match(csv, new RegExp(`\\r\\n21,${bookingNumberB},${passengerB2.name},${passengerB2.age},${passengerB2.gender},yes,`));
 
+  // Printed, the page is the manifest alone.
+  await admin.emulateMedia({ media: 'print' });
+  assert.equal(await admin.locator('[data-testid="manifest"]').isVisible(), true);
+  for (const hidden of ['[data-testid="checkin"]', '[data-testid="trip-picker"]', '.site-header']) {
+    assert.equal(await admin.locator(hidden).isVisible(), false, `${hidden} is not printed`);
+  }
+  await shot(admin, '22a-boarding-manifest-print');
+  await admin.emulateMedia({ media: 'screen' });
+
   // Opened again from its address, the page shows the same trip.
   await admin.reload();
   await admin.waitForFunction(() => document.querySelector('[data-testid="boarded-count"]')?.textContent === '2');
@@ -668,8 +707,11 @@ step('at the bus door on a phone, the camera scans a ticket where the browser re
     }, bookingNumberB);
   });
   await login(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-  await page.goto(`${BASE}/#/admin/boarding?trip=${trip.id}`);
+  await page.goto(`${BASE}/#/admin/boarding`);
+  await page.getByLabel('Trip number').fill(String(trip.id));
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await page.locator('[data-testid="manifest"] tbody tr').first().waitFor();
+  assert.match(page.url(), new RegExp(`#/admin/boarding\\?trip=${trip.id}$`));
   assert.equal(await page.locator('[data-testid="trip-picker"]').getAttribute('open'), null, 'the picker is folded away');
   const scan = page.getByRole('button', { name: 'Scan with camera' });
   await scan.waitFor();
