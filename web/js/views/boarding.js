@@ -72,9 +72,9 @@ function tripPicker(onPick, signal, initialId) {
       results.append(h('ul', { class: 'departures' }, trips.map((t) => h('li', {},
         h('button', {
           type: 'button', class: 'departure', 'data-trip-id': t.trip_id,
-          'aria-label': `Open trip ${t.trip_id}: ${fmt.time(t.departure_time)} ${t.source} to ${t.destination}, ${t.bus_name}`,
           onclick: () => onPick(t.trip_id),
         },
+        h('span', { class: 'sr-only' }, 'Open '),
         h('span', { class: 'departure__time' }, fmt.time(t.departure_time)),
         h('span', { class: 'departure__bus' }, `${t.bus_name} · ${t.bus_type || 'Bus'}`),
         h('span', { class: 'departure__meta' }, `Trip ${t.trip_id} · ${fmt.plural(t.available_seats, 'seat')} free${t.departed ? ' · departed' : ''}`))))));
@@ -160,7 +160,7 @@ export async function boardingView({ main, query, signal }) {
       result.hidden = false;
     };
 
-    async function checkIn(value) {
+    async function checkIn(value, { scanned = false } = {}) {
       const text = value.trim();
       if (!text) { showResult('refused', 'Type a booking number or scan a code first.'); code.focus(); return; }
       try {
@@ -172,7 +172,8 @@ export async function boardingView({ main, query, signal }) {
         showResult('refused', err instanceof ApiError && err.status === 404 ? `No booking ${text.toUpperCase()}: check the number.` : err.message);
         code.select();
       }
-      code.focus();
+      // After a scan the camera button, not the keyboard (which would cover a phone's screen).
+      (scanned && !scanButton.hidden ? scanButton : code).focus();
       await loadManifest();
     }
     checkinForm.addEventListener('submit', (ev) => { ev.preventDefault(); checkIn(code.value); });
@@ -214,7 +215,7 @@ export async function boardingView({ main, query, signal }) {
           if (found) {
             stopCamera();
             code.value = found.rawValue;
-            await checkIn(found.rawValue);
+            await checkIn(found.rawValue, { scanned: true });
             return;
           }
         } catch { /* a frame that cannot be read: try the next */ }
