@@ -10,6 +10,7 @@ import { loginView, signupView } from './js/views/auth.js';
 import { tripView } from './js/views/trip.js';
 import { ticketView, ticketsView } from './js/views/tickets.js';
 import { adminView } from './js/views/admin.js';
+import { boardingView } from './js/views/boarding.js';
 
 const routes = [
   { pattern: /^\/?$/, view: searchView, nav: 'search' },
@@ -20,6 +21,7 @@ const routes = [
   { pattern: /^\/tickets$/, view: ticketsView, nav: 'tickets', auth: true },
   { pattern: /^\/ticket\/([A-Za-z0-9-]{1,40})$/, view: ticketView, nav: 'tickets', auth: true },
   { pattern: /^\/admin$/, view: adminView, nav: 'admin', auth: true },
+  { pattern: /^\/admin\/boarding$/, view: boardingView, nav: 'boarding', auth: true },
 ];
 
 function parseHash() {
@@ -43,7 +45,7 @@ function renderNav() {
   const items = [navLink('#/', 'Search', 'search')];
   if (user) {
     items.push(navLink('#/tickets', 'My tickets', 'tickets'));
-    if (user.is_admin) items.push(navLink('#/admin', 'Dashboard', 'admin'));
+    if (user.is_admin) items.push(navLink('#/admin', 'Dashboard', 'admin'), navLink('#/admin/boarding', 'Boarding', 'boarding'));
     items.push(h('span', { class: 'site-nav__user', 'data-testid': 'current-user' },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, (user.username || user.email || '?').trim().charAt(0).toUpperCase()),
       h('span', { class: 'site-nav__name' }, user.username || user.email)));

@@ -40,7 +40,8 @@ export const tokenStore = {
 const FIELD_NAMES = {
   email: 'Email', password: 'Password', username: 'Name', age: 'Age', gender: 'Gender',
   phone_number: 'Phone number', seat_numbers: 'Seats', source: 'From', destination: 'To',
-  travel_date: 'Date', file: 'File', trip_id: 'Trip',
+  travel_date: 'Date', file: 'File', trip_id: 'Trip', name: 'Name', seat_no: 'Seat',
+  passengers: 'Passengers', code: 'Code',
 };
 
 function sentence(text) {
@@ -110,4 +111,45 @@ export async function api(path, { method = 'GET', json, form, signal } = {}) {
     throw new ApiError(messageFrom(data, res.status), res.status, data);
   }
   return data;
+}
+
+/**
+ * Fetches a file that needs the bearer token (a PDF ticket, a CSV manifest) and hands it to the
+ * browser as a download named `filename`. The token lives in localStorage, not in a cookie, so
+ * a plain link could not carry it: the bytes come through fetch and leave as a blob: URL.
+ * Resolves to {type, size}; failures throw an ApiError like api().
+ */
+export async function download(path, filename, { accept = '*/*', signal } = {}) {
+  const headers = { Accept: accept };
+  const token = tokenStore.get();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(path, { headers, signal, cache: 'no-store' });
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError('seatd cannot be reached. Check your connection and try again.', 0, null);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let data = null;
+    try { data = JSON.parse(text); } catch { data = text; }
+    if (res.status === 401) {
+      tokenStore.clear();
+      for (const fn of listeners) fn();
+    }
+    throw new ApiError(messageFrom(data, res.status), res.status, data);
+  }
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The download has started from the URL; let it go after the browser has read it.
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return { type: blob.type, size: blob.size };
 }

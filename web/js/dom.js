@@ -56,6 +56,11 @@ const ICONS = {
   ticket: 'M3 6h14v3a1.5 1.5 0 0 0 0 3v3H3v-3a1.5 1.5 0 0 0 0-3zM12 6v9',
   upload: 'M10 14V4M6 8l4-4 4 4M4 16h12',
   alert: 'M10 3l8 14H2zM10 8v4M10 14.5v.5',
+  download: 'M10 3v10M6 9l4 4 4-4M4 16h12',
+  printer: 'M6 8V3h8v5M6 14H4V8h12v6h-2M6 11h8v6H6z',
+  camera: 'M3 6h3l1.5-2h5L14 6h3v10H3zM10 8.5a3 3 0 1 0 0 6a3 3 0 1 0 0-6',
+  scan: 'M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4M3 10h14',
+  refresh: 'M16 10a6 6 0 1 1-2-4.5M16 3v3.5h-3.5',
 };
 
 export function icon(name, extraClass) {

@@ -59,7 +59,7 @@ export function field(label, control, hint) {
 
 /** Disables a submit button while a promise runs and shows a busy label. */
 export async function busy(button, label, fn) {
-  const original = button.textContent;
+  const original = [...button.childNodes]; // the label and its icon, put back afterwards
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = label;
@@ -68,6 +68,6 @@ export async function busy(button, label, fn) {
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = original;
+    button.replaceChildren(...original);
   }
 }

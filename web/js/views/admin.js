@@ -1,10 +1,11 @@
-// The operator's dashboard: analytics (GET /admin/analytics) as charts and cards, and the
+// The operator's dashboard: analytics (GET /admin/analytics) as charts and cards, the e-mail
+// outbox (GET /admin/outbox: counts, failed messages, POST /admin/outbox/{id}/resend) and the
 // schedule upload (POST /setup/seed-schedule, multipart field "file").
 
 import { h, icon, clear } from '../dom.js';
 import { api } from '../api.js';
 import { session } from '../session.js';
-import { pageTitle, errorBox, loading, emptyState, busy } from '../ui.js';
+import { pageTitle, errorBox, loading, emptyState, busy, toast } from '../ui.js';
 import { barChart, hbarChart, gauge } from '../charts.js';
 import { forgetCities } from './search.js';
 import * as fmt from '../format.js';
@@ -65,10 +66,60 @@ export async function adminView({ main, signal }) {
     }
   });
 
+  // ---- outbox ----
+  const outboxBody = h('div', { 'aria-live': 'polite' }, loading('Loading the outbox…'));
+  const outboxError = errorBox();
+  const outbox = h('section', { class: 'panel outbox', 'aria-labelledby': 'outbox-title', 'data-testid': 'outbox' },
+    h('div', { class: 'panel__head' },
+      h('h2', { id: 'outbox-title', class: 'panel__title' }, 'E-mail outbox'),
+      h('button', { type: 'button', class: 'button button--ghost button--small', onclick: () => loadOutbox() }, 'Refresh outbox')),
+    h('p', { class: 'field__hint' }, 'Booking confirmations and cancellations wait here until they are delivered. A message that kept failing stops retrying: resend it once the mail server is fixed.'),
+    outboxError, outboxBody);
+
+  async function loadOutbox() {
+    let o;
+    try {
+      o = await api('/admin/outbox?status=failed&limit=50', { signal });
+    } catch (err) {
+      if (err.name === 'AbortError') return;
+      clear(outboxBody);
+      outboxError.show(err.message);
+      return;
+    }
+    outboxError.show(null);
+    const count = (label, n, kind) => h('div', { class: ['outbox__count', kind && n > 0 && `outbox__count--${kind}`], 'data-testid': `outbox-${label.toLowerCase()}` },
+      h('span', { class: 'outbox__number' }, String(n)), h('span', {}, label));
+    const failed = o.messages || [];
+    clear(outboxBody).append(
+      h('div', { class: 'outbox__counts' }, count('Pending', o.pending ?? 0), count('Failed', o.failed ?? 0, 'failed'), count('Sent', o.sent ?? 0)),
+      failed.length
+        ? h('ul', { class: 'outbox__list', 'aria-label': 'Failed messages' }, failed.map((m) => {
+          const resend = h('button', { type: 'button', class: 'button button--secondary button--small', 'aria-label': `Resend the ${m.kind} e-mail of booking ${m.booking_number}` }, 'Resend');
+          resend.addEventListener('click', async () => {
+            outboxError.show(null);
+            try {
+              await busy(resend, 'Resending…', () => api(`/admin/outbox/${m.id}/resend`, { method: 'POST' }));
+              toast(`The ${m.kind} e-mail of booking ${m.booking_number} is queued again.`, 'success');
+            } catch (err) {
+              outboxError.show(err.message);
+            }
+            loadOutbox();
+          });
+          return h('li', { class: 'outbox__item', 'data-message': m.id },
+            h('div', { class: 'outbox__what' },
+              h('span', { class: 'outbox__kind' }, `${m.kind} · ${m.booking_number}`),
+              h('span', { class: 'outbox__meta' }, `${fmt.plural(m.attempts, 'attempt')}, since ${new Date(m.created_at).toLocaleString('en-IN')}`),
+              m.last_error ? h('span', { class: 'outbox__error' }, m.last_error) : null),
+            resend);
+        }))
+        : h('p', { class: 'outbox__ok' }, icon('check'), 'No failed messages.'));
+  }
+
   main.append(
     h('div', { class: 'dash-head' }, pageTitle('Operator dashboard'),
-      h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => loadAnalytics() }, 'Refresh')),
-    analyticsBox, uploadForm);
+      h('button', { type: 'button', class: 'button button--secondary button--small', onclick: () => { loadAnalytics(); loadOutbox(); } }, 'Refresh')),
+    analyticsBox, outbox, uploadForm);
+  loadOutbox();
 
   async function loadAnalytics() {
     let a;

@@ -1,15 +1,42 @@
-// My tickets (GET /bookings/my-tickets), one ticket (GET /bookings/{number}) and its
+// My tickets (GET /bookings/my-tickets), one ticket (GET /bookings/{number}) with who travels
+// on each seat, its PDF boarding pass (GET /bookings/{number}/ticket.pdf), printing, and its
 // cancellation (POST /bookings/{number}/cancel) behind a confirmation step.
 
 import { h, icon, clear } from '../dom.js';
-import { api, ApiError } from '../api.js';
-import { pageTitle, errorBox, emptyState, loading, toast } from '../ui.js';
+import { api, ApiError, download } from '../api.js';
+import { pageTitle, errorBox, emptyState, loading, toast, busy } from '../ui.js';
 import * as fmt from '../format.js';
 
 function statusBadge(status) {
   const cancelled = status === 'cancelled';
   return h('span', { class: ['badge', cancelled ? 'badge--cancelled' : 'badge--confirmed'] },
     cancelled ? icon('cross') : icon('check'), cancelled ? 'Cancelled' : 'Confirmed');
+}
+
+/** "09:12" of a time in ms since the epoch, in the browser's clock. */
+function clockTime(ms) {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Who travels on each seat, and whether they have boarded. A booking made with the original
+ *  body names nobody: its seats are the booker's. */
+function passengerList(t) {
+  const seats = t.seats || [];
+  const bySeat = new Map((t.passengers || []).map((p) => [p.seat_no, p]));
+  const booker = (t.user_details && t.user_details.name) || null;
+  return h('ul', { class: 'passengers', 'data-testid': 'ticket-passengers' }, seats.map((n) => {
+    const p = bySeat.get(n) || { seat_no: n };
+    const details = [p.age != null ? `${p.age}` : null, p.gender].filter(Boolean).join(' · ');
+    return h('li', { class: ['passengers__item', p.boarded_at && 'passengers__item--boarded'], 'data-seat': n },
+      h('span', { class: 'passengers__seat' }, `Seat ${n}`),
+      h('span', { class: 'passengers__who' },
+        h('span', { class: 'passengers__name' }, p.name || booker || 'Passenger'),
+        details ? h('span', { class: 'passengers__details' }, details) : null),
+      p.boarded_at
+        ? h('span', { class: 'badge badge--boarded', title: `Boarded at ${clockTime(p.boarded_at)}` }, icon('check'), `Boarded ${clockTime(p.boarded_at)}`)
+        : null);
+  }));
 }
 
 function isPast(trip) {
@@ -121,6 +148,18 @@ export async function ticketView({ main, params, signal }) {
       }
     });
 
+    const pdfButton = h('button', { type: 'button', class: 'button', 'data-testid': 'download-pdf' }, icon('download'), 'Download PDF');
+    pdfButton.addEventListener('click', async () => {
+      error.show(null);
+      try {
+        await busy(pdfButton, 'Downloading…', () => download(`/bookings/${encodeURIComponent(t.booking_number)}/ticket.pdf`,
+          `ticket-${t.booking_number}.pdf`, { accept: 'application/pdf' }));
+      } catch (err) {
+        error.show(`The PDF could not be downloaded. ${err.message}`);
+      }
+    });
+    const printButton = h('button', { type: 'button', class: 'button button--secondary', onclick: () => window.print() }, icon('printer'), 'Print');
+    actions.append(pdfButton, printButton);
     if (!cancelled && !isPast(t.trip)) actions.append(cancelButton);
     actions.append(h('a', { class: 'button button--secondary', href: '#/tickets' }, 'All my tickets'));
     if (!cancelled) actions.append(h('a', { class: 'button button--ghost', href: `#/trip/${t.trip.id}` }, 'View seat map'));
@@ -151,12 +190,15 @@ export async function ticketView({ main, params, signal }) {
             h('span', { class: 'ticket__date' }, fmt.shortDate(t.trip.arrival_time)))),
         h('dl', { class: 'ticket__details' },
           row(seats.length > 1 ? 'Seats' : 'Seat', h('span', { class: 'ticket__seats', 'data-testid': 'ticket-seats' }, fmt.seatList(seats))),
-          row('Passenger', (t.user_details && t.user_details.name) || '—'),
+          row('Booked by', (t.user_details && t.user_details.name) || '—'),
           row('Phone', (t.user_details && t.user_details.phone) || '—'),
           row('Fare', `${fmt.plural(seats.length, 'seat')} × ${fmt.money(t.trip.price)} = ${fmt.money(seats.length * t.trip.price)}`),
           row('Departure', fmt.dateTime(t.trip.departure_time)),
           bus && bus.bus_name ? row('Bus', `${bus.bus_name}${bus.bus_type ? ` · ${bus.bus_type}` : ''}`) : null,
           row('Booked on', fmt.dateTime(t.created_at))),
+        h('section', { class: 'ticket__passengers', 'aria-labelledby': 'passengers-title' },
+          h('h2', { id: 'passengers-title', class: 'ticket__subtitle' }, seats.length > 1 ? 'Passengers' : 'Passenger'),
+          passengerList(t)),
         cancelled ? h('p', { class: 'notice' }, 'This booking is cancelled. Its seats have been released.') : null),
       error, actions, confirmBox);
   };

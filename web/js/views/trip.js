@@ -5,9 +5,43 @@ import { api, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { SeatFeed } from '../live.js';
 import { buildCoach, legend } from '../seatmap.js';
-import { pageTitle, errorBox, field, banner, toast, emptyState } from '../ui.js';
+import { pageTitle, errorBox, banner, toast, emptyState } from '../ui.js';
 import { navigate, loginHref } from '../nav.js';
 import * as fmt from '../format.js';
+
+const GENDERS = ['Female', 'Male', 'Other'];
+
+/** Why a passenger name is refused (the server's rule: 1-80 printable characters), or null. */
+function nameError(name) {
+  const chars = [...name];
+  if (!chars.length) return 'Enter the passenger’s name.';
+  if (chars.length > 80) return 'A name is at most 80 characters.';
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(name)) return 'A name cannot contain control characters.';
+  return null;
+}
+
+/** The message under a form control, tied to it with aria-describedby. */
+function fieldError(control) {
+  const el = h('p', { class: 'field__error', hidden: true });
+  el.id = `${control.id || `c-${Math.random().toString(36).slice(2, 9)}`}-error`;
+  return el;
+}
+
+function setFieldError(control, box, message) {
+  const ids = (control.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== box.id);
+  if (message) {
+    box.textContent = message;
+    box.hidden = false;
+    control.setAttribute('aria-invalid', 'true');
+    ids.push(box.id);
+  } else {
+    box.textContent = '';
+    box.hidden = true;
+    control.removeAttribute('aria-invalid');
+  }
+  if (ids.length) control.setAttribute('aria-describedby', ids.join(' '));
+  else control.removeAttribute('aria-describedby');
+}
 
 function rememberedSummary(id) {
   try { return JSON.parse(sessionStorage.getItem(`seatd.trip.${id}`) || 'null'); } catch { return null; }
@@ -71,12 +105,15 @@ export async function tripView({ main, params, signal }) {
   const holdsHeadline = h('p', { class: 'holds__headline', hidden: true });
   const totalLine = h('p', { class: 'holds__total' });
 
-  const gender = h('select', { name: 'gender', required: true },
-    h('option', { value: '' }, 'Choose…'), h('option', { value: 'Female' }, 'Female'),
-    h('option', { value: 'Male' }, 'Male'), h('option', { value: 'Other' }, 'Other'));
-  const age = h('input', { type: 'number', name: 'age', min: '1', max: '120', inputmode: 'numeric', required: true });
-  const phone = h('input', { type: 'tel', name: 'phone', autocomplete: 'tel', required: true, maxlength: '20', placeholder: '+91 98765 43210' });
+  // Checkout: one passenger row per held seat (name, age, gender), the booking's contact
+  // phone and the fare. What is typed into a row is kept per seat, so a hold that lapses and is
+  // taken again gets its passenger back.
+  const phone = h('input', { id: 'booking-phone', type: 'tel', name: 'phone', autocomplete: 'tel', required: true, maxlength: '20', placeholder: '+91 98765 43210' });
+  const phoneError = fieldError(phone);
   const formError = errorBox();
+  const passengerList = h('div', { class: 'passenger__rows', 'data-testid': 'passenger-rows' });
+  const passengerHint = h('p', { class: 'field__hint passenger__hint' }, 'Choose seats on the map: each seat gets a row for the person travelling on it.');
+  const fare = h('p', { class: 'fare', 'data-testid': 'fare-summary', 'aria-live': 'polite' });
   const bookButton = h('button', { type: 'submit', class: 'button button--block', disabled: true }, 'Book seats');
   const loginPrompt = h('div', { class: 'login-prompt', hidden: true },
     h('p', {}, 'Log in to choose seats and book. A seat you choose is held for you for a few minutes while you book.'),
@@ -87,15 +124,76 @@ export async function tripView({ main, params, signal }) {
   const form = h('form', { class: 'passenger', novalidate: true, 'aria-labelledby': 'passenger-title' },
     h('h2', { id: 'passenger-title', class: 'panel__title' }, 'Passenger details'),
     formError,
-    h('div', { class: 'passenger__grid' },
-      field('Gender', gender), field('Age', age), field('Phone number', phone)),
+    passengerHint,
+    passengerList,
+    h('div', { class: 'field passenger__phone' },
+      h('label', { for: 'booking-phone' }, 'Phone number'),
+      phone,
+      h('p', { class: 'field__hint', id: 'booking-phone-hint' }, 'For the whole booking: we contact this number about the trip.'),
+      phoneError),
+    fare,
     bookButton);
+  phone.setAttribute('aria-describedby', 'booking-phone-hint');
+
+  const drafts = new Map(); // seat -> {name, age, gender}, typed values kept across re-renders
+  const rows = new Map(); // seat -> {el, name, age, gender, errors}
+  let profileSeat = null; // the seat whose row was prefilled from the profile
+
+  function passengerRow(n) {
+    const d = drafts.get(n) || {};
+    const id = `p${tripId}-${n}`;
+    const name = h('input', { id: `${id}-name`, type: 'text', name: 'name', maxlength: '80', autocomplete: 'off', required: true, value: d.name || '' });
+    const age = h('input', { id: `${id}-age`, type: 'number', name: 'age', min: '0', max: '120', step: '1', inputmode: 'numeric', required: true, value: d.age ?? '' });
+    const gender = h('select', { id: `${id}-gender`, name: 'gender', required: true },
+      h('option', { value: '' }, 'Choose…'), GENDERS.map((g) => h('option', { value: g, selected: d.gender === g }, g)));
+    const errors = { name: fieldError(name), age: fieldError(age), gender: fieldError(gender) };
+    const keep = () => drafts.set(n, { name: name.value, age: age.value, gender: gender.value });
+    for (const el of [name, age, gender]) {
+      el.addEventListener('input', () => { keep(); setFieldError(el, errors[el.name], null); });
+      el.addEventListener('change', keep);
+    }
+    const el = h('fieldset', { class: 'passenger-row', 'data-seat': n },
+      h('legend', { class: 'passenger-row__legend' }, `Seat ${n}`),
+      h('div', { class: 'passenger-row__grid' },
+        h('div', { class: 'field passenger-row__name' }, h('label', { for: name.id }, 'Name'), name, errors.name),
+        h('div', { class: 'field' }, h('label', { for: age.id }, 'Age'), age, errors.age),
+        h('div', { class: 'field' }, h('label', { for: gender.id }, 'Gender'), gender, errors.gender)));
+    return { el, name, age, gender, errors };
+  }
+
+  /** The first row, new and empty, gets the traveller's own profile. */
+  function prefill(n, row) {
+    const u = session.user;
+    if (!u || drafts.has(n) || (profileSeat !== null && rows.has(profileSeat))) return;
+    if (u.username) row.name.value = u.username.slice(0, 80);
+    if (u.age != null && u.age >= 0 && u.age <= 120) row.age.value = u.age;
+    if (u.gender) row.gender.value = GENDERS.find((g) => g.toLowerCase() === String(u.gender).toLowerCase()) || 'Other';
+    drafts.set(n, { name: row.name.value, age: row.age.value, gender: row.gender.value });
+    profileSeat = n;
+  }
+
+  function renderPassengers(seatNumbers) {
+    const wanted = new Set(seatNumbers);
+    for (const [n, row] of rows) {
+      if (!wanted.has(n)) { row.el.remove(); rows.delete(n); }
+    }
+    for (const n of seatNumbers) {
+      if (rows.has(n)) continue;
+      const row = passengerRow(n);
+      rows.set(n, row);
+      if (n === seatNumbers[0]) prefill(n, row);
+    }
+    for (const n of seatNumbers) passengerList.append(rows.get(n).el); // seat order
+    passengerHint.hidden = seatNumbers.length > 0;
+    const count = seatNumbers.length;
+    fare.replaceChildren(count
+      ? h('span', {}, `${fmt.plural(count, 'seat')} × ${fmt.money(trip.price)} = `, h('strong', {}, fmt.money(count * trip.price)))
+      : '');
+  }
 
   const fillProfile = () => {
     const u = session.user;
     if (!u) return;
-    if (u.gender && !gender.value) gender.value = [...gender.options].some((o) => o.value === u.gender) ? u.gender : 'Other';
-    if (u.age && !age.value) age.value = u.age;
     if (u.phone_number && !phone.value) phone.value = u.phone_number;
   };
   fillProfile();
@@ -136,7 +234,8 @@ export async function tripView({ main, params, signal }) {
       type: 'button', class: 'button button--small',
       onclick: () => {
         form.scrollIntoView({ behavior: 'smooth', block: 'start' });
-        (gender.value ? (age.value ? (phone.value ? bookButton : phone) : age) : gender).focus({ preventScroll: true });
+        const empty = [...rows.values()].flatMap((r) => [r.name, r.age, r.gender]).find((el) => !el.value);
+        (empty || (phone.value ? bookButton : phone)).focus({ preventScroll: true });
       },
     }, 'Passenger details'));
 
@@ -177,6 +276,7 @@ export async function tripView({ main, params, signal }) {
     }
     // Keep the list in seat order.
     for (const { n } of holds) holdsList.append(holdItems.get(n).li);
+    renderPassengers(holds.map((x) => x.n));
     const count = holds.length;
     totalLine.replaceChildren(count
       ? h('span', {}, `${fmt.plural(count, 'seat')} × ${fmt.money(trip.price)} = `, h('strong', {}, fmt.money(count * trip.price)))
@@ -345,34 +445,82 @@ export async function tripView({ main, params, signal }) {
     const holds = myHolds();
     if (!session.user) { formError.show('Log in to book.'); return; }
     if (!holds.length) { formError.show('Choose at least one seat on the map first.'); return; }
-    const ageValue = Number(age.value);
+
+    // The same rules as the server's (names 1-80 printable characters, ages 0-120, the
+    // original's gender values), so most mistakes are shown before a round trip.
+    const order = holds.map((x) => x.n);
     const problems = [];
-    if (!gender.value) problems.push([gender, 'Choose a gender.']);
-    if (!age.value || !Number.isInteger(ageValue) || ageValue < 1 || ageValue > 120) problems.push([age, 'Enter an age between 1 and 120.']);
-    if (!/^\+?[0-9][0-9 ()-]{6,18}$/.test(phone.value.trim())) problems.push([phone, 'Enter a phone number of at least 7 digits.']);
+    const passengers = order.map((n) => {
+      const row = rows.get(n);
+      const name = row.name.value.trim();
+      const ageText = row.age.value.trim();
+      const ageValue = Number(ageText);
+      const nameProblem = nameError(name);
+      const check = (el, message) => { setFieldError(el, row.errors[el.name], message); if (message) problems.push([el, `Seat ${n}: ${message}`]); };
+      check(row.name, nameProblem);
+      check(row.age, !ageText || !Number.isInteger(ageValue) || ageValue < 0 || ageValue > 120 ? 'Enter an age from 0 to 120.' : null);
+      check(row.gender, GENDERS.includes(row.gender.value) ? null : 'Choose Female, Male or Other.');
+      return { seat_no: n, name, age: ageValue, gender: row.gender.value };
+    });
+    const phoneText = phone.value.trim();
+    const phoneProblem = /^\+?[0-9][0-9 ()-]{6,18}$/.test(phoneText) ? null : 'Enter a phone number of at least 7 digits.';
+    setFieldError(phone, phoneError, phoneProblem);
+    if (phoneProblem) problems.push([phone, phoneProblem]);
     if (problems.length) {
-      formError.show(problems.map((p) => p[1]).join(' '));
+      formError.show(problems.length === 1 ? problems[0][1] : `Please check ${problems.length} details: ${problems.map((p) => p[1]).join(' ')}`);
       problems[0][0].focus();
       return;
     }
+
+    // The profile keeps the traveller's own age and gender: only when they are passenger one.
+    const user = session.user;
+    const self = passengers.find((p) => user.username && p.name.toLowerCase() === user.username.trim().toLowerCase());
+    const body = { trip_id: tripId, seat_numbers: order, phone_number: phoneText, passengers };
+    if (self) Object.assign(body, { age: self.age, gender: self.gender });
+
     booking = true;
     bookButton.disabled = true;
     bookButton.textContent = 'Booking…';
     try {
-      const res = await api('/bookings/', {
-        method: 'POST',
-        json: { trip_id: tripId, seat_numbers: holds.map((x) => x.n), gender: gender.value, age: ageValue, phone_number: phone.value.trim() },
-      });
-      session.update({ gender: gender.value, age: ageValue, phone_number: phone.value.trim() });
+      const res = await api('/bookings/', { method: 'POST', json: body });
+      session.update(self ? { gender: self.gender, age: self.age, phone_number: phoneText } : { phone_number: phoneText });
       toast(`Booked! Your booking number is ${res.booking_number}.`, 'success');
       navigate(`#/ticket/${encodeURIComponent(res.booking_number)}`);
     } catch (err) {
-      formError.show(err.message);
+      const shown = err instanceof ApiError && err.status === 422 ? showServerErrors(err.body, order) : false;
+      formError.show(shown ? 'Please correct the details marked below.' : err.message);
     } finally {
       booking = false;
       renderHolds();
     }
   });
+
+  /** Puts each of a 422's messages next to its field; true when every one found a field. */
+  function showServerErrors(body, order) {
+    const detail = body && Array.isArray(body.detail) ? body.detail : [];
+    if (!detail.length) return false;
+    let all = true;
+    let first = null;
+    for (const item of detail) {
+      const loc = Array.isArray(item.loc) ? item.loc : [];
+      const at = loc.indexOf('passengers');
+      let el = null;
+      let box = null;
+      if (at >= 0 && Number.isInteger(loc[at + 1]) && ['name', 'age', 'gender'].includes(loc[at + 2])) {
+        const row = rows.get(order[loc[at + 1]]);
+        if (row) { el = row[loc[at + 2]]; box = row.errors[loc[at + 2]]; }
+      } else if (loc[loc.length - 1] === 'phone_number') {
+        el = phone;
+        box = phoneError;
+      }
+      if (!el) { all = false; continue; }
+      const msg = String(item.msg || 'invalid value');
+      setFieldError(el, box, `${msg[0].toUpperCase()}${msg.slice(1)}.`);
+      first = first || el;
+    }
+    if (first) first.focus();
+    return all;
+  }
 
   return () => {
     feed.stop();
