@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -19,7 +20,12 @@
 #include "api/route_policies.hpp"
 #include "api/routes.hpp"
 #include "service/booking_service.hpp"
+#include "service/outbox_delivery.hpp"
 #include "service/schedule_loader.hpp"
+#include "service/ticket_documents.hpp"
+#include "ticket/mail_dir_sender.hpp"
+#include "ticket/smtp_sender.hpp"
+#include "util/random_secret.hpp"
 #include "app/build_info.hpp"
 #include "app/redis_login_failures.hpp"
 #include "app/revocation_feed.hpp"
@@ -141,6 +147,53 @@ std::size_t body_budget_for(const config& cfg) {
   return cfg.max_inflight_body_bytes;
 }
 
+// SMTP_URL set: an SMTP server; otherwise .eml files in SEATD_MAIL_DIR (the embedded default).
+std::unique_ptr<tickets::mail_sender> make_mail_sender(const config& cfg, const clock& clk) {
+  if (cfg.smtp_url.empty()) {
+    spdlog::info("tickets: e-mails are written to {} (no SMTP_URL)", cfg.mail_dir);
+    return std::make_unique<tickets::mail_dir_sender>(cfg.mail_dir, clk);
+  }
+  tickets::smtp_settings s;
+  s.url = cfg.smtp_url;
+  s.require_tls = cfg.smtp_require_tls;
+  s.total_timeout = std::chrono::seconds(cfg.smtp_timeout_seconds);
+  s.connect_timeout = std::min<std::chrono::milliseconds>(std::chrono::seconds(10), s.total_timeout);
+  auto sender = tickets::smtp_sender::create(std::move(s));
+  if (!sender) throw config_error("SMTP_URL: not a usable smtp:// or smtps:// URL");
+  spdlog::info("tickets: e-mails go to {}{}", sender->redacted_url(),
+               cfg.smtp_require_tls ? " (TLS required)" : "");
+  return std::make_unique<tickets::smtp_sender>(std::move(*sender));
+}
+
+service::ticket_documents_options documents_options(const config& cfg) {
+  service::ticket_documents_options o;
+  o.server_secret = cfg.secret_key;
+  auto from = service::parse_mailbox(cfg.mail_from);
+  if (!from) throw config_error("MAIL_FROM: '" + cfg.mail_from + "' is not a usable address");
+  o.from = std::move(*from);
+  return o;
+}
+
+// Unique among the instances sharing an outbox, and across restarts of one: a restarted
+// instance must not believe it still holds the leases of the one that crashed.
+std::string instance_id() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return fmt::format("{}:{}:{}", host[0] ? host : "seatd", ::getpid(), random_secret(4));
+}
+
+service::outbox_delivery_options outbox_options(const config& cfg) {
+  service::outbox_delivery_options o;
+  o.owner = instance_id();
+  o.poll_interval = std::chrono::milliseconds(cfg.outbox_poll_ms);
+  o.lease = std::chrono::seconds(cfg.outbox_lease_seconds);
+  o.max_in_flight = cfg.outbox_batch;
+  o.policy.retry_base = std::chrono::milliseconds(cfg.outbox_retry_base_ms);
+  o.policy.retry_cap = std::chrono::seconds(cfg.outbox_retry_max_seconds);
+  o.policy.max_attempts = cfg.outbox_max_attempts;
+  return o;
+}
+
 }  // namespace
 
 struct application::impl {
@@ -182,6 +235,13 @@ struct application::impl {
   std::unique_ptr<revocation_feed> revocations;       // several instances (Redis) only
   std::unique_ptr<redis_login_failures> login_counts;  // several instances (Redis) only
   service::booking_service bookings;
+  // Tickets by e-mail: the documents (boarding pass, messages), where mail goes, the mail lane
+  // (sends block for as long as the SMTP server takes: their own threads, bounded) and the
+  // outbox's delivery loop. Declared in this order so the loop goes first at destruction.
+  service::ticket_documents documents;
+  std::unique_ptr<tickets::mail_sender> mailer;
+  worker_pool mail_lane{cfg.mail_threads, std::size_t(cfg.outbox_batch) + 4};
+  std::unique_ptr<service::outbox_delivery> outbox;
   api::services svc;
   net::router routes;
   net::http_options http_opts;
@@ -208,6 +268,8 @@ struct application::impl {
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
         bookings(*db, pool, *engine, clk),
+        documents(documents_options(cfg)),
+        mailer(make_mail_sender(cfg, clk)),
         svc{api::settings{std::chrono::minutes(cfg.access_token_expire_minutes),
                           hash_cost_for(cfg)},
             *db, pool, jwt, revoked, tokens, throttle, address_throttle, clk, *engine, catalog,
@@ -226,6 +288,10 @@ struct application::impl {
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
+    outbox = std::make_unique<service::outbox_delivery>(ioc.get_executor(), *db, pool, mail_lane,
+                                                        documents, *mailer, clk,
+                                                        outbox_options(cfg));
+    bookings.on_outbox_written([this] { outbox->poke(); });
     svc.hold_rate = &hold_rate;
     svc.boarding = &boarding;
 
@@ -313,6 +379,7 @@ int application::run() {
   m.engine->start();
   if (m.revocations) m.revocations->start();
   if (m.login_counts) m.login_counts->start();
+  m.outbox->start();
   m.listen->start();
 
   auto port = m.listen->port();
@@ -345,6 +412,10 @@ int application::run() {
   if (!m.registry.wait_empty(deadline))
     spdlog::warn("shutdown: {} connections did not finish in time; closing them",
                  m.registry.size());
+  // The outbox: no new claims; the messages being sent get what is left of the deadline (they
+  // need the I/O threads and the pools, still running), the rest are abandoned to their lease.
+  if (!m.outbox->stop(deadline))
+    spdlog::warn("shutdown: e-mails still being sent; they are sent again when their lease ends");
   m.engine->stop();
   if (m.revocations) m.revocations->stop();
   if (m.login_counts) m.login_counts->stop();
@@ -352,6 +423,7 @@ int application::run() {
   for (auto& t : threads) t.join();
   m.pool.stop();
   m.hash_lane.stop();
+  m.mail_lane.stop();  // waits for a send in progress (at most SEATD_SMTP_TIMEOUT_SECONDS)
   m.listen.reset();
   m.db.reset();
   spdlog::info("seatd stopped");

@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "util/random_secret.hpp"
 #include "net/client_address.hpp"
+#include "service/ticket_documents.hpp"
 
 extern char** environ;
 
@@ -154,6 +156,27 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   }
   if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
   if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
+  if (auto v = get("SMTP_URL")) cfg.smtp_url = trim(*v);
+  if (auto v = get("SMTP_REQUIRE_TLS")) cfg.smtp_require_tls = parse_bool("SMTP_REQUIRE_TLS", *v);
+  if (auto v = get("SEATD_SMTP_TIMEOUT_SECONDS"))
+    cfg.smtp_timeout_seconds = int(parse_number("SEATD_SMTP_TIMEOUT_SECONDS", *v, 1, 3600));
+  if (auto v = get("MAIL_FROM"); v && !v->empty()) cfg.mail_from = *v;
+  if (auto v = get("SEATD_MAIL_DIR")) cfg.mail_dir = *v;
+  if (auto v = get("SEATD_MAIL_THREADS"))
+    cfg.mail_threads = int(parse_number("SEATD_MAIL_THREADS", *v, 1, 16));
+  if (auto v = get("SEATD_OUTBOX_POLL_MS"))
+    cfg.outbox_poll_ms = int(parse_number("SEATD_OUTBOX_POLL_MS", *v, 10, 3'600'000));
+  if (auto v = get("SEATD_OUTBOX_LEASE_SECONDS"))
+    cfg.outbox_lease_seconds = int(parse_number("SEATD_OUTBOX_LEASE_SECONDS", *v, 2, 86400));
+  if (auto v = get("SEATD_OUTBOX_BATCH"))
+    cfg.outbox_batch = int(parse_number("SEATD_OUTBOX_BATCH", *v, 1, 1000));
+  if (auto v = get("SEATD_OUTBOX_MAX_ATTEMPTS"))
+    cfg.outbox_max_attempts = int(parse_number("SEATD_OUTBOX_MAX_ATTEMPTS", *v, 1, 1000));
+  if (auto v = get("SEATD_OUTBOX_RETRY_BASE_MS"))
+    cfg.outbox_retry_base_ms = int(parse_number("SEATD_OUTBOX_RETRY_BASE_MS", *v, 10, 3'600'000));
+  if (auto v = get("SEATD_OUTBOX_RETRY_MAX_SECONDS"))
+    cfg.outbox_retry_max_seconds =
+        int(parse_number("SEATD_OUTBOX_RETRY_MAX_SECONDS", *v, 1, 7 * 86400));
   if (auto v = get("SEATD_MAX_VIEWERS_PER_CLIENT"))
     cfg.max_viewers_per_client =
         std::size_t(parse_number("SEATD_MAX_VIEWERS_PER_CLIENT", *v, 0, 1'000'000));
@@ -190,6 +213,42 @@ void finalize(config& cfg) {
           "SECRET_KEY must be at least 32 characters (256 bits) in production");
   }
   if (cfg.cors_origins.empty()) cfg.cors_origins = {};
+  if (auto from = service::parse_mailbox(cfg.mail_from); !from)
+    throw config_error(fmt::format("MAIL_FROM: '{}' is not an address like 'seatd "
+                                   "<tickets@example.com>' ({})",
+                                   cfg.mail_from, from.error().message()));
+  if (!cfg.smtp_url.empty() && cfg.smtp_url.rfind("smtp://", 0) != 0 &&
+      cfg.smtp_url.rfind("smtps://", 0) != 0)
+    throw config_error("SMTP_URL: expected smtp://[user:pass@]host[:port] or smtps://...");
+  if (cfg.outbox_lease_seconds <= cfg.smtp_timeout_seconds)
+    throw config_error(fmt::format(
+        "SEATD_OUTBOX_LEASE_SECONDS ({}) must be longer than SEATD_SMTP_TIMEOUT_SECONDS ({}): a "
+        "send still running when its lease ends would be claimed and sent again elsewhere",
+        cfg.outbox_lease_seconds, cfg.smtp_timeout_seconds));
+  if (cfg.mail_dir.empty()) cfg.mail_dir = default_mail_dir(cfg.database_url);
+}
+
+std::string default_mail_dir(const std::string& database_url) {
+  std::string_view url = database_url;
+  std::string file;
+  if (url.starts_with("sqlite://")) {
+    // The same reading of the path as open_store (store/open_store.cpp).
+    std::string_view rest = url.substr(9);
+    if (rest == ":memory:" || rest == "/:memory:" || rest.empty() || rest.front() != '/')
+      return "mail";
+    std::string_view path = rest.substr(1);
+    if (path.empty()) return "mail";
+    if (path.front() == '/' || path.starts_with("./") || path.starts_with("../") ||
+        path.find('/') == std::string_view::npos)
+      file = std::string(path);
+    else
+      file = "/" + std::string(path);
+  } else if (url.find("://") == std::string_view::npos && url != ":memory:" && !url.empty()) {
+    file = database_url;  // a plain path
+  } else {
+    return "mail";  // PostgreSQL, :memory:
+  }
+  return (std::filesystem::path(file).parent_path() / "mail").lexically_normal().string();
 }
 
 }  // namespace seatd

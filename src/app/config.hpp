@@ -65,7 +65,24 @@ struct config {
   bool demo = false;        // import the schedule, create demo users, print credentials
   std::string demo_schedule;  // the schedule file demo mode imports
   bool fast_password_hash = false;  // tests only: minimum Argon2id cost
+  // Tickets by e-mail (issue 13): the outbox's delivery loop and where it delivers.
+  std::string smtp_url;  // smtp://user:pass@host:587 or smtps://...; empty: .eml files in mail_dir
+  bool smtp_require_tls = false;  // smtp://: refuse to send unless STARTTLS succeeds
+  int smtp_timeout_seconds = 30;  // one SMTP session, start to end
+  std::string mail_from = "seatd <tickets@localhost>";
+  std::string mail_dir;  // empty until finalize(): mail/ beside the SQLite file, else ./mail
+  int mail_threads = 2;  // the mail lane: sends run there, never on a worker or I/O thread
+  int outbox_poll_ms = 1000;
+  int outbox_lease_seconds = 60;  // longer than smtp_timeout_seconds (finalize checks)
+  int outbox_batch = 8;           // messages in flight per instance
+  int outbox_max_attempts = 8;
+  int outbox_retry_base_ms = 5000;
+  int outbox_retry_max_seconds = 900;
 };
+
+// SEATD_MAIL_DIR's default: mail/ in the directory of the SQLite database file; ./mail for an
+// in-memory SQLite database or PostgreSQL.
+std::string default_mail_dir(const std::string& database_url);
 
 // Parses a .env file's text: KEY=VALUE lines, '#' comments, optional "export ", quoted values.
 std::map<std::string, std::string> parse_dotenv(const std::string& text);

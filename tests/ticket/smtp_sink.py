@@ -8,9 +8,13 @@ is written under a temporary name and renamed, so the test never reads half a me
 
 Recipients whose local part starts with "reject" get 550, "tempfail" 451: the test's permanent
 and transient failures. With --user and --password, AUTH (PLAIN or LOGIN, without TLS) is
-required and checked. Runs until SIGTERM or SIGINT.
+required and checked. With --port it listens on that port (a test that starts the server after
+the client has been failing to reach it). With --delay-first SECONDS the reply to the first
+message is held back that long after the message was written (a client killed meanwhile has
+delivered it without knowing). Runs until SIGTERM or SIGINT.
 """
 import argparse
+import asyncio
 import logging
 import os
 import signal
@@ -24,8 +28,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, directory):
+    def __init__(self, directory, delay_first=0.0):
         self.directory = directory
+        self.delay_first = delay_first
         self.count = 0
         self.lock = threading.Lock()
 
@@ -50,6 +55,8 @@ class Sink:
             with open(tmp, "wb") as f:
                 f.write(data)
             os.rename(tmp, base + suffix)
+        if n == 1 and self.delay_first > 0:
+            await asyncio.sleep(self.delay_first)
         return "250 Message accepted for delivery"
 
 
@@ -61,6 +68,8 @@ def main():
     ap.add_argument("--dir", required=True)
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--delay-first", type=float, default=0.0)
     args = ap.parse_args()
 
     auth = {}
@@ -75,10 +84,12 @@ def main():
 
     # A free port: bind to 0, read it, let go. The window before aiosmtpd binds it is tiny and
     # only this machine's tests compete for it.
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Sink(args.dir), hostname="127.0.0.1", port=port, **auth)
+    port = args.port
+    if port == 0:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+    controller = Controller(Sink(args.dir, args.delay_first), hostname="127.0.0.1", port=port, **auth)
     controller.start()
     print("READY %d" % port, flush=True)
 

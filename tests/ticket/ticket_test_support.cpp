@@ -119,6 +119,8 @@ smtp_sink::smtp_sink(std::filesystem::path dir, options opts) : dir_(std::move(d
   if (!opts.user.empty()) {
     argv.insert(argv.end(), {"--user", opts.user, "--password", opts.password});
   }
+  if (opts.port != 0) argv.insert(argv.end(), {"--port", std::to_string(opts.port)});
+  if (opts.delay_first > 0) argv.insert(argv.end(), {"--delay-first", std::to_string(opts.delay_first)});
   const spawned child = spawn_with_stdout_pipe(argv);
   pid_ = child.pid;
   // The first line is "READY <port>".

@@ -42,6 +42,8 @@ class smtp_sink {
   struct options {
     std::string user;      // AUTH required when not empty
     std::string password;
+    std::uint16_t port = 0;    // 0: a free one
+    double delay_first = 0;    // seconds the reply to the first message is held back
   };
   // Starts the sink writing into dir; throws if it does not report READY within 15 s.
   explicit smtp_sink(std::filesystem::path dir);
