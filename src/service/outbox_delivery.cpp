@@ -171,6 +171,7 @@ asio::awaitable<void> outbox_delivery::record(const outbox_message& m,
   // lease runs out (a duplicate), which is worth a short wait to avoid.
   bool held = false;
   for (int tries = 1;; ++tries) {
+    std::string trouble;
     try {
       if (!failure)
         held = co_await db_pool_.run(
@@ -181,16 +182,17 @@ asio::awaitable<void> outbox_delivery::record(const outbox_message& m,
         });
       break;
     } catch (const std::exception& e) {
-      if (tries >= 5 || stopping_) {
-        spdlog::warn("outbox: message {} ({}): cannot record the outcome ({}); its lease will "
-                     "run out and it will be tried again",
-                     m.id, m.booking_number, e.what());
-        co_return;
-      }
-      asio::steady_timer pause(strand_, std::chrono::milliseconds(200 * tries));
-      boost::system::error_code ec;
-      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      trouble = e.what();
     }
+    if (tries >= 5 || stopping_) {
+      spdlog::warn("outbox: message {} ({}): cannot record the outcome ({}); its lease will "
+                   "run out and it will be tried again",
+                   m.id, m.booking_number, trouble);
+      co_return;
+    }
+    asio::steady_timer pause(strand_, std::chrono::milliseconds(200 * tries));
+    boost::system::error_code ec;
+    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (!held) {
     ++lease_lost_;

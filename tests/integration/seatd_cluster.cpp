@@ -38,7 +38,7 @@ seatd_cluster::seatd_cluster(options opts)
   for (int i = 0; i < opts.instances; ++i) {
     std::vector<std::string> args{"--database", database_url(), "--redis", redis_->url()};
     args.insert(args.end(), opts.seatd_args.begin(), opts.seatd_args.end());
-    instances_.push_back(std::make_unique<seatd_process>(args));
+    instances_.push_back(std::make_unique<seatd_process>(args, opts.env));
   }
   http_client c(port(0));
   auto login = c.post_json("/auth/login", {{"email", email}, {"password", "admin-password"}});

@@ -4,6 +4,7 @@
 // database the test provides — as identical instances behind a load balancer. An admin account and a schedule are set up; travellers sign up on demand.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ class seatd_cluster {
     std::string schedule_csv = two_trips_csv;
     // Empty: a fresh SQLite file in the cluster's directory; else e.g. a postgresql:// URL.
     std::string database_url;
+    std::map<std::string, std::string> env;  // extra environment of every instance
   };
   struct traveller {
     std::string token;

@@ -111,6 +111,49 @@ std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
+std::map<std::string, std::string> check_mail(const std::filesystem::path& eml) {
+  std::map<std::string, std::string> out;
+  const std::string text =
+      run({system_python, test::source_dir() + "/tests/ticket/check_mail.py", eml.string()});
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto nl = text.find('\n', start);
+    const std::string line = text.substr(start, nl - start);
+    const auto colon = line.find(": ");
+    if (colon != std::string::npos) out[line.substr(0, colon)] = line.substr(colon + 2);
+    start = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return out;
+}
+
+std::string header_value(std::string_view message, std::string_view name) {
+  const auto headers_end = message.find("\r\n\r\n");
+  std::string_view headers = message.substr(0, headers_end);
+  std::size_t start = 0;
+  while (start < headers.size()) {
+    auto end = headers.find("\r\n", start);
+    if (end == std::string_view::npos) end = headers.size();
+    std::string_view line = headers.substr(start, end - start);
+    if (line.size() > name.size() && line.substr(0, name.size()) == name &&
+        line[name.size()] == ':') {
+      line.remove_prefix(name.size() + 1);
+      while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+      return std::string(line);
+    }
+    start = end + 2;
+  }
+  return {};
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 smtp_sink::smtp_sink(std::filesystem::path dir) : smtp_sink(std::move(dir), options{}) {}
 
 smtp_sink::smtp_sink(std::filesystem::path dir, options opts) : dir_(std::move(dir)) {

@@ -4,9 +4,13 @@
 // Debian's python3-aiosmtpd) started on a free port.
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace seatd::tickets::testing {
@@ -36,6 +40,17 @@ class scratch_dir {
 // The .eml files in dir, sorted by name (hidden temporary files left out).
 std::vector<std::filesystem::path> eml_files(const std::filesystem::path& dir);
 std::string read_file(const std::filesystem::path& p);
+
+// What tests/ticket/check_mail.py (Python's email package) reads in an .eml file: "subject",
+// "to", "from", "message-id", "date", "parts", "text", "attachment" (when there is one), ...
+std::map<std::string, std::string> check_mail(const std::filesystem::path& eml);
+
+// The value of the first header line `name` (case-sensitive, unfolded: the builder writes
+// Message-ID on one line); empty when absent.
+std::string header_value(std::string_view message, std::string_view name);
+
+// Polls `done` every 20 ms until it is true or `timeout` passes; returns its last answer.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 class smtp_sink {
  public:
