@@ -164,10 +164,12 @@ TEST_F(outbox_delivery_it, three_instances_on_postgres_send_each_message_once) {
   std::vector<std::thread> threads;
   for (int who = 0; who < 3; ++who)
     threads.emplace_back([&, who] {
+      std::vector<std::unique_ptr<http_client>> own;  // a client is one connection: one thread
+      for (int i = 0; i < 3; ++i) own.push_back(std::make_unique<http_client>(cluster.port(i)));
       for (int k = 0; k < 20; ++k) {
         const int slot = who * 20 + k;  // 0..59
         const int trip = 1 + slot / 30, seat = 1 + slot % 30;
-        http_client& c = *clients[std::size_t((who + k) % 3)];
+        http_client& c = *own[std::size_t((who + k) % 3)];
         if (lock_seat(c, travellers[std::size_t(who)].token, trip, seat).status != 200) continue;
         auto r = book_seats(c, travellers[std::size_t(who)].token, trip, {seat});
         if (r.status == 201)
