@@ -76,7 +76,7 @@ bool outbox_delivery::stop(std::chrono::steady_clock::time_point deadline) {
 }
 
 outbox_delivery::counters outbox_delivery::stats() const noexcept {
-  return {claimed_.load(), sent_.load(), retried_.load(), given_up_.load(), lease_lost_.load()};
+  return {passes_.load(), claimed_.load(), sent_.load(), retried_.load(), given_up_.load(), lease_lost_.load()};
 }
 
 asio::awaitable<void> outbox_delivery::loop() {
@@ -110,6 +110,7 @@ asio::awaitable<void> outbox_delivery::claim_some() {
   }
   want_more_ = int(claimed.size()) == room;
   claimed_ += claimed.size();
+  ++passes_;
   for (auto& m : claimed) {
     ++in_flight_;
     tasks_.spawn(strand_, deliver(std::move(m)), "outbox delivery");

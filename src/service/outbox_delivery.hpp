@@ -63,7 +63,8 @@ class outbox_delivery {
   using random_source = std::function<double()>;
 
   struct counters {
-    std::uint64_t claimed = 0;
+    std::uint64_t passes = 0;      // claims asked of the store (answered)
+    std::uint64_t claimed = 0;     // messages they returned
     std::uint64_t sent = 0;
     std::uint64_t retried = 0;     // failed, to be tried again
     std::uint64_t given_up = 0;    // failed for good
@@ -121,7 +122,7 @@ class outbox_delivery {
 
   std::atomic<bool> poke_queued_{false};
   std::atomic<bool> stop_requested_{false};
-  std::atomic<std::uint64_t> claimed_{0}, sent_{0}, retried_{0}, given_up_{0}, lease_lost_{0};
+  std::atomic<std::uint64_t> passes_{0}, claimed_{0}, sent_{0}, retried_{0}, given_up_{0}, lease_lost_{0};
   exec::task_group tasks_;  // the loop and each delivery
 };
 
