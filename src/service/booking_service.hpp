@@ -42,6 +42,10 @@ class booking_service {
   // application pokes the outbox's delivery loop so the mail leaves now, not at its next tick.
   // Set once before serving; must be cheap and must not throw.
   void on_outbox_written(std::function<void()> hook) { outbox_written_ = std::move(hook); }
+  // For other writers of the outbox (the admin's resend): the same poke.
+  void outbox_written() const {
+    if (outbox_written_) outbox_written_();
+  }
 
  private:
   store& db_;

@@ -426,4 +426,62 @@ TEST_F(app_finalize, environment_then_finalize) {
   EXPECT_FALSE(cfg.secret_generated);
 }
 
+// ---- tickets by e-mail ----------------------------------------------------------------------
+
+TEST_F(app_finalize, mail_settings_from_the_environment) {
+  config cfg = with_key();
+  apply_environment(cfg, {{"SMTP_URL", "smtps://u:p@mail.example:465"},
+                          {"SMTP_REQUIRE_TLS", "true"},
+                          {"MAIL_FROM", "ABC <t@abc.example>"},
+                          {"SEATD_MAIL_DIR", "/var/mail/seatd"},
+                          {"SEATD_OUTBOX_LEASE_SECONDS", "90"},
+                          {"SEATD_OUTBOX_MAX_ATTEMPTS", "3"},
+                          {"SEATD_OUTBOX_RETRY_BASE_MS", "250"}});
+  EXPECT_NO_THROW(finalize(cfg));
+  EXPECT_EQ(cfg.smtp_url, "smtps://u:p@mail.example:465");
+  EXPECT_TRUE(cfg.smtp_require_tls);
+  EXPECT_EQ(cfg.mail_from, "ABC <t@abc.example>");
+  EXPECT_EQ(cfg.mail_dir, "/var/mail/seatd");
+  EXPECT_EQ(cfg.outbox_lease_seconds, 90);
+  EXPECT_EQ(cfg.outbox_max_attempts, 3);
+  EXPECT_EQ(cfg.outbox_retry_base_ms, 250);
+  EXPECT_TRUE(contains(error_of([] {
+                         config c;
+                         apply_environment(c, {{"SEATD_OUTBOX_MAX_ATTEMPTS", "0"}});
+                       }),
+                       "SEATD_OUTBOX_MAX_ATTEMPTS"));
+}
+
+TEST_F(app_finalize, mail_from_must_be_an_address) {
+  for (const char* from : {"nobody", "seatd <tickets>", "a@b.example\r\nBcc: x@y.example"}) {
+    config cfg = with_key();
+    cfg.mail_from = from;
+    EXPECT_TRUE(contains(error_of([&] { finalize(cfg); }), "MAIL_FROM")) << from;
+  }
+}
+
+TEST_F(app_finalize, smtp_url_must_be_smtp_or_smtps) {
+  config cfg = with_key();
+  cfg.smtp_url = "http://mail.example";
+  EXPECT_TRUE(contains(error_of([&] { finalize(cfg); }), "SMTP_URL"));
+}
+
+TEST_F(app_finalize, the_lease_must_outlast_one_smtp_session) {
+  config cfg = with_key();
+  cfg.smtp_timeout_seconds = 60;
+  cfg.outbox_lease_seconds = 60;
+  EXPECT_TRUE(contains(error_of([&] { finalize(cfg); }), "SEATD_OUTBOX_LEASE_SECONDS"));
+}
+
+TEST(app_default_mail_dir, beside_the_sqlite_file_else_the_working_directory) {
+  EXPECT_EQ(seatd::default_mail_dir("sqlite:///seatd.db"), "mail");
+  EXPECT_EQ(seatd::default_mail_dir("sqlite:///var/lib/seatd/seatd.db"), "/var/lib/seatd/mail");
+  EXPECT_EQ(seatd::default_mail_dir("sqlite:////srv/seatd.db"), "/srv/mail");
+  EXPECT_EQ(seatd::default_mail_dir("sqlite:///./data/seatd.db"), "data/mail");
+  EXPECT_EQ(seatd::default_mail_dir("/tmp/x/seatd.db"), "/tmp/x/mail");
+  EXPECT_EQ(seatd::default_mail_dir("sqlite://:memory:"), "mail");
+  EXPECT_EQ(seatd::default_mail_dir(":memory:"), "mail");
+  EXPECT_EQ(seatd::default_mail_dir("postgresql://u@db/seatd"), "mail");
+}
+
 }  // namespace
