@@ -291,7 +291,7 @@ struct application::impl {
     outbox = std::make_unique<service::outbox_delivery>(ioc.get_executor(), *db, pool, mail_lane,
                                                         documents, *mailer, clk,
                                                         outbox_options(cfg));
-    bookings.on_outbox_written([this] { outbox->poke(); });
+    svc.mail_due = [this] { outbox->poke(); };  // after a booking, a cancellation, a resend
     svc.hold_rate = &hold_rate;
     svc.boarding = &boarding;
 

@@ -35,7 +35,6 @@ boost::asio::awaitable<booking_outcome> booking_service::book(booking_request re
     failure = std::current_exception();
   }
   const bool booked = !failure && !outcome.code;
-  if (booked && outbox_written_) outbox_written_();
   co_await holds_.unpin(req.trip_id, req.seat_numbers, req.user_id, booked);
   if (failure) std::rethrow_exception(failure);
   co_return outcome;
@@ -44,7 +43,6 @@ boost::asio::awaitable<booking_outcome> booking_service::book(booking_request re
 boost::asio::awaitable<result<ticket>> booking_service::cancel(std::string booking_number) {
   auto cancelled =
       co_await pool_.run([this, &booking_number] { return db_.cancel_booking(booking_number, clock_.now()); });
-  if (cancelled && outbox_written_) outbox_written_();
   if (cancelled) co_await holds_.announce_freed(cancelled->trip.id, cancelled->seats);
   co_return cancelled;
 }

@@ -10,7 +10,6 @@
 // caller's words (an HTTP status, a CLI message) and need the trip's facts the caller has.
 #include <boost/asio/awaitable.hpp>
 
-#include <functional>
 #include <string>
 
 #include "domain/clock.hpp"
@@ -38,21 +37,11 @@ class booking_service {
   // free now and the trip's viewers have been told).
   boost::asio::awaitable<result<ticket>> cancel(std::string booking_number);
 
-  // Called after a booking or a cancellation committed (its e-mail is in the outbox): the
-  // application pokes the outbox's delivery loop so the mail leaves now, not at its next tick.
-  // Set once before serving; must be cheap and must not throw.
-  void on_outbox_written(std::function<void()> hook) { outbox_written_ = std::move(hook); }
-  // For other writers of the outbox (the admin's resend): the same poke.
-  void outbox_written() const {
-    if (outbox_written_) outbox_written_();
-  }
-
  private:
   store& db_;
   worker_pool& pool_;
   hold_engine& holds_;
   const clock& clock_;
-  std::function<void()> outbox_written_;
 };
 
 }  // namespace seatd::service
