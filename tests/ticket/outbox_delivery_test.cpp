@@ -30,6 +30,18 @@ struct booked {
   std::string email;
 };
 
+// An admin in the database at `url` (the CLI), logged in through `c`.
+std::string admin_on(const std::string& url, http_client& c) {
+  const std::string email = unique_email("admin");
+  auto made = run_seatd({"--database", url, "--fast-password-hash", "--env-file",
+                         "/nonexistent.env", "admin", "create", "--email", email, "--password",
+                         "admin-password"});
+  EXPECT_EQ(made.code, 0) << made.output;
+  auto login = c.post_json("/auth/login", {{"email", email}, {"password", "admin-password"}});
+  EXPECT_EQ(login.status, 200) << login.body;
+  return login.status == 200 ? std::string(login.json().at("access_token").as_string()) : "";
+}
+
 std::string smtp_url(std::uint16_t port) { return "smtp://127.0.0.1:" + std::to_string(port); }
 
 // Message-ID -> how many copies arrived, over every .eml in dir.
@@ -115,7 +127,7 @@ TEST_F(outbox_delivery_it, killed_mid_delivery_the_message_is_sent_again_with_th
                                                {"SEATD_OUTBOX_LEASE_SECONDS", "3"}};
   auto first = std::make_unique<seatd_process>(std::vector<std::string>{"--database", database}, env);
   http_client c(first->port());
-  const std::string admin = make_admin(*first, c);
+  const std::string admin = admin_on(database, c);
   ASSERT_EQ(upload(c, admin, "schedule.csv", two_trips_csv).status, 200);
   const std::string token = signup_and_login(c, unique_email("rider"));
   ASSERT_EQ(lock_seat(c, token, 1, 5).status, 200);
