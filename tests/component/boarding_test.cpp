@@ -22,7 +22,10 @@ std::string detail(const http_reply& r) {
 class boarding : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<seatd_process>();
+    // No mail server (nothing listens on port 1): the delivery loop's attempts fail and every
+    // outbox row stays pending, so the outbox test sees a pending message whatever the timing.
+    server_ = std::make_unique<seatd_process>(
+        std::vector<std::string>{}, std::map<std::string, std::string>{{"SMTP_URL", "smtp://127.0.0.1:1"}});
     c_ = std::make_unique<http_client>(server_->port());
     admin_ = make_admin(*server_, *c_);
     ASSERT_EQ(upload(*c_, admin_, "s.csv", schedule_csv).status, 200);
