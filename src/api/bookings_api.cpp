@@ -2,6 +2,7 @@
 // /bookings/my-tickets, /bookings/{booking_number}, /bookings/{booking_number}/cancel.
 #include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -261,6 +262,35 @@ awaitable_response get_booking(net::request_context& ctx, services& svc) {
   co_return net::json_response(status::ok, ticket_json(*t, true));
 }
 
+// The boarding pass: the booking's owner or an admin; anyone else gets the same 404 as for a
+// booking that does not exist. Rendered on the worker pool (milliseconds of CPU, never on an
+// I/O thread); never cached by browsers or proxies (it carries a boarding code).
+awaitable_response ticket_pdf(net::request_context& ctx, services& svc) {
+  auto who = co_await require_user(ctx.req, svc, false);
+  if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
+  const auto& u = std::get<user>(who);
+  if (!svc.documents) co_return net::error_response(status::not_found, "Not Found");
+  std::string number(ctx.params.get("booking_number"));
+  auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });
+  if (!t || (t->user_id != u.id && !u.is_admin))
+    co_return net::error_response(status::not_found, "Booking not found");
+  auto pdf = co_await svc.pool.run([&svc, &t] { return svc.documents->boarding_pass_pdf(*t); });
+  if (!pdf) {
+    spdlog::error("boarding pass for {}: {}", number, pdf.error().message());
+    co_return net::error_response(status::service_unavailable,
+                                  "The boarding pass cannot be made right now");
+  }
+  net::response res{status::ok, 11};
+  res.set(net::http::field::content_type, "application/pdf");
+  res.set(net::http::field::content_disposition,
+          fmt::format("inline; filename=\"{}\"",
+                      service::ticket_documents::boarding_pass_filename(t->booking_number)));
+  res.set(net::http::field::cache_control, "no-store");
+  res.body() = std::move(*pdf);
+  res.prepare_payload();
+  co_return res;
+}
+
 awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
   auto who = co_await require_user(ctx.req, svc, false);
   if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
@@ -298,6 +328,7 @@ void add_booking_routes(net::router& r, services& svc) {
   r.add(verb::post, "/bookings/", bind(create_booking));
   r.add(verb::get, "/bookings/my-tickets", bind(my_tickets));
   r.add(verb::get, "/bookings/{booking_number}", bind(get_booking));
+  r.add(verb::get, "/bookings/{booking_number}/ticket.pdf", bind(ticket_pdf));
   r.add(verb::post, "/bookings/{booking_number}/cancel", bind(cancel_booking));
 }
 

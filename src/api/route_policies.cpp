@@ -17,6 +17,7 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::post, "/bookings/", user);
   r.set_policy(verb::get, "/bookings/my-tickets", user);
   r.set_policy(verb::get, "/bookings/{booking_number}", user);
+  r.set_policy(verb::get, "/bookings/{booking_number}/ticket.pdf", user);
   r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
   const net::route_policy admin{access::admin, net::body_size::small};
   r.set_policy(verb::get, "/admin/analytics", admin);

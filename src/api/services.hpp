@@ -18,6 +18,7 @@
 #include "holds/hold_engine.hpp"
 #include "realtime/trip_catalog.hpp"
 #include "service/booking_service.hpp"
+#include "service/ticket_documents.hpp"
 #include "store/store.hpp"
 #include "ticket/boarding_code.hpp"
 
@@ -59,6 +60,8 @@ struct services {
   rate_limiter* hold_rate = nullptr;
   // Signs and checks the boarding passes' QR codes (null: check-in by booking number only).
   const tickets::boarding_codec* boarding = nullptr;
+  // Boarding passes and e-mails from tickets (null: no GET /bookings/{n}/ticket.pdf).
+  const service::ticket_documents* documents = nullptr;
   // Wakes the e-mail delivery loop: a message was just written to the outbox (empty: the
   // loop finds it on its next poll).
   std::function<void()> mail_due{};

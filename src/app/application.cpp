@@ -32,7 +32,6 @@
 #include "exec/worker_pool.hpp"
 #include "auth/password.hpp"
 #include "auth/jwt_codec.hpp"
-#include "ticket/boarding_code.hpp"
 #include "auth/email.hpp"
 #include "auth/revocation_list.hpp"
 #include "auth/token_verifier.hpp"
@@ -208,7 +207,6 @@ struct application::impl {
   std::unique_ptr<store> db;
   worker_pool pool;
   auth::jwt_codec jwt;
-  tickets::boarding_codec boarding;  // the boarding passes' QR codes
   auth::revocation_list revoked;
   auth::token_verifier tokens{jwt, revoked};
   // Login attempts: a hard limit per (client, account), so guessing one account's password
@@ -263,7 +261,6 @@ struct application::impl {
         db(open_store(cfg.database_url)),
         pool(cfg.worker_threads, cfg.worker_queue_limit),
         jwt(cfg.secret_key),
-        boarding(cfg.secret_key),
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
         engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
@@ -293,7 +290,8 @@ struct application::impl {
                                                         outbox_options(cfg));
     svc.mail_due = [this] { outbox->poke(); };  // after a booking, a cancellation, a resend
     svc.hold_rate = &hold_rate;
-    svc.boarding = &boarding;
+    svc.boarding = &documents.codec();
+    svc.documents = &documents;
 
     for (auto& r : db->prune_and_list_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
