@@ -7,6 +7,7 @@
 #include "auth/random.hpp"
 #include "api/auth_guard.hpp"
 #include "api/json_fields.hpp"
+#include "api/person_name.hpp"
 #include "api/json_model.hpp"
 #include "api/routes.hpp"
 #include "domain/client_key.hpp"
@@ -71,12 +72,11 @@ awaitable_response signup(net::request_context& ctx, services& svc) {
   auto password = f.required_string("password", 6, 128);
   if (email && !auth::valid_email(*email))
     f.fail("email", "value is not a valid email address", "value_error.email");
-  // A name is shown on tickets, seat maps and the admin's pages: no control characters (a NUL
-  // or an escape sequence would travel into every one of them).
-  if (username && std::any_of(username->begin(), username->end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      }))
-    f.fail("username", "username must not contain control characters", "value_error.str");
+  // A name is shown on tickets, seat maps, boarding passes, e-mails and the admin's pages: the
+  // same rule as a passenger's name (no control, invisible or bidirectional characters).
+  if (username && !printable_name(*username, 64))
+    f.fail("username", "username must be printable characters, not only spaces",
+           "value_error.str");
   if (password && !auth::acceptable_password(*password))
     f.fail("password", "password must not be only white space", "value_error.password");
   if (!f.ok()) co_return f.error();

@@ -133,6 +133,13 @@ awaitable_response checkin(net::request_context& ctx, services& svc) {
   auto at_trip = f.optional_int("trip_id", 1, INT64_MAX);  // the bus being boarded, if known
   if (!f.ok()) co_return f.error();
 
+  // Hardware scanners end a read with CR or LF; people paste with spaces around.
+  {
+    auto& c = *code;
+    const char* ws = " \t\r\n";
+    c.erase(0, std::min(c.size(), c.find_first_not_of(ws)));
+    c.erase(c.find_last_not_of(ws) + 1);
+  }
   std::string number;
   std::optional<row_id> trip;
   if (code->starts_with("SB1.")) {
@@ -148,8 +155,6 @@ awaitable_response checkin(net::request_context& ctx, services& svc) {
   } else {
     // A booking number typed by hand (upper case, as printed).
     std::string typed = *code;
-    typed.erase(0, typed.find_first_not_of(" \t"));
-    typed.erase(typed.find_last_not_of(" \t") + 1);
     std::transform(typed.begin(), typed.end(), typed.begin(),
                    [](unsigned char c) { return char(std::toupper(c)); });
     if (!looks_like_booking_number(typed))

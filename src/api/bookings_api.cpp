@@ -11,6 +11,7 @@
 #include "api/auth_guard.hpp"
 #include "api/json_fields.hpp"
 #include "api/json_model.hpp"
+#include "api/person_name.hpp"
 #include "api/routes.hpp"
 #include "domain/sale_window.hpp"
 
@@ -120,34 +121,6 @@ awaitable_response unlock_seat(net::request_context& ctx, services& svc) {
       status::ok, {{"message", *released ? "Seat released" : "No action taken"}});
 }
 
-// A passenger name: 1..80 characters of valid UTF-8, none of them a control character (a
-// name ends up in e-mail headers, a PDF and a CSV manifest).
-bool printable_name(std::string_view s) {
-  if (s.empty()) return false;
-  std::size_t chars = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr std::uint32_t min_of[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min_of[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    // Control characters, line and paragraph separators, and the bidirectional overrides
-    // that would make a printed name read differently from what was typed.
-    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0x2028 || cp == 0x2029 ||
-        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF)
-      return false;
-    i += len;
-    ++chars;
-  }
-  return chars <= 80;
-}
-
 // The original's gender values, as its booking form offers them; any case is accepted.
 std::optional<std::string> canonical_gender(std::string_view g) {
   for (const char* known : {"Female", "Male", "Other"}) {
@@ -171,7 +144,7 @@ std::vector<passenger> read_passengers(json_fields& f) {
     passenger p;
     if (auto seat = item.required_int("seat_no", 1, 10'000)) p.seat_no = int(*seat);
     if (auto name = item.required_string("name", 1, 320)) {
-      if (printable_name(*name))
+      if (printable_name(*name, 80))
         p.name = std::move(*name);
       else
         item.fail("name", "a name is 1 to 80 printable characters", "value_error.name");
@@ -263,8 +236,8 @@ awaitable_response get_booking(net::request_context& ctx, services& svc) {
 }
 
 // The boarding pass: the booking's owner or an admin; anyone else gets the same 404 as for a
-// booking that does not exist. Rendered on the worker pool (milliseconds of CPU, never on an
-// I/O thread); never cached by browsers or proxies (it carries a boarding code).
+// booking that does not exist. Rendered on the rendering lane (milliseconds of CPU, never on
+// an I/O thread; 503 when the lane is full); never cached by browsers or proxies (it carries a boarding code).
 awaitable_response ticket_pdf(net::request_context& ctx, services& svc) {
   auto who = co_await require_user(ctx.req, svc, false);
   if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
@@ -274,7 +247,10 @@ awaitable_response ticket_pdf(net::request_context& ctx, services& svc) {
   auto t = co_await svc.pool.run([&svc, &number] { return svc.db.find_ticket(number); });
   if (!t || (t->user_id != u.id && !u.is_admin))
     co_return net::error_response(status::not_found, "Booking not found");
-  auto pdf = co_await svc.pool.run([&svc, &t] { return svc.documents->boarding_pass_pdf(*t); });
+  // Its own small lane: a client downloading passes in a loop (a pass with a non-Latin name
+  // embeds a font and takes tens of milliseconds) must not slow bookings on the worker pool.
+  auto& lane = svc.rendering ? *svc.rendering : svc.pool;
+  auto pdf = co_await lane.run([&svc, &t] { return svc.documents->boarding_pass_pdf(*t); });
   if (!pdf) {
     spdlog::error("boarding pass for {}: {}", number, pdf.error().message());
     co_return net::error_response(status::service_unavailable,
@@ -304,6 +280,12 @@ awaitable_response cancel_booking(net::request_context& ctx, services& svc) {
   if (has_departed(t->trip.departure_time, to_local(svc.clk.now())))
     co_return net::error_response(status::bad_request,
                                   "Trip has already departed: the booking cannot be cancelled");
+  // Someone already rode on it: cancelling would resell a seat in use and erase the record of
+  // who boarded. (A check-in racing this request in the same millisecond is not caught here.)
+  for (const auto& p : t->passengers)
+    if (p.boarded_at)
+      co_return net::error_response(status::conflict,
+                                    fmt::format("Seat {} has boarded: the booking cannot be cancelled", p.seat_no));
   auto cancelled = co_await svc.bookings.cancel(number);
   if (!cancelled) {
     if (cancelled.error() == errc::already_cancelled)

@@ -62,6 +62,8 @@ struct services {
   const tickets::boarding_codec* boarding = nullptr;
   // Boarding passes and e-mails from tickets (null: no GET /bookings/{n}/ticket.pdf).
   const service::ticket_documents* documents = nullptr;
+  // Renders boarding passes for downloads (null: the worker pool), bounded on its own.
+  worker_pool* rendering = nullptr;
   // Wakes the e-mail delivery loop: a message was just written to the outbox (empty: the
   // loop finds it on its next poll).
   std::function<void()> mail_due{};

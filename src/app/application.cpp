@@ -239,6 +239,9 @@ struct application::impl {
   service::ticket_documents documents;
   std::unique_ptr<tickets::mail_sender> mailer;
   worker_pool mail_lane{cfg.mail_threads, std::size_t(cfg.outbox_batch) + 4};
+  // Boarding passes downloaded over HTTP: one thread and a short queue of their own (503 when
+  // full), so a client fetching PDFs in a loop neither slows bookings nor delays e-mails.
+  worker_pool render_lane{1, 16};
   std::unique_ptr<service::outbox_delivery> outbox;
   api::services svc;
   net::router routes;
@@ -292,6 +295,7 @@ struct application::impl {
     svc.hold_rate = &hold_rate;
     svc.boarding = &documents.codec();
     svc.documents = &documents;
+    svc.rendering = &render_lane;
 
     for (auto& r : db->prune_and_list_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
@@ -421,6 +425,7 @@ int application::run() {
   for (auto& t : threads) t.join();
   m.pool.stop();
   m.hash_lane.stop();
+  m.render_lane.stop();
   m.mail_lane.stop();  // waits for a send in progress (at most SEATD_SMTP_TIMEOUT_SECONDS)
   m.listen.reset();
   m.db.reset();

@@ -141,6 +141,12 @@ asio::awaitable<std::optional<tickets::send_error>> outbox_delivery::attempt(
       co_await db_pool_.run([this, &m] { return db_.find_ticket(m.booking_number); });
   if (!booking)
     co_return error_of(tickets::errc::mail_invalid, "booking " + m.booking_number + " not found");
+  // Its booking was cancelled before the confirmation went out (the mail server was down, or
+  // the traveller was quick): a "your booking is confirmed" now would be wrong, and the
+  // cancellation message follows anyway. Failed for good, with the reason for the admin.
+  if (m.kind == mail_kind::booking_confirmation && booking->status == booking_status::cancelled)
+    co_return error_of(tickets::errc::mail_permanent,
+                       "not sent: the booking was cancelled before its confirmation went out");
   co_return co_await mail_lane_.run([this, &m, &booking] { return build_and_send(m, *booking); });
 }
 

@@ -101,6 +101,8 @@ TEST_F(boarding, passengers_are_validated) {
   bad(array{object{{"seat_no", 5}, {"name", "A"}}, object{{"seat_no", 5}, {"name", "B"}}});
   bad(array{"just a string"});
   bad("not a list");
+  bad(array{object{{"seat_no", 5}, {"name", "   "}}});             // shows nothing
+  bad(array{object{{"seat_no", 5}, {"name", "\u200b"}}});           // zero-width space
   // 80 characters of any script are fine.
   std::string eighty;
   for (int i = 0; i < 80; ++i) eighty += "é";
@@ -147,6 +149,15 @@ TEST_F(boarding, the_manifest_lists_every_seat_and_check_in_boards_once) {
   auto after = c_->get("/admin/trips/1/manifest", admin_);
   EXPECT_EQ(after.json().at("boarded"), 2);
 
+  // A boarded booking cannot be cancelled (the seat is in use and the record would go).
+  auto cancel = c_->post_json("/bookings/" + number + "/cancel", boost::json::object{}, user_);
+  EXPECT_EQ(cancel.status, 409) << cancel.body;
+  EXPECT_EQ(c_->get("/bookings/" + number, user_).json().at("status"), "confirmed");
+
+  // A scanner's trailing CR LF and a pasted leading space are forgiven.
+  auto scanned = c_->post_json("/admin/checkin", {{"code", " " + number + "\r\n"}}, admin_);
+  EXPECT_EQ(scanned.status, 200) << scanned.body;
+
   // At another bus's door.
   auto elsewhere = c_->post_json("/admin/checkin", {{"code", number}, {"trip_id", 2}}, admin_);
   EXPECT_EQ(elsewhere.status, 409) << elsewhere.body;
@@ -169,7 +180,7 @@ TEST_F(boarding, a_signed_code_checks_in_and_a_forged_or_cancelled_one_is_refuse
   auto wrong_bus = c_->post_json("/admin/checkin", {{"code", *code}, {"trip_id", 2}}, admin_);
   EXPECT_EQ(wrong_bus.status, 409);
   EXPECT_NE(detail(wrong_bus).find("another bus"), std::string::npos);
-  auto ok = c_->post_json("/admin/checkin", {{"code", *code}, {"trip_id", 1}}, admin_);
+  auto ok = c_->post_json("/admin/checkin", {{"code", " " + *code + "\r\n"}, {"trip_id", 1}}, admin_);
   ASSERT_EQ(ok.status, 200) << ok.body;
 
   auto other = book(1, {10});

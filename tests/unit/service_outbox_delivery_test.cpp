@@ -219,6 +219,22 @@ TEST_F(outbox_delivery_test, a_permanent_failure_gives_up_at_once) {
   EXPECT_EQ(sender_.ids().size(), 1u);
 }
 
+TEST_F(outbox_delivery_test, a_confirmation_whose_booking_was_cancelled_first_is_not_sent) {
+  const std::string number = book(12);
+  ASSERT_TRUE(db_->cancel_booking(number, clk_.now()));  // before any delivery ran
+  start();
+  ASSERT_TRUE(eventually([&] {
+    auto c = db_->count_outbox();
+    return c.failed == 1 && c.sent == 1;
+  }));
+  auto failed = db_->list_outbox(outbox_status::failed, 10);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].kind, mail_kind::booking_confirmation);
+  EXPECT_NE(failed[0].last_error.find("cancelled before its confirmation"), std::string::npos)
+      << failed[0].last_error;
+  EXPECT_EQ(sender_.ids().size(), 1u) << "only the cancellation went out";
+}
+
 TEST_F(outbox_delivery_test, no_more_than_max_in_flight_sends_at_once) {
   outbox_delivery_options o;
   o.max_in_flight = 2;
