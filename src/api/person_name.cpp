@@ -12,7 +12,9 @@ bool invisible_or_control(std::uint32_t cp) {
   if (cp == 0xAD || cp == 0x34F || cp == 0x61C || cp == 0x180E) return true;  // soft hyphen, CGJ, ALM, MVS
   if (cp >= 0x600 && cp <= 0x605) return true;                        // Arabic number signs
   if (cp == 0x6DD || cp == 0x70F || cp == 0x8E2) return true;
-  if (cp >= 0x200B && cp <= 0x200F) return true;  // zero-width space/joiners, LRM, RLM
+  // Zero-width space, LRM, RLM. The zero-width (non-)joiners U+200C/U+200D stay: Indic
+  // scripts and emoji sequences need them.
+  if (cp == 0x200B || cp == 0x200E || cp == 0x200F) return true;
   if (cp >= 0x2028 && cp <= 0x202E) return true;  // line/paragraph separators, bidi embeddings
   if (cp >= 0x2060 && cp <= 0x206F) return true;  // word joiner, invisible operators, isolates
   if (cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB)) return true;  // BOM, annotations
@@ -26,7 +28,7 @@ bool invisible_or_control(std::uint32_t cp) {
 bool blank(std::uint32_t cp) {
   return cp == 0x20 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
          cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0x3164 || cp == 0xFFA0 ||
-         cp == 0x115F || cp == 0x1160 || cp == 0x2800 ||
+         cp == 0x115F || cp == 0x1160 || cp == 0x2800 || cp == 0x200C || cp == 0x200D ||
          (cp >= 0x300 && cp <= 0x36F) ||    // combining diacritical marks
          (cp >= 0xFE00 && cp <= 0xFE0F) ||  // variation selectors
          (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||

@@ -46,6 +46,7 @@ TEST(person_name, a_name_must_show_something) {
                         "\xCC\x81\xCC\x81", "\xE3\x80\x80"})          // combining marks, ideographic space
     EXPECT_FALSE(printable_name(n, 80)) << n;
   EXPECT_TRUE(printable_name(" A ", 80));
+  EXPECT_FALSE(printable_name("\xE2\x80\x8D", 80)) << "a joiner alone shows nothing";
 }
 
 TEST(person_name, broken_utf8_is_refused) {
