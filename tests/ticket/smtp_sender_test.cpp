@@ -54,21 +54,6 @@ smtp_sender sender(const std::string& url, std::chrono::milliseconds total = 10s
   return std::move(r).value();
 }
 
-std::map<std::string, std::string> parsed(const std::filesystem::path& eml) {
-  std::map<std::string, std::string> out;
-  std::string text = t::run({t::system_python,
-                             seatd::test::source_dir() + "/tests/ticket/check_mail.py", eml.string()});
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto nl = text.find('\n', start);
-    const std::string line = text.substr(start, nl - start);
-    const auto colon = line.find(": ");
-    if (colon != std::string::npos) out[line.substr(0, colon)] = line.substr(colon + 2);
-    start = nl == std::string::npos ? text.size() : nl + 1;
-  }
-  return out;
-}
-
 std::string url(std::uint16_t port, const std::string& userinfo = "") {
   return "smtp://" + userinfo + "127.0.0.1:" + std::to_string(port);
 }
@@ -93,7 +78,7 @@ TEST_F(ticket_smtp_sender, a_message_arrives_once_with_headers_and_attachment_in
   EXPECT_EQ(t::read_file(dir_.path() / "1.envelope"),
             "MAIL FROM tickets@abctravels.example\nRCPT TO zoe@example.com\n");
 
-  const auto m = parsed(files[0]);
+  const auto m = t::check_mail(files[0]);
   EXPECT_EQ(m.at("subject"), "Your ticket ABC-1A2B3C: Mumbai → Pune, Sat 05 Dec 2026, 08:30");
   EXPECT_EQ(m.at("to"), "Zoë Núñez <zoe@example.com>");
   EXPECT_EQ(m.at("from"), "ABC Travels <tickets@abctravels.example>");
@@ -201,7 +186,7 @@ TEST_F(ticket_smtp_sender, concurrent_sends_each_arrive_once) {
   const auto files = t::eml_files(dir_.path());
   ASSERT_EQ(files.size(), 12U);
   std::set<std::string> ids;
-  for (const auto& f : files) ids.insert(parsed(f).at("message-id"));
+  for (const auto& f : files) ids.insert(t::check_mail(f).at("message-id"));
   EXPECT_EQ(ids.size(), 12U);
 }
 
