@@ -19,8 +19,6 @@ using awaitable_response = boost::asio::awaitable<net::response>;
 
 namespace {
 
-std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
-
 // One CSV field (RFC 4180): quoted when it needs to be. A leading =, +, - or @ would make a
 // spreadsheet run it as a formula: a tab in front keeps it text (OWASP's CSV injection advice).
 std::string csv_field(std::string_view v) {
@@ -110,7 +108,7 @@ awaitable_response manifest(net::request_context& ctx, services& svc) {
         {"age", l.who->age ? json::value(*l.who->age) : json::value(nullptr)},
         {"gender", l.who->gender ? json::value(*l.who->gender) : json::value(nullptr)},
         {"boarded", l.who->boarded_at.has_value()},
-        {"boarded_at", l.who->boarded_at ? json::value(ms(*l.who->boarded_at)) : json::value(nullptr)}});
+        {"boarded_at", epoch_ms_or_null(l.who->boarded_at)}});
   }
   co_return net::json_response(status::ok, json::object{{"trip", trip_json(*t)},
                                                         {"booked", booked},
@@ -196,7 +194,7 @@ awaitable_response checkin(net::request_context& ctx, services& svc) {
                                json::object{{"booking_number", out->booking.booking_number},
                                             {"trip_id", out->booking.trip.id},
                                             {"already_boarded", out->already_boarded},
-                                            {"boarded_at", ms(out->boarded_at)},
+                                            {"boarded_at", epoch_ms(out->boarded_at)},
                                             {"message", message},
                                             {"passengers", std::move(passengers)}});
 }

@@ -23,8 +23,6 @@ using awaitable_response = boost::asio::awaitable<net::response>;
 
 namespace {
 
-std::int64_t ms(sys_ms t) { return t.time_since_epoch().count(); }
-
 net::response engine_unavailable() {
   auto res = net::error_response(status::service_unavailable,
                                  "Seat holds are temporarily unavailable, please retry shortly");
@@ -108,7 +106,7 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
     co_return engine_unavailable();
   }
   co_return net::json_response(status::ok,
-                               {{"status", "locked"}, {"expires_at", ms(held->expires_at)}});
+                               {{"status", "locked"}, {"expires_at", epoch_ms(held->expires_at)}});
 }
 
 awaitable_response unlock_seat(net::request_context& ctx, services& svc) {

@@ -69,7 +69,7 @@ json::object ticket_json(const ticket& t, bool with_user_details) {
         {"name", opt(p.name)},
         {"age", p.age ? json::value(*p.age) : json::value(nullptr)},
         {"gender", opt(p.gender)},
-        {"boarded_at", p.boarded_at ? json::value(p.boarded_at->time_since_epoch().count()) : json::value(nullptr)}});
+        {"boarded_at", epoch_ms_or_null(p.boarded_at)}});
   }
   o["passengers"] = std::move(passengers);
   if (with_user_details)

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 
 #include "api/auth_guard.hpp"
+#include "api/json_model.hpp"
 #include "api/routes.hpp"
 
 namespace seatd::api {
@@ -13,19 +14,15 @@ using awaitable_response = boost::asio::awaitable<net::response>;
 
 namespace {
 
-json::value ms_or_null(std::optional<sys_ms> t) {
-  return t ? json::value(t->time_since_epoch().count()) : json::value(nullptr);
-}
-
 json::object outbox_json(const outbox_message& m) {
   return {{"id", m.id},
           {"kind", to_string(m.kind)},
           {"booking_number", m.booking_number},
           {"status", to_string(m.status)},
           {"attempts", m.attempts},
-          {"created_at", m.created_at.time_since_epoch().count()},
-          {"next_attempt_at", m.next_attempt_at.time_since_epoch().count()},
-          {"sent_at", ms_or_null(m.sent_at)},
+          {"created_at", epoch_ms(m.created_at)},
+          {"next_attempt_at", epoch_ms(m.next_attempt_at)},
+          {"sent_at", epoch_ms_or_null(m.sent_at)},
           {"last_error", m.last_error}};
 }
 
