@@ -163,12 +163,12 @@ TEST_F(outbox_delivery_test, a_poke_sends_the_booking_mail_at_once_and_marks_it_
   std::this_thread::sleep_for(300ms);
   EXPECT_TRUE(sender_.ids().empty());
   delivery_->poke();
-  ASSERT_TRUE(eventually([&] { return db_->count_outbox().sent == 1; }));
+  // The row is written before the counter moves: wait for both.
+  ASSERT_TRUE(eventually([&] { return db_->count_outbox().sent == 1 && delivery_->stats().sent == 1; }));
   const auto row = only_row();
   EXPECT_EQ(row.status, outbox_status::sent);
   EXPECT_EQ(row.booking_number, number);
   EXPECT_EQ(sender_.ids(), std::vector<std::string>{documents_.message_id(row)});
-  EXPECT_EQ(delivery_->stats().sent, 1u);
 }
 
 TEST_F(outbox_delivery_test, rows_left_from_before_are_claimed_on_start) {
@@ -204,9 +204,9 @@ TEST_F(outbox_delivery_test, a_retryable_failure_backs_off_and_gives_up_after_ma
   // Attempt 3 is the last: failed for good.
   clk_.advance(3s);
   delivery_->poke();
-  ASSERT_TRUE(eventually([&] { return db_->count_outbox().failed == 1; }));
+  // The row is written before the counter moves: wait for both.
+  ASSERT_TRUE(eventually([&] { return db_->count_outbox().failed == 1 && delivery_->stats().given_up == 1; }));
   EXPECT_EQ(only_row().attempts, 3);
-  EXPECT_EQ(delivery_->stats().given_up, 1u);
   EXPECT_EQ(sender_.ids().size(), 3u);
 }
 
