@@ -384,6 +384,12 @@ export async function searchView({ main, query, signal }) {
     el.querySelector('.is-current')?.scrollIntoView({ block: 'nearest', inline: 'center' });
   });
 
+  // The cities as seatd names them (an alias or other spelling was typed: Bengaluru, chennai).
+  if (trips.length) {
+    const named = `${trips[0].source} → ${trips[0].destination}`;
+    const h1 = head.querySelector('h1');
+    if (h1 && h1.textContent !== named) { h1.textContent = named; document.title = `${named} · seatd`; }
+  }
   clear(results);
   const heading = h('h2', { id: 'results-title', class: 'results__title' }, trips.length ? 'Buses' : `No buses on ${fmt.shortDate(d)}`);
   if (!trips.length) {
