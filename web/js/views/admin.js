@@ -241,7 +241,7 @@ export async function adminView({ main, signal }) {
             h('th', { scope: 'col' }, 'Sold'), h('th', { scope: 'col', class: 'num' }, 'Revenue'), h('th', { scope: 'col' }, 'Status'),
             h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Manifest')))),
           h('tbody', {}, rows))),
-      list.length > MAX_ROWS ? h('p', { class: 'field__hint' }, `The first ${MAX_ROWS} of ${list.length} trips: choose fewer days to see the rest.`) : null);
+      list.length > MAX_ROWS ? h('p', { class: 'field__hint' }, `The first ${MAX_ROWS} of ${list.length} trips: choose fewer days to see the rest.`) : '');
   }
 
   // ---- bookings, searchable by booking number or e-mail ----
