@@ -234,7 +234,7 @@ export async function adminView({ main, signal }) {
         h('td', {}, h('a', { href: `#/admin/boarding?trip=${x.trip_id}`, 'aria-label': `Manifest and check-in: trip ${x.trip_id}, ${x.source} to ${x.destination} ${fmt.dateTime(x.departure_time)}` }, 'Manifest')));
     });
     clear(tripsBody).append(totals,
-      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Trips' },
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Trips in these dates' },
         h('table', { class: 'data-table', 'data-testid': 'trips-table' },
           h('thead', {}, h('tr', {},
             h('th', { scope: 'col' }, 'Departs'), h('th', { scope: 'col' }, 'Route'), h('th', { scope: 'col', class: 'col-bus' }, 'Bus'),
@@ -293,7 +293,7 @@ export async function adminView({ main, signal }) {
       return b.boarded ? 'Yes' : 'No';
     };
     clear(bookingsBody).append(
-      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Bookings' },
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Bookings found' },
         h('table', { class: 'data-table', 'data-testid': 'bookings-table' },
           h('thead', {}, h('tr', {},
             h('th', { scope: 'col' }, 'Booking'), h('th', { scope: 'col' }, 'Trip'), h('th', { scope: 'col' }, 'Seats'),
@@ -304,7 +304,7 @@ export async function adminView({ main, signal }) {
               h('span', { class: ['badge', b.status === 'cancelled' ? 'badge--cancelled' : 'badge--confirmed'] }, b.status),
               h('span', { class: 'data-table__sub' }, when(b.created_at))),
             h('td', {}, b.trip ? [
-              h('a', { href: `#/admin/boarding?trip=${b.trip.trip_id}`, 'aria-label': `Manifest of ${b.trip.source} to ${b.trip.destination}, ${fmt.dateTime(b.trip.departure_time)}` }, `${b.trip.source} → ${b.trip.destination}`),
+              h('a', { href: `#/admin/boarding?trip=${b.trip.trip_id}` }, `${b.trip.source} → ${b.trip.destination}`, h('span', { class: 'sr-only' }, ': manifest and check-in')),
               h('span', { class: 'data-table__sub' }, `${fmt.dateTime(b.trip.departure_time)} · ${b.trip.bus_name}`)] : '—'),
             h('td', {}, fmt.seatList(seatsOf(b))),
             h('td', { class: 'col-email' }, b.user_email),

@@ -177,12 +177,11 @@ function dateStrip(calendar, from, to, day, state) {
   const cell = (d) => {
     const current = d.date === day;
     const when = fmt.parseLocal(d.date);
-    const label = `${fmt.shortDate(d.date)}: ${d.trips ? `${fmt.plural(d.trips, 'bus', 'buses')}, from ${fmt.money(d.lowest_fare)}` : 'no buses'}`;
     return h('li', {},
       h('a', {
         class: ['date-strip__day', current && 'is-current', !d.trips && 'is-empty'],
         href: searchHash(from, to, d.date, state),
-        'aria-current': current ? 'date' : null, 'aria-label': label, 'data-date': d.date,
+        'aria-current': current ? 'date' : null, 'data-date': d.date,
       },
       h('span', { class: 'date-strip__weekday' }, fmt.shortDate(d.date).split(' ')[0]),
       h('span', { class: 'date-strip__date' }, `${when.getDate()} ${fmt.shortDate(d.date).split(' ')[2]}`),
