@@ -190,7 +190,7 @@ function dateStrip(calendar, from, to, day, state) {
   };
   const prevDay = addDays(day, -1);
   const nextDay = addDays(day, 1);
-  return h('nav', { class: 'date-strip', 'aria-label': 'Other dates', 'data-testid': 'date-strip' },
+  return h('nav', { class: 'date-strip', 'aria-label': 'Other days', 'data-testid': 'date-strip' },
     prevDay >= today
       ? h('a', { class: 'date-strip__step', href: searchHash(from, to, prevDay, state), 'data-date': prevDay, 'aria-label': `Previous day, ${fmt.date(prevDay)}` }, '‹')
       : h('span', { class: 'date-strip__step is-disabled', 'aria-hidden': 'true' }, '‹'),
