@@ -105,20 +105,28 @@ export async function adminView({ main, signal }) {
   const weekList = (weeks) => h('ul', { class: 'upload__weeks-list' }, (weeks || []).map((w) => h('li', {},
     `Week of ${fmt.date(w.week_start)}: ${fmt.plural(w.trips, 'trip')}`)));
 
-  // Each preview or upload outdates the previews still on their way.
+  // Each preview or upload outdates the previews still on their way. The upload waits for the
+  // preview of the same file and weeks: a file the dry run refused is not sent again (the
+  // refusal is shown), one it accepted is then imported for real.
   let generation = 0;
+  let lastPreview = null; // {key, outcome: Promise<{ok, error}>}
+  const previewKey = (f) => `${f.name}|${f.size}|${f.lastModified}|${weeksSelect.value}`;
+
   async function runPreview() {
     const mine = ++generation;
     uploadError.show(null);
     clear(uploadResult);
     clear(preview);
+    lastPreview = null;
     if (!previewable || !file.files || !file.files[0]) return;
     const f = chosenFile();
     if (!f) return;
     preview.append(loading('Checking the file…'));
+    const request = api('/setup/seed-schedule', { method: 'POST', form: scheduleForm(f, true), signal });
+    lastPreview = { key: previewKey(f), outcome: request.then(() => ({ ok: true }), (error) => ({ ok: false, error })) };
     let res;
     try {
-      res = await api('/setup/seed-schedule', { method: 'POST', form: scheduleForm(f, true), signal });
+      res = await request;
     } catch (err) {
       if (err.name === 'AbortError' || mine !== generation) return;
       clear(preview);
@@ -130,7 +138,7 @@ export async function adminView({ main, signal }) {
     const total = weeks.reduce((n, w) => n + (Number(w.trips) || 0), 0) || res.trips_created || 0;
     const already = res.already_scheduled || [];
     clear(preview).append(h('div', { class: 'preview', 'data-testid': 'preview' },
-      h('p', { class: 'preview__title' }, `Preview: nothing is added until you upload`),
+      h('p', { class: 'preview__title' }, 'Preview: nothing is added until you upload'),
       h('p', {}, `${fmt.plural(total, 'trip')} in ${fmt.plural(weeks.length || 1, 'week')}, ${fmt.plural(res.buses_created ?? 0, 'new bus', 'new buses')}.`),
       weekList(weeks),
       already.length
@@ -143,28 +151,37 @@ export async function adminView({ main, signal }) {
 
   uploadForm.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    generation += 1;
     uploadError.show(null);
     clear(uploadResult);
     const f = chosenFile();
     if (!f) return;
+    const checked = lastPreview && lastPreview.key === previewKey(f) ? lastPreview.outcome : null;
+    generation += 1;
+    let res;
     try {
-      const res = await busy(uploadButton, 'Uploading…', () => api('/setup/seed-schedule', { method: 'POST', form: scheduleForm(f, false) }));
-      clear(preview);
-      // The server's sentence once; the weeks only where there is more than the one it names.
-      const weeks = res.weeks || [];
-      uploadResult.append(h('div', { class: 'notice notice--success upload__done' }, icon('check'),
-        h('div', {},
-          h('p', { 'data-testid': 'upload-message' }, res.message || 'Schedule uploaded.'),
-          weeks.length > 1 ? weekList(weeks) : null)));
-      file.value = '';
-      forgetCities();
-      loadAnalytics();
-      loadWeeks();
-      loadTrips();
+      res = await busy(uploadButton, 'Uploading…', async () => {
+        const verdict = checked ? await checked : { ok: true };
+        if (!verdict.ok && verdict.error.status >= 400 && verdict.error.status < 500) throw verdict.error;
+        return api('/setup/seed-schedule', { method: 'POST', form: scheduleForm(f, false) });
+      });
     } catch (err) {
+      clear(preview);
       uploadError.show(err.message);
+      return;
     }
+    clear(preview);
+    lastPreview = null;
+    // The server's sentence once; the weeks only where there is more than the one it names.
+    const weeks = res.weeks || [];
+    uploadResult.append(h('div', { class: 'notice notice--success upload__done' }, icon('check'),
+      h('div', {},
+        h('p', { 'data-testid': 'upload-message' }, res.message || 'Schedule uploaded.'),
+        weeks.length > 1 ? weekList(weeks) : null)));
+    file.value = '';
+    forgetCities();
+    loadAnalytics();
+    loadWeeks();
+    loadTrips();
   });
 
   const schedule = h('section', { class: 'panel schedule', 'aria-labelledby': 'schedule-title', 'data-testid': 'schedule' },
