@@ -395,13 +395,22 @@ step('B\'s connection drops: "Reconnecting" shows, and the map resyncs when it i
   // While B is away, A takes seat 12: B cannot know yet.
   await seat(a, 12).click();
   await seatState(a, 12, 'mine');
-  await b.waitForTimeout(300);
-  await seatState(b, 12, 'free', 100);
-  await shot(b, '12-reconnecting-phone');
-
+  // B's backoff (up to 5 s) plus the screenshot outlast a 3-second hold on a busy machine: A
+  // renews it (the holder may lock again) until B has seen it, so B's catch-up finds it held.
+  const tokenA = await a.evaluate(() => localStorage.getItem('seatd.token'));
+  const renew = setInterval(() => {
+    fetch(`${BASE}/bookings/lock-seat/${trip.id}/12`, { method: 'POST', headers: { Authorization: `Bearer ${tokenA}` } }).catch(() => {});
+  }, 1000);
   const attempts = wsControl.urls.length;
-  wsControl.offline = false;
-  await seatState(b, 12, 'taken', 8000); // backoff is capped at 5 s
+  try {
+    await b.waitForTimeout(300);
+    await seatState(b, 12, 'free', 100);
+    await shot(b, '12-reconnecting-phone');
+    wsControl.offline = false;
+    await seatState(b, 12, 'taken', 8000); // backoff is capped at 5 s
+  } finally {
+    clearInterval(renew);
+  }
   await bannerEl.waitFor({ state: 'hidden', timeout: 2000 });
   await waitLive(b);
   assert.ok(wsControl.urls.length > attempts);

@@ -115,7 +115,7 @@ step('desktop: the whole coach fits a 1440x900 screen; window and aisle seats ar
   }
   // Booked by me: selecting it says so and sends nothing.
   const sent = await holdRequests(page, async () => {
-    await seat(page, 1).click();
+    await seat(page, 1).click({ force: true }); // aria-disabled: a tap still lands
     await page.locator('[data-testid="seat-message"]').filter({ hasText: 'already booked by you' }).waitFor();
   });
   assert.deepEqual(sent, []);
@@ -132,7 +132,7 @@ step('desktop: a tap on a sold seat is answered beside the seat and in the side 
   for (const n of [9, 34]) {
     await page.evaluate(() => window.scrollTo(0, 0));
     await seat(page, n).scrollIntoViewIfNeeded();
-    const sent = await holdRequests(page, async () => { await seat(page, n).click(); });
+    const sent = await holdRequests(page, async () => { await seat(page, n).click({ force: true }); });
     assert.deepEqual(sent, [], 'nothing is sent for a sold seat');
     const message = page.locator('[data-testid="seat-message"]').filter({ hasText: `Seat ${n} is sold` });
     await assertInView(page, message, `the side panel's message about seat ${n}`);
@@ -155,7 +155,7 @@ step('phone: the same answer in the bottom bar and beside the seat; the bar rese
   assert.equal(await bar.isVisible(), false, 'no bar before there is something to say');
   for (const n of [9, 34]) {
     await seat(page, n).scrollIntoViewIfNeeded();
-    const sent = await holdRequests(page, async () => { await seat(page, n).click(); });
+    const sent = await holdRequests(page, async () => { await seat(page, n).click({ force: true }); });
     assert.deepEqual(sent, []);
     await assertInView(page, bar.filter({ hasText: `Seat ${n} is sold` }), `the bottom bar's message about seat ${n}`);
     const tipBox = await assertInView(page, page.locator('.seat-tip').filter({ hasText: `Seat ${n} is sold` }), `the bubble beside seat ${n}`);
@@ -172,16 +172,24 @@ step('phone: the 6-seat limit and being offline are answered beside the seat, wi
   const { page, context } = actors.D;
   // Six holds at once through the API (faster than six taps against 3-second holds); the page
   // learns of them live, as D's own.
+  // They are renewed (the holder may lock again) until the check is done: 3-second holds
+  // would lapse on a busy machine.
   const six = [13, 14, 15, 16, 17, 18];
-  await Promise.all(six.map((n) => call(`/bookings/lock-seat/${trip.id}/${n}`, { method: 'POST', who: 'D' })));
-  for (const n of six) await seatState(page, n, 'mine', 1000);
-  await seat(page, 19).scrollIntoViewIfNeeded();
-  const sent = await holdRequests(page, async () => { await seat(page, 19).click(); });
-  assert.deepEqual(sent, [], 'the seventh seat is refused without asking the server');
+  const holdSix = () => Promise.all(six.map((n) => call(`/bookings/lock-seat/${trip.id}/${n}`, { method: 'POST', who: 'D' })));
+  await holdSix();
+  const renew = setInterval(() => { holdSix().catch(() => {}); }, 1000);
   const bar = page.locator('[data-testid="booking-bar"]');
-  await assertInView(page, bar.filter({ hasText: 'up to 6 seats' }), "the bar's message about the limit");
-  await assertInView(page, page.locator('.seat-tip').filter({ hasText: 'up to 6 seats' }), 'the bubble beside seat 19');
-  await shot(page, '33-seatmap-six-seat-limit-390', { fullPage: false });
+  try {
+    for (const n of six) await seatState(page, n, 'mine', 3000);
+    await seat(page, 19).scrollIntoViewIfNeeded();
+    const sent = await holdRequests(page, async () => { await seat(page, 19).click(); });
+    assert.deepEqual(sent, [], 'the seventh seat is refused without asking the server');
+    await assertInView(page, bar.filter({ hasText: 'up to 6 seats' }), "the bar's message about the limit");
+    await assertInView(page, page.locator('.seat-tip').filter({ hasText: 'up to 6 seats' }), 'the bubble beside seat 19');
+    await shot(page, '33-seatmap-six-seat-limit-390', { fullPage: false });
+  } finally {
+    clearInterval(renew);
+  }
   // The six lapse (3-second holds) before the next part.
   for (const n of six) await seatState(page, n, 'free', HOLD_TTL_MS + 3000);
 
@@ -201,16 +209,23 @@ step('phone: the 6-seat limit and being offline are answered beside the seat, wi
 step('phone: holds that run out are named, the bar stays with "Hold again", and the countdown warns in the last minute', async () => {
   const { page } = actors.D;
   await page.evaluate(() => window.scrollTo(0, 0));
-  for (const n of [5, 6]) {
-    await seat(page, n).click();
-    await seatState(page, n, 'mine');
+  // Seats 5 and 6 held together (through the API, renewed while the page is checked: 3-second
+  // holds on a busy machine), as two taps would.
+  const holdBoth = () => Promise.all([5, 6].map((n) => call(`/bookings/lock-seat/${trip.id}/${n}`, { method: 'POST', who: 'D' })));
+  await holdBoth();
+  const renew = setInterval(() => { holdBoth().catch(() => {}); }, 1000);
+  try {
+    await seatState(page, 5, 'mine', 3000);
+    await seatState(page, 6, 'mine', 3000);
+    // Every 3-second hold is in its last minute: the countdown is a warning.
+    const headline = page.locator('[data-testid="holds-headline"]');
+    await headline.filter({ hasText: 'Less than a minute left' }).waitFor({ state: 'attached' });
+    assert.match(await headline.getAttribute('class'), /holds__headline--warn/);
+    await page.waitForFunction(() => document.querySelectorAll('.hold.hold--ending').length === 2);
+    assert.match(await page.locator('.mobile-bar__time').innerText(), /Less than a minute/);
+  } finally {
+    clearInterval(renew);
   }
-  // Every 3-second hold is in its last minute: the countdown is a warning.
-  const headline = page.locator('[data-testid="holds-headline"]');
-  await headline.filter({ hasText: 'Less than a minute left' }).waitFor({ state: 'attached' });
-  assert.match(await headline.getAttribute('class'), /holds__headline--warn/);
-  assert.equal(await page.locator('.hold--ending').count(), 2);
-  assert.match(await page.locator('.mobile-bar__time').innerText(), /Less than a minute/);
 
   // They run out: both seats are named beside the Book button and in the bar, which stays.
   await seatState(page, 5, 'free', HOLD_TTL_MS + 3000);
@@ -226,10 +241,13 @@ step('phone: holds that run out are named, the bar stays with "Hold again", and 
   assert.equal(await page.evaluate(() => document.querySelector('[data-testid="lapsed"]').nextElementSibling?.dataset.testid), 'checkout');
 
   // One tap: both held again.
+  const locked = [];
+  const onResponse = (r) => { const m = /\/bookings\/lock-seat\/\d+\/(\d+)$/.exec(new URL(r.url()).pathname); if (m) locked.push([Number(m[1]), r.status()]); };
+  page.on('response', onResponse);
   await bar.getByRole('button', { name: 'Hold again' }).click();
-  await seatState(page, 5, 'mine');
-  await seatState(page, 6, 'mine');
-  await bar.filter({ hasText: 'Seats 5 and 6' }).waitFor();
+  await page.locator('[data-testid="seat-message"]').filter({ hasText: 'You hold seats 5 and 6 again' }).waitFor();
+  page.off('response', onResponse);
+  assert.deepEqual(locked.sort(), [[5, 200], [6, 200]], 'both seats were held again with one tap');
   assert.equal(await lapsed.isVisible(), false, 'the notice goes once the seats are held again');
   await seatState(page, 5, 'free', HOLD_TTL_MS + 3000);
   await seatState(page, 6, 'free', HOLD_TTL_MS + 3000);
@@ -285,35 +303,30 @@ step('desktop: leaving with a seat held asks in a dialog; leaving releases the s
 });
 
 step('desktop: closing or reloading asks (beforeunload) and releases the held seat with a keepalive request', async () => {
-  const { page, context } = actors.C;
+  const { page } = actors.C;
   await page.goto(`${BASE}/#/trip/${trip.id}`);
   await waitLive(page);
+  const lockedAt = Date.now(); // the hold cannot lapse before lockedAt + HOLD_TTL_MS
   await seat(page, 22).click();
   await seatState(page, 22, 'mine');
   const asked = [];
   const onDialog = (d) => { asked.push(d.type()); d.accept(); };
   page.on('dialog', onDialog);
-  const unlocks = [];
-  const onRequest = (req) => {
-    if (req.url().endsWith(`/bookings/unlock-seat/${trip.id}/22`)) unlocks.push({ method: req.method(), auth: req.headers().authorization || '' });
-  };
-  context.on('request', onRequest);
-  const left = Date.now();
   await page.goto('about:blank');
-  // The release is seen by the server before the 3-second hold could lapse by itself.
-  let free = false;
-  while (!free && Date.now() - left < HOLD_TTL_MS - 500) {
+  // The server frees the seat before its hold could have lapsed: the page's keepalive unlock
+  // (which only a request with the bearer header can do) released it. (Playwright does not
+  // report requests a page makes while it unloads, so the server is asked.)
+  let freeAt = null;
+  while (freeAt === null && Date.now() < lockedAt + HOLD_TTL_MS - 150) {
     const seats = await call(`/trips/${trip.id}/seats`);
-    free = !seats.body.find((s) => s.seat_number === 22).is_locked;
-    if (!free) await new Promise((r) => setTimeout(r, 100));
+    if (!seats.body.find((s) => s.seat_number === 22).is_locked) freeAt = Date.now();
+    else await new Promise((r) => setTimeout(r, 50));
   }
   page.off('dialog', onDialog);
-  context.off('request', onRequest);
   assert.deepEqual(asked, ['beforeunload'], 'the browser asked before leaving');
-  assert.ok(free, `seat 22 was released within ${Date.now() - left} ms of leaving`);
-  assert.equal(unlocks.length, 1, 'one unlock request');
-  assert.equal(unlocks[0].method, 'POST');
-  assert.match(unlocks[0].auth, /^Bearer /, 'it carries the bearer header');
+  assert.ok(freeAt !== null, `seat 22 was released by the page, ${HOLD_TTL_MS} ms hold notwithstanding`);
+  await page.goto(`${BASE}/#/tickets`);
+  await page.locator('.ticket-card').first().waitFor();
 });
 
 step('a departed bus: "Departed", and no seat can be chosen, even when the server does not say so', async (t) => {
@@ -346,7 +359,7 @@ step('a departed bus: "Departed", and no seat can be chosen, even when the serve
   const free = await page.locator('button.seat[data-state="free"]').first();
   const n = Number(await free.getAttribute('data-seat'));
   assert.equal(await free.getAttribute('aria-disabled'), 'true', 'seats are disabled');
-  const sent = await holdRequests(page, async () => { await free.click(); });
+  const sent = await holdRequests(page, async () => { await free.click({ force: true }); });
   assert.deepEqual(sent, [], 'nothing is sent');
   await page.locator('[data-testid="seat-message"]').filter({ hasText: `This bus has departed: seat ${n}` }).waitFor();
   await seatState(page, n, 'free', 500);

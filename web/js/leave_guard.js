@@ -3,18 +3,18 @@
 //  - closing the tab, reloading or typing another address: the browser's own "Leave site?"
 //    question (beforeunload), and on the way out (pagehide) one keepalive request per held
 //    seat, which the browser completes after the page is gone;
-//  - a link or Back inside the app: the hash router renders on `hashchange` and on
-//    `seatd:navigate`. A capturing listener on window runs before the router's (capture
-//    listeners at the target come first), stops the event, puts the address back and asks in
-//    a modal <dialog>. "Leave" releases the seats and then goes where the traveller wanted.
+//  - a link or Back inside the app: the hash router asks the page's leave guard (nav.js)
+//    before it renders another page. The guard puts the address back, asks in a modal
+//    <dialog>, and on "Leave" releases the seats and lets the router go on.
 
 import { h } from './dom.js';
 import { tokenStore } from './api.js';
+import { setLeaveGuard } from './nav.js';
 import { seatList } from './format.js';
 
 /**
  * guardLeaving({held: () => [seat numbers], release: async (seats) => void,
- *               unlockPath: (seat) => '/bookings/unlock-seat/..'}) -> stop()
+ *               unlockPath: (seat) => '/bookings/unlock-seat/..'}) -> {allow(), stop()}
  */
 export function guardLeaving({ held, release, unlockPath }) {
   const home = location.href;
@@ -30,7 +30,7 @@ export function guardLeaving({ held, release, unlockPath }) {
   // The page is going away (or into the back-forward cache): release what is still held. A
   // keepalive fetch outlives the page and, unlike sendBeacon, carries the bearer header.
   const onPageHide = () => {
-    const seats = held();
+    const seats = leaving ? [] : held();
     const token = tokenStore.get();
     if (!seats.length || !token) return;
     for (const n of seats) {
@@ -41,62 +41,66 @@ export function guardLeaving({ held, release, unlockPath }) {
     }
   };
 
-  const onNavigate = (ev) => {
-    if (leaving) return;
+  /** The router's question: may it leave for `target`? */
+  const mayLeave = (target) => {
+    if (leaving) return true;
+    if (dialog) { // already asking: this navigation waits for that answer
+      if (target !== home) history.replaceState(history.state, '', home);
+      return false;
+    }
     const seats = held();
-    if (!seats.length) return;
-    const target = location.href;
-    if (target === home && ev.type === 'hashchange') return;
-    ev.stopImmediatePropagation();
-    if (target !== home) history.replaceState(history.state, '', home);
-    ask(seats, target);
-  };
-
-  function ask(seats, target) {
-    if (dialog) return;
-    const list = seats.length > 1 ? `seats ${seatList(seats)}` : `seat ${seats[0]}`;
-    const stay = h('button', { type: 'button', class: 'button', autofocus: true }, 'Stay and book');
-    const go = h('button', { type: 'button', class: 'button button--danger-outline' }, `Leave and release ${seats.length > 1 ? 'seats' : 'seat'}`);
-    const error = h('p', { class: 'leave-dialog__error', role: 'alert', hidden: true });
-    dialog = h('dialog', { class: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-text', 'data-testid': 'leave-dialog' },
-      h('h2', { id: 'leave-title', class: 'leave-dialog__title' }, 'Leave this page?'),
-      h('p', { id: 'leave-text' }, `You hold ${list}. If you leave now, ${seats.length > 1 ? 'they are' : 'it is'} released for other travellers.`),
-      error,
-      h('div', { class: 'leave-dialog__buttons' }, stay, go));
-    const close = () => {
-      if (!dialog) return;
-      const d = dialog;
-      dialog = null;
-      if (d.open) d.close();
-      d.remove();
-    };
-    stay.addEventListener('click', close);
-    dialog.addEventListener('cancel', (ev) => { ev.preventDefault(); close(); });
-    go.addEventListener('click', async () => {
-      go.disabled = true;
-      stay.disabled = true;
-      go.textContent = 'Releasing…';
+    if (!seats.length || target === home) return true;
+    // The address has already changed (a link, Back): it shows this page while asking.
+    history.replaceState(history.state, '', home);
+    return ask(seats).then(async (leave) => {
+      if (!leave) return false;
       try {
         await release(held());
       } catch {
         // The holds lapse by themselves within minutes: leaving must not be blocked.
       }
       leaving = true;
-      close();
-      go.disabled = false;
-      const hash = new URL(target).hash || '#/';
-      if (location.hash === hash) window.dispatchEvent(new Event('seatd:navigate'));
-      else location.hash = hash;
+      history.replaceState(history.state, '', target);
+      return true;
     });
-    document.body.append(dialog);
-    dialog.showModal();
-    stay.focus();
+  };
+
+  /** Resolves true (leave) or false (stay). */
+  function ask(seats) {
+    return new Promise((resolve) => {
+      const list = seats.length > 1 ? `seats ${seatList(seats)}` : `seat ${seats[0]}`;
+      const stay = h('button', { type: 'button', class: 'button' }, 'Stay and book');
+      const go = h('button', { type: 'button', class: 'button button--danger-outline' }, `Leave and release ${seats.length > 1 ? 'seats' : 'seat'}`);
+      dialog = h('dialog', { class: 'leave-dialog', 'aria-labelledby': 'leave-title', 'aria-describedby': 'leave-text', 'data-testid': 'leave-dialog' },
+        h('h2', { id: 'leave-title', class: 'leave-dialog__title' }, 'Leave this page?'),
+        h('p', { id: 'leave-text' }, `You hold ${list}. If you leave now, ${seats.length > 1 ? 'they are' : 'it is'} released for other travellers.`),
+        h('div', { class: 'leave-dialog__buttons' }, stay, go));
+      const answer = (leave) => {
+        const d = dialog;
+        dialog = null;
+        if (d) {
+          if (d.open) d.close();
+          d.remove();
+        }
+        resolve(leave);
+      };
+      stay.addEventListener('click', () => answer(false));
+      dialog.addEventListener('cancel', (ev) => { ev.preventDefault(); answer(false); }); // Escape
+      go.addEventListener('click', () => {
+        go.disabled = true;
+        stay.disabled = true;
+        go.textContent = 'Releasing…';
+        answer(true);
+      });
+      document.body.append(dialog);
+      dialog.showModal();
+      stay.focus();
+    });
   }
 
   window.addEventListener('beforeunload', onBeforeUnload);
   window.addEventListener('pagehide', onPageHide);
-  window.addEventListener('hashchange', onNavigate, { capture: true });
-  window.addEventListener('seatd:navigate', onNavigate, { capture: true });
+  const unregister = setLeaveGuard(mayLeave);
 
   return {
     /** Lets the next navigation through without asking (after booking, for instance). */
@@ -104,8 +108,7 @@ export function guardLeaving({ held, release, unlockPath }) {
     stop() {
       window.removeEventListener('beforeunload', onBeforeUnload);
       window.removeEventListener('pagehide', onPageHide);
-      window.removeEventListener('hashchange', onNavigate, { capture: true });
-      window.removeEventListener('seatd:navigate', onNavigate, { capture: true });
+      unregister();
       if (dialog) { dialog.remove(); dialog = null; }
     },
   };

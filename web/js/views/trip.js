@@ -277,8 +277,11 @@ export async function tripView({ main, params, signal }) {
   const phoneQuery = window.matchMedia(PHONE);
   const reserve = () => {
     const shown = !mobileBar.hidden && phoneQuery.matches && mobileBar.isConnected;
-    if (shown) document.body.style.setProperty('--bottom-bar-height', `${Math.ceil(mobileBar.getBoundingClientRect().height)}px`);
+    const height = shown ? `${Math.ceil(mobileBar.getBoundingClientRect().height)}px` : '';
+    if (shown) document.body.style.setProperty('--bottom-bar-height', height);
     else document.body.style.removeProperty('--bottom-bar-height');
+    // A field focused or scrolled to is never left under the bar.
+    document.documentElement.style.scrollPaddingBottom = height;
     document.body.classList.toggle('has-bottom-bar', shown);
   };
   const barSize = new ResizeObserver(reserve);
@@ -343,7 +346,7 @@ export async function tripView({ main, params, signal }) {
     mobileSeats.textContent = count
       ? `${count > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(holds.map((x) => x.n))} · ${fmt.money(count * trip.price)}`
       : gone.length ? `${gone.length > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(gone)} released` : '';
-    if (!count) mobileTime.textContent = gone.length ? 'Your hold ran out.' : '';
+    if (!count) mobileTime.textContent = gone.length ? `Hold ${gone.length > 1 ? 'them' : 'it'} again before someone else does.` : '';
     detailsButton.hidden = count === 0;
     barAgain.hidden = count > 0 || !gone.length || departed || !session.user;
     mobileMain.hidden = !count && !gone.length;
@@ -442,16 +445,21 @@ export async function tripView({ main, params, signal }) {
   const reloadYours = () => { clearTimeout(yoursTimer); yoursTimer = setTimeout(loadYours, 250); };
 
   // Holds that ran out, gathered for a moment (seats taken together lapse together).
+  // A new list starts when the traveller has taken seats since the last ones ran out.
   let lapseTimer = null;
+  let lastTakeAt = 0;
+  let lastLapseAt = 0;
   function holdRanOut(seatNumbers) {
+    if (lastTakeAt > lastLapseAt) lapsed.clear();
+    lastLapseAt = Date.now();
     for (const n of seatNumbers) lapsed.add(n);
     clearTimeout(lapseTimer);
     lapseTimer = setTimeout(() => {
       const gone = [...lapsed].sort((a, b) => a - b);
       if (!gone.length) return;
       say(gone.length > 1
-        ? `Your holds on seats ${fmt.seatList(gone)} ran out: they were released. Select “Hold again” to take them back.`
-        : `Your hold on seat ${gone[0]} ran out: it was released. Select “Hold again” to take it back.`, 'warn');
+        ? `Your holds on seats ${fmt.seatList(gone)} ran out: they were released.`
+        : `Your hold on seat ${gone[0]} ran out: it was released.`, 'warn');
       renderHolds();
     }, 150);
     renderHolds();
@@ -479,6 +487,7 @@ export async function tripView({ main, params, signal }) {
       switch (msg.type) {
         case 'SEAT_LOCKED':
           if (seats.has(msg.seat_no)) {
+            if (msg.user_id != null && msg.user_id === me() && !isMine(seats.get(msg.seat_no))) lastTakeAt = Date.now();
             seats.set(msg.seat_no, { state: 'held', userId: msg.user_id ?? null, expiresAt: msg.expires_at });
             renderSeat(msg.seat_no);
           }
@@ -572,6 +581,8 @@ export async function tripView({ main, params, signal }) {
         say(res && res.message === 'Seat released' ? `Seat ${n} released.` : `Seat ${n} was no longer held by you.`, 'info', n);
       } else {
         await take(n);
+        // A seat chosen by hand: the traveller has moved on from the seats that ran out.
+        lapsed.clear();
         say(`Seat ${n} is yours for now. Book to keep it.`, 'success', n);
       }
     } catch (err) {
@@ -586,6 +597,7 @@ export async function tripView({ main, params, signal }) {
   async function take(n) {
     const res = await api(`/bookings/lock-seat/${tripId}/${n}`, { method: 'POST' });
     const st = seats.get(n);
+    if (!isMine(st)) lastTakeAt = Date.now();
     if (!isMine(st) && st.state !== 'sold') seats.set(n, { state: 'held', userId: me(), expiresAt: res && res.expires_at });
     else if (res && typeof res.expires_at === 'number') st.expiresAt = Math.max(st.expiresAt || 0, res.expires_at);
     lapsed.delete(n);
@@ -724,6 +736,7 @@ export async function tripView({ main, params, signal }) {
     barSize.disconnect();
     phoneQuery.removeEventListener('change', reserve);
     document.body.style.removeProperty('--bottom-bar-height');
+    document.documentElement.style.scrollPaddingBottom = '';
     document.body.classList.remove('has-bottom-bar');
     banner(null);
   };
