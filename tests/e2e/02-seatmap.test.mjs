@@ -22,6 +22,7 @@ const userC = { name: 'Chitra Desai', email: `chitra.${run}@e2e.test`, password:
 const userD = { name: 'Dev Pillai', email: `dev.${run}@e2e.test`, password: 'dev-secret-1' };
 const userE = { name: 'Esha Nair', email: `esha.${run}@e2e.test`, password: 'esha-secret-1' };
 let trip; // next week's Tuesday: nobody else in the e2e run books it
+const stretch = { seat: null, until: 0 }; // D's SEAT_LOCKED for this seat says it expires then
 const token = {};
 
 async function call(path, { method = 'GET', body, who } = {}) {
@@ -98,7 +99,25 @@ step('setup: travellers C, D and E; E has booked seats 9 and 34, C seats 1 and 2
   await bookApi('E', [9, 34]);
   await bookApi('C', [1, 2]);
   const desk = await actor('C', DESKTOP);
-  const phone = await actor('D', PHONE, (context) => context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE }));
+  const phone = await actor('D', PHONE, async (context) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+    // D's seat events pass through the test, which can make one hold look longer than the
+    // server's 3 seconds (to see the countdown enter its last minute).
+    await context.routeWebSocket(/\/ws\/seats\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((msg) => {
+        if (stretch.seat != null && typeof msg === 'string' && msg.includes('"SEAT_LOCKED"')) {
+          const event = JSON.parse(msg);
+          if (event.seat_no === stretch.seat && typeof event.expires_at === 'number') {
+            event.expires_at = stretch.until;
+            ws.send(JSON.stringify(event));
+            return;
+          }
+        }
+        ws.send(msg);
+      });
+    });
+  });
   await login(desk, userC.email, userC.password);
   await login(phone, userD.email, userD.password);
 });
@@ -227,13 +246,41 @@ step('phone: holds that run out are named, the bar stays with "Hold again", and 
     await seatState(page, 6, 'mine', 3000);
     // Every 3-second hold is in its last minute: the countdown is a warning.
     const headline = page.locator('[data-testid="holds-headline"]');
-    await headline.filter({ hasText: 'Less than a minute left' }).waitFor({ state: 'attached' });
+    await headline.filter({ hasText: 'Last minute: book within' }).waitFor({ state: 'attached' });
     assert.match(await headline.getAttribute('class'), /holds__headline--warn/);
     await page.waitForFunction(() => document.querySelectorAll('.hold.hold--ending').length === 2);
-    assert.match(await page.locator('.mobile-bar__time').innerText(), /Less than a minute/);
+    assert.match(await page.locator('.mobile-bar__time').innerText(), /Last minute: /);
   } finally {
     clearInterval(renew);
   }
+
+  // A hold seen with 61 seconds left enters its last minute a second later: said once.
+  await seatState(page, 5, 'free', HOLD_TTL_MS + 3000);
+  await seatState(page, 6, 'free', HOLD_TTL_MS + 3000);
+  // (The server's hold is renewed meanwhile; its events are shown ending 63 s from now.)
+  stretch.seat = 7;
+  stretch.until = Date.now() + 63000;
+  const hold7 = () => call(`/bookings/lock-seat/${trip.id}/7`, { method: 'POST', who: 'D' });
+  await hold7();
+  const renew7 = setInterval(() => { hold7().catch(() => {}); }, 1000);
+  try {
+    await seatState(page, 7, 'mine');
+    const headline7 = page.locator('[data-testid="holds-headline"]');
+    await headline7.filter({ hasText: /Book within 1:0\d/ }).waitFor({ state: 'attached' });
+    assert.doesNotMatch(await headline7.getAttribute('class'), /holds__headline--warn/, 'no warning with more than a minute left');
+    await page.locator('[data-testid="seat-announcer"]').filter({ hasText: 'One minute left to book seat 7.' }).waitFor({ state: 'attached', timeout: 6000 });
+    await page.locator('[data-testid="seat-message"]').filter({ hasText: 'One minute left to book seat 7.' }).waitFor();
+    assert.match(await headline7.getAttribute('class'), /holds__headline--warn/);
+    assert.match(await headline7.innerText(), /Last minute: book within (1:00|0:5\d)/);
+  } finally {
+    clearInterval(renew7);
+    stretch.seat = null;
+  }
+  await call(`/bookings/unlock-seat/${trip.id}/7`, { method: 'POST', who: 'D' });
+  await seatState(page, 7, 'free');
+  await holdBoth();
+  await seatState(page, 5, 'mine', 3000);
+  await seatState(page, 6, 'mine', 3000);
 
   // They run out: both seats are named beside the Book button and in the bar, which stays.
   await seatState(page, 5, 'free', HOLD_TTL_MS + 3000);
@@ -300,9 +347,17 @@ step('desktop: leaving with a seat held asks in a dialog; leaving releases the s
 
   await seat(page, 21).click();
   await seatState(page, 21, 'mine');
-  await page.getByRole('link', { name: 'My tickets', exact: true }).click();
-  await dialog.waitFor();
-  await shot(page, '35-leave-dialog-1440', { fullPage: false });
+  // Renewed (the holder may lock again) while the dialog is looked at: a 3-second hold must
+  // still be there for the page to release it.
+  const renew = setInterval(() => { call(`/bookings/lock-seat/${trip.id}/21`, { method: 'POST', who: 'C' }).catch(() => {}); }, 1000);
+  try {
+    await page.getByRole('link', { name: 'My tickets', exact: true }).click();
+    await dialog.waitFor();
+    await shot(page, '35-leave-dialog-1440', { fullPage: false });
+  } finally {
+    clearInterval(renew);
+  }
+  await seatState(page, 21, 'mine', 100);
   const unlock = page.waitForResponse((r) => r.url().endsWith(`/bookings/unlock-seat/${trip.id}/21`));
   await dialog.getByRole('button', { name: 'Leave and release seat' }).click();
   assert.deepEqual(await (await unlock).json(), { message: 'Seat released' }, 'released by the page, not by the lapse');
@@ -383,25 +438,41 @@ step('phone: the fare sits beside the Book button; D books two seats', async () 
   await seatState(page, 11, 'mine');
   await seat(page, 12).click();
   await seatState(page, 12, 'mine');
-  const fare = page.locator('[data-testid="fare-summary"]');
-  const price = (x) => `₹${x.toLocaleString('en-IN')}`;
-  assert.equal((await fare.innerText()).replace(/\s+/g, ' ').trim(), `2 seats × ${price(trip.price)} Total ${price(2 * trip.price)}`);
-  const book = page.getByRole('button', { name: /Book 2 seats/ });
-  const [fareBox, bookBox] = [await fare.boundingBox(), await book.boundingBox()];
-  assert.ok(fareBox.y < bookBox.y + bookBox.height && bookBox.y < fareBox.y + fareBox.height, 'the fare and the Book button share a row');
-  assert.ok(fareBox.x + fareBox.width <= bookBox.x, 'the fare is beside (left of) the button');
-  const row11 = page.getByRole('group', { name: 'Seat 11', exact: true });
-  const row12 = page.getByRole('group', { name: 'Seat 12', exact: true });
-  await row11.getByLabel('Age').fill('29');
-  await row11.getByLabel('Gender').selectOption('Male');
-  await row12.getByLabel('Name').fill('Ria Pillai');
-  await row12.getByLabel('Age').fill('6');
-  await row12.getByLabel('Gender').selectOption('Female');
-  await book.click();
-  await page.waitForURL(/#\/ticket\/ABC-[0-9A-F]{6}$/);
+  // Renewed while the rows are filled in (3-second holds on a busy machine).
+  const renew = setInterval(() => {
+    for (const n of [11, 12]) call(`/bookings/lock-seat/${trip.id}/${n}`, { method: 'POST', who: 'D' }).catch(() => {});
+  }, 1000);
+  try {
+    const fare = page.locator('[data-testid="fare-summary"]');
+    const price = (x) => `₹${x.toLocaleString('en-IN')}`;
+    assert.equal((await fare.innerText()).replace(/\s+/g, ' ').trim(), `2 seats × ${price(trip.price)} Total ${price(2 * trip.price)}`);
+    const book = page.getByRole('button', { name: /Book 2 seats/ });
+    const [fareBox, bookBox] = [await fare.boundingBox(), await book.boundingBox()];
+    assert.ok(fareBox.y < bookBox.y + bookBox.height && bookBox.y < fareBox.y + fareBox.height, 'the fare and the Book button share a row');
+    assert.ok(fareBox.x + fareBox.width <= bookBox.x, 'the fare is beside (left of) the button');
+    const row11 = page.getByRole('group', { name: 'Seat 11', exact: true });
+    const row12 = page.getByRole('group', { name: 'Seat 12', exact: true });
+    await row11.getByLabel('Age').fill('29');
+    await row11.getByLabel('Gender').selectOption('Male');
+    await row12.getByLabel('Name').fill('Ria Pillai');
+    await row12.getByLabel('Age').fill('6');
+    await row12.getByLabel('Gender').selectOption('Female');
+    await book.click();
+    await page.waitForURL(/#\/ticket\/ABC-[0-9A-F]{6}$/);
+  } finally {
+    clearInterval(renew);
+  }
   await page.locator('[data-testid="ticket"]').waitFor();
   const reserved = await page.evaluate(() => getComputedStyle(document.body).getPropertyValue('--bottom-bar-height').trim());
   assert.equal(reserved, '', 'no room is reserved once the bar has gone');
+  // The "Booked!" toast does not cover the ticket's Cancel button at the end of the page.
+  const toastEl = page.locator('.toast').filter({ hasText: 'Booked!' });
+  await toastEl.waitFor();
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const cancel = await page.getByRole('button', { name: 'Cancel booking' }).boundingBox();
+  const toastBox = await toastEl.boundingBox();
+  assert.ok(cancel.y + cancel.height <= toastBox.y || toastBox.y + toastBox.height <= cancel.y,
+    `the toast (${JSON.stringify(toastBox)}) leaves the Cancel button (${JSON.stringify(cancel)}) free`);
 });
 
 step('the ticket: a small seat map with my seats, Share (copies the link or opens the share sheet), Print and PDF', async () => {

@@ -379,12 +379,12 @@ export async function tripView({ main, params, signal }) {
       const them = holds.length > 1 ? `seats ${fmt.seatList(holds.map((x) => x.n))} are` : `seat ${holds[0].n} is`;
       let text;
       if (earliest <= 0) text = 'Your hold is ending…';
-      else if (ending) text = `Less than a minute left: book within ${fmt.countdown(earliest)}, or ${them} released.`;
+      else if (ending) text = `Last minute: book within ${fmt.countdown(earliest)}, or ${them} released.`;
       else text = `Book within ${fmt.countdown(earliest)}: after that ${them} released.`;
       if (holdsHeadline.textContent !== text) holdsHeadline.textContent = text;
       holdsHeadline.hidden = false;
       holdsHeadline.classList.toggle('holds__headline--warn', ending);
-      const short = earliest > 0 ? `${ending ? 'Less than a minute: ' : 'held for '}${fmt.countdown(earliest)}` : 'hold ending…';
+      const short = earliest > 0 ? `${ending ? 'Last minute: ' : 'held for '}${fmt.countdown(earliest)}` : 'hold ending…';
       if (mobileTime.textContent !== short) mobileTime.textContent = short;
       mobileTime.classList.toggle('mobile-bar__time--warn', ending);
       // Said once, when the last minute begins (a hold that starts shorter is shown, not said).
