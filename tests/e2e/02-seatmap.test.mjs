@@ -344,6 +344,12 @@ step('desktop: leaving with a seat held asks in a dialog; leaving releases the s
   assert.match(page.url(), new RegExp(`#/trip/${trip.id}$`));
   assert.equal(await page.locator('.coach').isVisible(), true, 'still on the seat map');
   await seatState(page, 20, 'free', HOLD_TTL_MS + 3000);
+  // On the desktop too, the seat that ran out is named beside the Book button, with "Hold again".
+  const lapsed = page.locator('[data-testid="lapsed"]').filter({ hasText: 'seat 20 was released' });
+  await lapsed.waitFor();
+  await lapsed.getByRole('button', { name: 'Hold again' }).waitFor();
+  const [lapsedBox, bookBox] = [await lapsed.boundingBox(), await page.locator('.checkout__book').boundingBox()];
+  assert.ok(bookBox.y - (lapsedBox.y + lapsedBox.height) < 40, 'right above the Book button');
 
   await seat(page, 21).click();
   await seatState(page, 21, 'mine');
@@ -351,6 +357,12 @@ step('desktop: leaving with a seat held asks in a dialog; leaving releases the s
   // still be there for the page to release it.
   const renew = setInterval(() => { call(`/bookings/lock-seat/${trip.id}/21`, { method: 'POST', who: 'C' }).catch(() => {}); }, 1000);
   try {
+    // The fare beside the Book button on the desktop as well.
+    const fare = page.locator('[data-testid="fare-summary"]');
+    await fare.filter({ hasText: 'Total' }).waitFor();
+    const [fareBox, bookBox] = [await fare.boundingBox(), await page.getByRole('button', { name: /Book 1 seat/ }).boundingBox()];
+    assert.ok(fareBox.y < bookBox.y + bookBox.height && bookBox.y < fareBox.y + fareBox.height && fareBox.x + fareBox.width <= bookBox.x,
+      'the fare sits left of the Book button, in its row');
     await page.getByRole('link', { name: 'My tickets', exact: true }).click();
     await dialog.waitFor();
     await shot(page, '35-leave-dialog-1440', { fullPage: false });
@@ -426,8 +438,15 @@ step('a departed bus: "Departed", and no seat can be chosen, even when the serve
   assert.deepEqual(sent, [], 'nothing is sent');
   await page.locator('[data-testid="seat-message"]').filter({ hasText: `This bus has departed: seat ${n}` }).waitFor();
   await seatState(page, n, 'free', 500);
-  await page.unroute(new RegExp(`/trips/${departed.id}$`));
   await shotAtWidths(page, '36-departed-trip');
+  // On a phone: the same answer in the bottom bar and beside the seat.
+  await page.setViewportSize(PHONE);
+  const sentPhone = await holdRequests(page, async () => { await free.click({ force: true }); });
+  assert.deepEqual(sentPhone, []);
+  await assertInView(page, page.locator('[data-testid="booking-bar"]').filter({ hasText: 'This bus has departed' }), "the bar's message");
+  await assertInView(page, page.locator('.seat-tip').filter({ hasText: 'This bus has departed' }), 'the bubble beside the seat');
+  await page.setViewportSize(DESKTOP);
+  await page.unroute(new RegExp(`/trips/${departed.id}$`));
 });
 
 step('phone: the fare sits beside the Book button; D books two seats', async () => {
