@@ -55,6 +55,8 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_auth_routes(r, svc);
   add_user_routes(r, svc);
   add_trip_routes(r, svc);
+  add_trip_calendar_routes(r, svc);
+  add_bus_route_routes(r, svc);
   add_booking_routes(r, svc);
   add_setup_routes(r, svc);
   add_admin_routes(r, svc);

@@ -26,6 +26,9 @@ inline constexpr std::chrono::days max_import_lead{7 * 104};
 // has ended is refused, since none of its trips could be sold.
 bool import_week_allowed(local_date today, local_date week_of);
 
+// One upload may place its timetable in up to this many consecutive weeks.
+inline constexpr int max_import_weeks = 8;
+
 struct placed_trip {
   local_time departure;
   local_time arrival;  // the next day when the arrival clock time is earlier than departure
