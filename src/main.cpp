@@ -12,6 +12,7 @@
 #include "app/config.hpp"
 #include "auth/init.hpp"
 #include "domain/local_time.hpp"
+#include "domain/schedule_rules.hpp"
 
 namespace {
 
@@ -39,7 +40,7 @@ int main(int argc, char** argv) {
 
   seatd::config cfg;
   CLI::App app{"seatd: live seat booking server"};
-  app.set_version_flag("--version", seatd::version());
+  app.set_version_flag("--version", seatd::version_line());
   // A flag given twice takes its last value (scripts append overrides).
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::string dotenv = ".env";
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
   import->add_option("--week-of", import_week_of,
                      "Place the trips in the week of this day (YYYY-MM-DD; the current week or "
                      "later). Default: the current week, or the week after the latest trip");
+  int import_weeks = 1;
+  import->add_option("--weeks", import_weeks,
+                     "Place the timetable in this many consecutive weeks from there (1-8)")
+      ->check(CLI::Range(1, seatd::max_import_weeks));
+  bool import_dry_run = false;
+  import->add_flag("--dry-run", import_dry_run,
+                   "Say what would be imported (weeks, trips, new buses) and write nothing");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -145,7 +153,8 @@ int main(int argc, char** argv) {
           throw seatd::config_error("--week-of: expected a date YYYY-MM-DD, got '" +
                                     import_week_of + "'");
       }
-      return seatd::import_schedule_file(cfg, import_path, week_of);
+      return seatd::import_schedule_file(cfg, import_path, week_of,
+                                         {import_weeks, import_dry_run});
     }
 
     if (cfg.secret_generated)

@@ -23,7 +23,8 @@ json::object trip_json(const trip& t) {
           // Beyond the original contract (added fields only): the bus, for pages and tickets.
           {"bus_name", t.bus_name},
           {"bus_type", t.bus_type},
-          {"total_seats", t.total_seats}};
+          {"total_seats", t.total_seats},
+          {"operator", t.operator_name}};
 }
 
 json::object user_json(const user& u) {
@@ -49,7 +50,9 @@ json::object trip_summary_json(const trip_summary& t, int available) {
           {"departure_time", format_iso(t.departure_time)},
           {"arrival_time", format_iso(t.arrival_time)},
           {"price", t.price},
-          {"available_seats", available}};
+          {"available_seats", available},
+          // Beyond the original contract: who runs the bus (the schedule's Operator column).
+          {"operator", t.operator_name}};
 }
 
 json::object ticket_json(const ticket& t, bool with_user_details) {

@@ -21,6 +21,9 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
   const net::route_policy admin{access::admin, net::body_size::small};
   r.set_policy(verb::get, "/admin/analytics", admin);
+  r.set_policy(verb::get, "/admin/schedule/weeks", admin);
+  r.set_policy(verb::get, "/admin/trips", admin);
+  r.set_policy(verb::get, "/admin/bookings", admin);
   r.set_policy(verb::get, "/admin/trips/{trip_id:int}/manifest", admin);
   r.set_policy(verb::post, "/admin/checkin", admin);
   r.set_policy(verb::get, "/admin/outbox", admin);
@@ -55,9 +58,14 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_auth_routes(r, svc);
   add_user_routes(r, svc);
   add_trip_routes(r, svc);
+  add_trip_calendar_routes(r, svc);
+  add_bus_route_routes(r, svc);
   add_booking_routes(r, svc);
   add_setup_routes(r, svc);
   add_admin_routes(r, svc);
+  add_schedule_week_routes(r, svc);
+  add_admin_trip_routes(r, svc);
+  add_admin_booking_routes(r, svc);
   add_boarding_routes(r, svc);
   add_outbox_routes(r, svc);
   set_route_policies(r);

@@ -77,18 +77,19 @@ local_date today_local() {
 }
 
 // Demo mode: the real schedule and two known accounts, so a first run has something to show.
-// The schedule goes into the current week and the next one: late in the week most of the
-// current week has departed, and a newcomer must still find buses to book.
+// The schedule goes into the current week and the next one at least (domain/schedule_rules
+// demo_import_plan): late in the week most of the current week has departed, and a newcomer
+// must still find buses to book for the days ahead. One import, the upload's weeks machinery.
 void prepare_demo(const config& cfg, store& db) {
   if (db.count_trips() == 0) {
     auto bytes = read_file(cfg.demo_schedule);
     if (!bytes) throw std::runtime_error("demo: cannot read schedule " + cfg.demo_schedule);
     const local_date today = today_local();
-    for (local_date week : {week_monday(today), week_monday(today) + std::chrono::days{7}}) {
-      auto out = service::load_schedule(db, cfg.demo_schedule, *bytes, today, week);
-      if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
-      spdlog::info("demo: {}", out.message);
-    }
+    const import_plan plan = demo_import_plan(today);
+    auto out = service::load_schedule(db, cfg.demo_schedule, *bytes, today, plan.week_of,
+                                      {plan.weeks, false});
+    if (!out.ok) throw std::runtime_error("demo: schedule import failed: " + out.message);
+    spdlog::info("demo: {}", out.message);
   }
   struct account {
     const char* email;
@@ -388,9 +389,9 @@ int application::run() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
-  spdlog::info("seatd {} listening on http://{}:{} ({} I/O threads, {} workers, at most {} "
+  spdlog::info("{} listening on http://{}:{} ({} I/O threads, {} workers, at most {} "
                "connections, ready in {} ms)",
-               version(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
+               version_line(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
                ms);
   // Machine-readable readiness line on stdout (tests and scripts wait for it).
   std::printf("seatd ready port=%u\n", unsigned(port));
@@ -458,14 +459,14 @@ int create_admin(const config& cfg, const std::string& email, const std::string&
 }
 
 int import_schedule_file(const config& cfg, const std::string& path,
-                         std::optional<local_date> week_of) {
+                         std::optional<local_date> week_of, import_options options) {
   auto bytes = read_file(path);
   if (!bytes) {
     std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
     return 2;
   }
   auto db = open_store(cfg.database_url);
-  auto out = service::load_schedule(*db, path, *bytes, today_local(), week_of);
+  auto out = service::load_schedule(*db, path, *bytes, today_local(), week_of, options);
   if (!out.ok) {
     std::fprintf(stderr, "error: %s\n", out.message.c_str());
     return 1;

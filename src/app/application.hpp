@@ -9,6 +9,7 @@
 
 #include "app/config.hpp"
 #include "domain/local_time.hpp"
+#include "domain/model.hpp"
 
 namespace seatd {
 
@@ -34,7 +35,9 @@ int create_admin(const config& cfg, const std::string& email, const std::string&
                  const std::string& password);
 // Imports a schedule file (the `seatd import` subcommand).
 // `week_of`: any day of the week to place the trips in; nullopt: the contract's rule.
+// `options`: how many consecutive weeks, and whether only to say what would be added.
 int import_schedule_file(const config& cfg, const std::string& path,
-                         std::optional<local_date> week_of = std::nullopt);
+                         std::optional<local_date> week_of = std::nullopt,
+                         import_options options = {});
 
 }  // namespace seatd

@@ -76,6 +76,40 @@ struct trip_summary {
   std::int64_t price = 0;
   int total_seats = 0;
   int booked_seats = 0;  // seats with a confirmed booking
+  std::string operator_name;  // the schedule's Operator column ("" when it had none)
+};
+
+// One day of a route's calendar (GET /trips/calendar): trips still to depart with a seat not
+// sold, and the lowest of their fares. Days without such trips are left out.
+struct calendar_day {
+  local_date day;
+  int trips = 0;
+  std::int64_t lowest_fare = 0;
+};
+
+// A route with trips still to depart (GET /trips/routes).
+struct route_summary {
+  std::string source;
+  std::string destination;
+  local_time next_departure;
+  int trips = 0;
+};
+
+// One week of the timetable (GET /admin/schedule/weeks).
+struct schedule_week {
+  local_date week_start;  // Monday
+  int trips = 0;
+  int buses = 0;
+  local_time first_departure;
+  local_time last_departure;
+  int departed = 0;  // trips whose departure has passed
+};
+
+// A trip with its sales (GET /admin/trips): counters kept by every booking and cancellation.
+struct trip_sales {
+  seatd::trip trip;
+  int booked_seats = 0;
+  std::int64_t revenue = 0;
 };
 
 struct seat {
@@ -185,10 +219,37 @@ struct schedule_row {
   std::string bus_type;
 };
 
+// How a schedule is placed: in `weeks` consecutive weeks from the chosen or contract's first
+// one; a dry run decides everything the same way and writes nothing.
+struct import_options {
+  int weeks = 1;
+  bool dry_run = false;
+};
+
+struct import_week {
+  local_date week_start;  // Monday
+  int trips = 0;
+};
+
 struct import_summary {
-  int trips_created = 0;
+  int trips_created = 0;  // over all weeks (a dry run: would be created)
   int buses_created = 0;
-  local_date week_start;  // Monday of the week the trips were placed in
+  local_date week_start;  // Monday of the (first) week the trips were placed in
+  std::vector<import_week> weeks;  // one per week, in order
+  std::vector<local_date> already_scheduled;  // of those weeks, the ones that had trips before
+  bool dry_run = false;
+};
+
+// The admin's bookings table (GET /admin/bookings).
+struct booking_filter {
+  std::string query;  // a booking number (whole or its start) or part of the account's e-mail
+  std::optional<booking_status> status;
+  int limit = 50;
+  int offset = 0;
+};
+struct booking_page {
+  std::int64_t total = 0;  // bookings matching, over all pages
+  std::vector<ticket> bookings;  // newest first
 };
 
 struct analytics_day {

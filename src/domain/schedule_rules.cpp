@@ -1,5 +1,7 @@
 #include "domain/schedule_rules.hpp"
 
+#include <algorithm>
+
 namespace seatd {
 
 local_date week_monday(local_date d) {
@@ -19,6 +21,12 @@ local_date import_week_start(local_date today, std::optional<local_time> latest_
 bool import_week_allowed(local_date today, local_date week_of) {
   const local_date chosen = week_monday(week_of), current = week_monday(today);
   return chosen >= current && chosen <= current + max_import_lead;
+}
+
+import_plan demo_import_plan(local_date today, std::chrono::days days_ahead) {
+  const local_date first = week_monday(today), last = week_monday(today + days_ahead);
+  const int weeks = int((last - first).count() / 7) + 1;
+  return {first, std::clamp(weeks, 2, max_import_weeks)};
 }
 
 placed_trip place_trip(local_date week_start, const schedule_row& row) {

@@ -26,6 +26,19 @@ inline constexpr std::chrono::days max_import_lead{7 * 104};
 // has ended is refused, since none of its trips could be sold.
 bool import_week_allowed(local_date today, local_date week_of);
 
+// One upload may place its timetable in up to this many consecutive weeks.
+inline constexpr int max_import_weeks = 8;
+
+// Where the demo puts the real schedule so that a newcomer finds buses for the days ahead,
+// whatever the day (on a Sunday night the current week is all but over): from the current
+// week's Monday, every week up to the one holding today + `days_ahead`, and at least the
+// current and the next.
+struct import_plan {
+  local_date week_of;
+  int weeks = 1;
+};
+import_plan demo_import_plan(local_date today, std::chrono::days days_ahead = std::chrono::days{7});
+
 struct placed_trip {
   local_time departure;
   local_time arrival;  // the next day when the arrival clock time is earlier than departure

@@ -8,8 +8,23 @@
 namespace seatd::service {
 
 schedule_load_outcome load_schedule(store& db, std::string_view filename, std::string_view bytes,
-                                    local_date today, std::optional<local_date> week_of) {
+                                    local_date today, std::optional<local_date> week_of,
+                                    import_options options) {
   schedule_load_outcome out;
+  if (options.weeks < 1 || options.weeks > max_import_weeks) {
+    out.message = fmt::format("Choose from 1 to {} weeks", max_import_weeks);
+    return out;
+  }
+  // The last week must be allowed too (not too far ahead); the first must not have ended.
+  if (week_of && import_week_allowed(today, *week_of) &&
+      !import_week_allowed(today, *week_of + std::chrono::days{7 * (options.weeks - 1)})) {
+    out.message = fmt::format(
+        "{} weeks from the week of {} reach too far ahead: the last week may start on {} at the "
+        "latest",
+        options.weeks, format_date(week_monday(*week_of)),
+        format_date(week_monday(today) + max_import_lead));
+    return out;
+  }
   if (week_of && !import_week_allowed(today, *week_of)) {
     const local_date current = week_monday(today);
     out.message =
@@ -28,7 +43,7 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
     out.message = parsed.error->describe();
     return out;
   }
-  auto summary = db.import_schedule(parsed.rows, today, week_of);
+  auto summary = db.import_schedule(parsed.rows, today, week_of, options);
   if (!summary) {
     out.message = fmt::format("Schedule rejected: {}", summary.error().message());
     return out;
@@ -36,9 +51,18 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
   out.ok = true;
   out.summary = *summary;
   out.rows = int(parsed.rows.size());
-  out.message = fmt::format(
-      "Imported {} trips ({} new buses) for the week starting {}", summary->trips_created,
-      summary->buses_created, format_date(summary->week_start));
+  const std::string weeks =
+      options.weeks == 1 ? std::string("the week") : fmt::format("the {} weeks", options.weeks);
+  out.message = fmt::format("{} {} trips ({} new buses) for {} starting {}",
+                            options.dry_run ? "Would import" : "Imported", summary->trips_created,
+                            summary->buses_created, weeks, format_date(summary->week_start));
+  if (!summary->already_scheduled.empty()) {
+    std::string which;
+    for (local_date w : summary->already_scheduled)
+      which += (which.empty() ? "" : ", ") + format_date(w);
+    out.message += fmt::format("; the week{} of {} already had trips",
+                               summary->already_scheduled.size() == 1 ? "" : "s", which);
+  }
   return out;
 }
 

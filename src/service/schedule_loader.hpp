@@ -20,8 +20,11 @@ struct schedule_load_outcome {
 
 // `week_of`: any day of the week to place the trips in (the operator's choice); a week before
 // the one containing `today` is refused. nullopt: the contract's placement rule.
+// `options.weeks` consecutive weeks from there (1..max_import_weeks; the last may lie at most
+// max_import_lead ahead); `options.dry_run` answers what would be added and writes nothing.
 schedule_load_outcome load_schedule(store& db, std::string_view filename, std::string_view bytes,
                                     local_date today,
-                                    std::optional<local_date> week_of = std::nullopt);
+                                    std::optional<local_date> week_of = std::nullopt,
+                                    import_options options = {});
 
 }  // namespace seatd::service

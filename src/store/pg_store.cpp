@@ -196,15 +196,16 @@ std::int64_t pg_store::count_users() {
 
 std::vector<trip_summary> pg_store::search_trips(std::string_view source,
                                                  std::string_view destination, local_date day) {
+  const auto from = rows::city_params(source), to = rows::city_params(destination);
   return run([&](connection& conn) {
-    // Matches trips_route_departure: two equalities on lower(city), then a half-open range on
-    // the raw departure (a cast to date would defeat the index).
+    // Matches trips_route_departure: lower(city) against each spelling, then a half-open range
+    // on the raw departure (a cast to date would defeat the index).
     auto r = conn.query(std::string(rows::trip_summary_select) + R"sql(
-WHERE lower(t.source) = lower($1) AND lower(t.destination) = lower($2)
-  AND t.departure_time >= $3::timestamp AND t.departure_time < $4::timestamp
+WHERE lower(t.source) IN ($1, $2, $3, $4) AND lower(t.destination) IN ($5, $6, $7, $8)
+  AND t.departure_time >= $9::timestamp AND t.departure_time < $10::timestamp
 ORDER BY t.departure_time, t.id)sql",
-                        source, destination, day_start_iso(day),
-                        day_start_iso(day + std::chrono::days{1}));
+                        from[0], from[1], from[2], from[3], to[0], to[1], to[2], to[3],
+                        day_start_iso(day), day_start_iso(day + std::chrono::days{1}));
     std::vector<trip_summary> out;
     for (int i = 0; i < r.rows(); ++i) out.push_back(rows::read_trip_summary(row{r, i}));
     return out;
@@ -255,11 +256,62 @@ std::int64_t pg_store::count_trips() {
   return run([&](connection& conn) { return scalar(conn, "SELECT count(*) FROM trips"); });
 }
 
+std::vector<calendar_day> pg_store::trip_calendar(std::string_view source,
+                                                  std::string_view destination, local_date from,
+                                                  int days, local_time now) {
+  const auto src = rows::city_params(source), dst = rows::city_params(destination);
+  return run([&](connection& conn) {
+    // One query for the whole range.
+    auto r = conn.query(R"sql(
+SELECT to_char(t.departure_time, 'YYYY-MM-DD') AS day, count(*), min(t.price)
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE lower(t.source) IN ($1, $2, $3, $4) AND lower(t.destination) IN ($5, $6, $7, $8)
+  AND t.departure_time >= $9::timestamp AND t.departure_time < $10::timestamp
+  AND t.departure_time > $11::timestamp AND t.booked_seats < b.total_seats
+GROUP BY day ORDER BY day)sql",
+                        src[0], src[1], src[2], src[3], dst[0], dst[1], dst[2], dst[3],
+                        day_start_iso(from), day_start_iso(from + std::chrono::days{days}),
+                        format_iso(now));
+    std::vector<calendar_day> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      auto d = parse_date(r.text(i, 0));
+      if (!d) throw store_error("malformed day in database: '" + std::string(r.text(i, 0)) + "'");
+      out.push_back({*d, r.int32(i, 1), r.int64(i, 2)});
+    }
+    return out;
+  });
+}
+
+std::vector<route_summary> pg_store::list_routes(std::optional<std::string_view> source,
+                                                 local_time now, int limit) {
+  const auto src = rows::city_params(source.value_or(""));
+  return run([&](connection& conn) {
+    // COLLATE "C": byte order, as SQLite sorts, whatever the database's locale.
+    auto r = conn.query(R"sql(
+SELECT t.source, t.destination, min(t.departure_time), count(*)
+FROM trips t
+WHERE t.departure_time > $1::timestamp
+  AND (NOT $2::boolean OR lower(t.source) IN ($3, $4, $5, $6))
+GROUP BY t.source, t.destination
+ORDER BY t.source COLLATE "C", t.destination COLLATE "C"
+LIMIT $7)sql",
+                        format_iso(now), source.has_value(), src[0], src[1], src[2], src[3],
+                        limit);
+    std::vector<route_summary> out;
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back({std::string(r.text(i, 0)), std::string(r.text(i, 1)), column_time(r, i, 2),
+                     r.int32(i, 3)});
+    return out;
+  });
+}
+
 // ---- schedule import
 
 result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>& rows,
                                                  local_date today,
-                                                 std::optional<local_date> week_of) {
+                                                 std::optional<local_date> week_of,
+                                                 import_options options) {
+  if (options.weeks < 1 || options.weeks > max_import_weeks) return code(errc::invalid_input);
   if (week_of && !import_week_allowed(today, *week_of)) return code(errc::invalid_input);
   return run([&](connection& conn) -> result<import_summary> {
     transaction tx(conn);
@@ -272,7 +324,17 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
       if (!r.is_null(0, 0)) latest = column_time(r, 0, 0);
     }
     import_summary summary;
+    summary.dry_run = options.dry_run;
     summary.week_start = import_week_start(today, latest, week_of);
+    // Before any insert: which of the weeks had trips already.
+    for (local_date w : rows::import_weeks(summary.week_start, options.weeks)) {
+      summary.weeks.push_back({w, 0});
+      auto r = conn.query(
+          "SELECT EXISTS (SELECT 1 FROM trips WHERE departure_time >= $1::timestamp"
+          " AND departure_time < $2::timestamp)",
+          day_start_iso(w), day_start_iso(w + std::chrono::days{7}));
+      if (r.boolean(0, 0)) summary.already_scheduled.push_back(w);
+    }
 
     struct known_bus {
       row_id id;
@@ -280,35 +342,39 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
     };
     std::unordered_map<std::string, known_bus> buses;
     try {
-      for (const schedule_row& row : rows) {
-        auto it = buses.find(row.bus_name);
-        if (it == buses.end()) {
-          known_bus b{};
-          auto found =
-              conn.query("SELECT id, total_seats FROM buses WHERE bus_name = $1", row.bus_name);
-          if (found.rows() > 0) {
-            b = {found.int64(0, 0), found.int32(0, 1)};
-          } else {
-            auto inserted = conn.query(
-                "INSERT INTO buses(bus_name, bus_number, bus_type, total_seats)"
-                " VALUES ($1, $1, $2, $3) RETURNING id",
-                row.bus_name, row.bus_type, default_bus_seats);
-            b = {inserted.int64(0, 0), default_bus_seats};
-            ++summary.buses_created;
+      for (import_week& week : summary.weeks) {
+        for (const schedule_row& row : rows) {
+          auto it = buses.find(row.bus_name);
+          if (it == buses.end()) {
+            known_bus b{};
+            auto found =
+                conn.query("SELECT id, total_seats FROM buses WHERE bus_name = $1", row.bus_name);
+            if (found.rows() > 0) {
+              b = {found.int64(0, 0), found.int32(0, 1)};
+            } else {
+              auto inserted = conn.query(
+                  "INSERT INTO buses(bus_name, bus_number, bus_type, total_seats)"
+                  " VALUES ($1, $1, $2, $3) RETURNING id",
+                  row.bus_name, row.bus_type, default_bus_seats);
+              b = {inserted.int64(0, 0), default_bus_seats};
+              ++summary.buses_created;
+            }
+            it = buses.emplace(row.bus_name, b).first;
           }
-          it = buses.emplace(row.bus_name, b).first;
+          placed_trip placed = place_trip(week.week_start, row);
+          auto trip_row = conn.query(
+              "INSERT INTO trips(bus_id, source, destination, departure_time, arrival_time,"
+              " price, service_type, operator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+              " RETURNING id",
+              it->second.id, row.source, row.destination, format_iso(placed.departure),
+              format_iso(placed.arrival), row.fare, row.service_type, row.operator_name);
+          conn.query(
+              "INSERT INTO seats(trip_id, seat_number) SELECT $1::bigint, generate_series(1, "
+              "$2::int)",
+              trip_row.int64(0, 0), it->second.total_seats);
+          ++week.trips;
+          ++summary.trips_created;
         }
-        placed_trip placed = place_trip(summary.week_start, row);
-        auto trip_row = conn.query(
-            "INSERT INTO trips(bus_id, source, destination, departure_time, arrival_time, price,"
-            " service_type, operator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            it->second.id, row.source, row.destination, format_iso(placed.departure),
-            format_iso(placed.arrival), row.fare, row.service_type, row.operator_name);
-        conn.query(
-            "INSERT INTO seats(trip_id, seat_number) SELECT $1::bigint, generate_series(1, "
-            "$2::int)",
-            trip_row.int64(0, 0), it->second.total_seats);
-        ++summary.trips_created;
       }
     } catch (const pg_error& e) {
       // A row the database refuses (CHECK, NOT NULL, a value its type cannot hold) is bad
@@ -316,8 +382,43 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
       if (e.is_integrity_violation() || e.is_data_exception()) return code(errc::invalid_input);
       throw;
     }
-    tx.commit();
+    // A dry run decided everything the same way; the guard rolls it back.
+    if (!options.dry_run) tx.commit();
     return summary;
+  });
+}
+
+std::vector<schedule_week> pg_store::list_schedule_weeks(local_time now, int limit) {
+  return run([&](connection& conn) {
+    // date_trunc('week', …) is the ISO week's Monday.
+    auto r = conn.query(R"sql(
+SELECT * FROM (
+  SELECT to_char(date_trunc('week', departure_time), 'YYYY-MM-DD') AS week, count(*),
+         count(DISTINCT bus_id), min(departure_time), max(departure_time),
+         count(*) FILTER (WHERE departure_time <= $1::timestamp)
+  FROM trips GROUP BY week ORDER BY week DESC LIMIT $2) w
+ORDER BY week)sql",
+                        format_iso(now), limit);
+    std::vector<schedule_week> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      auto d = parse_date(r.text(i, 0));
+      if (!d) throw store_error("malformed week in database: '" + std::string(r.text(i, 0)) + "'");
+      out.push_back({*d, r.int32(i, 1), r.int32(i, 2), column_time(r, i, 3), column_time(r, i, 4),
+                     r.int32(i, 5)});
+    }
+    return out;
+  });
+}
+
+std::vector<trip_sales> pg_store::list_trips_between(local_time from, local_time to, int limit) {
+  return run([&](connection& conn) {
+    auto r = conn.query(std::string(rows::trip_sales_select) + R"sql(
+WHERE t.departure_time >= $1::timestamp AND t.departure_time < $2::timestamp
+ORDER BY t.departure_time, t.id LIMIT $3)sql",
+                        format_iso(from), format_iso(to), limit);
+    std::vector<trip_sales> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(rows::read_trip_sales(row{r, i}));
+    return out;
   });
 }
 
@@ -454,6 +555,39 @@ std::vector<ticket> pg_store::list_trip_tickets(row_id trip_id) {
   return run([&](connection& conn) {
     return read_tickets(conn.query(
         std::string(rows::ticket_select) + rows::tickets_of_trip("$1"), trip_id));
+  });
+}
+
+booking_page pg_store::list_bookings(const booking_filter& f) {
+  std::optional<std::string> status;
+  if (f.status) status = to_string(*f.status);
+  const std::string prefix = rows::like_prefix_upper(f.query);
+  const std::string part = rows::like_substring_lower(f.query);
+  return run([&](connection& conn) {
+    // One snapshot: the count and the page describe the same moment.
+    transaction tx(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    // The bookings that match, one row each (a booking is one number over several seat rows).
+    const std::string matched = R"sql(
+WITH matched AS (
+  SELECT bk.booking_number, max(bk.created_at) AS created_at, min(bk.id) AS first_id
+  FROM bookings bk JOIN users u ON u.id = bk.user_id
+  WHERE ($1::text = '' OR upper(bk.booking_number) LIKE $2 ESCAPE '\'
+         OR lower(u.email) LIKE $3 ESCAPE '\')
+    AND ($4::text IS NULL OR bk.status = $4::text)
+  GROUP BY bk.booking_number)
+)sql";
+    booking_page page;
+    page.total =
+        conn.query(matched + "SELECT count(*) FROM matched", f.query, prefix, part, status)
+            .int64(0, 0);
+    page.bookings = read_tickets(conn.query(matched + std::string(rows::ticket_select) + R"sql(
+JOIN (SELECT booking_number, created_at, first_id FROM matched
+      ORDER BY created_at DESC, first_id DESC LIMIT $5 OFFSET $6) g
+  ON g.booking_number = bk.booking_number
+ORDER BY g.created_at DESC, g.first_id DESC, bk.seat_number)sql",
+                                            f.query, prefix, part, status, f.limit, f.offset));
+    tx.commit();
+    return page;
   });
 }
 

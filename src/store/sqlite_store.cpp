@@ -172,13 +172,15 @@ std::int64_t sqlite_store::count_users() {
 std::vector<trip_summary> sqlite_store::search_trips(std::string_view source,
                                                      std::string_view destination, local_date day) {
   auto conn = pool_->acquire();
+  const auto from = rows::city_params(source), to = rows::city_params(destination);
   // A half-open range on the raw column uses trips_departure_time; date(departure_time)
   // would scan every trip.
   auto st = conn->prepare(std::string(rows::trip_summary_select) + R"sql(
-WHERE t.departure_time >= ?3 AND t.departure_time < ?4
-  AND lower(t.source) = lower(?1) AND lower(t.destination) = lower(?2)
+WHERE t.departure_time >= ?9 AND t.departure_time < ?10
+  AND lower(t.source) IN (?1, ?2, ?3, ?4) AND lower(t.destination) IN (?5, ?6, ?7, ?8)
 ORDER BY t.departure_time, t.id)sql");
-  st.bind_all(source, destination, day_start_iso(day), day_start_iso(day + std::chrono::days{1}));
+  st.bind_all(from[0], from[1], from[2], from[3], to[0], to[1], to[2], to[3], day_start_iso(day),
+              day_start_iso(day + std::chrono::days{1}));
   std::vector<trip_summary> out;
   while (st.step()) out.push_back(rows::read_trip_summary(row{st}));
   return out;
@@ -225,11 +227,55 @@ std::int64_t sqlite_store::count_trips() {
   return scalar(*conn, "SELECT count(*) FROM trips");
 }
 
+std::vector<calendar_day> sqlite_store::trip_calendar(std::string_view source,
+                                                      std::string_view destination,
+                                                      local_date from, int days, local_time now) {
+  auto conn = pool_->acquire();
+  const auto src = rows::city_params(source), dst = rows::city_params(destination);
+  // One query for the whole range; substr(…, 1, 10) of the stored ISO text is its day.
+  auto st = conn->prepare(R"sql(
+SELECT substr(t.departure_time, 1, 10) AS day, count(*), min(t.price)
+FROM trips t JOIN buses b ON b.id = t.bus_id
+WHERE t.departure_time >= ?9 AND t.departure_time < ?10 AND t.departure_time > ?11
+  AND lower(t.source) IN (?1, ?2, ?3, ?4) AND lower(t.destination) IN (?5, ?6, ?7, ?8)
+  AND t.booked_seats < b.total_seats
+GROUP BY day ORDER BY day)sql");
+  st.bind_all(src[0], src[1], src[2], src[3], dst[0], dst[1], dst[2], dst[3], day_start_iso(from),
+              day_start_iso(from + std::chrono::days{days}), format_iso(now));
+  std::vector<calendar_day> out;
+  while (st.step()) {
+    auto d = parse_date(st.column_text(0));
+    if (!d) throw store_error("malformed day in database: '" + st.column_text(0) + "'");
+    out.push_back({*d, st.column_int(1), st.column_int64(2)});
+  }
+  return out;
+}
+
+std::vector<route_summary> sqlite_store::list_routes(std::optional<std::string_view> source,
+                                                     local_time now, int limit) {
+  auto conn = pool_->acquire();
+  const auto src = rows::city_params(source.value_or(""));
+  auto st = conn->prepare(R"sql(
+SELECT t.source, t.destination, min(t.departure_time), count(*)
+FROM trips t
+WHERE t.departure_time > ?1 AND (?2 = 0 OR lower(t.source) IN (?3, ?4, ?5, ?6))
+GROUP BY t.source, t.destination
+ORDER BY t.source, t.destination
+LIMIT ?7)sql");
+  st.bind_all(format_iso(now), source ? 1 : 0, src[0], src[1], src[2], src[3], limit);
+  std::vector<route_summary> out;
+  while (st.step())
+    out.push_back({st.column_text(0), st.column_text(1), column_time(st, 2), st.column_int(3)});
+  return out;
+}
+
 // ---- schedule import
 
 result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_row>& rows,
                                                      local_date today,
-                                                     std::optional<local_date> week_of) {
+                                                     std::optional<local_date> week_of,
+                                                     import_options options) {
+  if (options.weeks < 1 || options.weeks > max_import_weeks) return code(errc::invalid_input);
   if (week_of && !import_week_allowed(today, *week_of)) return code(errc::invalid_input);
   auto conn = pool_->acquire();
   // The latest departure is read under the write lock, so two concurrent imports cannot
@@ -241,7 +287,19 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
     if (st.step() && !st.column_is_null(0)) latest = column_time(st, 0);
   }
   import_summary summary;
+  summary.dry_run = options.dry_run;
   summary.week_start = import_week_start(today, latest, week_of);
+  {
+    // Before any insert: which of the weeks had trips already.
+    auto st = conn->prepare(
+        "SELECT EXISTS (SELECT 1 FROM trips WHERE departure_time >= ?1 AND departure_time < ?2)");
+    for (local_date w : rows::import_weeks(summary.week_start, options.weeks)) {
+      summary.weeks.push_back({w, 0});
+      st.bind_all(day_start_iso(w), day_start_iso(w + std::chrono::days{7}));
+      if (st.step() && st.column_int64(0) != 0) summary.already_scheduled.push_back(w);
+      st.reset();
+    }
+  }
 
   struct known_bus {
     row_id id;
@@ -258,28 +316,31 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
       "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?2)"
       " INSERT INTO seats(trip_id, seat_number) SELECT ?1, x FROM n");
   try {
-    for (const schedule_row& row : rows) {
-      auto it = buses.find(row.bus_name);
-      if (it == buses.end()) {
-        find_bus.bind(1, row.bus_name);
-        known_bus b{};
-        if (find_bus.step()) {
-          b = {find_bus.column_int64(0), find_bus.column_int(1)};
-        } else {
-          insert_bus.bind_all(row.bus_name, row.bus_type, default_bus_seats).run();
-          b = {conn->last_insert_rowid(), default_bus_seats};
-          ++summary.buses_created;
+    for (import_week& week : summary.weeks) {
+      for (const schedule_row& row : rows) {
+        auto it = buses.find(row.bus_name);
+        if (it == buses.end()) {
+          find_bus.bind(1, row.bus_name);
+          known_bus b{};
+          if (find_bus.step()) {
+            b = {find_bus.column_int64(0), find_bus.column_int(1)};
+          } else {
+            insert_bus.bind_all(row.bus_name, row.bus_type, default_bus_seats).run();
+            b = {conn->last_insert_rowid(), default_bus_seats};
+            ++summary.buses_created;
+          }
+          find_bus.reset();
+          it = buses.emplace(row.bus_name, b).first;
         }
-        find_bus.reset();
-        it = buses.emplace(row.bus_name, b).first;
+        placed_trip placed = place_trip(week.week_start, row);
+        insert_trip
+            .bind_all(it->second.id, row.source, row.destination, format_iso(placed.departure),
+                      format_iso(placed.arrival), row.fare, row.service_type, row.operator_name)
+            .run();
+        insert_seats.bind_all(conn->last_insert_rowid(), it->second.total_seats).run();
+        ++week.trips;
+        ++summary.trips_created;
       }
-      placed_trip placed = place_trip(summary.week_start, row);
-      insert_trip
-          .bind_all(it->second.id, row.source, row.destination, format_iso(placed.departure),
-                    format_iso(placed.arrival), row.fare, row.service_type, row.operator_name)
-          .run();
-      insert_seats.bind_all(conn->last_insert_rowid(), it->second.total_seats).run();
-      ++summary.trips_created;
     }
   } catch (const sqlite_error& e) {
     // A row the database refuses (CHECK, NOT NULL, ...) is bad input; the guard rolls the
@@ -287,8 +348,42 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
     if (e.is_constraint()) return code(errc::invalid_input);
     throw;
   }
-  tx.commit();
+  // A dry run decided everything the same way; the guard rolls it back.
+  if (!options.dry_run) tx.commit();
   return summary;
+}
+
+std::vector<schedule_week> sqlite_store::list_schedule_weeks(local_time now, int limit) {
+  auto conn = pool_->acquire();
+  // date(…, 'weekday 0', '-6 days'): forward to the week's Sunday, back to its Monday.
+  auto st = conn->prepare(R"sql(
+SELECT * FROM (
+  SELECT date(departure_time, 'weekday 0', '-6 days') AS week, count(*),
+         count(DISTINCT bus_id), min(departure_time), max(departure_time),
+         coalesce(sum(departure_time <= ?1), 0)
+  FROM trips GROUP BY week ORDER BY week DESC LIMIT ?2)
+ORDER BY week)sql");
+  st.bind_all(format_iso(now), limit);
+  std::vector<schedule_week> out;
+  while (st.step()) {
+    auto d = parse_date(st.column_text(0));
+    if (!d) throw store_error("malformed week in database: '" + st.column_text(0) + "'");
+    out.push_back({*d, st.column_int(1), st.column_int(2), column_time(st, 3), column_time(st, 4),
+                   st.column_int(5)});
+  }
+  return out;
+}
+
+std::vector<trip_sales> sqlite_store::list_trips_between(local_time from, local_time to,
+                                                         int limit) {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(std::string(rows::trip_sales_select) + R"sql(
+WHERE t.departure_time >= ?1 AND t.departure_time < ?2
+ORDER BY t.departure_time, t.id LIMIT ?3)sql");
+  st.bind_all(format_iso(from), format_iso(to), limit);
+  std::vector<trip_sales> out;
+  while (st.step()) out.push_back(rows::read_trip_sales(row{st}));
+  return out;
 }
 
 // ---- bookings
@@ -422,6 +517,44 @@ std::vector<ticket> sqlite_store::list_trip_tickets(row_id trip_id) {
   auto st = conn->prepare(std::string(rows::ticket_select) + rows::tickets_of_trip("?1"));
   st.bind(1, trip_id);
   return read_tickets(st);
+}
+
+booking_page sqlite_store::list_bookings(const booking_filter& f) {
+  auto conn = pool_->acquire();
+  // One read transaction: the count and the page describe the same moment.
+  transaction tx(*conn, transaction::mode::deferred);
+  std::optional<std::string_view> status;
+  if (f.status) status = to_string(*f.status);
+  // The bookings that match, one row each (a booking is one number over several seat rows).
+  const std::string matched = R"sql(
+WITH matched AS (
+  SELECT bk.booking_number, max(bk.created_at) AS created_at, min(bk.id) AS first_id
+  FROM bookings bk JOIN users u ON u.id = bk.user_id
+  WHERE (?1 = '' OR upper(bk.booking_number) LIKE ?2 ESCAPE '\'
+         OR lower(u.email) LIKE ?3 ESCAPE '\')
+    AND (?4 IS NULL OR bk.status = ?4)
+  GROUP BY bk.booking_number)
+)sql";
+  booking_page page;
+  {
+    auto st = conn->prepare(matched + "SELECT count(*) FROM matched");
+    st.bind_all(f.query, rows::like_prefix_upper(f.query), rows::like_substring_lower(f.query),
+                status);
+    st.step();
+    page.total = st.column_int64(0);
+  }
+  {
+    auto st = conn->prepare(matched + std::string(rows::ticket_select) + R"sql(
+JOIN (SELECT booking_number, created_at, first_id FROM matched
+      ORDER BY created_at DESC, first_id DESC LIMIT ?5 OFFSET ?6) g
+  ON g.booking_number = bk.booking_number
+ORDER BY g.created_at DESC, g.first_id DESC, bk.seat_number)sql");
+    st.bind_all(f.query, rows::like_prefix_upper(f.query), rows::like_substring_lower(f.query),
+                status, f.limit, f.offset);
+    page.bookings = read_tickets(st);
+  }
+  tx.commit();
+  return page;
 }
 
 // ---- boarding

@@ -53,10 +53,16 @@ class sqlite_store final : public store {
   std::vector<seat> list_seats(row_id trip_id) override;
   std::vector<std::string> list_cities() override;
   std::int64_t count_trips() override;
+  std::vector<calendar_day> trip_calendar(std::string_view source, std::string_view destination,
+                                          local_date from, int days, local_time now) override;
+  std::vector<route_summary> list_routes(std::optional<std::string_view> source, local_time now,
+                                         int limit) override;
 
   result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
-                                         local_date today,
-                                         std::optional<local_date> week_of) override;
+                                         local_date today, std::optional<local_date> week_of,
+                                         import_options options) override;
+  std::vector<schedule_week> list_schedule_weeks(local_time now, int limit) override;
+  std::vector<trip_sales> list_trips_between(local_time from, local_time to, int limit) override;
 
   booking_outcome create_booking(const booking_request& req,
                                  const std::function<std::string()>& next_booking_number) override;
@@ -64,6 +70,7 @@ class sqlite_store final : public store {
   std::optional<ticket> find_ticket(std::string_view booking_number) override;
   result<ticket> cancel_booking(std::string_view booking_number, sys_ms now) override;
   std::vector<ticket> list_trip_tickets(row_id trip_id) override;
+  booking_page list_bookings(const booking_filter& filter) override;
   result<checkin_outcome> check_in(std::string_view booking_number, row_id trip_id,
                                    sys_ms now) override;
   std::vector<outbox_message> claim_outbox(std::string_view owner, sys_ms now,

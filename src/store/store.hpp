@@ -46,8 +46,9 @@ class store {
   virtual std::int64_t count_users() = 0;
 
   // ---- trips
-  // Trips departing on `day` whose source and destination match case-insensitively,
-  // ordered by departure time.
+  // Cities match as domain/city_names.hpp says: any case, stray spaces, and a city's other
+  // names (Bengaluru finds the trips the schedule lists under Bangalore).
+  // Trips departing on `day` whose source and destination match, ordered by departure time.
   virtual std::vector<trip_summary> search_trips(std::string_view source,
                                                  std::string_view destination, local_date day) = 0;
   virtual std::optional<trip> find_trip(row_id id) = 0;
@@ -56,16 +57,39 @@ class store {
   // Distinct cities that appear as source or destination, sorted.
   virtual std::vector<std::string> list_cities() = 0;
   virtual std::int64_t count_trips() = 0;
+  // The route's days in [from, from + days): trips departing after `now` with a seat not sold
+  // (confirmed bookings), counted per day with their lowest fare. One query for the range; days
+  // without such trips are left out. Ordered by day.
+  virtual std::vector<calendar_day> trip_calendar(std::string_view source,
+                                                  std::string_view destination, local_date from,
+                                                  int days, local_time now) = 0;
+  // Routes with trips departing after `now` (only those from `source` when given), with their
+  // next departure and count of such trips; ordered by source, then destination (byte order);
+  // at most `limit`.
+  virtual std::vector<route_summary> list_routes(std::optional<std::string_view> source,
+                                                 local_time now, int limit) = 0;
 
   // ---- schedule import: all rows or none, in one transaction.
   // The week is chosen by domain/schedule_rules.hpp import_week_start() from `today`, the
   // operator's `week_of` (any day of the wanted week; nullopt: the contract's rule) and the
   // latest departure read inside the same transaction. A bus is created on first sight of its
   // name (bus_number = its name, total_seats 40); each trip gets its seats.
-  // code: invalid_input (a row the database refuses, or a `week_of` before the current week).
+  // options.weeks (1..max_import_weeks) places the rows in that many consecutive weeks from
+  // there; the summary names each week and those that had trips before. options.dry_run runs
+  // the same transaction and rolls it back: the summary says what would have been added.
+  // code: invalid_input (a row the database refuses, a `week_of` before the current week, or
+  // weeks out of range).
   virtual result<import_summary> import_schedule(const std::vector<schedule_row>& rows,
                                                  local_date today,
-                                                 std::optional<local_date> week_of) = 0;
+                                                 std::optional<local_date> week_of,
+                                                 import_options options = {}) = 0;
+  // The timetable by week (Monday), oldest first: the newest `limit` weeks that have trips.
+  // `departed` counts the trips whose departure is at or before `now`.
+  virtual std::vector<schedule_week> list_schedule_weeks(local_time now, int limit) = 0;
+  // Trips departing in [from, to), by departure then id, with their sales counters; at most
+  // `limit`.
+  virtual std::vector<trip_sales> list_trips_between(local_time from, local_time to,
+                                                     int limit) = 0;
 
   // ---- bookings
   // All seats or none, in one transaction; the database's unique constraint on an active
@@ -86,6 +110,10 @@ class store {
   virtual result<ticket> cancel_booking(std::string_view booking_number, sys_ms now) = 0;
   // A trip's confirmed bookings (the boarding manifest), by first seat.
   virtual std::vector<ticket> list_trip_tickets(row_id trip_id) = 0;
+  // Every account's bookings, newest first (created_at, then first row), a page of them:
+  // filter.query matches a booking number from its start (any case) or a part of the account's
+  // e-mail (any case), taken literally (no wildcards); an empty query matches all.
+  virtual booking_page list_bookings(const booking_filter& filter) = 0;
 
   // ---- boarding
   // Marks every passenger of a confirmed booking of `trip_id` boarded at `now` (those who

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "domain/city_names.hpp"
 #include "store/store.hpp"
 
 namespace seatd::rows {
@@ -19,6 +20,38 @@ std::string now_utc_iso() {
 }
 
 std::string day_start_iso(local_date d) { return format_iso(local_time{d}); }
+
+std::vector<std::string> city_params(std::string_view typed) {
+  auto out = city_spellings(typed);
+  if (out.empty()) out.emplace_back("");
+  out.resize(max_city_spellings, out.front());
+  return out;
+}
+
+namespace {
+std::string like_escaped(std::string_view text, bool upper) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    if (upper && c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+    if (!upper && c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string like_prefix_upper(std::string_view text) { return like_escaped(text, true) + '%'; }
+std::string like_substring_lower(std::string_view text) {
+  return '%' + like_escaped(text, false) + '%';
+}
+
+std::vector<local_date> import_weeks(local_date first, int weeks) {
+  std::vector<local_date> out;
+  for (int i = 0; i < weeks; ++i) out.push_back(first + std::chrono::days{7 * i});
+  return out;
+}
 
 bool valid_seats(std::vector<int> seats, int total_seats) {
   if (seats.empty()) return false;

@@ -78,7 +78,8 @@ trip read_trip(const Row& r) {
 inline constexpr std::string_view trip_summary_select = R"sql(
 SELECT t.id, b.bus_name, b.bus_type, t.source, t.destination, t.departure_time,
        t.arrival_time, t.price, b.total_seats,
-       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed')
+       (SELECT count(*) FROM bookings bk WHERE bk.trip_id = t.id AND bk.status = 'confirmed'),
+       t.operator
 FROM trips t JOIN buses b ON b.id = t.bus_id
 )sql";
 
@@ -95,8 +96,44 @@ trip_summary read_trip_summary(const Row& r) {
   s.price = r.int64(7);
   s.total_seats = r.int32(8);
   s.booked_seats = r.int32(9);
+  s.operator_name = r.text(10);
   return s;
 }
+
+// trip_select's columns and the trip's sales counters: read_trip_sales.
+inline constexpr std::string_view trip_sales_select = R"sql(
+SELECT t.id, t.bus_id, t.source, t.destination, t.departure_time, t.arrival_time, t.price,
+       b.total_seats, b.bus_name, b.bus_type, t.operator, t.booked_seats, t.revenue
+FROM trips t JOIN buses b ON b.id = t.bus_id
+)sql";
+
+template <class Row>
+trip_sales read_trip_sales(const Row& r) {
+  trip_sales s;
+  s.trip = read_trip(r);
+  s.booked_seats = r.int32(11);
+  s.revenue = r.int64(12);
+  return s;
+}
+
+// ---- cities: the parameters of `lower(city) IN (p1, .., pN)`, N = max_city_spellings
+
+// The spellings of a typed city (domain/city_names.hpp), padded to max_city_spellings by
+// repeating the first, so each query's text (and prepared statement) stays one. Blank text:
+// one impossible spelling (a city's stored name is never empty).
+std::vector<std::string> city_params(std::string_view typed);
+
+// ---- LIKE patterns that take the typed text literally (escape character '\')
+
+// Rows whose upper-cased column starts with `text`: "ABC-12%" from "abc-12".
+std::string like_prefix_upper(std::string_view text);
+// Rows whose lower-cased column contains `text`: "%ann%" from "ANN".
+std::string like_substring_lower(std::string_view text);
+
+// ---- schedule import
+
+// The weeks an import fills: `weeks` Mondays from `first`.
+std::vector<local_date> import_weeks(local_date first, int weeks);
 
 // ---- tickets: one row per booked seat, grouped by booking number by the caller's ORDER BY
 

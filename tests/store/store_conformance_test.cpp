@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "domain/local_time.hpp"
+#include "domain/schedule_rules.hpp"
 #include "store/migrations.hpp"
 #include "store/pg_test_server.hpp"
 #include "store/store.hpp"
@@ -1002,6 +1003,226 @@ TEST_P(booking_test, the_manifest_lists_confirmed_bookings_by_first_seat) {
   EXPECT_EQ(manifest[1].booking_number, early.booking_number);
   EXPECT_EQ(manifest[1].passengers[0].boarded_at, mail_due + 1h);
   EXPECT_TRUE(db->list_trip_tickets(trip_id + 1000).empty());
+}
+
+// ---- issue 14: cities by any name, the route calendar, routes, weeks, the admin's tables
+
+TEST_P(store_conformance, search_finds_a_city_by_any_of_its_names_and_spacing) {
+  import({row(0, "Garden", "Bangalore", "Chennai", hm(21, 0), hm(5, 0), 800),
+          row(0, "Temple", "Tanjavur", "Madras", hm(6, 0), hm(12, 0), 300)});
+  const local_date monday = on("2026-03-02");
+  for (const char* typed : {"Bengaluru", "  bangalore ", "BANGALORE", "Banglore"})
+    EXPECT_EQ(db->search_trips(typed, "Madras", monday).size(), 1u) << typed;
+  EXPECT_EQ(db->search_trips("thanjavur", " CHENNAI", monday).size(), 1u);
+  EXPECT_EQ(db->search_trips("Tanjore", "madras", monday).front().bus_name, "Temple");
+  EXPECT_TRUE(db->search_trips("Mysuru", "Chennai", monday).empty());
+  EXPECT_TRUE(db->search_trips("", "Chennai", monday).empty());
+  EXPECT_TRUE(db->search_trips("Bangalore' OR '1'='1", "Chennai", monday).empty());
+  // The operator travels with the search result.
+  EXPECT_EQ(db->search_trips("Bengaluru", "Chennai", monday).front().operator_name,
+            "Test Travels");
+}
+
+TEST_P(store_conformance, calendar_counts_sellable_trips_per_day_in_one_range) {
+  import({row(0, "A", "Bangalore", "Chennai", hm(6, 0), hm(12, 0), 500),
+          row(0, "B", "Bangalore", "Chennai", hm(22, 0), hm(5, 0), 450),
+          row(2, "C", "Bangalore", "Chennai", hm(9, 0), hm(15, 0), 700),
+          row(2, "D", "Chennai", "Bangalore", hm(9, 0), hm(15, 0), 100),
+          row(6, "E", "Bangalore", "Chennai", hm(23, 30), hm(6, 0), 900)});
+  const local_time early = at("2026-03-01T00:00:00");
+  auto days = db->trip_calendar("Bengaluru", "madras", on("2026-03-02"), 7, early);
+  ASSERT_EQ(days.size(), 3u);
+  EXPECT_EQ(days[0].day, on("2026-03-02"));
+  EXPECT_EQ(days[0].trips, 2);
+  EXPECT_EQ(days[0].lowest_fare, 450);
+  EXPECT_EQ(days[1].day, on("2026-03-04"));
+  EXPECT_EQ(days[1].trips, 1);
+  EXPECT_EQ(days[1].lowest_fare, 700);
+  EXPECT_EQ(days[2].day, on("2026-03-08"));
+  // The range is half-open and starts where asked.
+  EXPECT_TRUE(db->trip_calendar("Bangalore", "Chennai", on("2026-03-05"), 3, early).empty());
+  EXPECT_EQ(db->trip_calendar("Bangalore", "Chennai", on("2026-03-04"), 1, early).size(), 1u);
+  // What has departed is not counted: at 07:00 on Monday the 06:00 bus has gone.
+  auto later = db->trip_calendar("Bangalore", "Chennai", on("2026-03-02"), 7,
+                                 at("2026-03-02T07:00:00"));
+  ASSERT_FALSE(later.empty());
+  EXPECT_EQ(later[0].trips, 1);
+  EXPECT_EQ(later[0].lowest_fare, 450);
+  EXPECT_TRUE(db->trip_calendar("Bangalore", "Chennai", on("2026-03-02"), 7,
+                                at("2026-03-02T22:00:00")).front().day > on("2026-03-02"));
+  // A sold-out trip is not counted; a cancellation brings it back.
+  user u = add_user("full@example.com");
+  auto c = only_trip("Bangalore", "Chennai", on("2026-03-04"));
+  std::vector<int> all(40);
+  for (int i = 0; i < 40; ++i) all[i] = i + 1;
+  auto sold = book(u.id, c.trip_id, all, numbers());
+  ASSERT_FALSE(sold.code) << sold.code.message();
+  days = db->trip_calendar("Bangalore", "Chennai", on("2026-03-04"), 1, early);
+  EXPECT_TRUE(days.empty());
+  ASSERT_TRUE(db->cancel_booking(sold.booking_number, mail_due));
+  EXPECT_EQ(db->trip_calendar("Bangalore", "Chennai", on("2026-03-04"), 1, early).size(), 1u);
+  EXPECT_TRUE(db->trip_calendar("Nowhere", "Chennai", on("2026-03-02"), 31, early).empty());
+}
+
+TEST_P(store_conformance, routes_list_upcoming_trips_per_route_sorted_and_bounded) {
+  EXPECT_TRUE(db->list_routes(std::nullopt, at("2026-03-01T00:00:00"), 10).empty());
+  import({row(0, "A", "Chennai", "Madurai", hm(6, 0), hm(12, 0), 500),
+          row(3, "B", "Chennai", "Madurai", hm(6, 0), hm(12, 0), 500),
+          row(1, "C", "Chennai", "Bangalore", hm(22, 0), hm(5, 0), 600),
+          row(1, "D", "Bangalore", "Chennai", hm(22, 0), hm(5, 0), 600),
+          row(0, "E", "Tenkasi", "Madurai", hm(5, 0), hm(8, 0), 200)});
+  auto all = db->list_routes(std::nullopt, at("2026-03-02T07:00:00"), 100);
+  ASSERT_EQ(all.size(), 3u);  // Tenkasi's only trip has gone
+  EXPECT_EQ(all[0].source, "Bangalore");
+  EXPECT_EQ(all[1].source, "Chennai");
+  EXPECT_EQ(all[1].destination, "Bangalore");
+  EXPECT_EQ(all[1].next_departure, at("2026-03-03T22:00:00"));
+  EXPECT_EQ(all[1].trips, 1);
+  EXPECT_EQ(all[2].destination, "Madurai");
+  EXPECT_EQ(all[2].trips, 1);  // Monday's left at 06:00
+  EXPECT_EQ(all[2].next_departure, at("2026-03-05T06:00:00"));
+  auto madras = db->list_routes("madras", at("2026-03-01T00:00:00"), 100);
+  ASSERT_EQ(madras.size(), 2u);
+  EXPECT_EQ(madras[1].trips, 2);
+  EXPECT_EQ(db->list_routes(std::nullopt, at("2026-03-01T00:00:00"), 2).size(), 2u);
+  EXPECT_TRUE(db->list_routes("Atlantis", at("2026-03-01T00:00:00"), 100).empty());
+  EXPECT_TRUE(db->list_routes(std::nullopt, at("2026-04-01T00:00:00"), 100).empty());
+}
+
+TEST_P(store_conformance, import_fills_several_weeks_and_names_those_already_scheduled) {
+  const std::vector<schedule_row> rows = {
+      row(0, "A", "Chennai", "Madurai", hm(6, 0), hm(12, 0), 500),
+      row(6, "B", "Madurai", "Chennai", hm(23, 0), hm(5, 0), 500)};
+  auto first = db->import_schedule(rows, today, std::nullopt, {3, false});
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->trips_created, 6);
+  EXPECT_EQ(first->buses_created, 2);
+  EXPECT_EQ(first->week_start, on("2026-03-02"));
+  ASSERT_EQ(first->weeks.size(), 3u);
+  EXPECT_EQ(first->weeks[2].week_start, on("2026-03-16"));
+  EXPECT_EQ(first->weeks[2].trips, 2);
+  EXPECT_TRUE(first->already_scheduled.empty());
+  EXPECT_FALSE(first->dry_run);
+  EXPECT_EQ(db->count_trips(), 6);
+  EXPECT_EQ(only_trip("Madurai", "Chennai", on("2026-03-22")).bus_name, "B");
+
+  // A dry run answers the same as the real thing would, and writes nothing.
+  auto dry = db->import_schedule(rows, today, on("2026-03-10"), {2, true});
+  ASSERT_TRUE(dry);
+  EXPECT_TRUE(dry->dry_run);
+  EXPECT_EQ(dry->trips_created, 4);
+  EXPECT_EQ(dry->buses_created, 0);
+  EXPECT_EQ(dry->already_scheduled, (std::vector<local_date>{on("2026-03-09"), on("2026-03-16")}));
+  EXPECT_EQ(db->count_trips(), 6);
+  auto dry_new = db->import_schedule({row(0, "New", "Tenkasi", "Madurai", hm(5, 0), hm(8, 0), 200)},
+                                     today, std::nullopt, {1, true});
+  ASSERT_TRUE(dry_new);
+  EXPECT_EQ(dry_new->buses_created, 1);
+  EXPECT_EQ(dry_new->week_start, on("2026-03-23"));
+  EXPECT_EQ(db->count_trips(), 6);
+  EXPECT_TRUE(db->search_trips("Tenkasi", "Madurai", on("2026-03-23")).empty());
+
+  // The contract's rule continues after the latest week.
+  auto next = db->import_schedule(rows, today, std::nullopt, {2, false});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->week_start, on("2026-03-23"));
+  EXPECT_TRUE(next->already_scheduled.empty());
+  EXPECT_EQ(db->count_trips(), 10);
+
+  for (int bad : {0, -1, max_import_weeks + 1}) {
+    auto refused = db->import_schedule(rows, today, std::nullopt, {bad, false});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error(), make_error_code(errc::invalid_input));
+  }
+  EXPECT_EQ(db->count_trips(), 10);
+}
+
+TEST_P(store_conformance, schedule_weeks_summarise_the_timetable_oldest_first) {
+  EXPECT_TRUE(db->list_schedule_weeks(at("2026-03-04T12:00:00"), 10).empty());
+  ASSERT_TRUE(db->import_schedule({row(0, "A", "Chennai", "Madurai", hm(6, 0), hm(12, 0), 500),
+                                   row(2, "B", "Madurai", "Chennai", hm(13, 0), hm(19, 0), 500),
+                                   row(6, "A", "Madurai", "Chennai", hm(23, 59), hm(5, 0), 500)},
+                                  today, std::nullopt, {2, false}));
+  auto weeks = db->list_schedule_weeks(at("2026-03-04T12:00:00"), 10);
+  ASSERT_EQ(weeks.size(), 2u);
+  EXPECT_EQ(weeks[0].week_start, on("2026-03-02"));
+  EXPECT_EQ(weeks[0].trips, 3);
+  EXPECT_EQ(weeks[0].buses, 2);
+  EXPECT_EQ(weeks[0].first_departure, at("2026-03-02T06:00:00"));
+  EXPECT_EQ(weeks[0].last_departure, at("2026-03-08T23:59:00"));  // Sunday is in its week
+  EXPECT_EQ(weeks[0].departed, 1);
+  EXPECT_EQ(weeks[1].week_start, on("2026-03-09"));
+  EXPECT_EQ(weeks[1].departed, 0);
+  // The bound keeps the newest weeks.
+  auto newest = db->list_schedule_weeks(at("2026-03-04T12:00:00"), 1);
+  ASSERT_EQ(newest.size(), 1u);
+  EXPECT_EQ(newest[0].week_start, on("2026-03-09"));
+  EXPECT_EQ(db->list_schedule_weeks(at("2026-03-04T13:00:00"), 10)[0].departed, 2);
+}
+
+TEST_P(store_conformance, trips_between_two_times_carry_their_sales) {
+  import({row(0, "A", "Chennai", "Madurai", hm(6, 0), hm(12, 0), 500),
+          row(0, "B", "Chennai", "Madurai", hm(5, 0), hm(11, 0), 300),
+          row(1, "A", "Madurai", "Chennai", hm(6, 0), hm(12, 0), 500)});
+  user u = add_user("sales@example.com");
+  auto a = db->search_trips("Chennai", "Madurai", on("2026-03-02"));
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_FALSE(book(u.id, a[1].trip_id, {1, 2}, numbers()).code);
+  auto monday = db->list_trips_between(at("2026-03-02T00:00:00"), at("2026-03-03T00:00:00"), 100);
+  ASSERT_EQ(monday.size(), 2u);
+  EXPECT_EQ(monday[0].trip.bus_name, "B");
+  EXPECT_EQ(monday[0].booked_seats, 0);
+  EXPECT_EQ(monday[1].trip.bus_name, "A");
+  EXPECT_EQ(monday[1].trip.operator_name, "Test Travels");
+  EXPECT_EQ(monday[1].trip.total_seats, 40);
+  EXPECT_EQ(monday[1].booked_seats, 2);
+  EXPECT_EQ(monday[1].revenue, 1000);
+  EXPECT_EQ(db->list_trips_between(at("2026-03-02T00:00:00"), at("2026-03-04T00:00:00"), 100).size(),
+            3u);
+  EXPECT_EQ(db->list_trips_between(at("2026-03-02T00:00:00"), at("2026-03-04T00:00:00"), 1).size(),
+            1u);
+  EXPECT_TRUE(db->list_trips_between(at("2026-03-02T06:00:01"), at("2026-03-03T06:00:00"), 9).empty());
+}
+
+TEST_P(booking_test, the_bookings_table_filters_by_number_email_and_status_and_pages) {
+  user carol = add_user("Carol.Big@Example.org", "carol");
+  auto b1 = book(alice.id, trip_id, {1}, numbers("ABC-A1"), at("2026-03-04T08:00:00"));
+  auto b2 = book(bob.id, trip_id, {2, 3}, numbers("ABC-B2"), at("2026-03-04T08:05:00"));
+  auto b3 = book(carol.id, trip_id, {4}, numbers("XYZ_"), at("2026-03-04T08:10:00"));
+  ASSERT_FALSE(b1.code || b2.code || b3.code);
+  ASSERT_TRUE(db->cancel_booking(b1.booking_number, mail_due));
+
+  auto all = db->list_bookings({});
+  EXPECT_EQ(all.total, 3);
+  ASSERT_EQ(all.bookings.size(), 3u);
+  EXPECT_EQ(all.bookings[0].booking_number, b3.booking_number);  // newest first
+  EXPECT_EQ(all.bookings[1].seats, (std::vector<int>{2, 3}));
+  EXPECT_EQ(all.bookings[1].user_email, "bob@example.com");
+  EXPECT_EQ(all.bookings[2].status, booking_status::cancelled);
+
+  auto by_prefix = db->list_bookings({"abc-", std::nullopt, 50, 0});
+  EXPECT_EQ(by_prefix.total, 2);
+  EXPECT_EQ(db->list_bookings({"abc-b21", std::nullopt, 50, 0}).total, 1);
+  EXPECT_EQ(db->list_bookings({"B21", std::nullopt, 50, 0}).total, 0);  // a prefix, not a part
+  EXPECT_EQ(db->list_bookings({"BIG@example", std::nullopt, 50, 0}).bookings.at(0).user_id,
+            carol.id);
+  // Wildcards are taken literally: '_' is not "any character", '%' not "anything".
+  EXPECT_EQ(db->list_bookings({"XYZ_", std::nullopt, 50, 0}).total, 1);
+  EXPECT_EQ(db->list_bookings({"ABC_", std::nullopt, 50, 0}).total, 0);
+  EXPECT_EQ(db->list_bookings({"%", std::nullopt, 50, 0}).total, 0);
+  EXPECT_EQ(db->list_bookings({"' OR 1=1 --", std::nullopt, 50, 0}).total, 0);
+
+  EXPECT_EQ(db->list_bookings({"", booking_status::cancelled, 50, 0}).total, 1);
+  auto confirmed = db->list_bookings({"", booking_status::confirmed, 50, 0});
+  EXPECT_EQ(confirmed.total, 2);
+  for (const auto& t : confirmed.bookings) EXPECT_EQ(t.status, booking_status::confirmed);
+
+  auto page = db->list_bookings({"", std::nullopt, 1, 1});
+  EXPECT_EQ(page.total, 3);
+  ASSERT_EQ(page.bookings.size(), 1u);
+  EXPECT_EQ(page.bookings[0].booking_number, b2.booking_number);
+  EXPECT_EQ(page.bookings[0].seats.size(), 2u);  // a page counts bookings, not seats
+  EXPECT_TRUE(db->list_bookings({"", std::nullopt, 10, 3}).bookings.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(backends, store_conformance,

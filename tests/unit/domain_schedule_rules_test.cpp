@@ -201,3 +201,30 @@ TEST(domain_place_trip, placed_in_the_week_import_week_start_chose) {
 }
 
 }  // namespace
+
+namespace seatd {
+namespace {
+
+// The demo's weeks: whatever the day, a newcomer finds the days ahead in the timetable.
+TEST(demo_import_plan, covers_today_and_the_week_ahead_from_any_day) {
+  const local_date monday = *parse_date("2026-11-30");
+  for (int d = 0; d < 7; ++d) {
+    const local_date today = monday + std::chrono::days{d};
+    const import_plan plan = demo_import_plan(today);
+    EXPECT_EQ(plan.week_of, monday) << d;
+    EXPECT_GE(plan.weeks, 2) << d;  // the current week and the next, at least
+    const local_date end = plan.week_of + std::chrono::days{7 * plan.weeks};
+    for (int ahead = 0; ahead <= 7; ++ahead)
+      EXPECT_LT(today + std::chrono::days{ahead}, end) << "day " << d << " +" << ahead;
+  }
+  // Sunday night: the current week is all but over, and the whole next week is loaded.
+  const import_plan sunday = demo_import_plan(*parse_date("2026-12-06"));
+  EXPECT_EQ(sunday.week_of, monday);
+  EXPECT_EQ(sunday.weeks, 2);
+  // Looking further ahead takes more weeks, within the upload's bound.
+  EXPECT_EQ(demo_import_plan(*parse_date("2026-12-06"), std::chrono::days{14}).weeks, 3);
+  EXPECT_EQ(demo_import_plan(monday, std::chrono::days{365}).weeks, max_import_weeks);
+}
+
+}  // namespace
+}  // namespace seatd

@@ -1,0 +1,96 @@
+#include "api/query_fields.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace seatd::api {
+
+namespace json = boost::json;
+
+void query_fields::fail(std::string_view name, std::string_view msg, std::string_view type) {
+  errors_.push_back(json::object{
+      {"loc", json::array{"query", json::string(name)}}, {"msg", msg}, {"type", type}});
+}
+
+net::response query_fields::error() const {
+  return net::json_response(net::http::status::unprocessable_entity,
+                            json::object{{"detail", errors_}});
+}
+
+std::optional<std::string> query_fields::optional_string(std::string_view name,
+                                                         std::size_t max_len) {
+  auto v = ctx_.query_param(name);
+  if (!v) return std::nullopt;
+  if (v->size() > max_len) {
+    fail(name, fmt::format("ensure this value has at most {} characters", max_len),
+         "value_error.any_str.max_length");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::string> query_fields::required_string(std::string_view name,
+                                                         std::size_t min_len,
+                                                         std::size_t max_len) {
+  if (!ctx_.query_param(name)) {
+    fail(name, "field required", "value_error.missing");
+    return std::nullopt;
+  }
+  auto v = optional_string(name, max_len);
+  if (!v) return std::nullopt;
+  const bool blank = v->find_first_not_of(" \t\r\n") == std::string::npos;
+  if (v->size() < min_len || (min_len > 0 && blank)) {
+    fail(name, fmt::format("ensure this value has at least {} characters", min_len),
+         "value_error.any_str.min_length");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<local_date> query_fields::optional_date(std::string_view name) {
+  auto v = ctx_.query_param(name);
+  if (!v) return std::nullopt;
+  auto d = parse_date(*v);
+  if (!d) fail(name, "invalid date format", "value_error.date");
+  return d;
+}
+
+std::optional<std::int64_t> query_fields::optional_int(std::string_view name, std::int64_t lo,
+                                                       std::int64_t hi) {
+  auto v = ctx_.query_param(name);
+  if (!v) return std::nullopt;
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc{} || end != v->data() + v->size()) {
+    fail(name, "value is not a valid integer", "type_error.integer");
+    return std::nullopt;
+  }
+  if (n < lo) {
+    fail(name, fmt::format("ensure this value is greater than or equal to {}", lo),
+         "value_error.number.not_ge");
+    return std::nullopt;
+  }
+  if (n > hi) {
+    fail(name, fmt::format("ensure this value is less than or equal to {}", hi),
+         "value_error.number.not_le");
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<std::string> query_fields::optional_choice(
+    std::string_view name, std::initializer_list<std::string_view> choices) {
+  auto v = ctx_.query_param(name);
+  if (!v) return std::nullopt;
+  for (std::string_view c : choices)
+    if (*v == c) return v;
+  std::string permitted;
+  for (std::string_view c : choices)
+    permitted += fmt::format("{}'{}'", permitted.empty() ? "" : ", ", c);
+  fail(name, "value is not a valid enumeration member; permitted: " + permitted,
+       "type_error.enum");
+  return std::nullopt;
+}
+
+}  // namespace seatd::api
