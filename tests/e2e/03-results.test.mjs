@@ -73,7 +73,7 @@ step('the header is one row on a phone: the rest is in an accessible menu', asyn
   assert.equal(await page.locator('#site-menu').getByRole('link', { name: 'Search' }).isVisible(), true);
   assert.match(await page.locator('#site-menu').innerText(), new RegExp(`Logged in as\\s+${traveller.name}`));
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Search', 'focus moves into the menu');
-  await shot(page, '30-header-menu-open-phone', { fullPage: false });
+  await shot(page, '40-header-menu-open-phone', { fullPage: false });
   // Escape closes it and gives focus back to the button; so does a click elsewhere.
   await page.keyboard.press('Escape');
   assert.equal(await menu.getAttribute('aria-expanded'), 'false');
@@ -91,7 +91,7 @@ step('the header is one row on a phone: the rest is in an accessible menu', asyn
   assert.equal(await desk.getByRole('button', { name: 'Menu' }).isVisible(), false);
   for (const name of ['Search', 'My tickets']) assert.equal(await desk.getByRole('link', { name, exact: true }).isVisible(), true);
   assert.equal(await desk.getByRole('button', { name: 'Log out' }).isVisible(), true);
-  await shotAtWidths(page, '30a-header-traveller');
+  await shotAtWidths(page, '40a-header-traveller');
 });
 
 step('show-password toggles on login and sign-up; My tickets asks a visitor to log in to see them', async () => {
@@ -110,7 +110,7 @@ step('show-password toggles on login and sign-up; My tickets asks a visitor to l
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
     assert.equal(await box.getAttribute('type'), 'text', `${where}: the password is shown`);
     assert.equal(await box.inputValue(), 'secret-words');
-    if (where === 'login') await shotAtWidths(guest, '31-login-password-shown');
+    if (where === 'login') await shotAtWidths(guest, '41-login-password-shown');
     await toggle.click();
     assert.equal(await box.getAttribute('type'), 'password', `${where}: hidden again`);
   }
@@ -143,7 +143,7 @@ step('a session that ends shows at once: the first 401 signs the header out, and
   assert.equal(await page.getByTestId('login-reason').innerText(), 'Log in to see your tickets.');
   assert.equal(await page.evaluate(() => localStorage.getItem('seatd.token')), null, 'the dead token is forgotten');
   await assertOneRowHeader(page, HEADER_BUDGET, 'signed out at 390 px');
-  await shot(page, '32-session-ended-phone', { fullPage: false });
+  await shot(page, '42-session-ended-phone', { fullPage: false });
   allowed.splice(0, allowed.length, ...allowed.filter((a) => !String(a.pattern).includes('401')));
   await page.getByLabel('Email').fill(traveller.email);
   await page.getByLabel('Password', { exact: true }).fill(traveller.password);
@@ -174,7 +174,7 @@ step('a past date is refused in the form and in the address, without asking seat
   await refusal.waitFor();
   assert.match(await refusal.innerText(), /has passed/);
   assert.equal(await page.locator('.trip-card').count(), 0, 'no trips for a past date');
-  await shotAtWidths(page, '33-search-past-date');
+  await shotAtWidths(page, '43-search-past-date');
   await refusal.getByRole('link').click();
   await page.waitForURL(new RegExp(`date=${today}`));
   await page.goto(`${BASE}/${searchHash(trip.source, trip.destination, '2026-02-30')}`);
@@ -211,7 +211,7 @@ step('departed buses are greyed with "Departed" and cannot be selected, by the p
   const ids = await page.locator('.trip-card').evaluateAll((els) => els.map((el) => el.dataset.departed === 'true'));
   assert.deepEqual(ids, [...ids].sort((a, b) => Number(a) - Number(b)));
   assert.equal(await page.getByLabel('Date', { exact: true }).getAttribute('min'), day, "the form's first day is the browser's today");
-  await shotAtWidths(page, '34-results-departed');
+  await shotAtWidths(page, '44-results-departed');
 
   // And seatd's own flag, where today has a bus that has left (after 06:00 with this schedule).
   const today = isoDay(new Date());
@@ -239,7 +239,7 @@ step('the search form\'s example is a real route, and the routes that run are ea
   assert.ok(example && example.trips > 0, `the example ${from} → ${to} is a route with buses`);
   const onIt = (await apiJson(`/trips/search?${new URLSearchParams({ source: from, destination: to, travel_date: example.next_date })}`)).data;
   assert.ok(onIt.length > 0, `buses run ${from} → ${to} on ${example.next_date}`);
-  await shotAtWidths(page, '35-search-home');
+  await shotAtWidths(page, '45-search-home');
   await page.locator('.route-link').first().click();
   await page.locator('.trip-card').first().waitFor();
 });
@@ -297,7 +297,7 @@ step('results: a compact modify bar, a date strip with buses and lowest fares, s
   assert.equal(await current.getAttribute('data-date'), day);
   const prices = (await page.locator('.trip-card__price').allInnerTexts()).map(rupees);
   assert.equal(rupees((await current.innerText()).split('from')[1]), Math.min(...prices), "today's cell shows the lowest fare listed");
-  await shotAtWidths(page, '36-results');
+  await shotAtWidths(page, '46-results');
   await strip.getByRole('link', { name: /^Next day/ }).click();
   await page.waitForURL(new RegExp(`date=${dayPlus(day, 1)}`));
   await page.goBack();
@@ -339,7 +339,7 @@ step('results: a compact modify bar, a date strip with buses and lowest fares, s
   assert.equal(await page.getByRole('button', { name: /^Evening/ }).getAttribute('aria-pressed'), 'true', 'the filter survives a reload');
   await pages.phone.goto(page.url());
   await pages.phone.locator('.trip-card').first().waitFor();
-  await shotAtWidths(pages.phone, '36a-results-filtered');
+  await shotAtWidths(pages.phone, '46a-results-filtered');
   await page.getByRole('button', { name: 'Clear filters' }).click();
   assert.equal(await page.locator('.trip-card').count(), found.length);
 });
@@ -368,7 +368,7 @@ step('an empty day says where buses from that city go and when the route next ru
   const elsewhere = (await apiJson(`/trips/routes?${new URLSearchParams({ source: r.source })}`)).data
     .filter((x) => x.destination !== r.destination);
   assert.equal(await suggestions.locator('.route-link').count(), Math.min(12, elsewhere.length), `where buses from ${r.source} go`);
-  await shotAtWidths(page, '37-results-empty-day');
+  await shotAtWidths(page, '47-results-empty-day');
   await nextLink.click();
   await page.waitForURL(new RegExp(`date=${next.date}`));
   assert.equal(await page.locator('.trip-card').count(), next.trips);
@@ -420,7 +420,7 @@ step('the connection banner sits under the header when scrolled; toasts cover ne
   const bb = await bar.boundingBox();
   assert.ok(!overlap(tb, bb), `the toast (${JSON.stringify(tb)}) is clear of the bottom bar (${JSON.stringify(bb)})`);
   assert.ok(tb.y + tb.height <= bb.y, 'above it');
-  await shot(page, '38-toast-above-bottom-bar-phone', { fullPage: false });
+  await shot(page, '48-toast-above-bottom-bar-phone', { fullPage: false });
   await page.evaluate(() => document.getElementById('toasts').replaceChildren());
 
   // The banner, scrolled: below the header's row, never over it.
@@ -436,7 +436,7 @@ step('the connection banner sits under the header when scrolled; toasts cover ne
   assert.ok(bannerBox.y >= row.y + row.height - 0.5, `the banner (${bannerBox.y}) is under the header row (${row.y + row.height})`);
   assert.ok(bannerBox.y < 200, 'and on screen');
   await assertOneRowHeader(page, HEADER_BUDGET + bannerBox.height, 'the header with the banner');
-  await shot(page, '39-reconnecting-scrolled-phone', { fullPage: false });
+  await shot(page, '49-reconnecting-scrolled-phone', { fullPage: false });
   ws.offline = false;
   await waitLive(page);
   await banner.waitFor({ state: 'hidden' });
@@ -459,5 +459,5 @@ step('the connection banner sits under the header when scrolled; toasts cover ne
   const kb = await booked.boundingBox();
   assert.ok(ab.y + ab.height <= 844 && ab.y + ab.height > 700, 'the actions are at the bottom of the screen');
   assert.ok(!overlap(kb, ab), `the toast (${JSON.stringify(kb)}) is clear of the ticket's actions (${JSON.stringify(ab)})`);
-  await shot(page, '40-toast-clear-of-ticket-actions-phone', { fullPage: false });
+  await shot(page, '49a-toast-clear-of-ticket-actions-phone', { fullPage: false });
 });

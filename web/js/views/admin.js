@@ -251,7 +251,7 @@ export async function adminView({ main, signal }) {
         h('td', {}, h('a', { href: `#/admin/boarding?trip=${x.trip_id}`, 'aria-label': `Manifest and check-in: trip ${x.trip_id}, ${x.source} to ${x.destination} ${fmt.dateTime(x.departure_time)}` }, 'Manifest')));
     });
     clear(tripsBody).append(totals,
-      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Trips in these dates' },
+      h('div', { class: 'table-scroll table-scroll--tall', tabindex: '0', role: 'region', 'aria-label': 'Trips in these dates' },
         h('table', { class: 'data-table', 'data-testid': 'trips-table' },
           h('thead', {}, h('tr', {},
             h('th', { scope: 'col' }, 'Departs'), h('th', { scope: 'col' }, 'Route'), h('th', { scope: 'col', class: 'col-bus' }, 'Bus'),
