@@ -371,6 +371,7 @@ step('an empty day says where buses from that city go and when the route next ru
   await shotAtWidths(page, '47-results-empty-day');
   await nextLink.click();
   await page.waitForURL(new RegExp(`date=${next.date}`));
+  await page.locator('.trip-card').first().waitFor(); // the address changes before the list comes
   assert.equal(await page.locator('.trip-card').count(), next.trips);
   if (elsewhere.length) {
     await page.goBack();
