@@ -91,7 +91,7 @@ status=0
   SEATD_ADMIN_EMAIL="$admin_email" SEATD_ADMIN_PASSWORD="$admin_password" \
   SEATD_HOLD_TTL="$hold_ttl" SEATD_SCHEDULE="$root/data/abctravels_schedule.xlsx" \
   SEATD_SCREENSHOTS="$results/screenshots" SEATD_E2E_CHROMIUM="$chromium_path" \
-    node --test --test-reporter=spec ui.test.mjs
+    bash -c 'for f in *.test.mjs; do echo "=== e2e: $f"; node --test --test-reporter=spec "$f" || exit 1; done'
 ) || status=$?
 
 kill -TERM "$seatd_pid" 2>/dev/null || true

@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server postgresql sqlite3 chromium nodejs
   poppler-utils zbar-tools python3-aiosmtpd
+  dpkg-dev lintian curl
 )
 command -v npm >/dev/null || packages+=(npm)  # Debian's npm conflicts with NodeSource's nodejs, which bundles npm
 missing=()

@@ -3,7 +3,8 @@
 # (unit, store and hold-engine conformance, component, integration with real redis-server and
 # PostgreSQL, bench smoke) under ASan + UBSan, then every libFuzzer target for a bounded time
 # (scripts/fuzz.sh, its own clang build), then the browser end-to-end tests (headless
-# Chromium + Playwright) against that build. SEATD_TEST_PRESETS overrides the list
+# Chromium + Playwright) against that build, then the Debian package (scripts/package.sh:
+# release build, lintian, install, start, purge). SEATD_TEST_PRESETS overrides the list
 # (e.g. "debug asan").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,5 @@ for preset in $presets; do
 done
 scripts/fuzz.sh  # every libFuzzer target for about a minute (SEATD_FUZZ_SECONDS), own build
 scripts/e2e.sh "build/$preset/seatd"  # browser UI in headless Chromium, on the last build
+scripts/package.sh  # the Debian package: release build, lintian, install, start, purge
 echo "=== all tests passed ($presets)"

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
 
   seatd::config cfg;
   CLI::App app{"seatd: live seat booking server"};
-  app.set_version_flag("--version", seatd::version());
+  app.set_version_flag("--version", seatd::version_line());
   // A flag given twice takes its last value (scripts append overrides).
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::string dotenv = ".env";

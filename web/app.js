@@ -4,7 +4,7 @@
 import { h, clear } from './js/dom.js';
 import { session } from './js/session.js';
 import { banner, toast } from './js/ui.js';
-import { navigate, loginHref } from './js/nav.js';
+import { navigate, loginHref, mayLeave } from './js/nav.js';
 import { searchView } from './js/views/search.js';
 import { loginView, signupView } from './js/views/auth.js';
 import { tripView } from './js/views/trip.js';
@@ -71,6 +71,8 @@ let controller = null;
 let renderCount = 0;
 
 async function render() {
+  // The page being left may ask first (seats held on the trip page): it keeps the address.
+  if (!(await mayLeave(location.href))) return;
   const { path, query, hash } = parseHash();
   const route = routes.find((r) => r.pattern.test(path));
   if (cleanup) {

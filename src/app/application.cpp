@@ -389,9 +389,9 @@ int application::run() {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - started)
                 .count();
-  spdlog::info("seatd {} listening on http://{}:{} ({} I/O threads, {} workers, at most {} "
+  spdlog::info("{} listening on http://{}:{} ({} I/O threads, {} workers, at most {} "
                "connections, ready in {} ms)",
-               version(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
+               version_line(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
                ms);
   // Machine-readable readiness line on stdout (tests and scripts wait for it).
   std::printf("seatd ready port=%u\n", unsigned(port));

@@ -61,6 +61,7 @@ const ICONS = {
   camera: 'M3 6h3l1.5-2h5L14 6h3v10H3zM10 8.5a3 3 0 1 0 0 6a3 3 0 1 0 0-6',
   scan: 'M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4M3 10h14',
   refresh: 'M16 10a6 6 0 1 1-2-4.5M16 3v3.5h-3.5',
+  share: 'M10 12.5V3M6.5 6.5L10 3l3.5 3.5M5 9.5H4v7.5h12V9.5h-1',
 };
 
 export function icon(name, extraClass) {

@@ -288,7 +288,8 @@ export async function boardingView({ main, query, signal }) {
         h('h2', { id: 'manifest-title', class: 'panel__title' }, 'Manifest'),
         h('div', { class: 'manifest__tools' }, refreshButton, csvButton, printButton)),
       tripLine, counts, manifestError,
-      h('div', { class: 'manifest__scroll' },
+      // Wider than a phone: keyboard users scroll it too (focusable, named region).
+      h('div', { class: 'manifest__scroll', tabindex: '0', role: 'region', 'aria-label': 'Manifest table, scrolls sideways' },
         h('table', { class: 'manifest__table' },
           h('caption', { class: 'sr-only' }, `Passengers of trip ${id}, by seat`),
           h('thead', {}, h('tr', {},

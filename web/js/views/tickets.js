@@ -1,11 +1,13 @@
 // My tickets (GET /bookings/my-tickets), one ticket (GET /bookings/{number}) with who travels
 // on each seat, its PDF boarding pass (GET /bookings/{number}/ticket.pdf), printing, and its
-// cancellation (POST /bookings/{number}/cancel) behind a confirmation step.
+// cancellation (POST /bookings/{number}/cancel) behind a confirmation step, sharing its link,
+// and a small read-only seat map of the bus with the ticket's seats highlighted.
 
 import { h, icon, clear } from '../dom.js';
 import { api, ApiError, download } from '../api.js';
 import { pageTitle, errorBox, emptyState, loading, toast, busy } from '../ui.js';
 import * as fmt from '../format.js';
+import { miniCoach } from '../seatmap.js';
 
 function statusBadge(status) {
   const cancelled = status === 'cancelled';
@@ -104,6 +106,15 @@ export async function ticketView({ main, params, signal }) {
     }
     throw err;
   }
+  // The bus's seat count for the small seat map (GET /trips/{id}/seats is public); without it
+  // the ticket is shown without the map.
+  let seatCount = 0;
+  try {
+    const list = await api(`/trips/${encodeURIComponent(t.trip.id)}/seats`, { signal });
+    seatCount = Array.isArray(list) ? Math.min(list.length, 200) : 0;
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+  }
   clear(main);
   const render = () => {
     clear(main);
@@ -159,7 +170,44 @@ export async function ticketView({ main, params, signal }) {
       }
     });
     const printButton = h('button', { type: 'button', class: 'button button--secondary', onclick: () => window.print() }, icon('printer'), 'Print');
-    actions.append(pdfButton, printButton);
+    const shareStatus = h('span', { class: 'share-status', role: 'status', 'data-testid': 'share-status' });
+    const shareButton = h('button', { type: 'button', class: 'button button--secondary', 'data-testid': 'share' }, icon('share'), 'Share');
+    let shareTimer = null;
+    const shared = (text) => {
+      clearTimeout(shareTimer);
+      shareStatus.replaceChildren(icon('check'), text);
+      shareTimer = setTimeout(() => shareStatus.replaceChildren(), 6000);
+    };
+    shareButton.addEventListener('click', async () => {
+      error.show(null);
+      const url = `${location.origin}${location.pathname}#/ticket/${encodeURIComponent(t.booking_number)}`;
+      // The phone's own share sheet where the browser has one; elsewhere the link is copied.
+      if (typeof navigator.share === 'function') {
+        try {
+          await navigator.share({
+            title: `Bus ticket ${t.booking_number}`,
+            text: `${t.trip.source} → ${t.trip.destination}, ${fmt.dateTime(t.trip.departure_time)}, ${seats.length > 1 ? 'seats' : 'seat'} ${fmt.seatList(seats)}`,
+            url,
+          });
+          shared('Shared');
+          return;
+        } catch (err) {
+          if (err && err.name === 'AbortError') return; // the traveller closed the share sheet
+        }
+      }
+      try {
+        await navigator.clipboard.writeText(url);
+        shared('Link copied');
+      } catch {
+        // No clipboard (an insecure page, a refused permission): the link, selected, to copy.
+        const box = h('input', { type: 'text', readonly: true, value: url, class: 'share-fallback', 'aria-label': 'Link to this ticket' });
+        actions.querySelector('.share-fallback')?.remove();
+        actions.append(box);
+        box.select();
+        shareStatus.replaceChildren('Copy the link shown.');
+      }
+    });
+    actions.append(pdfButton, printButton, shareButton, shareStatus);
     if (!cancelled && !isPast(t.trip)) actions.append(cancelButton);
     actions.append(h('a', { class: 'button button--secondary', href: '#/tickets' }, 'All my tickets'));
     if (!cancelled) actions.append(h('a', { class: 'button button--ghost', href: `#/trip/${t.trip.id}` }, 'View seat map'));
@@ -199,6 +247,10 @@ export async function ticketView({ main, params, signal }) {
         h('section', { class: 'ticket__passengers', 'aria-labelledby': 'passengers-title' },
           h('h2', { id: 'passengers-title', class: 'ticket__subtitle' }, seats.length > 1 ? 'Passengers' : 'Passenger'),
           passengerList(t)),
+        seatCount > 0 ? h('section', { class: 'ticket__map', 'aria-labelledby': 'ticket-map-title' },
+          h('h2', { id: 'ticket-map-title', class: 'ticket__subtitle sr-only' }, 'Where you sit'),
+          miniCoach(seatCount, seats),
+          h('p', { class: 'ticket__map-caption' }, `${seats.length > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(seats)}${cancelled ? ' (released)' : ', highlighted'}. The front of the bus is at the top; window seats have a blue edge.`)) : null,
         cancelled ? h('p', { class: 'notice' }, 'This booking is cancelled. Its seats have been released.') : null),
       error, actions, confirmBox);
   };

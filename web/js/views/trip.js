@@ -1,14 +1,22 @@
 // A trip's live seat map, my holds with their countdown, passenger details and booking.
+//
+// Feedback goes where the eye is: a bubble beside the seat just tapped, and a status line in
+// the booking bar (fixed at the bottom of a phone's screen, at the top of the desktop's side
+// panel). Screen readers hear the same words from one polite live region.
 
 import { h, icon, clear } from '../dom.js';
 import { api, ApiError } from '../api.js';
 import { session } from '../session.js';
 import { SeatFeed } from '../live.js';
 import { buildCoach, legend } from '../seatmap.js';
+import { guardLeaving } from '../leave_guard.js';
 import { pageTitle, errorBox, banner, toast, emptyState } from '../ui.js';
 import { navigate, loginHref } from '../nav.js';
 import * as fmt from '../format.js';
 
+const MAX_HOLDS = 6; // the server's limit per traveller and trip (the hint says so too)
+const WARN_MS = 60000; // the countdown turns to a warning in the last minute
+const PHONE = '(max-width: 960px)'; // where the booking bar is fixed to the screen's bottom
 const GENDERS = ['Female', 'Male', 'Other'];
 
 /** Why a passenger name is refused (the server's rule: 1-80 printable characters), or null. */
@@ -51,6 +59,7 @@ function lastSearch() {
   try { return sessionStorage.getItem('seatd.lastSearch') || '#/'; } catch { return '#/'; }
 }
 
+
 export async function tripView({ main, params, signal }) {
   const tripId = Number(params[0]);
   main.append(h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Loading the seat map…'));
@@ -81,7 +90,10 @@ export async function tripView({ main, params, signal }) {
   const busName = trip.bus_name || fromSearch.bus_name || null;
   const busType = trip.bus_type || fromSearch.bus_type || null;
   const total = seatRows.length;
-  const departed = fmt.parseLocal(trip.departure_time) < new Date();
+  // Departed: the server's word, or the page's own clock (a server without the field, or a
+  // bus that leaves while the page is open). Seats of a departed bus cannot be chosen.
+  const departure = fmt.parseLocal(trip.departure_time);
+  let departed = trip.departed === true || (departure && departure <= new Date());
 
   // ---- state ------------------------------------------------------------------------
   // seat number -> {state: 'free'|'held'|'sold', userId, expiresAt}
@@ -90,7 +102,10 @@ export async function tripView({ main, params, signal }) {
     seats.set(s.seat_number, s.is_booked ? { state: 'sold' } : s.is_locked ? { state: 'held', userId: null } : { state: 'free' });
   }
   const pending = new Set();
+  const yours = new Set(); // seats of my confirmed bookings on this trip (GET /bookings/my-tickets)
+  const lapsed = new Set(); // seats whose hold ran out, offered back with "Hold again"
   let booking = false;
+  let booked = false;
   const me = () => (session.user ? session.user.id : null);
   const isMine = (st) => st && st.state === 'held' && st.userId != null && st.userId === me();
   const myHolds = () => [...seats.entries()].filter(([, st]) => isMine(st)).map(([n, st]) => ({ n, expiresAt: st.expiresAt }))
@@ -98,23 +113,28 @@ export async function tripView({ main, params, signal }) {
 
   // ---- page structure ----------------------------------------------------------------
   const coach = buildCoach(total, onSeat);
-  const seatMessage = h('div', { class: 'seat-message', role: 'status', 'aria-live': 'polite' });
+  const announcer = h('p', { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-testid': 'seat-announcer' });
+  const seatMessage = h('p', { class: 'seat-message', 'data-testid': 'seat-message' });
   const liveStatus = h('p', { class: 'live-status live-status--connecting', 'data-testid': 'live-status' }, 'Connecting…');
   const holdsList = h('ul', { class: 'holds', 'aria-label': 'Seats you hold' });
   const holdsEmpty = h('p', { class: 'holds__empty' }, 'No seats selected yet. Choose free seats on the map.');
-  const holdsHeadline = h('p', { class: 'holds__headline', hidden: true });
+  const holdsHeadline = h('p', { class: 'holds__headline', 'data-testid': 'holds-headline', hidden: true });
   const totalLine = h('p', { class: 'holds__total' });
 
   // Checkout: one passenger row per held seat (name, age, gender), the booking's contact
-  // phone and the fare. What is typed into a row is kept per seat, so a hold that lapses and is
-  // taken again gets its passenger back.
+  // phone, and beside the Book button the fare: seats × fare and the total. What is typed
+  // into a row is kept per seat, so a hold that lapses and is taken again gets its passenger
+  // back.
   const phone = h('input', { id: 'booking-phone', type: 'tel', name: 'phone', autocomplete: 'tel', required: true, maxlength: '20', placeholder: '+91 98765 43210' });
   const phoneError = fieldError(phone);
   const formError = errorBox();
   const passengerList = h('div', { class: 'passenger__rows', 'data-testid': 'passenger-rows' });
   const passengerHint = h('p', { class: 'field__hint passenger__hint' }, 'Choose seats on the map: each seat gets a row for the person travelling on it.');
-  const fare = h('p', { class: 'fare', 'data-testid': 'fare-summary', 'aria-live': 'polite' });
-  const bookButton = h('button', { type: 'submit', class: 'button button--block', disabled: true }, 'Book seats');
+  const fare = h('div', { class: 'fare', 'data-testid': 'fare-summary', 'aria-live': 'polite' });
+  const bookButton = h('button', { type: 'submit', class: 'button button--block checkout__book', disabled: true }, 'Book seats');
+  const lapsedText = h('span', { class: 'lapsed__text' });
+  const holdAgainButton = () => h('button', { type: 'button', class: 'button button--small lapsed__again', onclick: () => holdAgain() }, icon('refresh'), 'Hold again');
+  const lapsedNotice = h('div', { class: 'lapsed', 'data-testid': 'lapsed', hidden: true }, icon('alert'), lapsedText, holdAgainButton());
   const loginPrompt = h('div', { class: 'login-prompt', hidden: true },
     h('p', {}, 'Log in to choose seats and book. A seat you choose is held for you for a few minutes while you book.'),
     h('p', { class: 'login-prompt__actions' },
@@ -131,8 +151,8 @@ export async function tripView({ main, params, signal }) {
       phone,
       h('p', { class: 'field__hint', id: 'booking-phone-hint' }, 'For the whole booking: we contact this number about the trip.'),
       phoneError),
-    fare,
-    bookButton);
+    lapsedNotice,
+    h('div', { class: 'checkout', 'data-testid': 'checkout' }, fare, bookButton));
   phone.setAttribute('aria-describedby', 'booking-phone-hint');
 
   const drafts = new Map(); // seat -> {name, age, gender}, typed values kept across re-renders
@@ -186,9 +206,10 @@ export async function tripView({ main, params, signal }) {
     for (const n of seatNumbers) passengerList.append(rows.get(n).el); // seat order
     passengerHint.hidden = seatNumbers.length > 0;
     const count = seatNumbers.length;
-    fare.replaceChildren(count
-      ? h('span', {}, `${fmt.plural(count, 'seat')} × ${fmt.money(trip.price)} = `, h('strong', {}, fmt.money(count * trip.price)))
-      : '');
+    fare.replaceChildren(...(count
+      ? [h('p', { class: 'fare__line' }, `${fmt.plural(count, 'seat')} × ${fmt.money(trip.price)}`),
+        h('p', { class: 'fare__total' }, 'Total ', h('strong', {}, fmt.money(count * trip.price)))]
+      : []));
   }
 
   const fillProfile = () => {
@@ -200,52 +221,78 @@ export async function tripView({ main, params, signal }) {
 
   const formPanel = h('section', { class: 'panel', 'data-testid': 'booking-form' }, form);
 
+  const departedBadge = h('span', { class: 'badge badge--departed', 'data-testid': 'departed-badge', hidden: true }, icon('clock'), 'Departed');
+  const departedNotice = h('p', { class: 'notice notice--warn', 'data-testid': 'departed-notice', hidden: true }, icon('alert'),
+    `This bus departed at ${fmt.time(trip.departure_time)} on ${fmt.shortDate(trip.departure_time)}: its seats can no longer be chosen or booked.`);
   const header = h('div', { class: 'trip-head' },
     h('p', { class: 'breadcrumbs' }, h('a', { href: lastSearch() }, lastSearch() === '#/' ? 'Search' : 'Search results'), ' / ', busName || `Trip ${tripId}`),
-    pageTitle(`${trip.source} → ${trip.destination}`),
+    h('div', { class: 'trip-head__title' }, pageTitle(`${trip.source} → ${trip.destination}`), departedBadge),
     h('p', { class: 'trip-head__meta' },
       h('span', {}, fmt.date(trip.departure_time)),
       h('span', {}, `${fmt.time(trip.departure_time)} → ${fmt.time(trip.arrival_time)}`,
         fmt.shortDate(trip.arrival_time) !== fmt.shortDate(trip.departure_time) ? ' (next day)' : ''),
       busName ? h('span', {}, `${busName}${busType ? ` · ${busType}` : ''}`) : null,
       h('span', { class: 'trip-head__price' }, `${fmt.money(trip.price)} per seat`)),
-    departed ? h('p', { class: 'notice notice--warn' }, icon('alert'), 'This bus has already departed.') : null);
+    departedNotice);
 
+  const mapTitle = h('h2', { id: 'map-title', class: 'panel__title' }, 'Choose your seats');
   const mapPanel = h('section', { class: 'panel map-panel', 'aria-labelledby': 'map-title' },
-    h('div', { class: 'panel__head' },
-      h('h2', { id: 'map-title', class: 'panel__title' }, 'Choose your seats'),
-      liveStatus),
-    legend(),
-    coach.element,
-    seatMessage);
+    h('div', { class: 'panel__head' }, mapTitle, liveStatus),
+    h('div', { class: 'map-panel__body' }, coach.element, h('div', { class: 'map-panel__key' }, legend({ withYours: true }))),
+    announcer);
 
-  const side = h('aside', { class: 'side', 'aria-label': 'Your booking' },
-    h('section', { class: 'panel', 'aria-labelledby': 'holds-title', 'data-testid': 'holds-panel' },
-      h('h2', { id: 'holds-title', class: 'panel__title' }, 'Your seats'),
-      loginPrompt, holdsHeadline, holdsEmpty, holdsList, totalLine,
-      h('p', { class: 'field__hint' }, 'Select a seat again to release it. You can hold up to 6 seats.')),
-    formPanel);
-
+  // The booking bar: the status line, and on a phone my seats, their countdown and the way
+  // to the passenger rows (or, after a hold ran out, the seats released and "Hold again").
   const mobileSeats = h('span', { class: 'mobile-bar__seats' });
   const mobileTime = h('span', { class: 'mobile-bar__time' });
-  const mobileBar = h('div', { class: 'mobile-bar', hidden: true },
-    h('span', { class: 'mobile-bar__text' }, mobileSeats, mobileTime),
-    h('button', {
-      type: 'button', class: 'button button--small',
-      onclick: () => {
-        form.scrollIntoView({ behavior: 'smooth', block: 'start' });
-        const empty = [...rows.values()].flatMap((r) => [r.name, r.age, r.gender]).find((el) => !el.value);
-        (empty || (phone.value ? bookButton : phone)).focus({ preventScroll: true });
-      },
-    }, 'Passenger details'));
+  const detailsButton = h('button', {
+    type: 'button', class: 'button button--small mobile-bar__details',
+    onclick: () => {
+      form.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      const empty = [...rows.values()].flatMap((r) => [r.name, r.age, r.gender]).find((el) => !el.value);
+      (empty || (phone.value ? bookButton : phone)).focus({ preventScroll: true });
+    },
+  }, 'Passenger details');
+  const barAgain = holdAgainButton();
+  const mobileMain = h('div', { class: 'mobile-bar__main' },
+    h('span', { class: 'mobile-bar__text' }, mobileSeats, mobileTime), detailsButton, barAgain);
+  const mobileBar = h('div', { class: 'mobile-bar', 'data-testid': 'booking-bar', hidden: true }, seatMessage, mobileMain);
 
-  main.append(header, h('div', { class: 'trip-layout' }, mapPanel, side), mobileBar);
+  const holdsPanel = h('section', { class: 'panel', 'aria-labelledby': 'holds-title', 'data-testid': 'holds-panel' },
+    h('h2', { id: 'holds-title', class: 'panel__title' }, 'Your seats'),
+    loginPrompt, holdsHeadline, holdsEmpty, holdsList, totalLine,
+    h('p', { class: 'field__hint' }, `Select a seat again to release it. You can hold up to ${MAX_HOLDS} seats.`));
+  const departedPanel = h('section', { class: 'panel', hidden: true, 'data-testid': 'departed-panel' },
+    h('h2', { class: 'panel__title' }, 'This bus has departed'),
+    h('p', {}, 'Look for a later bus on the same route.'),
+    h('p', {}, h('a', { class: 'button', href: `#/search?${new URLSearchParams({ from: trip.source, to: trip.destination, date: fmt.isoDay() })}` }, 'Find a later bus')));
+  const side = h('aside', { class: 'side', 'aria-label': 'Your booking' }, mobileBar, departedPanel, holdsPanel, formPanel);
+
+  main.append(header, h('div', { class: 'trip-layout' }, mapPanel, side));
+
+  // ---- the bar's space on a phone ------------------------------------------------------
+  // While the bar covers the bottom of the screen, <body> carries its height in
+  // --bottom-bar-height: the page keeps that much room below its content, and the toasts
+  // rise above the bar instead of covering it.
+  const phoneQuery = window.matchMedia(PHONE);
+  const reserve = () => {
+    const shown = !mobileBar.hidden && phoneQuery.matches && mobileBar.isConnected;
+    const height = shown ? `${Math.ceil(mobileBar.getBoundingClientRect().height)}px` : '';
+    if (shown) document.body.style.setProperty('--bottom-bar-height', height);
+    else document.body.style.removeProperty('--bottom-bar-height');
+    // A field focused or scrolled to is never left under the bar.
+    document.documentElement.style.scrollPaddingBottom = height;
+    document.body.classList.toggle('has-bottom-bar', shown);
+  };
+  const barSize = new ResizeObserver(reserve);
+  barSize.observe(mobileBar);
+  phoneQuery.addEventListener('change', reserve);
 
   // ---- rendering ---------------------------------------------------------------------
   function viewOf(n) {
     const st = seats.get(n);
     if (!st || st.state === 'free') return 'free';
-    if (st.state === 'sold') return 'sold';
+    if (st.state === 'sold') return yours.has(n) ? 'yours' : 'sold';
     return isMine(st) ? 'mine' : 'taken';
   }
 
@@ -258,8 +305,11 @@ export async function tripView({ main, params, signal }) {
   let holdItems = new Map(); // seat -> {li, time}
   function renderHolds() {
     const holds = myHolds();
-    loginPrompt.hidden = Boolean(session.user);
-    formPanel.hidden = !session.user;
+    for (const { n } of holds) lapsed.delete(n);
+    loginPrompt.hidden = Boolean(session.user) || departed;
+    formPanel.hidden = !session.user || departed;
+    holdsPanel.hidden = departed;
+    departedPanel.hidden = !departed;
     holdsEmpty.hidden = holds.length > 0;
     const wanted = new Set(holds.map((x) => x.n));
     for (const [n, item] of holdItems) {
@@ -268,8 +318,9 @@ export async function tripView({ main, params, signal }) {
     for (const { n } of holds) {
       if (holdItems.has(n)) continue;
       const time = h('span', { class: 'hold__time' });
+      const place = coach.grid.where.get(n)?.place;
       const li = h('li', { class: 'hold', 'data-seat': n },
-        h('span', { class: 'hold__seat' }, `Seat ${n}`),
+        h('span', { class: 'hold__seat' }, `Seat ${n}`, place ? h('span', { class: 'hold__place' }, ` ${place}`) : null),
         h('span', { class: 'hold__timer' }, icon('clock'), time),
         h('button', { type: 'button', class: 'button button--ghost button--small', 'aria-label': `Release seat ${n}`, onclick: () => onSeat(n) }, 'Release'));
       holdItems.set(n, { li, time });
@@ -281,14 +332,33 @@ export async function tripView({ main, params, signal }) {
     totalLine.replaceChildren(count
       ? h('span', {}, `${fmt.plural(count, 'seat')} × ${fmt.money(trip.price)} = `, h('strong', {}, fmt.money(count * trip.price)))
       : '');
-    mobileBar.hidden = count === 0;
-    mobileSeats.textContent = count ? `${count > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(holds.map((x) => x.n))} · ${fmt.money(count * trip.price)}` : '';
-    bookButton.disabled = count === 0 || !session.user || booking;
+    bookButton.disabled = count === 0 || !session.user || booking || departed;
     bookButton.textContent = count ? `Book ${fmt.plural(count, 'seat')} · ${fmt.money(count * trip.price)}` : 'Book seats';
+
+    // Seats whose hold ran out, beside the Book button and in the phone's bar.
+    const gone = [...lapsed].sort((a, b) => a - b);
+    const goneText = gone.length
+      ? `Your hold ran out: ${gone.length > 1 ? `seats ${fmt.seatList(gone)} were` : `seat ${gone[0]} was`} released.`
+      : '';
+    lapsedNotice.hidden = !gone.length || departed || !session.user;
+    lapsedText.textContent = goneText;
+
+    mobileSeats.textContent = count
+      ? `${count > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(holds.map((x) => x.n))} · ${fmt.money(count * trip.price)}`
+      : gone.length ? `${gone.length > 1 ? 'Seats' : 'Seat'} ${fmt.seatList(gone)} released` : '';
+    if (!count) mobileTime.textContent = gone.length ? `Hold ${gone.length > 1 ? 'them' : 'it'} again before someone else does.` : '';
+    detailsButton.hidden = count === 0;
+    barAgain.hidden = count > 0 || !gone.length || departed || !session.user;
+    mobileMain.hidden = !count && !gone.length;
+    mobileBar.hidden = !count && !gone.length && !seatMessage.textContent;
+    reserve();
     tick();
   }
 
+  let warned = false; // the one-minute warning was announced for the current holds
+  let lastEarliest = Infinity;
   function tick() {
+    if (!departed && departure && departure <= new Date()) setDeparted();
     const holds = myHolds();
     let earliest = Infinity;
     for (const { n, expiresAt } of holds) {
@@ -302,52 +372,122 @@ export async function tripView({ main, params, signal }) {
         text = left > 0 ? `${fmt.countdown(left)} left` : 'ending…';
       }
       if (item.time.textContent !== text) item.time.textContent = text;
-      item.li.classList.toggle('hold--ending', typeof expiresAt === 'number' && expiresAt - feed.serverNow() < 30000);
+      item.li.classList.toggle('hold--ending', typeof expiresAt === 'number' && expiresAt - feed.serverNow() < WARN_MS);
     }
+    const ending = earliest < WARN_MS;
     if (holds.length && earliest !== Infinity) {
-      const text = earliest > 0
-        ? `Book within ${fmt.countdown(earliest)} — after that your ${holds.length > 1 ? 'seats are' : 'seat is'} released.`
-        : 'Your hold is ending…';
+      const them = holds.length > 1 ? `seats ${fmt.seatList(holds.map((x) => x.n))} are` : `seat ${holds[0].n} is`;
+      let text;
+      if (earliest <= 0) text = 'Your hold is ending…';
+      else if (ending) text = `Last minute: book within ${fmt.countdown(earliest)}, or ${them} released.`;
+      else text = `Book within ${fmt.countdown(earliest)}: after that ${them} released.`;
       if (holdsHeadline.textContent !== text) holdsHeadline.textContent = text;
       holdsHeadline.hidden = false;
-      const short = earliest > 0 ? `held for ${fmt.countdown(earliest)}` : 'hold ending…';
+      holdsHeadline.classList.toggle('holds__headline--warn', ending);
+      const short = earliest > 0 ? `${ending ? 'Last minute: ' : 'held for '}${fmt.countdown(earliest)}` : 'hold ending…';
       if (mobileTime.textContent !== short) mobileTime.textContent = short;
+      mobileTime.classList.toggle('mobile-bar__time--warn', ending);
+      // Said once, when the last minute begins (a hold that starts shorter is shown, not said).
+      if (ending && !warned && lastEarliest >= WARN_MS && lastEarliest !== Infinity) {
+        say(`One minute left to book ${holds.length > 1 ? `seats ${fmt.seatList(holds.map((x) => x.n))}` : `seat ${holds[0].n}`}.`, 'warn');
+      }
+      warned = ending;
+      lastEarliest = earliest;
     } else {
       holdsHeadline.hidden = true;
+      mobileTime.classList.remove('mobile-bar__time--warn');
+      warned = false;
+      lastEarliest = Infinity;
     }
   }
 
   let sayTimer = null;
-  function say(message, kind = 'info') {
+  /** Feedback: the status line (bar / side panel), the live region, and with `seat` a bubble
+   *  beside that seat. */
+  function say(message, kind = 'info', seat = null) {
     clearTimeout(sayTimer);
     seatMessage.className = `seat-message seat-message--${kind}`;
-    seatMessage.replaceChildren(message ? h('span', {}, kind === 'error' ? icon('alert') : null, message) : '');
+    if (message) seatMessage.replaceChildren(kind === 'error' || kind === 'warn' ? icon('alert') : '', h('span', {}, message));
+    else seatMessage.replaceChildren();
+    announcer.textContent = message || '';
+    if (message && seat != null) coach.tip(seat, message, kind);
+    mobileBar.hidden = !message && !myHolds().length && !lapsed.size;
+    reserve();
     // Messages are about the moment: they go after a while (errors stay longer).
     if (message) sayTimer = setTimeout(() => say(null), kind === 'error' || kind === 'warn' ? 15000 : 8000);
   }
 
+  function setDeparted() {
+    departed = true;
+    coach.closed(true);
+    departedBadge.hidden = false;
+    departedNotice.hidden = false;
+    mapTitle.textContent = 'Seat map (departed)';
+    renderAll();
+  }
+  if (departed) setDeparted();
+
+  // My own booked seats on this trip: marked as mine, not as anybody's sold seat.
+  let yoursTimer = null;
+  async function loadYours() {
+    if (!session.user) { if (yours.size) { yours.clear(); renderAll(); } return; }
+    try {
+      const tickets = await api('/bookings/my-tickets');
+      yours.clear();
+      for (const t of Array.isArray(tickets) ? tickets : []) {
+        if (t && t.trip && t.trip.id === tripId && t.status !== 'cancelled') for (const n of t.seats || []) yours.add(n);
+      }
+      renderAll();
+    } catch {
+      // Only a mark: the seats still show as sold.
+    }
+  }
+  const reloadYours = () => { clearTimeout(yoursTimer); yoursTimer = setTimeout(loadYours, 250); };
+
+  // Holds that ran out, gathered for a moment (seats taken together lapse together).
+  // A new list starts when the traveller has taken seats since the last ones ran out.
+  let lapseTimer = null;
+  let lastTakeAt = 0;
+  let lastLapseAt = 0;
+  function holdRanOut(seatNumbers) {
+    if (lastTakeAt > lastLapseAt) lapsed.clear();
+    lastLapseAt = Date.now();
+    for (const n of seatNumbers) lapsed.add(n);
+    clearTimeout(lapseTimer);
+    lapseTimer = setTimeout(() => {
+      const gone = [...lapsed].sort((a, b) => a - b);
+      if (!gone.length) return;
+      say(gone.length > 1
+        ? `Your holds on seats ${fmt.seatList(gone)} ran out: they were released.`
+        : `Your hold on seat ${gone[0]} ran out: it was released.`, 'warn');
+      renderHolds();
+    }, 150);
+    renderHolds();
+  }
+
   // ---- live feed ---------------------------------------------------------------------
   const feed = new SeatFeed(tripId, {
-    onSnapshot({ locked, booked }) {
+    onSnapshot({ locked, booked: soldSeats }) {
       const before = new Set(myHolds().map((x) => x.n));
       for (const [n, st] of seats) {
-        if (booked) seats.set(n, { state: 'free' });
+        if (soldSeats) seats.set(n, { state: 'free' });
         else if (st.state !== 'sold') seats.set(n, { state: 'free' });
       }
-      for (const n of booked || []) if (seats.has(n)) seats.set(n, { state: 'sold' });
+      for (const n of soldSeats || []) if (seats.has(n)) seats.set(n, { state: 'sold' });
       for (const l of locked) {
         if (seats.has(l.seat_no) && seats.get(l.seat_no).state !== 'sold') {
           seats.set(l.seat_no, { state: 'held', userId: l.user_id ?? null, expiresAt: l.expires_at });
         }
       }
-      const lost = [...before].filter((n) => !isMine(seats.get(n)));
-      if (lost.length) say(`Your hold on ${lost.length > 1 ? 'seats' : 'seat'} ${fmt.seatList(lost)} ended.`, 'warn');
+      const lost = [...before].filter((n) => !isMine(seats.get(n)) && seats.get(n).state === 'free');
+      if (lost.length && !booked) holdRanOut(lost);
       renderAll();
     },
     onEvent(msg) {
       switch (msg.type) {
         case 'SEAT_LOCKED':
           if (seats.has(msg.seat_no)) {
+            if (msg.user_id != null && msg.user_id === me() && !isMine(seats.get(msg.seat_no))) lastTakeAt = Date.now();
             seats.set(msg.seat_no, { state: 'held', userId: msg.user_id ?? null, expiresAt: msg.expires_at });
             renderSeat(msg.seat_no);
           }
@@ -358,16 +498,16 @@ export async function tripView({ main, params, signal }) {
           const wasMine = isMine(st);
           seats.set(msg.seat_no, { state: 'free' });
           renderSeat(msg.seat_no);
-          if (wasMine && msg.user_id == null) {
-            say(`Your hold on seat ${msg.seat_no} ran out. Select it again if it is still free.`, 'warn');
-          }
+          if (wasMine && msg.user_id == null && !booked) holdRanOut([msg.seat_no]);
           break;
         }
         case 'SEAT_BOOKED':
-          for (const n of msg.seat_numbers || []) if (seats.has(n)) { seats.set(n, { state: 'sold' }); renderSeat(n); }
+          for (const n of msg.seat_numbers || []) if (seats.has(n)) { seats.set(n, { state: 'sold' }); lapsed.delete(n); renderSeat(n); }
+          reloadYours();
           break;
         case 'SEAT_RELEASED':
-          for (const n of msg.seat_numbers || []) if (seats.has(n)) { seats.set(n, { state: 'free' }); renderSeat(n); }
+          for (const n of msg.seat_numbers || []) if (seats.has(n)) { seats.set(n, { state: 'free' }); yours.delete(n); renderSeat(n); }
+          reloadYours();
           break;
         default:
           return;
@@ -395,43 +535,58 @@ export async function tripView({ main, params, signal }) {
   feed.start();
 
   const ticker = setInterval(tick, 250);
-  const unsubscribe = session.subscribe(() => { fillProfile(); renderAll(); });
+  const unsubscribe = session.subscribe(() => { fillProfile(); loadYours(); renderAll(); });
   renderAll();
+  loadYours();
+
+  // Leaving with seats held: asked first, and the holds are released on the way out.
+  const unlockPath = (n) => `/bookings/unlock-seat/${tripId}/${n}`;
+  const guard = guardLeaving({
+    held: () => (booked ? [] : myHolds().map((x) => x.n)),
+    unlockPath,
+    release: async (list) => {
+      await Promise.allSettled(list.map((n) => api(unlockPath(n), { method: 'POST' })));
+      for (const n of list) if (isMine(seats.get(n))) seats.set(n, { state: 'free' });
+    },
+  });
 
   // ---- actions -----------------------------------------------------------------------
   async function onSeat(n) {
     if (pending.has(n)) return;
     const view = viewOf(n);
-    if (view === 'sold') { say(`Seat ${n} is sold. Please choose another seat.`); return; }
-    if (view === 'taken') { say(`Seat ${n} is held by someone else. It becomes free if they do not book in time.`); return; }
+    if (departed) { say(`This bus has departed: seat ${n} can no longer be chosen.`, 'warn', n); return; }
+    if (view === 'yours') { say(`Seat ${n} is already booked by you.`, 'info', n); return; }
+    if (view === 'sold') { say(`Seat ${n} is sold. Please choose another seat.`, 'error', n); return; }
+    if (view === 'taken') { say(`Seat ${n} is held by someone else. It becomes free if they do not book in time.`, 'warn', n); return; }
     if (!session.user) {
       renderHolds();
-      say('Log in to choose seats.', 'warn');
-      loginPrompt.querySelector('a').focus();
+      say('Log in to choose seats.', 'warn', n);
+      loginPrompt.querySelector('a').focus({ preventScroll: true });
+      return;
+    }
+    if (view === 'free' && myHolds().length >= MAX_HOLDS) {
+      say(`You can hold up to ${MAX_HOLDS} seats at a time. Release one to choose seat ${n}.`, 'warn', n);
+      return;
+    }
+    if (view === 'free' && navigator.onLine === false) {
+      say(`You are offline: seat ${n} was not held. Try again when you are connected.`, 'error', n);
       return;
     }
     pending.add(n);
     renderSeat(n);
     try {
       if (view === 'mine') {
-        const res = await api(`/bookings/unlock-seat/${tripId}/${n}`, { method: 'POST' });
+        const res = await api(unlockPath(n), { method: 'POST' });
         if (isMine(seats.get(n))) seats.set(n, { state: 'free' });
-        say(res && res.message === 'Seat released' ? `Seat ${n} released.` : `Seat ${n} was no longer held by you.`);
+        say(res && res.message === 'Seat released' ? `Seat ${n} released.` : `Seat ${n} was no longer held by you.`, 'info', n);
       } else {
-        const res = await api(`/bookings/lock-seat/${tripId}/${n}`, { method: 'POST' });
-        const st = seats.get(n);
-        if (!isMine(st) && st.state !== 'sold') seats.set(n, { state: 'held', userId: me(), expiresAt: res && res.expires_at });
-        else if (res && typeof res.expires_at === 'number') st.expiresAt = Math.max(st.expiresAt || 0, res.expires_at);
-        say(`Seat ${n} is yours for now. Book to keep it.`, 'success');
+        await take(n);
+        // A seat chosen by hand: the traveller has moved on from the seats that ran out.
+        lapsed.clear();
+        say(`Seat ${n} is yours for now. Book to keep it.`, 'success', n);
       }
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
-        say('Your session ended. Please log in again to choose seats.', 'error');
-      } else if (err instanceof ApiError && /occupied/i.test(err.message)) {
-        say(`Seat ${n} was just taken by someone else. Please choose another seat.`, 'error');
-      } else {
-        say(err.message, 'error');
-      }
+      say(lockFailure(n, err), 'error', n);
     } finally {
       pending.delete(n);
       renderSeat(n);
@@ -439,10 +594,56 @@ export async function tripView({ main, params, signal }) {
     }
   }
 
+  async function take(n) {
+    const res = await api(`/bookings/lock-seat/${tripId}/${n}`, { method: 'POST' });
+    const st = seats.get(n);
+    if (!isMine(st)) lastTakeAt = Date.now();
+    if (!isMine(st) && st.state !== 'sold') seats.set(n, { state: 'held', userId: me(), expiresAt: res && res.expires_at });
+    else if (res && typeof res.expires_at === 'number') st.expiresAt = Math.max(st.expiresAt || 0, res.expires_at);
+    lapsed.delete(n);
+  }
+
+  function lockFailure(n, err) {
+    if (err instanceof ApiError && err.status === 401) return 'Your session ended. Please log in again to choose seats.';
+    if (err instanceof ApiError && err.status === 0) return `You are offline: seat ${n} was not held. Try again when you are connected.`;
+    if (err instanceof ApiError && /occupied|held|locked/i.test(err.message)) return `Seat ${n} was just taken by someone else. Please choose another seat.`;
+    return err.message;
+  }
+
+  /** Takes back the seats whose hold ran out, those still free; says which could not be. */
+  async function holdAgain() {
+    const wanted = [...lapsed].sort((a, b) => a - b);
+    if (!wanted.length || departed) return;
+    const room = MAX_HOLDS - myHolds().length;
+    const got = [];
+    const missed = [];
+    for (const n of wanted) {
+      if (viewOf(n) !== 'free' || got.length >= room) { missed.push(n); continue; }
+      pending.add(n);
+      renderSeat(n);
+      try {
+        await take(n);
+        got.push(n);
+      } catch {
+        missed.push(n);
+      } finally {
+        pending.delete(n);
+        renderSeat(n);
+      }
+    }
+    lapsed.clear();
+    renderHolds();
+    const list = (xs) => `${xs.length > 1 ? 'seats' : 'seat'} ${fmt.seatList(xs)}`;
+    if (got.length && !missed.length) say(`You hold ${list(got)} again. Book to keep ${got.length > 1 ? 'them' : 'it'}.`, 'success', got[0]);
+    else if (got.length) say(`You hold ${list(got)} again; ${list(missed)} ${missed.length > 1 ? 'were' : 'was'} taken meanwhile.`, 'warn', got[0]);
+    else say(`${list(missed)[0].toUpperCase()}${list(missed).slice(1)} ${missed.length > 1 ? 'were' : 'was'} taken meanwhile. Please choose other seats.`, 'error', missed[0]);
+  }
+
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     formError.show(null);
     const holds = myHolds();
+    if (departed) { formError.show('This bus has departed: it can no longer be booked.'); return; }
     if (!session.user) { formError.show('Log in to book.'); return; }
     if (!holds.length) { formError.show('Choose at least one seat on the map first.'); return; }
 
@@ -483,6 +684,8 @@ export async function tripView({ main, params, signal }) {
     bookButton.textContent = 'Booking…';
     try {
       const res = await api('/bookings/', { method: 'POST', json: body });
+      booked = true; // the seats are sold, not held: leave without asking
+      guard.allow();
       session.update(self ? { gender: self.gender, age: self.age, phone_number: phoneText } : { phone_number: phoneText });
       toast(`Booked! Your booking number is ${res.booking_number}.`, 'success');
       navigate(`#/ticket/${encodeURIComponent(res.booking_number)}`);
@@ -525,7 +728,16 @@ export async function tripView({ main, params, signal }) {
   return () => {
     feed.stop();
     clearInterval(ticker);
+    clearTimeout(sayTimer);
+    clearTimeout(lapseTimer);
+    clearTimeout(yoursTimer);
     unsubscribe();
+    guard.stop();
+    barSize.disconnect();
+    phoneQuery.removeEventListener('change', reserve);
+    document.body.style.removeProperty('--bottom-bar-height');
+    document.documentElement.style.scrollPaddingBottom = '';
+    document.body.classList.remove('has-bottom-bar');
     banner(null);
   };
 }
