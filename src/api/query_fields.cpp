@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 
 namespace seatd::api {
@@ -25,6 +26,13 @@ std::optional<std::string> query_fields::optional_string(std::string_view name,
   if (v->size() > max_len) {
     fail(name, fmt::format("ensure this value has at most {} characters", max_len),
          "value_error.any_str.max_length");
+    return std::nullopt;
+  }
+  // A NUL or another control character is never part of a city, a booking number or an
+  // e-mail; some would even cut the text short on its way into the database (libpq's C strings).
+  if (std::any_of(v->begin(), v->end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    fail(name, "string contains control characters", "value_error.str.control");
     return std::nullopt;
   }
   return v;

@@ -42,6 +42,14 @@ std::variant<search_query, net::response> parse_search_query(const net::request_
                                     {"type", "value_error.any_str.max_length"}});
       return std::nullopt;
     }
+    // A NUL would cut the text short on its way to PostgreSQL (libpq's C strings), so
+    // "Chennai\0x" would find Chennai's trips there and none on SQLite.
+    if (std::any_of(v->begin(), v->end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+      errors.push_back(json::object{{"loc", json::array{"query", name}},
+                                    {"msg", "string contains control characters"},
+                                    {"type", "value_error.str.control"}});
+      return std::nullopt;
+    }
     return v;
   };
   auto source = field("source");

@@ -158,6 +158,9 @@ TEST_F(schedule_and_trips, search_and_ids_validate_input) {
   EXPECT_EQ(r.status, 422);
   r = c_->get("/trips/search?source=A&destination=B&travel_date=tomorrow");
   EXPECT_EQ(r.status, 422);
+  r = c_->get("/trips/search?source=A%00B&destination=B&travel_date=2030-01-01");
+  ASSERT_EQ(r.status, 422);
+  EXPECT_EQ(r.json().at("detail").at(0).at("loc"), boost::json::parse(R"(["query","source"])"));
   r = c_->get("/trips/abc");
   ASSERT_EQ(r.status, 422);
   EXPECT_EQ(r.json().at("detail").at(0).at("loc"), boost::json::parse(R"(["path","trip_id"])"));

@@ -167,6 +167,7 @@ TEST_F(trip_finder, calendar_refuses_bad_values_with_a_422_naming_each) {
   EXPECT_EQ(refused(base + "&from=9999-12-31"), R"(["query","from"])");
   EXPECT_EQ(refused(base + "&from=0001-01-01"), R"(["query","from"])");
   EXPECT_EQ(refused("/trips/calendar?destination=Madurai"), R"(["query","source"])");
+  EXPECT_EQ(refused("/trips/calendar?source=Chen%00nai&destination=Madurai"), R"(["query","source"])");
   EXPECT_EQ(refused("/trips/calendar?source=Chennai&destination=%20"), R"(["query","destination"])");
   EXPECT_EQ(refused("/trips/calendar?source=" + std::string(101, 'x') + "&destination=Madurai"),
             R"(["query","source"])");
@@ -208,6 +209,7 @@ TEST_F(trip_finder, routes_list_the_upcoming_routes_sorted_and_filtered_by_any_n
   EXPECT_EQ(get_ok("/trips/routes?source=Atlantis"), json::array{});
   EXPECT_EQ(get_ok("/trips/routes?source=x'%20OR%20'1'='1"), json::array{});
   EXPECT_EQ(refused("/trips/routes?source=" + std::string(101, 'y')), R"(["query","source"])");
+  EXPECT_EQ(refused("/trips/routes?source=Chennai%00"), R"(["query","source"])");
 }
 
 }  // namespace
