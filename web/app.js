@@ -1,7 +1,7 @@
 // seatd's browser UI: a hash router (API paths such as /trips/5 belong to the API, so pages
 // live at #/trip/5), the site header, and the views.
 
-import { h, clear } from './js/dom.js';
+import { h, s, clear } from './js/dom.js';
 import { session } from './js/session.js';
 import { banner, toast } from './js/ui.js';
 import { navigate, loginHref, mayLeave } from './js/nav.js';
@@ -31,38 +31,92 @@ function parseHash() {
 }
 
 
-// ---- header ---------------------------------------------------------------------------
+// ---- header ----------------------------------------------------------------------------
+// One row at every width. On a phone the pinned items (the logo, My tickets, the avatar, or
+// Log in / Sign up) stay in the row and the rest folds into a menu behind an accessible
+// button (aria-expanded, Escape and a click outside close it); from 721 px up the same items
+// stand in the row and the button is not shown.
 
 let activeNav = '';
+let menuOpen = false;
 
-function navLink(href, label, key) {
-  return h('a', { href, class: 'site-nav__link', 'aria-current': activeNav === key ? 'page' : null }, label);
+function navLink(href, label, key, extraClass) {
+  return h('a', { href, class: ['site-nav__link', extraClass], 'aria-current': activeNav === key ? 'page' : null }, label);
+}
+
+function menuIcon() {
+  return s('svg', { class: 'icon', viewBox: '0 0 20 20', 'aria-hidden': 'true', focusable: 'false' },
+    s('path', { d: 'M3 5.5h14M3 10h14M3 14.5h14' }));
+}
+
+function setMenu(open) {
+  menuOpen = open;
+  const nav = document.getElementById('site-nav');
+  nav.classList.toggle('is-open', open);
+  const toggle = nav.querySelector('.site-nav__toggle');
+  if (toggle) toggle.setAttribute('aria-expanded', String(open));
 }
 
 function renderNav() {
   const nav = document.getElementById('site-nav');
   const user = session.user;
-  const items = [navLink('#/', 'Search', 'search')];
-  if (user) {
-    items.push(navLink('#/tickets', 'My tickets', 'tickets'));
-    if (user.is_admin) items.push(navLink('#/admin', 'Dashboard', 'admin'), navLink('#/admin/boarding', 'Boarding', 'boarding'));
-    items.push(h('span', { class: 'site-nav__user', 'data-testid': 'current-user' },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, (user.username || user.email || '?').trim().charAt(0).toUpperCase()),
-      h('span', { class: 'site-nav__name' }, user.username || user.email)));
-    items.push(h('button', {
-      type: 'button', class: 'button button--ghost button--small',
-      onclick: async () => {
-        await session.logout();
-        toast('You are logged out.');
-        navigate('#/');
-      },
-    }, 'Log out'));
-  } else {
-    items.push(navLink(loginHref(), 'Log in', 'login'));
-    items.push(h('a', { href: '#/signup', class: 'button button--small', 'aria-current': activeNav === 'signup' ? 'page' : null }, 'Sign up'));
+  menuOpen = false;
+  nav.classList.remove('is-open');
+  nav.classList.toggle('site-nav--guest', !user);
+  const search = navLink('#/', 'Search', 'search', 'site-nav__link--search');
+  if (!user) {
+    clear(nav).append(search,
+      navLink(loginHref(), 'Log in', 'login', 'site-nav__link--login'),
+      h('a', { href: '#/signup', class: 'button button--small site-nav__signup', 'aria-current': activeNav === 'signup' ? 'page' : null }, 'Sign up'));
+    return;
   }
-  clear(nav).append(...items);
+  const logout = h('button', {
+    type: 'button', class: 'button button--ghost button--small site-nav__logout',
+    onclick: async () => {
+      await session.logout();
+      toast('You are logged out.');
+      navigate('#/');
+    },
+  }, 'Log out');
+  const menu = h('div', { class: 'site-nav__menu', id: 'site-menu' },
+    search,
+    user.is_admin ? [navLink('#/admin', 'Dashboard', 'admin', 'site-nav__link--admin'),
+      navLink('#/admin/boarding', 'Boarding', 'boarding', 'site-nav__link--boarding')] : null,
+    h('p', { class: 'site-nav__signed-in' }, 'Logged in as ', h('strong', {}, user.username || user.email)),
+    logout);
+  const toggle = h('button', {
+    type: 'button', class: 'button button--icon site-nav__toggle',
+    'aria-expanded': 'false', 'aria-controls': 'site-menu', 'aria-label': 'Menu',
+    onclick: () => {
+      setMenu(!menuOpen);
+      if (menuOpen) menu.querySelector('a, button')?.focus();
+    },
+  }, menuIcon());
+  clear(nav).append(
+    navLink('#/tickets', 'My tickets', 'tickets', 'site-nav__link--tickets'),
+    h('span', { class: 'site-nav__user', 'data-testid': 'current-user' },
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, (user.username || user.email || '?').trim().charAt(0).toUpperCase()),
+      h('span', { class: 'site-nav__name' }, user.username || user.email)),
+    toggle, menu);
 }
+
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Escape' || !menuOpen) return;
+  setMenu(false);
+  document.querySelector('.site-nav__toggle')?.focus();
+});
+document.addEventListener('click', (ev) => {
+  if (menuOpen && !document.getElementById('site-nav').contains(ev.target)) setMenu(false);
+});
+
+// A session that ends by itself (seatd restarted with a new key, the token expired or was
+// revoked elsewhere): the header is already signed out; say so, and leave pages that need it.
+session.onEnded(() => {
+  toast('You have been logged out: your session ended (seatd may have restarted). Please log in again.', 'error', 8000);
+  const { path, hash } = parseHash();
+  const route = routes.find((r) => r.pattern.test(path));
+  if (route && route.auth) navigate(loginHref(hash), { replace: true });
+});
 
 // ---- router ---------------------------------------------------------------------------
 
@@ -93,6 +147,9 @@ async function render() {
       h('p', {}, 'There is no page at this address. ', h('a', { href: '#/' }, 'Search for trips'), '.'));
     return;
   }
+  // A page change asks again whether the token still holds (in the background: the page does
+  // not wait), so a header never shows someone seatd no longer knows for long.
+  if (renderCount > 1) session.recheck();
   try {
     await session.load();
   } catch {
@@ -128,6 +185,7 @@ async function render() {
 }
 
 session.subscribe(() => renderNav());
+document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') session.recheck(); });
 window.addEventListener('hashchange', render);
 window.addEventListener('seatd:navigate', render);
 render();

@@ -157,7 +157,10 @@ export async function login(page, email, password) {
 
 export async function logout(page) {
   await page.evaluate(() => document.getElementById('toasts').replaceChildren()); // old toasts
-  await page.getByRole('button', { name: 'Log out' }).click();
+  // On a phone, Log out is in the header's menu.
+  const button = page.getByRole('button', { name: 'Log out' });
+  if (!(await button.isVisible())) await page.getByRole('button', { name: 'Menu' }).click();
+  await button.click();
   // The toast shows as the app navigates home: from here on a new navigation wins.
   await page.locator('.toast').filter({ hasText: 'You are logged out' }).waitFor();
 }
@@ -198,4 +201,64 @@ export async function apiLogin(email, password) {
   });
   assert.equal(res.status, 200, `log in ${email}`);
   return (await res.json()).access_token;
+}
+
+/** A traveller account through the API (the sign-up page is exercised by 01-journey). */
+export async function apiSignup(user) {
+  const res = await fetch(`${BASE}/auth/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: user.name, email: user.email, password: user.password }),
+  });
+  assert.ok(res.ok, `sign up ${user.email}: status ${res.status}`);
+  const body = await res.json();
+  assert.equal(body.success, true, `sign up ${user.email}: ${JSON.stringify(body)}`);
+}
+
+/** GET (or another method) on the API as JSON, with an optional bearer token. */
+export async function apiJson(pathAndQuery, { token, method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${BASE}${pathAndQuery}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  return { status: res.status, data };
+}
+
+/** The site header's height and what stands in its row (visible items only). */
+export async function headerRow(page) {
+  return page.evaluate(() => {
+    const header = document.querySelector('.site-header');
+    const inner = document.querySelector('.site-header__inner');
+    const box = inner.getBoundingClientRect();
+    const items = [...inner.querySelectorAll('.brand, .site-nav > *, .site-nav__menu > *')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && !el.classList.contains('site-nav__menu') && !el.closest('.site-nav.is-open .site-nav__menu');
+      })
+      .map((el) => {
+        const r = el.getBoundingClientRect();
+        return { text: (el.getAttribute('aria-label') || el.textContent || '').trim(), top: r.top, bottom: r.bottom };
+      });
+    return { height: header.getBoundingClientRect().height, rowTop: box.top, rowBottom: box.bottom, items };
+  });
+}
+
+/** Asserts the header is one row of at most `budget` px. */
+export async function assertOneRowHeader(page, budget, who) {
+  const row = await headerRow(page);
+  assert.ok(row.height <= budget, `${who}: the header is ${row.height} px high (budget ${budget} px)`);
+  for (const item of row.items) {
+    assert.ok(item.top >= row.rowTop - 0.5 && item.bottom <= row.rowBottom + 0.5, `${who}: "${item.text}" stands in the header's one row`);
+  }
+  return row;
+}
+
+/** Rectangles (from getBoundingClientRect or boundingBox) that share any area. */
+export function overlap(a, b) {
+  const ar = { left: a.x ?? a.left, top: a.y ?? a.top, right: (a.x ?? a.left) + a.width, bottom: (a.y ?? a.top) + a.height };
+  const br = { left: b.x ?? b.left, top: b.y ?? b.top, right: (b.x ?? b.left) + b.width, bottom: (b.y ?? b.top) + b.height };
+  return ar.left < br.right && br.left < ar.right && ar.top < br.bottom && br.top < ar.bottom;
 }

@@ -73,8 +73,17 @@ export function messageFrom(body, status) {
 }
 
 const listeners = new Set();
-/** Called with no argument when the server rejects our token (it expired or was revoked). */
+/** Called when the server rejects the token we sent (it expired, was revoked, or seatd
+ *  restarted with another key): whatever the request was, the visitor is signed out now, not
+ *  when they next try something that needs the account. */
 export function onAuthLost(fn) { listeners.add(fn); }
+
+function authLost(sentToken) {
+  // A 401 to a request that carried no token (a wrong password) is not a lost session.
+  if (!sentToken) return;
+  tokenStore.clear();
+  for (const fn of listeners) fn();
+}
 
 /**
  * api('/trips/search?...'), api('/bookings/', {method: 'POST', json: {...}}),
@@ -104,10 +113,7 @@ export async function api(path, { method = 'GET', json, form, signal } = {}) {
     try { data = JSON.parse(text); } catch { data = text; }
   }
   if (!res.ok) {
-    if (res.status === 401) {
-      tokenStore.clear();
-      for (const fn of listeners) fn();
-    }
+    if (res.status === 401) authLost(Boolean(token));
     throw new ApiError(messageFrom(data, res.status), res.status, data);
   }
   return data;
@@ -134,10 +140,7 @@ export async function download(path, filename, { accept = '*/*', signal } = {}) 
     const text = await res.text();
     let data = null;
     try { data = JSON.parse(text); } catch { data = text; }
-    if (res.status === 401) {
-      tokenStore.clear();
-      for (const fn of listeners) fn();
-    }
+    if (res.status === 401) authLost(Boolean(token));
     throw new ApiError(messageFrom(data, res.status), res.status, data);
   }
   const blob = await res.blob();

@@ -1,6 +1,6 @@
 // Log in and sign up.
 
-import { h } from '../dom.js';
+import { h, s } from '../dom.js';
 import { session } from '../session.js';
 import { pageTitle, errorBox, field, busy, toast } from '../ui.js';
 import { navigate } from '../nav.js';
@@ -9,6 +9,37 @@ function nextHash(query) {
   const next = query.get('next');
   // Only our own pages: a hash route, never another origin.
   return next && /^#\/[^/]/.test(next) && !/^#\/(login|signup)/.test(next) ? next : '#/';
+}
+
+/** The password box with a "Show password" button beside it: a real toggle button
+ *  (aria-pressed) that keeps its name, so a screen reader hears "Show password, pressed". */
+function passwordField(label, input, hint) {
+  const eye = s('svg', { class: 'icon', viewBox: '0 0 20 20', 'aria-hidden': 'true', focusable: 'false' },
+    s('path', { d: 'M1.5 10s3-6 8.5-6 8.5 6 8.5 6-3 6-8.5 6-8.5-6-8.5-6zM10 7.5a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5' }));
+  // The name stays "Show password"; aria-pressed says whether it is shown (a name that flips to
+  // "Hide" as well would read "Hide password, pressed").
+  const toggle = h('button', {
+    type: 'button', class: 'button button--ghost button--small password__toggle', 'aria-pressed': 'false',
+    onclick: () => {
+      const show = input.type === 'password';
+      input.type = show ? 'text' : 'password';
+      toggle.setAttribute('aria-pressed', String(show));
+    },
+  }, eye, 'Show', h('span', { class: 'sr-only' }, ' password'));
+  const box = field(label, input, hint);
+  toggle.setAttribute('aria-controls', input.id);
+  const wrap = h('div', { class: 'password' });
+  input.replaceWith(wrap);
+  wrap.append(input, toggle);
+  return box;
+}
+
+/** Where the visitor was going, in words for the login page's lead. */
+function reason(next) {
+  if (/^#\/tickets?(\/|$)/.test(next)) return 'Log in to see your tickets.';
+  if (/^#\/admin/.test(next)) return 'Log in with an operator account to open this page.';
+  if (/^#\/trip\//.test(next)) return 'Log in to hold seats and book.';
+  return 'Log in to continue.';
 }
 
 function alreadyIn(main) {
@@ -27,7 +58,7 @@ export function loginView({ main, query }) {
   const form = h('form', { class: 'card auth-card', novalidate: true, 'aria-labelledby': 'login-title' },
     error,
     field('Email', email),
-    field('Password', password),
+    passwordField('Password', password),
     submit,
     h('p', { class: 'auth-card__alt' }, 'New to seatd? ',
       h('a', { href: `#/signup${next !== '#/' ? `?next=${encodeURIComponent(next)}` : ''}` }, 'Create an account')));
@@ -52,7 +83,7 @@ export function loginView({ main, query }) {
   const title = pageTitle('Log in');
   title.id = 'login-title';
   main.append(h('div', { class: 'auth-layout' }, title,
-    query.get('next') ? h('p', { class: 'lead' }, 'Log in to hold seats and book.') : h('p', { class: 'lead' }, 'Welcome back.'),
+    h('p', { class: 'lead', 'data-testid': 'login-reason' }, query.get('next') ? reason(next) : 'Welcome back.'),
     form));
   email.focus();
 }
@@ -69,7 +100,7 @@ export function signupView({ main, query }) {
     error,
     field('Your name', username),
     field('Email', email),
-    field('Password', password, 'At least 6 characters.'),
+    passwordField('Password', password, 'At least 6 characters.'),
     submit,
     h('p', { class: 'auth-card__alt' }, 'Already have an account? ',
       h('a', { href: `#/login${next !== '#/' ? `?next=${encodeURIComponent(next)}` : ''}` }, 'Log in')));
