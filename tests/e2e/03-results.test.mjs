@@ -19,7 +19,6 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 const traveller = { name: 'Chitra Results', email: `chitra.${run}@e2e.test`, password: 'chitra-secret-1' };
 const pages = {};
-let routesApi = false; // GET /trips/routes and /trips/calendar answer (the i14-api routes)
 let trip; // a trip of next Monday (its route runs several buses a day)
 
 const dayPlus = (day, n) => {
@@ -30,22 +29,12 @@ const dayPlus = (day, n) => {
 const searchHash = (from, to, date, extra = {}) => `#/search?${new URLSearchParams({ from, to, date, ...extra })}`;
 const rupees = (text) => Number(String(text).replace(/[^\d]/g, ''));
 
-/** The steps that need the i14-api routes say so rather than pass without them. */
-function needsRoutes(t) {
-  if (routesApi) return false;
-  t.skip('PENDING until GET /trips/routes and /trips/calendar are merged (i14-api): this seatd answers them with an error');
-  return true;
-}
-
 step('seatd has a schedule to search; the new search routes are probed', async () => {
   trip = await firstTripFrom(nextMonday());
   assert.ok(trip, 'next week is scheduled (01-journey uploaded it)');
   const routes = await apiJson('/trips/routes');
-  routesApi = routes.status === 200 && Array.isArray(routes.data);
-  if (!routesApi) {
-    // The pages ask for them anyway: their refusals are the only console errors allowed.
-    allowed.push({ pattern: /status of (404|422)/, left: 10000 });
-  }
+  assert.equal(routes.status, 200, 'GET /trips/routes answers');
+  assert.ok(Array.isArray(routes.data) && routes.data.length > 0, 'and lists the routes');
   await apiSignup(traveller);
 });
 
@@ -228,7 +217,6 @@ step('departed buses are greyed with "Departed" and cannot be selected, by the p
 });
 
 step('the search form\'s example is a real route, and the routes that run are each a search away', async (t) => {
-  if (needsRoutes(t)) return;
   const page = pages.phone;
   await page.goto(`${BASE}/#/`);
   await page.locator('.route-link').first().waitFor();
@@ -245,7 +233,6 @@ step('the search form\'s example is a real route, and the routes that run are ea
 });
 
 step('results: a compact modify bar, a date strip with buses and lowest fares, sorting, filters and the operator', async (t) => {
-  if (needsRoutes(t)) return;
   const page = pages.desktop;
   const day = trip.departure_time.slice(0, 10);
   await page.goto(`${BASE}/${searchHash(trip.source, trip.destination, day)}`);
@@ -345,7 +332,6 @@ step('results: a compact modify bar, a date strip with buses and lowest fares, s
 });
 
 step('an empty day says where buses from that city go and when the route next runs; city aliases match', async (t) => {
-  if (needsRoutes(t)) return;
   const page = pages.phone;
   const today = isoDay(new Date());
   // A route with a day without buses and a later day with some (a weekly schedule has them);

@@ -17,7 +17,6 @@ const HEADER_BUDGET = 64;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
 const buyer = { name: 'Dev Booker', email: `dev.booker.${run}@e2e.test`, password: 'dev-booker-1' };
-let adminApi = false; // GET /admin/trips, /admin/bookings, /admin/schedule/weeks answer (i14-api)
 let admin; // the operator's desktop page
 let phone; // the operator's phone
 let token; // the operator's API token
@@ -37,16 +36,9 @@ const longDate = (day) => {
   return `${days[d.getDay()]} ${d.getDate()} ${months[d.getMonth()]} ${d.getFullYear()}`;
 };
 
-function needsAdminApi(t) {
-  if (adminApi) return false;
-  t.skip('PENDING until GET /admin/trips, /admin/bookings, /admin/schedule/weeks and the dry run of POST /setup/seed-schedule are merged (i14-api)');
-  return true;
-}
-
 step('the operator\'s header is one row at 390 px as at 1440 px; a booking to find is made', async () => {
   token = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
-  adminApi = (await apiJson('/admin/schedule/weeks', { token })).status === 200;
-  if (!adminApi) allowed.push({ pattern: /status of (404|422)/, left: 10000 });
+  assert.equal((await apiJson('/admin/schedule/weeks', { token })).status, 200, 'GET /admin/schedule/weeks answers');
 
   phone = await actor('operator-phone', PHONE);
   await login(phone, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -84,7 +76,6 @@ step('the operator\'s header is one row at 390 px as at 1440 px; a booking to fi
 });
 
 step('the schedule upload: a dry run previews the weeks, trips and buses, and names weeks already scheduled', async (t) => {
-  if (needsAdminApi(t)) return;
   await admin.getByRole('link', { name: 'Dashboard' }).click();
   await admin.getByRole('heading', { name: 'Operator dashboard' }).waitFor();
   const weeksTable = admin.getByTestId('weeks-table');
@@ -146,7 +137,6 @@ step('the schedule upload: a dry run previews the weeks, trips and buses, and na
 });
 
 step('trips and occupancy over a date range, each with a link to its manifest and check-in', async (t) => {
-  if (needsAdminApi(t)) return;
   const from = trip.departure_time.slice(0, 10);
   const to = dayPlus(from, 6);
   const panel = admin.getByTestId('trips');
@@ -185,7 +175,6 @@ step('trips and occupancy over a date range, each with a link to its manifest an
 });
 
 step('bookings: listed newest first, searched by booking number or e-mail, filtered by status', async (t) => {
-  if (needsAdminApi(t)) return;
   const panel = admin.getByTestId('bookings');
   const table = admin.getByTestId('bookings-table');
   await table.waitFor();
@@ -231,7 +220,6 @@ step('bookings: listed newest first, searched by booking number or e-mail, filte
 });
 
 step('the whole dashboard at phone and desktop widths', async (t) => {
-  if (needsAdminApi(t)) return;
   await phone.goto(`${BASE}/#/admin`);
   await phone.getByTestId('trips-table').waitFor();
   await phone.getByTestId('bookings-table').waitFor();
