@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "net/ws_wire.hpp"
+
 namespace seatd::api {
 
 namespace json = boost::json;
@@ -23,7 +25,16 @@ std::optional<std::string> query_fields::optional_string(std::string_view name,
                                                          std::size_t max_len) {
   auto v = ctx_.query_param(name);
   if (!v) return std::nullopt;
-  if (v->size() > max_len) {
+  // Text that is not UTF-8 could not be echoed in a JSON answer (the calendar names the cities
+  // it was asked for) and matches no stored name anyway.
+  if (!net::ws::valid_utf8(*v)) {
+    fail(name, "string is not valid UTF-8", "value_error.str.unicode");
+    return std::nullopt;
+  }
+  // The limit is in characters, as the message says: count code points, not bytes.
+  const auto characters = std::size_t(std::count_if(
+      v->begin(), v->end(), [](unsigned char c) { return (c & 0xC0) != 0x80; }));
+  if (characters > max_len) {
     fail(name, fmt::format("ensure this value has at most {} characters", max_len),
          "value_error.any_str.max_length");
     return std::nullopt;

@@ -20,8 +20,8 @@ class query_fields {
  public:
   explicit query_fields(const net::request_context& ctx) : ctx_(ctx) {}
 
-  // Text of at most max_len bytes without control characters; with min_len 1, blank text (only
-  // spaces) is refused too.
+  // Well-formed UTF-8 of at most max_len characters (code points) without control characters;
+  // with min_len 1, blank text (only spaces) is refused too.
   std::optional<std::string> required_string(std::string_view name, std::size_t min_len,
                                              std::size_t max_len);
   std::optional<std::string> optional_string(std::string_view name, std::size_t max_len);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "domain/city_names.hpp"
 #include "domain/schedule_rules.hpp"
 #include "importer/schedule_import.hpp"
 
@@ -42,6 +43,24 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
   if (parsed.error) {
     out.message = parsed.error->describe();
     return out;
+  }
+  // One city, one spelling: a row naming a city by an alias of a stored one (Bengaluru where
+  // the schedule says Bangalore), or of one seen earlier in this file, takes that spelling, so
+  // search, routes and the calendar do not split it in two. A trip from a city to itself is
+  // a mistake in the file.
+  std::vector<std::string> known = db.list_cities();
+  auto spelled = [&known](std::string& city) {
+    if (auto s = schedule_spelling(city, known)) city = *s;
+    else known.push_back(city);
+  };
+  for (auto& row : parsed.rows) {
+    spelled(row.source);
+    spelled(row.destination);
+    if (row.source == row.destination) {
+      out.message = fmt::format("Row {}: the source and the destination are the same city ({})",
+                                row.line, row.source);
+      return out;
+    }
   }
   auto summary = db.import_schedule(parsed.rows, today, week_of, options);
   if (!summary) {

@@ -1,4 +1,6 @@
 // Schedule import (HTTP and CLI), trips, analytics: a real seatd over real sockets.
+#include <algorithm>
+
 #include "component/test_support.hpp"
 #include "domain/local_time.hpp"
 
@@ -167,6 +169,30 @@ TEST_F(schedule_and_trips, search_and_ids_validate_input) {
   EXPECT_EQ(c_->get("/trips/99999999999999999999999").status, 422);
   EXPECT_EQ(c_->get("/trips/-1").status, 404);
   EXPECT_EQ(c_->get("/trips/1.5/seats").status, 422);
+}
+
+TEST_F(schedule_and_trips, an_alias_in_a_file_takes_the_stored_spelling_and_a_trip_to_itself_is_refused) {
+  const std::string head =
+      "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n";
+  ASSERT_EQ(upload(*c_, admin_, "a.csv", head + "ABC,Monday,Bus A,Bangalore,Chennai,09:00 PM,06:00 AM,900,Sleeper,AC\n").status, 200);
+  // Bengaluru and MADRAS are Bangalore and Chennai; mysuru is new, and a second spelling of it
+  // later in the same file (Mysore) takes the first one's.
+  auto r = upload(*c_, admin_, "b.csv",
+                  head + "ABC,Tuesday,Bus B,Bengaluru,MADRAS,09:00 PM,06:00 AM,900,Sleeper,AC\n"
+                         "ABC,Tuesday,Bus C,Mysuru,Bangalore,07:00 AM,10:00 AM,300,Day,AC\n"
+                         "ABC,Wednesday,Bus C,Bangalore,Mysore,07:00 PM,10:00 PM,300,Day,AC\n");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::vector<std::string> cities;
+  const auto listed = c_->get("/trips/cities").json();  // named: the loop must not outlive it
+  for (const auto& c : listed.as_array()) cities.emplace_back(c.as_string());
+  std::sort(cities.begin(), cities.end());
+  EXPECT_EQ(cities, (std::vector<std::string>{"Bangalore", "Chennai", "Mysuru"}));
+
+  auto same = upload(*c_, admin_, "c.csv", head + "ABC,Monday,Bus D,Chennai,Madras,09:00 PM,06:00 AM,900,Sleeper,AC\n");
+  ASSERT_EQ(same.status, 400) << same.body;
+  std::string detail(same.json().at("detail").as_string());
+  EXPECT_NE(detail.find("Row 2"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("same city"), std::string::npos) << detail;
 }
 
 TEST_F(schedule_and_trips, bad_uploads_are_rejected_whole) {

@@ -171,6 +171,18 @@ TEST_F(trip_finder, calendar_refuses_bad_values_with_a_422_naming_each) {
   EXPECT_EQ(refused("/trips/calendar?source=Chennai&destination=%20"), R"(["query","destination"])");
   EXPECT_EQ(refused("/trips/calendar?source=" + std::string(101, 'x') + "&destination=Madurai"),
             R"(["query","source"])");
+  // Not UTF-8 (a truncated sequence, a lone surrogate, an overlong '/'): refused, never echoed
+  // into the JSON answer.
+  EXPECT_EQ(refused("/trips/calendar?source=%C3%28&destination=Madurai"), R"(["query","source"])");
+  EXPECT_EQ(refused("/trips/calendar?source=Chennai&destination=%ED%A0%80"), R"(["query","destination"])");
+  EXPECT_EQ(refused("/trips/calendar?source=%C0%AF&destination=Madurai"), R"(["query","source"])");
+  // The limit counts characters: 100 Devanagari letters (300 bytes) pass, 101 do not.
+  std::string letters;
+  for (int i = 0; i < 100; ++i) letters += "%E0%A4%AC";
+  auto ok = c_->get("/trips/calendar?source=" + letters + "&destination=Madurai");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(refused("/trips/calendar?source=" + letters + "%E0%A4%AC&destination=Madurai"),
+            R"(["query","source"])");
   // Every problem at once, in the contract's shape.
   auto r = c_->get("/trips/calendar?days=0&from=x");
   ASSERT_EQ(r.status, 422);
