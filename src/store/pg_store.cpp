@@ -323,6 +323,11 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
       auto r = conn.query("SELECT max(departure_time) FROM trips");
       if (!r.is_null(0, 0)) latest = column_time(r, 0, 0);
     }
+    std::int64_t last_trip_before = 0;
+    {
+      auto r = conn.query("SELECT COALESCE(max(id), 0) FROM trips");
+      last_trip_before = r.int64(0, 0);
+    }
     import_summary summary;
     summary.dry_run = options.dry_run;
     summary.week_start = import_week_start(today, latest, week_of);
@@ -362,6 +367,15 @@ result<import_summary> pg_store::import_schedule(const std::vector<schedule_row>
             it = buses.emplace(row.bus_name, b).first;
           }
           placed_trip placed = place_trip(week.week_start, row);
+          // A bus that already left at that minute before this import (an upload repeated
+          // into the same week, a double-clicked upload) is not scheduled twice: the trip is
+          // skipped. Only trips from before count (see sqlite_store: the file's own rows are
+          // the contract's). Imports take turns under the advisory lock.
+          if (conn.query("SELECT EXISTS (SELECT 1 FROM trips WHERE bus_id = $1"
+                         " AND departure_time = $2::timestamp AND id <= $3)",
+                         it->second.id, format_iso(placed.departure), last_trip_before)
+                  .boolean(0, 0))
+            continue;
           auto trip_row = conn.query(
               "INSERT INTO trips(bus_id, source, destination, departure_time, arrival_time,"
               " price, service_type, operator) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"

@@ -315,6 +315,19 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
   auto insert_seats = conn->prepare(
       "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?2)"
       " INSERT INTO seats(trip_id, seat_number) SELECT ?1, x FROM n");
+  // A bus that already left at that minute before this import (an upload repeated into the
+  // same week, a double-clicked upload) is not scheduled twice: the trip is skipped. Only trips
+  // from before count: the file's own rows are the contract's (the real schedule has two rows
+  // of one bus at one time, and the contract imports both). Imports take turns under the write
+  // lock, so two at once cannot both miss it.
+  std::int64_t last_trip_before = 0;
+  {
+    auto st = conn->prepare("SELECT COALESCE(max(id), 0) FROM trips");
+    if (st.step()) last_trip_before = st.column_int64(0);
+  }
+  auto trip_exists = conn->prepare(
+      "SELECT EXISTS (SELECT 1 FROM trips WHERE bus_id = ?1 AND departure_time = ?2"
+      " AND id <= ?3)");
   try {
     for (import_week& week : summary.weeks) {
       for (const schedule_row& row : rows) {
@@ -333,6 +346,10 @@ result<import_summary> sqlite_store::import_schedule(const std::vector<schedule_
           it = buses.emplace(row.bus_name, b).first;
         }
         placed_trip placed = place_trip(week.week_start, row);
+        trip_exists.bind_all(it->second.id, format_iso(placed.departure), last_trip_before);
+        const bool duplicate = trip_exists.step() && trip_exists.column_int64(0) != 0;
+        trip_exists.reset();
+        if (duplicate) continue;
         insert_trip
             .bind_all(it->second.id, row.source, row.destination, format_iso(placed.departure),
                       format_iso(placed.arrival), row.fare, row.service_type, row.operator_name)

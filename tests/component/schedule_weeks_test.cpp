@@ -119,6 +119,26 @@ TEST_F(schedule_weeks, a_dry_run_answers_the_same_and_writes_nothing) {
   EXPECT_NE(str(again.json().at("message")).find("Would import"), std::string::npos);
   EXPECT_NE(str(again.json().at("message")).find("already had trips"), std::string::npos);
   EXPECT_EQ(c_->get("/trips/5").status, 404);
+  EXPECT_EQ(again.json().at("trips_created"), 2);  // week 3 only: week 2 already has both buses
+  EXPECT_EQ(again.json().at("trips_skipped"), 2);
+}
+
+TEST_F(schedule_weeks, the_same_upload_twice_into_a_week_schedules_nothing_twice) {
+  // A double-click or a retried upload with the same week: the buses already leave then.
+  auto first = upload_fields(*c_, admin_, two_day_csv, {{"week_of", monday_in(1)}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.json().at("trips_created"), 2);
+  EXPECT_EQ(first.json().at("trips_skipped"), 0);
+  auto second = upload_fields(*c_, admin_, two_day_csv, {{"week_of", monday_in(1)}});
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(second.json().at("trips_created"), 0);
+  EXPECT_EQ(second.json().at("trips_skipped"), 2);
+  EXPECT_NE(str(second.json().at("message")).find("2 trips already scheduled"), std::string::npos)
+      << second.body;
+  EXPECT_EQ(c_->get("/trips/3").status, 404);
+  const auto weeks = c_->get("/admin/schedule/weeks", admin_).json();
+  ASSERT_EQ(weeks.as_array().size(), 1u);
+  EXPECT_EQ(weeks.as_array()[0].at("trips"), 2);
 }
 
 TEST_F(schedule_weeks, bad_weeks_and_dry_run_values_are_refused_and_write_nothing) {

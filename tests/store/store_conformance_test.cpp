@@ -1110,16 +1110,26 @@ TEST_P(store_conformance, import_fills_several_weeks_and_names_those_already_sch
   auto dry = db->import_schedule(rows, today, on("2026-03-10"), {2, true});
   ASSERT_TRUE(dry);
   EXPECT_TRUE(dry->dry_run);
-  EXPECT_EQ(dry->trips_created, 4);
+  // Buses A and B already leave at those times in both weeks: nothing would run twice.
+  EXPECT_EQ(dry->trips_created, 0);
   EXPECT_EQ(dry->buses_created, 0);
   EXPECT_EQ(dry->already_scheduled, (std::vector<local_date>{on("2026-03-09"), on("2026-03-16")}));
   EXPECT_EQ(db->count_trips(), 6);
+  // For real into the same weeks, with a new bus: only the new bus's trips are added.
+  auto mixed = db->import_schedule(
+      {rows[0], rows[1], row(2, "C", "Madurai", "Tenkasi", hm(9, 0), hm(12, 0), 300)}, today,
+      on("2026-03-10"), {2, false});
+  ASSERT_TRUE(mixed) << mixed.error().message();
+  EXPECT_EQ(mixed->trips_created, 2);
+  EXPECT_EQ(mixed->weeks[0].trips, 1);
+  EXPECT_EQ(db->count_trips(), 8);
+  EXPECT_EQ(db->search_trips("Chennai", "Madurai", on("2026-03-09")).size(), 1u);
   auto dry_new = db->import_schedule({row(0, "New", "Tenkasi", "Madurai", hm(5, 0), hm(8, 0), 200)},
                                      today, std::nullopt, {1, true});
   ASSERT_TRUE(dry_new);
   EXPECT_EQ(dry_new->buses_created, 1);
   EXPECT_EQ(dry_new->week_start, on("2026-03-23"));
-  EXPECT_EQ(db->count_trips(), 6);
+  EXPECT_EQ(db->count_trips(), 8);
   EXPECT_TRUE(db->search_trips("Tenkasi", "Madurai", on("2026-03-23")).empty());
 
   // The contract's rule continues after the latest week.
@@ -1127,14 +1137,14 @@ TEST_P(store_conformance, import_fills_several_weeks_and_names_those_already_sch
   ASSERT_TRUE(next);
   EXPECT_EQ(next->week_start, on("2026-03-23"));
   EXPECT_TRUE(next->already_scheduled.empty());
-  EXPECT_EQ(db->count_trips(), 10);
+  EXPECT_EQ(db->count_trips(), 12);
 
   for (int bad : {0, -1, max_import_weeks + 1}) {
     auto refused = db->import_schedule(rows, today, std::nullopt, {bad, false});
     ASSERT_FALSE(refused) << bad;
     EXPECT_EQ(refused.error(), make_error_code(errc::invalid_input));
   }
-  EXPECT_EQ(db->count_trips(), 10);
+  EXPECT_EQ(db->count_trips(), 12);
 }
 
 TEST_P(store_conformance, schedule_weeks_summarise_the_timetable_oldest_first) {
