@@ -258,12 +258,18 @@ step('results: a compact modify bar, a date strip with buses and lowest fares, s
   await page.getByLabel('Date', { exact: true }).fill(dayPlus(day, 1));
   await page.getByRole('button', { name: 'Search', exact: true }).click();
   await page.waitForURL(new RegExp(`date=${dayPlus(day, 1)}`));
+  // Let that page finish (its strip is the last thing it draws) before going back by address.
+  await page.getByTestId('date-strip').locator(`[aria-current="date"][data-date="${dayPlus(day, 1)}"]`).waitFor();
   await page.goto(`${BASE}/${searchHash(trip.source, trip.destination, day)}`);
 
   // The date strip: each day's buses and lowest fare, as the calendar says.
   const strip = page.getByTestId('date-strip');
   await strip.waitFor();
   const cells = strip.locator('.date-strip__day');
+  // The goto above only changes the hash: the page re-renders asynchronously, and the strip
+  // fills in when the calendar answers. Wait for this day's strip, not the last page's.
+  await strip.locator(`[aria-current="date"][data-date="${day}"]`).waitFor();
+  await cells.nth(1).waitFor();
   const n = await cells.count();
   assert.ok(n >= 2, `several days on the strip (${n})`);
   const first = await cells.first().getAttribute('data-date');
