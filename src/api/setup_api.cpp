@@ -108,10 +108,7 @@ boost::asio::awaitable<net::response> seed_schedule(net::request_context& ctx, s
   co_return net::json_response(status::ok, {{"status", "success"},
                                             {"message", outcome.message},
                                             {"trips_created", sum.trips_created},
-                                            // Rows × weeks not placed: that bus already leaves
-                                            // at that time (a repeated upload adds nothing).
-                                            {"trips_skipped",
-                                             outcome.rows * int(sum.weeks.size()) - sum.trips_created},
+                                            {"trips_skipped", outcome.trips_skipped},
                                             {"buses_created", sum.buses_created},
                                             {"week_start", format_date(sum.week_start)},
                                             {"weeks", std::move(weeks)},

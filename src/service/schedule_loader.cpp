@@ -75,11 +75,11 @@ schedule_load_outcome load_schedule(store& db, std::string_view filename, std::s
   out.message = fmt::format("{} {} trips ({} new buses) for {} starting {}",
                             options.dry_run ? "Would import" : "Imported", summary->trips_created,
                             summary->buses_created, weeks, format_date(summary->week_start));
-  const int skipped = out.rows * int(summary->weeks.size()) - summary->trips_created;
-  if (skipped > 0)
+  out.trips_skipped = out.rows * int(summary->weeks.size()) - summary->trips_created;
+  if (const int n = out.trips_skipped; n > 0)
     out.message += fmt::format("; {} trip{} already scheduled (the same bus at the same time) "
                                "{} skipped",
-                               skipped, skipped == 1 ? "" : "s", skipped == 1 ? "was" : "were");
+                               n, n == 1 ? "" : "s", n == 1 ? "was" : "were");
   if (!summary->already_scheduled.empty()) {
     std::string which;
     for (local_date w : summary->already_scheduled)

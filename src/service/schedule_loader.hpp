@@ -16,6 +16,8 @@ struct schedule_load_outcome {
   std::string message;  // on failure: which row and column, in plain words
   import_summary summary;
   int rows = 0;
+  // Rows × weeks not placed because that bus already left at that minute before the upload.
+  int trips_skipped = 0;
 };
 
 // `week_of`: any day of the week to place the trips in (the operator's choice); a week before
