@@ -15,7 +15,6 @@ const char* schedule_csv =
     "ABC Travels,Monday,Bus One,Chennai,Madurai,08:00 AM,02:00 PM,900,Sleeper,AC\n"
     "ABC Travels,Tuesday,Bus Two,Madurai,Chennai,08:00 AM,02:00 PM,700,Seater,Non-AC\n";
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
 std::string day_after_next_monday(int n) {
   return format_date(week_monday(today_local()) + days{7 + n});
 }

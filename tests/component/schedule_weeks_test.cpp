@@ -14,24 +14,11 @@ const char* two_day_csv =
     "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
     "ABC,Sunday,Bus Y,Madurai,Chennai,11:00 PM,06:00 AM,800,Sleeper,AC\n";
 
-// POST /setup/seed-schedule with any form fields besides the file.
 http_reply upload_fields(http_client& c, const std::string& token, const std::string& content,
                          const std::vector<std::pair<std::string, std::string>>& fields) {
-  const std::string boundary = "----seatdWeeksBoundary";
-  std::string body = "--" + boundary +
-                     "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.csv\"\r\n"
-                     "Content-Type: text/csv\r\n\r\n" + content + "\r\n--" + boundary;
-  for (const auto& [name, value] : fields)
-    body += "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
-            "\r\n--" + boundary;
-  body += "--\r\n";
-  std::map<std::string, std::string> h{
-      {"Content-Type", "multipart/form-data; boundary=" + boundary}};
-  if (!token.empty()) h["Authorization"] = "Bearer " + token;
-  return c.request(http::verb::post, "/setup/seed-schedule", body, h);
+  return upload_form(c, token, "s.csv", content, fields);
 }
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
 std::string monday_in(int weeks) {
   return format_date(week_monday(today_local()) + days{7 * weeks});
 }

@@ -74,16 +74,17 @@ inline std::string next_monday() {
 // days, and seatd sells nothing that has departed). week_of = std::nullopt sends no week: the
 // contract's placement (current week first, then the week after the latest trip), for the
 // tests of that rule and of departed trips.
-inline http_reply upload(http_client& c, const std::string& token, const std::string& filename,
-                         const std::string& content,
-                         std::optional<std::string> week_of = next_monday()) {
+// POST /setup/seed-schedule: the file and any other form fields (week_of, weeks, dry_run).
+inline http_reply upload_form(http_client& c, const std::string& token, const std::string& filename,
+                              const std::string& content,
+                              const std::vector<std::pair<std::string, std::string>>& fields) {
   const std::string boundary = "----seatdTestBoundary7MA4YWxkTrZu0gW";
   std::string body = "--" + boundary +
                      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
                      "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" +
                      boundary;
-  if (week_of)
-    body += "\r\nContent-Disposition: form-data; name=\"week_of\"\r\n\r\n" + *week_of +
+  for (const auto& [name, value] : fields)
+    body += "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
             "\r\n--" + boundary;
   body += "--\r\n";
   std::map<std::string, std::string> h{
@@ -91,5 +92,16 @@ inline http_reply upload(http_client& c, const std::string& token, const std::st
   if (!token.empty()) h["Authorization"] = "Bearer " + token;
   return c.request(http::verb::post, "/setup/seed-schedule", body, h);
 }
+
+inline http_reply upload(http_client& c, const std::string& token, const std::string& filename,
+                         const std::string& content,
+                         std::optional<std::string> week_of = next_monday()) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  if (week_of) fields.emplace_back("week_of", *week_of);
+  return upload_form(c, token, filename, content, fields);
+}
+
+// A JSON string value as a std::string (the tests compare them a lot).
+inline std::string str(const boost::json::value& v) { return std::string(v.as_string()); }
 
 }  // namespace seatd::testing

@@ -37,7 +37,6 @@ class trip_finder : public ::testing::Test {
   std::string admin_;
 };
 
-std::string str(const json::value& v) { return std::string(v.as_string()); }
 
 TEST_F(trip_finder, every_trip_names_its_operator) {
   auto trip = get_ok("/trips/1").as_object();
