@@ -111,56 +111,143 @@ void hold_book::expire_trip(row_id trip, trip_state& t, sys_ms now,
 
 result<hold> hold_book::take(row_id trip, int seat, row_id user, sys_ms now,
                              std::vector<seat_event>& events) {
+  auto taken = take_group(trip, {seat}, user, now, nullptr, events);
+  if (!taken) return taken.error();
+  return taken->front();
+}
+
+void hold_book::emit_locked(row_id trip, trip_state& t, row_id user,
+                            const std::vector<hold>& holds, std::vector<seat_event>& events) {
+  std::map<sys_ms, std::vector<int>> by_deadline;
+  for (const auto& h : holds) by_deadline[h.expires_at].push_back(h.seat);
+  for (auto& [deadline, seats] : by_deadline) {
+    std::sort(seats.begin(), seats.end());
+    auto e = next_event(trip, t, seat_event_kind::locked);
+    e.seats = std::move(seats);
+    e.user = user;
+    e.expires_at = deadline;
+    events.push_back(std::move(e));
+  }
+}
+
+result<std::vector<hold>> hold_book::take_group(row_id trip, const std::vector<int>& seats,
+                                                row_id user, sys_ms now, int* bad_seat,
+                                                std::vector<seat_event>& events) {
   // Every due hold goes first, of every trip: the per-account cap counts the user's holds on
   // other trips too (cheap: only what is due is touched).
   expire_due(now, events);
   auto& t = state(trip);
-  auto refuse = [&](errc e) -> result<hold> {
+  auto refuse = [&](errc e, int seat) -> result<std::vector<hold>> {
+    if (bad_seat) *bad_seat = seat;
     tidy(trip);
     return e;
   };
-  if (auto s = t.sold.find(seat); s != t.sold.end() && s->second > now)
-    return refuse(errc::seat_booked);
-  auto it = t.holds.find(seat);
-  if (it != t.holds.end()) {
-    hold& h = it->second;
-    if (h.user != user || h.pinned) return errc::seat_occupied;
-    // Renewal by the holder: a new deadline, told to every viewer, but never past the hold's
-    // whole-life bound (otherwise a script renewing every few minutes keeps a seat forever).
-    deadlines_.erase({h.expires_at, trip, seat});
-    h.expires_at = std::max(h.expires_at, std::min(now + policy_.ttl,
-                                                   h.taken_at + policy_.max_lifetime));
-    deadlines_.insert({h.expires_at, trip, seat});
-  } else {
-    if (auto u = t.per_user.find(user); u != t.per_user.end() && u->second >= policy_.max_per_user)
-      return refuse(errc::hold_limit);
-    if (auto a = per_account_.find(user);
-        a != per_account_.end() && a->second >= policy_.max_per_account)
-      return refuse(errc::account_hold_limit);
-    sys_ms taken = now;
-    if (auto c = cooldowns_.find({trip, seat, user});
-        c != cooldowns_.end() && c->second.until > now) {
-      // Lapsed: wait. Released: the new hold goes on with the old one's life, so unlock+lock
-      // does not restart the max_lifetime clock; past that cap it is a lapse like any other.
-      if (!c->second.taken_at || *c->second.taken_at + policy_.max_lifetime <= now)
-        return refuse(errc::hold_cooldown);
-      taken = *c->second.taken_at;
-      cooldown_order_.erase({c->second.until, trip, seat, user});
+  // First decide, changing nothing, so a refusal leaves every seat as it was.
+  struct plan {
+    int seat;
+    bool renewal;
+    sys_ms taken_at;
+  };
+  // A seat named twice is one seat (counting it twice would corrupt the per-user counts).
+  std::vector<int> wanted = seats;
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::vector<plan> plans;
+  plans.reserve(wanted.size());
+  int fresh = 0;
+  for (int seat : wanted) {
+    if (auto s = t.sold.find(seat); s != t.sold.end() && s->second > now)
+      return refuse(errc::seat_booked, seat);
+    if (auto it = t.holds.find(seat); it != t.holds.end()) {
+      if (it->second.user != user || it->second.pinned) return refuse(errc::seat_occupied, seat);
+      plans.push_back({seat, true, it->second.taken_at});
+    } else {
+      plans.push_back({seat, false, now});
+      ++fresh;
+    }
+  }
+  if (fresh > 0) {
+    auto u = t.per_user.find(user);
+    if ((u != t.per_user.end() ? u->second : 0) + fresh > policy_.max_per_user)
+      return refuse(errc::hold_limit, 0);
+    auto a = per_account_.find(user);
+    if ((a != per_account_.end() ? a->second : 0) + fresh > policy_.max_per_account)
+      return refuse(errc::account_hold_limit, 0);
+  }
+  for (auto& p : plans) {
+    if (p.renewal) continue;
+    auto c = cooldowns_.find({trip, p.seat, user});
+    if (c == cooldowns_.end() || c->second.until <= now) continue;
+    // Lapsed: wait. Released: the new hold goes on with the old one's life, so unlock+lock
+    // does not restart the max_lifetime clock; past that cap it is a lapse like any other.
+    if (!c->second.taken_at || *c->second.taken_at + policy_.max_lifetime <= now)
+      return refuse(errc::hold_cooldown, p.seat);
+    p.taken_at = *c->second.taken_at;
+  }
+
+  std::vector<hold> out;
+  out.reserve(plans.size());
+  for (const auto& p : plans) {
+    const sys_ms capped = std::min(now + policy_.ttl, p.taken_at + policy_.max_lifetime);
+    if (p.renewal) {
+      // Renewal by the holder: a new deadline, told to every viewer, but never past the hold's
+      // whole-life bound (otherwise a script renewing every few minutes keeps a seat forever).
+      hold& h = t.holds.at(p.seat);
+      deadlines_.erase({h.expires_at, trip, p.seat});
+      h.expires_at = std::max(h.expires_at, capped);
+      deadlines_.insert({h.expires_at, trip, p.seat});
+      out.push_back(h);
+      continue;
+    }
+    if (auto c = cooldowns_.find({trip, p.seat, user}); c != cooldowns_.end()) {
+      cooldown_order_.erase({c->second.until, trip, p.seat, user});
       cooldowns_.erase(c);
     }
-    auto expires = std::min(now + policy_.ttl, taken + policy_.max_lifetime);
-    hold h{seat, user, expires, false, taken};
-    it = t.holds.emplace(seat, h).first;
+    hold h{p.seat, user, capped, false, p.taken_at};
+    t.holds.emplace(p.seat, h);
     ++t.per_user[user];
     ++per_account_[user];
-    deadlines_.insert({h.expires_at, trip, seat});
+    deadlines_.insert({h.expires_at, trip, p.seat});
+    out.push_back(h);
   }
-  auto e = next_event(trip, t, seat_event_kind::locked);
-  e.seats = {seat};
-  e.user = user;
-  e.expires_at = it->second.expires_at;
-  events.push_back(std::move(e));
-  return it->second;
+  emit_locked(trip, t, user, out, events);
+  return out;
+}
+
+std::vector<hold> hold_book::extend(row_id trip, row_id user, sys_ms now,
+                                    std::vector<seat_event>& events) {
+  std::vector<hold> out;
+  auto found = trips_.find(trip);
+  if (found == trips_.end()) return out;
+  auto& t = found->second;
+  expire_trip(trip, t, now, events);
+  std::vector<hold> moved;
+  for (auto& [seat, h] : t.holds) {
+    if (h.user != user || h.pinned) continue;
+    const sys_ms target = std::min(now + policy_.ttl, h.taken_at + policy_.max_lifetime);
+    if (target > h.expires_at) {
+      deadlines_.erase({h.expires_at, trip, seat});
+      h.expires_at = target;
+      deadlines_.insert({h.expires_at, trip, seat});
+      moved.push_back(h);
+    }
+    out.push_back(h);
+  }
+  emit_locked(trip, t, user, moved, events);
+  tidy(trip);
+  return out;
+}
+
+std::vector<int> hold_book::release_all(row_id trip, row_id user, sys_ms now,
+                                        std::vector<seat_event>& events) {
+  std::vector<int> mine;
+  if (auto found = trips_.find(trip); found != trips_.end())
+    for (const auto& [seat, h] : found->second.holds)
+      if (h.user == user && !h.pinned) mine.push_back(seat);
+  std::vector<int> out;
+  for (int seat : mine)
+    if (release(trip, seat, user, now, events)) out.push_back(seat);
+  return out;
 }
 
 bool hold_book::release(row_id trip, int seat, row_id user, sys_ms now,

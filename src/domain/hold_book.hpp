@@ -84,6 +84,27 @@ class hold_book {
   // On success `events` gets SEAT_LOCKED (plus any expiries found on the way).
   result<hold> take(row_id trip, int seat, row_id user, sys_ms now, std::vector<seat_event>& events);
 
+  // Takes every listed seat for `user`, or none: each seat as take() would (a seat the user
+  // already holds is renewed), the per-trip and per-account limits counting the group's new
+  // seats together (a seat named twice counts once). On refusal the error is take()'s for the
+  // first seat refused (its number in *bad_seat; 0 for a limit, which no one seat causes) and
+  // nothing changed. On success: the holds by seat, and one SEAT_LOCKED event per
+  // distinct deadline (one event for the group unless some seats were renewals capped by
+  // their lifetime), so a viewer sees the group change at once.
+  result<std::vector<hold>> take_group(row_id trip, const std::vector<int>& seats, row_id user,
+                                       sys_ms now, int* bad_seat, std::vector<seat_event>& events);
+
+  // Moves every unpinned hold of `user` on the trip to now + ttl, never past its taken_at +
+  // max_lifetime ("extend at checkout": the renewal cap is the same rule). Returns the holds
+  // (by seat; empty when the user holds none) and emits SEAT_LOCKED per distinct new deadline
+  // for the seats whose deadline moved.
+  std::vector<hold> extend(row_id trip, row_id user, sys_ms now, std::vector<seat_event>& events);
+
+  // Releases every unpinned hold of `user` on the trip; returns the seats released (one
+  // SEAT_UNLOCKED each, as release()).
+  std::vector<int> release_all(row_id trip, row_id user, sys_ms now,
+                               std::vector<seat_event>& events);
+
   // Releases the user's own hold; false (and no event) when the user does not hold it. The
   // hold's taken_at is remembered for `cooldown` (see take()).
   bool release(row_id trip, int seat, row_id user, sys_ms now, std::vector<seat_event>& events);
@@ -143,6 +164,9 @@ class hold_book {
   void remove(row_id trip, trip_state& t, std::map<int, hold>::iterator it);
   void remember(row_id trip, int seat, row_id user, cooldown_entry c);
   seat_event next_event(row_id trip, trip_state& t, seat_event_kind kind);
+  // One SEAT_LOCKED per distinct deadline among `holds` (of one user), seats ascending.
+  void emit_locked(row_id trip, trip_state& t, row_id user, const std::vector<hold>& holds,
+                   std::vector<seat_event>& events);
   // Forgets sales and cool-downs that ended (and the oldest beyond max_remembered).
   void prune(sys_ms now);
 

@@ -426,5 +426,148 @@ TEST(hold_book_bounds, every_memory_has_a_hard_cap) {
   EXPECT_LE(book.retired_count(), 10u);
 }
 
+
+// --- groups (issue 16): all or nothing, one event, extend, release all --------------------
+
+std::vector<int> seats_of(const std::vector<hold>& holds) {
+  std::vector<int> out;
+  for (const auto& h : holds) out.push_back(h.seat);
+  return out;
+}
+
+TEST(hold_book_groups, a_group_is_taken_whole_with_one_event) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  int bad = -1;
+  auto g = book.take_group(1, {9, 5, 6}, 100, clk.now(), &bad, ev);
+  ASSERT_TRUE(g);
+  EXPECT_EQ(seats_of(*g), (std::vector<int>{5, 6, 9}));
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].kind, seat_event_kind::locked);
+  EXPECT_EQ(ev[0].seats, (std::vector<int>{5, 6, 9}));
+  EXPECT_EQ(ev[0].user, 100);
+  EXPECT_EQ(ev[0].seq, 1u);
+  EXPECT_EQ(ev[0].expires_at, clk.now() + 300s);
+  EXPECT_EQ(book.size(), 3u);
+}
+
+TEST(hold_book_groups, one_refused_seat_refuses_the_group_and_changes_nothing) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  ASSERT_TRUE(book.take(1, 7, 200, clk.now(), ev));
+  ev.clear();
+  int bad = 0;
+  auto g = book.take_group(1, {5, 6, 7, 8}, 100, clk.now(), &bad, ev);
+  ASSERT_FALSE(g);
+  EXPECT_EQ(g.error(), errc::seat_occupied);
+  EXPECT_EQ(bad, 7);
+  EXPECT_TRUE(ev.empty());
+  EXPECT_EQ(book.size(), 1u);
+  // Nothing of the group was taken: another traveller gets 5, 6 and 8.
+  EXPECT_TRUE(book.take_group(1, {5, 6, 8}, 300, clk.now(), &bad, ev));
+
+  // A sold seat.
+  ASSERT_TRUE(book.take(2, 1, 200, clk.now(), ev));
+  ASSERT_FALSE(book.pin(2, {1}, 200, clk.now(), &bad, ev));
+  book.unpin(2, {1}, 200, true, clk.now(), ev);
+  auto sold = book.take_group(2, {2, 1}, 100, clk.now(), &bad, ev);
+  ASSERT_FALSE(sold);
+  EXPECT_EQ(sold.error(), errc::seat_booked);
+  EXPECT_EQ(bad, 1);
+
+  // A seat in its cool-down for this holder.
+  ASSERT_TRUE(book.take(3, 4, 100, clk.now(), ev));
+  clk.advance(300s);
+  book.expire_due(clk.now(), ev);
+  const auto before = book.size();
+  auto cooling = book.take_group(3, {3, 4}, 100, clk.now(), &bad, ev);
+  ASSERT_FALSE(cooling);
+  EXPECT_EQ(cooling.error(), errc::hold_cooldown);
+  EXPECT_EQ(bad, 4);
+  EXPECT_EQ(book.size(), before);
+}
+
+TEST(hold_book_groups, the_limits_count_the_groups_new_seats_together) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};  // 6 per trip, 12 per account
+  std::vector<seat_event> ev;
+  int bad = -1;
+  ASSERT_TRUE(book.take_group(1, {1, 2, 3, 4}, 100, clk.now(), &bad, ev));
+  auto over = book.take_group(1, {5, 6, 7}, 100, clk.now(), &bad, ev);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error(), errc::hold_limit);
+  EXPECT_EQ(bad, 0);
+  // Seats already held are renewals, not new holds: 3, 4 + 5, 6 fits (six in all).
+  clk.advance(100s);
+  ev.clear();
+  auto fits = book.take_group(1, {3, 4, 5, 6}, 100, clk.now(), &bad, ev);
+  ASSERT_TRUE(fits);
+  ASSERT_EQ(ev.size(), 1u);  // renewed and new share the new deadline
+  EXPECT_EQ(ev[0].seats, (std::vector<int>{3, 4, 5, 6}));
+  EXPECT_EQ(ev[0].expires_at, clk.now() + 300s);
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev).error(), errc::hold_limit);
+  // A seat named twice counts once.
+  ASSERT_TRUE(book.take_group(2, {1, 1, 2, 2, 3, 3}, 100, clk.now(), &bad, ev));
+  ASSERT_TRUE(book.take_group(2, {4, 5, 6}, 100, clk.now(), &bad, ev));
+  // Across trips: 12 per account (6 + 6 held now).
+  auto account = book.take_group(3, {1}, 100, clk.now(), &bad, ev);
+  ASSERT_FALSE(account);
+  EXPECT_EQ(account.error(), errc::account_hold_limit);
+  EXPECT_EQ(book.release_all(2, 100, clk.now(), ev), (std::vector<int>{1, 2, 3, 4, 5, 6}));
+  EXPECT_TRUE(book.take_group(3, {1}, 100, clk.now(), &bad, ev));
+}
+
+TEST(hold_book_groups, extend_moves_every_hold_to_a_new_deadline_never_past_the_lifetime) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};  // ttl 300 s, lifetime 900 s
+  std::vector<seat_event> ev;
+  const auto t0 = clk.now();
+  int bad = 0;
+  ASSERT_TRUE(book.take_group(1, {1, 2}, 100, clk.now(), &bad, ev));
+  ASSERT_TRUE(book.take(1, 3, 200, clk.now(), ev));
+  clk.advance(200s);
+  ev.clear();
+  auto extended = book.extend(1, 100, clk.now(), ev);
+  EXPECT_EQ(seats_of(extended), (std::vector<int>{1, 2}));
+  for (const auto& h : extended) EXPECT_EQ(h.expires_at, t0 + 500s);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0].seats, (std::vector<int>{1, 2}));
+  EXPECT_EQ(ev[0].expires_at, t0 + 500s);
+  // Up to the lifetime and no further; once there, extending changes (and tells) nothing.
+  clk.set(t0 + 450s);
+  extended = book.extend(1, 100, clk.now(), ev);
+  for (const auto& h : extended) EXPECT_EQ(h.expires_at, t0 + 750s);
+  clk.set(t0 + 700s);
+  extended = book.extend(1, 100, clk.now(), ev);
+  for (const auto& h : extended) EXPECT_EQ(h.expires_at, t0 + 900s);
+  ev.clear();
+  clk.set(t0 + 800s);
+  extended = book.extend(1, 100, clk.now(), ev);
+  EXPECT_EQ(extended.size(), 2u);
+  EXPECT_TRUE(ev.empty());
+  // Someone else's hold was not touched; a user without holds extends nothing.
+  EXPECT_TRUE(book.extend(1, 300, clk.now(), ev).empty());
+  EXPECT_TRUE(book.extend(99, 100, clk.now(), ev).empty());
+  EXPECT_TRUE(ev.empty());
+}
+
+TEST(hold_book_groups, release_all_frees_only_the_callers_unpinned_holds) {
+  manual_clock clk;
+  hold_book book{anti_hoarding()};
+  std::vector<seat_event> ev;
+  int bad = 0;
+  ASSERT_TRUE(book.take_group(1, {1, 2, 3}, 100, clk.now(), &bad, ev));
+  ASSERT_TRUE(book.take(1, 4, 200, clk.now(), ev));
+  ASSERT_FALSE(book.pin(1, {3}, 100, clk.now(), &bad, ev));
+  ev.clear();
+  EXPECT_EQ(book.release_all(1, 100, clk.now(), ev), (std::vector<int>{1, 2}));
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[0].kind, seat_event_kind::unlocked);
+  EXPECT_EQ(book.size(), 2u);  // 3 (pinned) and 200's 4
+  EXPECT_TRUE(book.release_all(1, 300, clk.now(), ev).empty());
+}
+
 }  // namespace
 }  // namespace seatd
