@@ -90,10 +90,13 @@ TEST_F(api_description, every_route_of_seatd_is_documented_and_every_documented_
         << method << " " << key.substr(space + 1) << " is a route of seatd (" << r.pattern
         << ", " << r.access << ") but docs/api/openapi.json does not document it" << how_to;
   }
-  for (const auto& key : documented)
-    EXPECT_TRUE(routes.count(key))
-        << key << " is documented in docs/api/openapi.json but seatd has no such route "
-        << "(`seatd routes` lists them)";
+  for (const auto& key : documented) {
+    std::string shown = key;
+    for (std::size_t i = 0; i < shown.find(' '); ++i)
+      shown[i] = char(std::toupper(static_cast<unsigned char>(shown[i])));
+    EXPECT_TRUE(routes.count(key)) << shown << " is documented in docs/api/openapi.json but seatd "
+                                   << "has no such route (`seatd routes` lists them)";
+  }
 }
 
 TEST_F(api_description, access_and_path_parameters_match_the_router) {
