@@ -4,7 +4,8 @@
 # (its own, fresh SQLite file) used as a traveller, an admin and a hostile client, every answer
 # validated against the documented schema of its route and status, every WebSocket message
 # against its AsyncAPI payload. Installs what it needs (npm ci: ajv, ajv-formats,
-# @seriousme/openapi-schema-validator, @asyncapi/specs). scripts/e2e.sh runs it.
+# @seriousme/openapi-schema-validator, @redocly/openapi-core, @asyncapi/specs, ws); no network
+# at test time. scripts/e2e.sh runs it.
 #
 #   scripts/api-test.sh [path/to/seatd]      (default build/debug/seatd)
 set -euo pipefail
@@ -19,4 +20,4 @@ command -v node >/dev/null && command -v npm >/dev/null || scripts/install-deps.
 cd tests/api
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 echo "=== api: the API description against a real seatd ($bin)"
-SEATD_BIN="$bin" node --test --test-reporter=spec api_description.test.mjs
+REDOCLY_TELEMETRY=off SEATD_BIN="$bin" node --test --test-reporter=spec api_description.test.mjs

@@ -1,6 +1,7 @@
 // seatd's API description checked two ways (scripts/api-test.sh runs it; scripts/e2e.sh calls that):
 // 1. the documents themselves: docs/api/openapi.json against the OpenAPI 3.1 schema
-//    (@seriousme/openapi-schema-validator), docs/api/asyncapi.json against the AsyncAPI 3.0
+//    (@seriousme/openapi-schema-validator) and Redocly's recommended lint rules
+//    (@redocly/openapi-core), docs/api/asyncapi.json against the AsyncAPI 3.0
 //    schema (@asyncapi/specs), and the AsyncAPI examples against their payload schemas;
 // 2. a real seatd (SEATD_BIN) used as a traveller, an admin and an anonymous or hostile client:
 //    every answer's status, headers and body must be what the document says for that route
@@ -15,6 +16,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import asyncapiSpecs from '@asyncapi/specs';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { createConfig, lint } from '@redocly/openapi-core';
 import WebSocket from 'ws';
 import { DescribedApi } from './described_api.mjs';
 import { startSeatd } from './seatd_server.mjs';
@@ -81,6 +83,23 @@ test('docs/api/openapi.json is a valid OpenAPI 3.1 document', async () => {
       }
     }
   }
+});
+
+test('docs/api/openapi.json passes Redocly\'s recommended lint rules', async () => {
+  const config = await createConfig({
+    extends: ['recommended'],
+    rules: {
+      // seatd is not published under a licence (packaging/debian/copyright).
+      'info-license': 'off',
+      // The contract's path: clients call POST /bookings/ (seatd also takes /bookings).
+      'no-path-trailing-slash': 'off',
+      // Routes that refuse nothing (GET /, /trips/cities, the descriptions) have no 4xx to list.
+      'operation-4xx-response': 'off',
+    },
+  });
+  const problems = await lint({ ref: path.join(root, 'docs/api/openapi.json'), config });
+  const shown = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location?.[0]?.pointer})`);
+  assert.deepEqual(shown, []);
 });
 
 test('docs/api/asyncapi.json is a valid AsyncAPI 3.0 document and its examples match it', () => {
