@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the browser UI: a real seatd (fresh SQLite file, 3-second holds) driven
-# through Debian's headless Chromium by playwright-core (tests/e2e). Installs what it needs.
+# through Debian's headless Chromium by playwright-core (tests/e2e), /docs among the pages;
+# then the API description's tests (scripts/api-test.sh, tests/api). Installs what it needs.
 #
 #   scripts/e2e.sh [path/to/seatd]      (default build/debug/seatd)
 #
@@ -31,6 +32,9 @@ chromium_path=${SEATD_E2E_CHROMIUM:-$(command -v chromium)}
     npm install --no-audit --no-fund --loglevel=error
   fi
 )
+
+# Swagger UI for /docs (05-api-docs), into the source web root this seatd serves.
+scripts/docs-ui.sh
 
 results="$root/test-results/e2e"
 rm -rf "$results"
@@ -100,6 +104,12 @@ if ! wait "$seatd_pid"; then
   [ "$status" -ne 0 ] || status=1
 fi
 seatd_pid=""
+
+# The API description against its own seatd (tests/api): document checks, every answer
+# validated against its documented schema.
+if [ "$status" -eq 0 ]; then
+  scripts/api-test.sh "$bin" || status=$?
+fi
 
 if [ "$status" -ne 0 ]; then
   echo "=== e2e: FAILED (screenshots and seatd logs in $results)" >&2

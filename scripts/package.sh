@@ -10,7 +10,8 @@
 # 4. seatd starts from the installed files as the unit starts it (systemctl where systemd runs;
 #    elsewhere, e.g. in a container, the unit's user-less equivalent: the environment file, the
 #    state directory as working directory, an unprivileged user, no new privileges) and serves
-#    the API and the UI from /usr/share/seatd/web, then stops cleanly on SIGTERM;
+#    the API, its descriptions (/openapi.json, /asyncapi.json) and the UI and /docs from
+#    /usr/share/seatd/web, then stops cleanly on SIGTERM;
 # 5. dpkg --purge removes it and its settings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ root=$PWD
 command -v lintian >/dev/null && command -v dpkg-shlibdeps >/dev/null || scripts/install-deps.sh
 
 echo "=== package: build"
+scripts/docs-ui.sh  # Swagger UI into web/docs/vendor, which the package installs with web/
 cmake --preset release >/dev/null
 cmake --build --preset release -j"${SEATD_JOBS:-$(nproc)}" --target seatd
 (cd build/release && rm -f seatd_*.deb && cpack -G DEB >/dev/null)
@@ -85,6 +87,13 @@ base="http://127.0.0.1:$port"
 curl -fsS "$base/trips/cities" >/dev/null
 curl -fsS -H 'Accept: text/html' "$base/" | grep -q '<title>' || { echo "package: the UI is not served from /usr/share/seatd/web" >&2; exit 1; }
 curl -fsS "$base/js/app.js" -o /dev/null 2>/dev/null || curl -fsS "$base/app.js" -o /dev/null
+# The API's descriptions (compiled in) and the interactive docs (Swagger UI from the web root).
+# (Read whole, then matched: `curl | grep -q` fails under pipefail when grep stops reading early.)
+openapi=$(curl -fsS "$base/openapi.json") asyncapi=$(curl -fsS "$base/asyncapi.json") docs=$(curl -fsS "$base/docs")
+[[ "$openapi" == *'"openapi": "3.1'* ]] || { echo "package: no /openapi.json" >&2; exit 1; }
+[[ "$asyncapi" == *'"asyncapi": "3'* ]] || { echo "package: no /asyncapi.json" >&2; exit 1; }
+[[ "$docs" == *swagger-ui-bundle.js* ]] || { echo "package: no /docs page" >&2; exit 1; }
+curl -fsS "$base/docs/vendor/swagger-ui-bundle.js" -o /dev/null || { echo "package: Swagger UI is not installed" >&2; exit 1; }
 if [ -n "$pid" ]; then
   # The shipped schedule imports into the installed server's database.
   (set -a; . "$work/env"; set +a; cd "$state" && setpriv --reuid=nobody --regid=nogroup --clear-groups \

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/docs-ui.sh  # Swagger UI for /docs, into web/docs/vendor
 cmake --preset release -DSEATD_TESTS=OFF >/dev/null
 cmake --build --preset release -j"$(nproc)"
 exec build/release/seatd --demo --demo-schedule data/abctravels_schedule.xlsx \

@@ -1,5 +1,6 @@
 // seatd: live seat booking server. `seatd` (or `seatd serve`) runs the server;
-// `seatd admin create` adds an admin; `seatd import FILE` loads a schedule.
+// `seatd admin create` adds an admin; `seatd import FILE` loads a schedule; `seatd routes`
+// lists the HTTP routes.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -90,6 +91,8 @@ int main(int argc, char** argv) {
   admin_create->add_option("--password", admin_password,
                            "Password (or SEATD_ADMIN_PASSWORD in the environment)");
   admin->require_subcommand(1);
+  auto* routes = app.add_subcommand(
+      "routes", "Print every HTTP route: method, path pattern, who may call it (anyone, user, admin)");
   auto* import = app.add_subcommand("import", "Import a schedule file (.xlsx or .csv)");
   std::string import_path;
   import->add_option("file", import_path, "Schedule file")->required()->check(CLI::ExistingFile);
@@ -145,6 +148,7 @@ int main(int argc, char** argv) {
         if (const char* p = std::getenv("SEATD_ADMIN_PASSWORD")) admin_password = p;
       return seatd::create_admin(cfg, admin_email, admin_name, admin_password);
     }
+    if (routes->parsed()) return seatd::print_routes(cfg);
     if (import->parsed()) {
       std::optional<seatd::local_date> week_of;
       if (!import_week_of.empty()) {

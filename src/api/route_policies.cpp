@@ -68,6 +68,7 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_admin_booking_routes(r, svc);
   add_boarding_routes(r, svc);
   add_outbox_routes(r, svc);
+  add_api_description_routes(r, svc);
   set_route_policies(r);
   install_access_check(d, svc);
 }

@@ -19,5 +19,6 @@ void add_admin_booking_routes(net::router& r, services& svc);  // /admin/booking
 void add_booking_routes(net::router& r, services& svc);
 void add_boarding_routes(net::router& r, services& svc);
 void add_outbox_routes(net::router& r, services& svc);
+void add_api_description_routes(net::router& r, services& svc);  // /openapi.json, /asyncapi.json
 
 }  // namespace seatd::api

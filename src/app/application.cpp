@@ -434,6 +434,25 @@ int application::run() {
   return 0;
 }
 
+int print_routes(config cfg) {
+  cfg.database_url = "sqlite://:memory:";
+  cfg.redis_url.clear();  // no route depends on it; a listing must not wait for Redis
+  cfg.demo = false;
+  const auto level = spdlog::get_level();
+  spdlog::set_level(spdlog::level::warn);  // the components' startup notes are not the listing
+  application::impl m(std::move(cfg));
+  spdlog::set_level(level);
+  for (const auto& r : m.routes.list()) {
+    const char* who = r.policy.who == net::access::admin  ? "admin"
+                      : r.policy.who == net::access::user ? "user"
+                                                          : "anyone";
+    std::printf("%-7s %-50s %s%s\n", std::string(net::http::to_string(r.method)).c_str(),
+                r.pattern.c_str(), who, r.policy.body == net::body_size::upload ? " upload" : "");
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
 int create_admin(const config& cfg, const std::string& email, const std::string& username,
                  const std::string& password) {
   if (!auth::valid_email(email)) {

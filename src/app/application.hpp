@@ -26,9 +26,16 @@ class application {
   void stop();
 
  private:
+  friend int print_routes(config cfg);  // builds an impl's route table, runs nothing
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+// Prints every HTTP route of the server `cfg` would run (the `seatd routes` subcommand): method,
+// path pattern, who may call it ("anyone", "user", "admin") and "upload" for a large body. The
+// route table is built as the server builds it, over a private in-memory database: nothing is
+// listened on, written or sent.
+int print_routes(config cfg);
 
 // Creates or promotes an admin user (the `seatd admin create` subcommand).
 int create_admin(const config& cfg, const std::string& email, const std::string& username,

@@ -58,7 +58,7 @@ std::vector<router::segment> router::parse_pattern(std::string_view pattern) {
 }
 
 void router::add(http::verb method, std::string_view pattern, handler h, route_policy policy) {
-  routes_.push_back(route{method, parse_pattern(pattern), std::move(h), policy});
+  routes_.push_back(route{method, std::string(pattern), parse_pattern(pattern), std::move(h), policy});
 }
 
 void router::set_policy(http::verb method, std::string_view pattern, route_policy policy) {
@@ -131,6 +131,13 @@ router::match router::find(http::verb method, std::string_view path) const {
   else
     m.error = error_response(http::status::not_found, "Not Found");
   return m;
+}
+
+std::vector<router::entry> router::list() const {
+  std::vector<entry> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back(entry{r.method, r.pattern, r.policy});
+  return out;
 }
 
 std::vector<http::verb> router::methods_for(std::string_view path) const {

@@ -52,6 +52,15 @@ class router {
   // Methods registered for a path (for CORS preflight and 405 Allow).
   std::vector<http::verb> methods_for(std::string_view path) const;
 
+  // Every route as added, in that order: what `seatd routes` prints and what the API
+  // description test compares with docs/api/openapi.json.
+  struct entry {
+    http::verb method;
+    std::string pattern;  // e.g. "/trips/{trip_id:int}"
+    route_policy policy;
+  };
+  std::vector<entry> list() const;
+
  private:
   struct segment {
     std::string text;  // literal text or parameter name
@@ -60,6 +69,7 @@ class router {
   };
   struct route {
     http::verb method;
+    std::string pattern;
     std::vector<segment> segments;
     handler h;
     route_policy policy;

@@ -67,7 +67,15 @@ static_files::static_files(const std::string& root, std::size_t max_bytes) {
 std::optional<response> static_files::serve(const request& req, std::string_view path) const {
   if (path == "/") path = "/index.html";
   auto it = files_.find(path);
-  if (it == files_.end()) return std::nullopt;
+  if (it == files_.end()) {
+    // A folder of the UI ("/docs" or "/docs/") is its index.html.
+    std::string index(path);
+    if (!index.ends_with('/')) index += '/';
+    index += "index.html";
+    it = files_.find(index);
+    if (it == files_.end()) return std::nullopt;
+  }
+  path = it->first;
   const file& f = it->second;
   response res;
   res.version(11);

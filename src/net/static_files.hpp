@@ -16,7 +16,8 @@ class static_files {
   // Loads every file of the UI's asset types (html, css, js, mjs, svg, png, ico, webmanifest)
   // under `root`, at most max_bytes in all. Empty root: serves nothing.
   explicit static_files(const std::string& root, std::size_t max_bytes = 32u << 20);
-  // The response for a GET/HEAD of `path` ("/" means "/index.html"), or nullopt when no such file.
+  // The response for a GET/HEAD of `path` ("/" means "/index.html", a folder "/docs" or
+  // "/docs/" its index.html), or nullopt when no such file.
   std::optional<response> serve(const request& req, std::string_view path) const;
   bool empty() const { return files_.empty(); }
   std::size_t size() const { return files_.size(); }

@@ -369,4 +369,21 @@ TEST_F(net_router, set_policy_for_a_missing_route_throws) {
   EXPECT_THROW(r.set_policy(verb::get, "/bookings/{booking_number:int}", {}), std::logic_error);
 }
 
+TEST_F(net_router, list_gives_every_route_as_added_with_its_policy) {
+  EXPECT_TRUE(r.list().empty());
+  r.add(verb::get, "/trips/{trip_id:int}", tagged{1});
+  r.add(verb::post, "/bookings/", tagged{2});
+  r.add(verb::get, "/trips/{trip_id:int}", tagged{3});  // a duplicate is listed too
+  r.set_policy(verb::post, "/bookings/", {net::access::user, net::body_size::small});
+  auto all = r.list();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].method, verb::get);
+  EXPECT_EQ(all[0].pattern, "/trips/{trip_id:int}");  // the pattern as written, types and all
+  EXPECT_EQ(all[0].policy.who, net::access::anyone);
+  EXPECT_EQ(all[1].method, verb::post);
+  EXPECT_EQ(all[1].pattern, "/bookings/");  // the trailing slash kept
+  EXPECT_EQ(all[1].policy.who, net::access::user);
+  EXPECT_EQ(all[2].pattern, "/trips/{trip_id:int}");
+}
+
 }  // namespace
