@@ -58,7 +58,8 @@ std::vector<router::segment> router::parse_pattern(std::string_view pattern) {
 }
 
 void router::add(http::verb method, std::string_view pattern, handler h, route_policy policy) {
-  routes_.push_back(route{method, parse_pattern(pattern), std::move(h), policy});
+  routes_.push_back(
+      route{method, std::string(pattern), parse_pattern(pattern), std::move(h), policy});
 }
 
 void router::set_policy(http::verb method, std::string_view pattern, route_policy policy) {
@@ -107,7 +108,8 @@ router::match router::find(http::verb method, std::string_view path) const {
   std::optional<response> type_error;
   route_params params;
   std::string bad;
-  for (const auto& r : routes_) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& r = routes_[i];
     int k = try_match(r, parts, params, bad);
     if (k == 0) continue;
     path_known = true;
@@ -120,6 +122,7 @@ router::match router::find(http::verb method, std::string_view path) const {
       continue;
     }
     m.h = &r.h;
+    m.route = i;
     m.policy = &r.policy;
     m.params = std::move(params);
     return m;
