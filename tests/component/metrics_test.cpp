@@ -36,11 +36,6 @@ std::size_t series_count(const std::string& text, const std::string& name) {
   return n;
 }
 
-http_reply scrape(unsigned short port) {
-  http_client c(port);
-  return c.get("/metrics");
-}
-
 // One GET /metrics from a chosen local address (127.0.0.2 is loopback too, but not 127.0.0.1):
 // the status line's code.
 int status_from(const char* local_address, unsigned short port) {
