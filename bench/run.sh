@@ -18,6 +18,8 @@
 #                       viewers than one process may open (its file limit is 20,000)
 #   --sync S            with --copies and fanout: the drivers start together S s after launch (60)
 #   --keep              keep the temporary directory (database, logs)
+#   --scrape S          poll every seatd's GET /metrics every S seconds during the run (curl), as
+#                       a Prometheus would: what the metrics cost the scenario
 #   --real-password-hash  seatd hashes passwords at its real Argon2id cost (the default here is
 #                       --fast-password-hash); what `abuse` should measure
 #
@@ -48,6 +50,7 @@ copies=1
 sync_s=60
 fast_hash=(--fast-password-hash)
 rport=""
+scrape_s=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -65,7 +68,8 @@ while [[ $# -gt 0 ]]; do
     --sync) sync_s="$2"; shift 2 ;;
     --smoke) smoke=1; shift ;;
     --real-password-hash) fast_hash=(); shift ;;
-    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
+    --scrape) scrape_s="$2"; shift 2 ;;
+    -h|--help) sed -n '2,34p' "$0"; exit 0 ;;
     *) break ;;
   esac
 done
@@ -176,6 +180,17 @@ port_list=$(IFS=,; echo "${ports[*]}")
 pid_list=$(IFS=,; echo "${seatd_pids[*]}")
 echo "run.sh: engine=$engine instances=$instances ports=$port_list pids=$pid_list hold_ttl=$hold_ttl" \
      "max_holds=$max_holds load=$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+if [[ -n "$scrape_s" ]]; then
+  for port in "${ports[@]}"; do
+    (while true; do
+       curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$port/metrics" || true
+       sleep "$scrape_s"
+     done) &
+    pids+=($!)
+  done
+  echo "run.sh: scraping /metrics every ${scrape_s}s" >&2
+fi
 
 if [[ -n "$perf_out" ]]; then
   perf record -e cpu-clock -F 499 -g -o "$perf_out" -p "$pid_list" >"$dir/perf.log" 2>&1 &

@@ -15,6 +15,7 @@ packages=(
   redis-server postgresql sqlite3 chromium nodejs
   poppler-utils zbar-tools python3-aiosmtpd
   dpkg-dev lintian curl
+  prometheus  # promtool checks /metrics; the server scrapes seatd in an integration test
 )
 command -v npm >/dev/null || packages+=(npm)  # Debian's npm conflicts with NodeSource's nodejs, which bundles npm
 missing=()

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   app.add_option("--env-file", dotenv, "Read settings from this .env file")->capture_default_str();
 
   // Flags override the environment: parse into optionals, apply after the environment.
-  std::optional<std::string> host, database, redis, secret, log_level, web_root, cors;
+  std::optional<std::string> host, database, redis, secret, log_level, web_root, cors,
+      metrics_listen;
   std::optional<int> port, workers, io_threads, hold_ttl, token_minutes, max_holds, ws_queue_kib;
   std::optional<bool> access_log;
   bool demo = false, fast_hash = false;
@@ -74,6 +75,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 43200));
   app.add_option("--cors-origins", cors, "Comma-separated allowed CORS origins");
   app.add_option("--access-log", access_log, "Log every request (true/false)");
+  app.add_option("--metrics-listen", metrics_listen,
+                 "SEATD_METRICS_LISTEN: serve /metrics on this HOST:PORT only "
+                 "(e.g. 127.0.0.1:9100)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
   app.add_option("--web-root", web_root, "Directory of the browser UI");
   app.add_flag("--demo", demo, "Import the demo schedule and create demo accounts");
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
       seatd::apply_environment(cfg, {{"CORS_ORIGINS", *cors}});
     }
     if (access_log) cfg.access_log = *access_log;
+    if (metrics_listen) seatd::apply_environment(cfg, {{"SEATD_METRICS_LISTEN", *metrics_listen}});
     if (log_level) cfg.log_level = *log_level;
     if (web_root) cfg.web_root = *web_root;
     cfg.demo = demo;

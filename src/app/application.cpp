@@ -27,6 +27,8 @@
 #include "ticket/smtp_sender.hpp"
 #include "util/random_secret.hpp"
 #include "app/build_info.hpp"
+#include "app/metrics_endpoint.hpp"
+#include "app/server_metrics.hpp"
 #include "app/redis_login_failures.hpp"
 #include "app/revocation_feed.hpp"
 #include "exec/worker_pool.hpp"
@@ -41,6 +43,8 @@
 #include "net/accept_pacing.hpp"
 #include "net/body_budget.hpp"
 #include "net/dispatcher.hpp"
+#include "net/http_metrics.hpp"
+#include "net/listen_address.hpp"
 #include "net/listener.hpp"
 #include "holds/memory_engine.hpp"
 #include "holds/redis_engine.hpp"
@@ -116,16 +120,22 @@ void prepare_demo(const config& cfg, store& db) {
 
 // REDIS_URL set: holds in Redis, shared by every seatd instance; otherwise in-process.
 std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_executor ex,
-                                              const clock& clk, realtime::seat_hub& hub) {
+                                              const clock& clk, realtime::seat_hub& hub,
+                                              server_metrics& metrics) {
   hold_policy policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user};
   policy.max_per_account = cfg.max_holds_per_account;
   policy.max_lifetime = std::chrono::seconds(cfg.hold_max_lifetime_seconds);
   policy.cooldown = std::chrono::seconds(cfg.hold_cooldown_seconds);
   event_sink sink = [&hub](const seat_event& e) { hub.publish(e); };
-  if (cfg.redis_url.empty()) return std::make_unique<memory_engine>(ex, clk, policy, sink);
+  if (cfg.redis_url.empty())
+    return std::make_unique<memory_engine>(ex, clk, policy, sink, &metrics.expiry_lag);
   redis_engine::options opts;
-  opts.redis = redis_engine::redis_engine_config(cfg.redis_url);
-  return std::make_unique<redis_engine>(ex, clk, policy, opts, sink, [&hub] { hub.resync_all(); });
+  opts.redis = metrics.instrumented(redis_engine::redis_engine_config(cfg.redis_url));
+  opts.expiry_lag = &metrics.expiry_lag;
+  auto engine =
+      std::make_unique<redis_engine>(ex, clk, policy, opts, sink, [&hub] { hub.resync_all(); });
+  metrics.watch_redis(*engine);
+  return engine;
 }
 
 // SEATD_MAX_CONNECTIONS, or what the descriptor limit leaves after a reserve.
@@ -199,11 +209,14 @@ service::outbox_delivery_options outbox_options(const config& cfg) {
 struct application::impl {
   config cfg;
   system_clock clk;
+  // First: components register into it as they are built, and it outlives them all.
+  server_metrics metrics;
   // Before the io_context: a session still queued there when it is destroyed at exit gives its
   // body lease and its connection place back to these.
   net::body_budget body_budget{body_budget_for(cfg)};
   inflight_limiter connections_per_client{cfg.max_connections_per_client};
   inflight_limiter viewer_admission{std::size_t(cfg.max_viewers_per_client)};  // open viewers per client
+  inflight_limiter metrics_per_client{0};  // the metrics listener's: no per-client cap
   asio::io_context ioc;
   std::unique_ptr<store> db;
   worker_pool pool;
@@ -244,6 +257,8 @@ struct application::impl {
   // full), so a client fetching PDFs in a loop neither slows bookings nor delays e-mails.
   worker_pool render_lane{1, 16};
   std::unique_ptr<service::outbox_delivery> outbox;
+  // GET /metrics is answered here: one thread, a short queue (app/metrics_endpoint.hpp).
+  worker_pool metrics_lane{1, 4};
   api::services svc;
   net::router routes;
   net::http_options http_opts;
@@ -254,6 +269,16 @@ struct application::impl {
   realtime::viewer_options viewer_opts;
   net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
+  std::unique_ptr<net::http_metrics> http_metrics;
+  // SEATD_METRICS_LISTEN: /metrics alone on a listener of its own.
+  net::router metrics_routes;
+  net::http_options metrics_http_opts;
+  net::static_files no_files{""};
+  net::dispatcher metrics_dispatch{metrics_routes, metrics_http_opts, no_files};
+  net::upgrade_handler no_upgrade;
+  // Its own connections and cap: scrapes still get in when the public port is full.
+  net::session_registry metrics_sessions;
+  std::unique_ptr<net::listener> metrics_listen;
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -267,7 +292,7 @@ struct application::impl {
         jwt(cfg.secret_key),
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
-        engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub)),
+        engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub, metrics)),
         bookings(*db, pool, *engine, clk),
         documents(documents_options(cfg)),
         mailer(make_mail_sender(cfg, clk)),
@@ -316,6 +341,7 @@ struct application::impl {
     }
 
     api::install_routes(routes, dispatch, svc);
+    install_metrics();
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
     upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,
@@ -329,6 +355,30 @@ struct application::impl {
           ->start();
       return true;
     };
+  }
+
+  // Every instrument handed out, every reading registered, and /metrics routed; the HTTP
+  // metrics last, once every route is in the table.
+  void install_metrics() {
+    hub.set_instruments(metrics.hub_instruments());
+    viewer_opts.slow_consumer_closes = &metrics.slow_consumer_closes;
+    metrics.watch_pool("worker", pool);
+    metrics.watch_pool("hashing", hash_lane);
+    metrics.watch_pool("mail", mail_lane);
+    metrics.watch_pool("render", render_lane);
+    metrics.watch_hub(hub);
+    metrics.watch_engine(*engine);
+    metrics.watch_store(*db);
+    if (cfg.metrics_listen.empty()) {
+      add_metrics_route(routes, metrics.registry(), metrics_lane,
+                        net::trusted_proxies::parse(cfg.metrics_allow));
+    } else {
+      add_metrics_route(metrics_routes, metrics.registry(), metrics_lane, std::nullopt);
+      metrics_http_opts.access_log = false;
+      metrics_http_opts.max_connections = 64;
+    }
+    http_metrics = std::make_unique<net::http_metrics>(metrics.registry(), routes);
+    http_opts.metrics = http_metrics.get();
   }
 
   void request_stop() {
@@ -352,6 +402,11 @@ int application::run() {
   m.listen = std::make_unique<net::listener>(m.ioc, asio::ip::tcp::endpoint{address, m.cfg.port},
                                              m.dispatch, m.http_opts, m.registry, m.body_budget,
                                              m.connections_per_client, m.upgrade, m.tasks);
+  if (!m.cfg.metrics_listen.empty())
+    m.metrics_listen = std::make_unique<net::listener>(
+        m.ioc, net::parse_listen_address(m.cfg.metrics_listen), m.metrics_dispatch,
+        m.metrics_http_opts, m.metrics_sessions, m.body_budget, m.metrics_per_client,
+        m.no_upgrade, m.tasks);
   asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
   signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
     if (ec) return;
@@ -384,6 +439,7 @@ int application::run() {
   if (m.login_counts) m.login_counts->start();
   m.outbox->start();
   m.listen->start();
+  if (m.metrics_listen) m.metrics_listen->start();
 
   auto port = m.listen->port();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -394,6 +450,11 @@ int application::run() {
                version_line(), m.cfg.host, port, n, m.cfg.worker_threads, m.http_opts.max_connections,
                ms);
   // Machine-readable readiness line on stdout (tests and scripts wait for it).
+  if (m.metrics_listen) {
+    spdlog::info("metrics on port {} (SEATD_METRICS_LISTEN {})", m.metrics_listen->port(),
+                 m.cfg.metrics_listen);
+    std::printf("seatd metrics port=%u\n", unsigned(m.metrics_listen->port()));
+  }
   std::printf("seatd ready port=%u\n", unsigned(port));
   std::fflush(stdout);
 
@@ -406,15 +467,18 @@ int application::run() {
   // busy ones after their response); wait for them with a deadline; then stop the threads.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   m.listen->stop();
+  if (m.metrics_listen) m.metrics_listen->stop();
   signals.cancel();
   // The accept loop has ended once this returns (so no connection can arrive after stop_all;
   // the registry stops any that still does).
   m.tasks.stop();
   if (!m.tasks.wait(deadline)) spdlog::warn("shutdown: {} tasks still running", m.tasks.running());
   m.registry.stop_all();
+  m.metrics_sessions.stop_all();
   if (!m.registry.wait_empty(deadline))
     spdlog::warn("shutdown: {} connections did not finish in time; closing them",
                  m.registry.size());
+  (void)m.metrics_sessions.wait_empty(deadline);
   // The outbox: no new claims; the messages being sent get what is left of the deadline (they
   // need the I/O threads and the pools, still running), the rest are abandoned to their lease.
   if (!m.outbox->stop(deadline))
@@ -427,8 +491,10 @@ int application::run() {
   m.pool.stop();
   m.hash_lane.stop();
   m.render_lane.stop();
+  m.metrics_lane.stop();
   m.mail_lane.stop();  // waits for a send in progress (at most SEATD_SMTP_TIMEOUT_SECONDS)
   m.listen.reset();
+  m.metrics_listen.reset();
   m.db.reset();
   spdlog::info("seatd stopped");
   return 0;

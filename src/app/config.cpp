@@ -10,6 +10,7 @@
 
 #include "util/random_secret.hpp"
 #include "net/client_address.hpp"
+#include "net/listen_address.hpp"
 #include "service/ticket_documents.hpp"
 
 extern char** environ;
@@ -31,6 +32,16 @@ long long parse_number(const std::string& name, const std::string& v, long long 
     throw config_error(
         fmt::format("{}: expected an integer between {} and {}, got '{}'", name, lo, hi, v));
   return out;
+}
+
+// A comma-separated list of CIDRs, checked now so a typo stops startup with the variable's name.
+std::string cidr_list(const std::string& name, const std::string& v) {
+  try {
+    (void)net::trusted_proxies::parse(v);
+  } catch (const std::invalid_argument& e) {
+    throw config_error(fmt::format("{}: {}", name, e.what()));
+  }
+  return v;
 }
 
 bool parse_bool(const std::string& name, const std::string& v) {
@@ -146,14 +157,18 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("SEATD_MAX_INFLIGHT_BODY_BYTES"))
     cfg.max_inflight_body_bytes = std::size_t(
         parse_number("SEATD_MAX_INFLIGHT_BODY_BYTES", *v, 1024, 1LL << 40));
-  if (auto v = get("SEATD_TRUSTED_PROXIES")) {
+  if (auto v = get("SEATD_TRUSTED_PROXIES"))
+    cfg.trusted_proxies = cidr_list("SEATD_TRUSTED_PROXIES", *v);
+  if (auto v = get("SEATD_METRICS_LISTEN")) {
     try {
-      (void)net::trusted_proxies::parse(*v);
+      if (!trim(*v).empty()) (void)net::parse_listen_address(trim(*v));
     } catch (const std::invalid_argument& e) {
-      throw config_error(fmt::format("SEATD_TRUSTED_PROXIES: {}", e.what()));
+      throw config_error(fmt::format("SEATD_METRICS_LISTEN: {}", e.what()));
     }
-    cfg.trusted_proxies = *v;
+    cfg.metrics_listen = trim(*v);
   }
+  if (auto v = get("SEATD_METRICS_ALLOW"))
+    cfg.metrics_allow = cidr_list("SEATD_METRICS_ALLOW", *v);
   if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
   if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
   if (auto v = get("SMTP_URL")) cfg.smtp_url = trim(*v);

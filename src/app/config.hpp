@@ -60,6 +60,10 @@ struct config {
   int ws_idle_seconds = 60;
   std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap
   bool access_log = true;
+  // GET /metrics: on its own listener (HOST:PORT) when set, then absent from the public port;
+  // otherwise on the public port for peers in metrics_allow (CIDRs).
+  std::string metrics_listen;
+  std::string metrics_allow = "127.0.0.0/8,::1";
   std::string log_level = "info";
   std::string web_root;     // directory of the browser UI; empty: autodetect
   bool demo = false;        // import the schedule, create demo users, print credentials

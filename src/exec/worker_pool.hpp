@@ -45,6 +45,7 @@ class worker_pool {
     using value_type = std::conditional_t<std::is_void_v<R>, std::monostate, R>;
     if (pending_.fetch_add(1) >= limit_) {
       pending_.fetch_sub(1);
+      rejected_.fetch_add(1, std::memory_order_relaxed);
       throw pool_busy{};
     }
     auto initiate = [this](auto handler, F f) {
@@ -75,7 +76,10 @@ class worker_pool {
         initiate, boost::asio::use_awaitable, std::move(f));
   }
 
+  // Jobs queued or running; jobs refused because the queue was full (read by the metrics).
   std::size_t pending() const { return pending_.load(); }
+  std::size_t rejected() const { return rejected_.load(std::memory_order_relaxed); }
+  std::size_t queue_limit() const { return limit_; }
   void stop() {
     pool_.stop();
     pool_.join();
@@ -85,6 +89,7 @@ class worker_pool {
   boost::asio::thread_pool pool_;
   std::size_t limit_;
   std::atomic<std::size_t> pending_{0};
+  std::atomic<std::size_t> rejected_{0};
 };
 
 }  // namespace seatd

@@ -11,20 +11,26 @@ namespace seatd {
 namespace asio = boost::asio;
 
 expiry_scheduler::expiry_scheduler(asio::any_io_executor strand, const clock& clk,
-                                   std::size_t concurrency, sweep_fn sweep)
+                                   std::size_t concurrency, sweep_fn sweep,
+                                   metrics::histogram* lag)
     : strand_(std::move(strand)),
       clock_(clk),
       concurrency_(std::max<std::size_t>(1, concurrency)),
       sweep_(std::move(sweep)),
-      timer_(strand_) {}
+      timer_(strand_),
+      lag_(lag) {}
 
 void expiry_scheduler::learn(row_id trip, int seat, sys_ms when) {
   if (stopped_) return;
   index_.set(trip, seat, when);
+  count_known();
   arm();
 }
 
-void expiry_scheduler::forget(row_id trip, int seat) { index_.erase(trip, seat); }
+void expiry_scheduler::forget(row_id trip, int seat) {
+  index_.erase(trip, seat);
+  count_known();
+}
 
 void expiry_scheduler::arm() {
   if (stopped_) return;
@@ -45,8 +51,12 @@ void expiry_scheduler::arm() {
 }
 
 void expiry_scheduler::on_timer() {
+  const auto now = clock_.now();
+  if (lag_ && armed_)
+    lag_->observe(std::max(0.0, std::chrono::duration<double>(now - *armed_).count()));
   armed_.reset();
-  for (row_id trip : index_.take_due(clock_.now())) enqueue(trip);
+  for (row_id trip : index_.take_due(now)) enqueue(trip);
+  count_known();
   arm();
 }
 

@@ -11,6 +11,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -21,6 +22,7 @@
 #include "domain/clock.hpp"
 #include "domain/model.hpp"
 #include "holds/deadline_index.hpp"
+#include "metrics/histogram.hpp"
 
 namespace seatd {
 
@@ -30,8 +32,9 @@ class expiry_scheduler : public std::enable_shared_from_this<expiry_scheduler> {
 
   // `strand` must be a strand (or a single-threaded executor). At most `concurrency` sweeps
   // run at once (at least one).
+  // lag: when set, each timer observes how late it fired after the deadline it was armed for.
   expiry_scheduler(boost::asio::any_io_executor strand, const clock& clk,
-                   std::size_t concurrency, sweep_fn sweep);
+                   std::size_t concurrency, sweep_fn sweep, metrics::histogram* lag = nullptr);
 
   // (trip, seat) falls due at `when`, replacing what was known of the seat.
   void learn(row_id trip, int seat, sys_ms when);
@@ -42,6 +45,8 @@ class expiry_scheduler : public std::enable_shared_from_this<expiry_scheduler> {
   void stop();
 
   std::size_t known() const { return index_.size(); }
+  // known(), readable from any thread (a metrics scrape).
+  std::size_t known_now() const noexcept { return known_now_.load(std::memory_order_relaxed); }
   std::size_t queued() const { return queue_.size(); }
   std::size_t in_flight() const { return sweeping_; }
 
@@ -49,6 +54,7 @@ class expiry_scheduler : public std::enable_shared_from_this<expiry_scheduler> {
   void arm();
   void on_timer();
   void pump();
+  void count_known() noexcept { known_now_.store(index_.size(), std::memory_order_relaxed); }
 
   boost::asio::any_io_executor strand_;
   const clock& clock_;
@@ -61,6 +67,8 @@ class expiry_scheduler : public std::enable_shared_from_this<expiry_scheduler> {
   std::deque<row_id> queue_;
   std::unordered_set<row_id> queued_;
   std::size_t sweeping_ = 0;
+  metrics::histogram* lag_;
+  std::atomic<std::size_t> known_now_{0};
 };
 
 }  // namespace seatd

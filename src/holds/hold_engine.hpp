@@ -60,6 +60,9 @@ class hold_engine {
   // An identifier of this engine's seq space: clients resuming with ?since= must present the
   // same epoch (an in-process engine starts a new epoch with every process).
   virtual std::string epoch() const = 0;
+  // Holds live now, as far as this instance knows (the Redis engine: the deadlines it learnt
+  // from every instance's events). Thread-safe and cheap: read at each metrics scrape.
+  virtual std::size_t live_holds() = 0;
 };
 
 }  // namespace seatd

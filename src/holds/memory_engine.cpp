@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "util/random_secret.hpp"
 
 namespace seatd {
@@ -9,14 +11,15 @@ namespace seatd {
 namespace asio = boost::asio;
 
 memory_engine::memory_engine(asio::any_io_executor ex, const clock& clk, hold_policy policy,
-                             event_sink sink)
+                             event_sink sink, metrics::histogram* expiry_lag)
     : clock_(clk),
       sink_(std::move(sink)),
       epoch_(random_secret(8)),
       life_(std::make_shared<lifeline>()),
       book_(policy),
       strand_(asio::make_strand(ex)),
-      timer_(std::make_shared<asio::steady_timer>(strand_)) {
+      timer_(std::make_shared<asio::steady_timer>(strand_)),
+      expiry_lag_(expiry_lag) {
   life_->owner = this;
 }
 
@@ -74,7 +77,10 @@ void memory_engine::on_timer() {
   // Under life_->mutex (taken by the timer handler).
   std::vector<seat_event> events;
   if (stopped_) return;
-  book_.expire_due(clock_.now(), events);
+  const auto now = clock_.now();
+  if (expiry_lag_ && armed_)
+    expiry_lag_->observe(std::max(0.0, std::chrono::duration<double>(now - *armed_).count()));
+  book_.expire_due(now, events);
   for (const auto& e : events) sink_(e);
   armed_.reset();
   arm(book_.next_deadline());

@@ -11,13 +11,16 @@
 
 #include "domain/clock.hpp"
 #include "holds/hold_engine.hpp"
+#include "metrics/histogram.hpp"
 
 namespace seatd {
 
 class memory_engine final : public hold_engine {
  public:
+  // expiry_lag: when set, each expiry pass observes how late it ran after the deadline it was
+  // armed for.
   memory_engine(boost::asio::any_io_executor ex, const clock& clk, hold_policy policy,
-                event_sink sink);
+                event_sink sink, metrics::histogram* expiry_lag = nullptr);
   ~memory_engine() override;
 
   void start() override;
@@ -33,6 +36,7 @@ class memory_engine final : public hold_engine {
   boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
       std::vector<row_id> trips) override;
   std::string epoch() const override { return epoch_; }
+  std::size_t live_holds() override { return size(); }
 
   std::size_t size();
 
@@ -65,6 +69,7 @@ class memory_engine final : public hold_engine {
   // destroyed (tests replace engines while the I/O threads run), and it only touches the timer.
   std::shared_ptr<boost::asio::steady_timer> timer_;
   bool stopped_ = false;
+  metrics::histogram* expiry_lag_;
 };
 
 }  // namespace seatd

@@ -123,7 +123,7 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     std::weak_ptr<core> weak = c;
     c->expiry_ = std::make_shared<expiry_scheduler>(
         c->strand_, clk, c->opts_.expiry_concurrency,
-        [weak](row_id trip) { return sweep_for(weak, trip); });
+        [weak](row_id trip) { return sweep_for(weak, trip); }, c->opts_.expiry_lag);
     c->reconcile_ = std::make_shared<coalesced_job>(
         c->strand_, 500ms, "redis: reconcile",
         [weak] {
@@ -140,6 +140,8 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
     std::lock_guard lock(epoch_mutex_);
     return epoch_;
   }
+  std::size_t live_holds() const noexcept { return expiry_->known_now(); }
+  bool connected() const noexcept { return conn_.connected() && sub_.connected(); }
 
   asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user);
   asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user);
@@ -808,6 +810,8 @@ redis_engine::redis_engine(asio::any_io_executor ex, const clock& clk, hold_poli
 redis_engine::~redis_engine() { core_->stop(); }
 
 void redis_engine::start() { core_->start(); }
+std::size_t redis_engine::live_holds() { return core_->live_holds(); }
+bool redis_engine::connected() const noexcept { return core_->connected(); }
 void redis_engine::stop() { core_->stop(); }
 
 asio::awaitable<result<hold>> redis_engine::take(row_id trip, int seat, row_id user) {

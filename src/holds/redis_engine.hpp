@@ -34,6 +34,7 @@
 
 #include "domain/clock.hpp"
 #include "holds/hold_engine.hpp"
+#include "metrics/histogram.hpp"
 #include "redis/config.hpp"
 
 namespace seatd {
@@ -54,6 +55,8 @@ class redis_engine final : public hold_engine {
     // How often the epoch key is checked, to notice Redis losing its data without a
     // disconnect (FLUSHALL, eviction); 0: never (only reconnects and seqs going back tell).
     std::chrono::milliseconds epoch_check_interval{std::chrono::seconds(1)};
+    // When set: how late each expiry timer fired after the deadline it was armed for.
+    metrics::histogram* expiry_lag = nullptr;
   };
 
   // Settings for a hold store on the local network: short timeouts, so a Redis that stops
@@ -86,6 +89,9 @@ class redis_engine final : public hold_engine {
   boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
       std::vector<row_id> trips) override;
   std::string epoch() const override;
+  std::size_t live_holds() override;
+  // Both connections (commands and events) are up. Thread-safe.
+  bool connected() const noexcept;
 
  private:
   class core;

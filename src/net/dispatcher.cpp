@@ -72,6 +72,7 @@ boost::asio::awaitable<admission> dispatcher::admit(const request& req) const {
     add_cors(req, *out.refusal);
     co_return out;
   }
+  out.route = m.route;
   if (m.policy->who != access::anyone && check_) {
     try {
       out.refusal = co_await check_(req, m.policy->who);
@@ -93,8 +94,8 @@ boost::asio::awaitable<admission> dispatcher::admit(const request& req) const {
   co_return out;
 }
 
-boost::asio::awaitable<response> dispatcher::dispatch(const request& req,
-                                                      std::string remote) const {
+boost::asio::awaitable<response> dispatcher::dispatch(const request& req, std::string remote,
+                                                      boost::asio::ip::address peer) const {
   std::string_view target = req.target();
   auto qpos = target.find('?');
   std::string_view path = target.substr(0, qpos);
@@ -121,7 +122,7 @@ boost::asio::awaitable<response> dispatcher::dispatch(const request& req,
   if (!m.h) {
     res = std::move(*m.error);
   } else {
-    request_context ctx{req, std::move(m.params), path, query, std::move(remote)};
+    request_context ctx{req, std::move(m.params), path, query, std::move(remote), peer};
     try {
       res = co_await (*m.h)(ctx);
     } catch (const unavailable_error& e) {

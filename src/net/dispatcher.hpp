@@ -3,6 +3,7 @@
 // handler, and the mapping of failures to status codes. A handler's exception never reaches
 // the client as a crash: overload and database failures become 503, bugs become 500 (logged).
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 
 #include <functional>
 #include <optional>
@@ -26,6 +27,7 @@ using access_check =
 struct admission {
   std::optional<response> refusal;
   std::size_t body_limit = 0;
+  std::size_t route = router::no_route;  // the route it matched, for per-route metrics
 };
 
 class dispatcher {
@@ -38,7 +40,9 @@ class dispatcher {
   // Decides on a request whose header (only) has been read: routing errors (404, 405, 422)
   // and the route's access check answer now, before a byte of the body is read.
   boost::asio::awaitable<admission> admit(const request& header) const;
-  boost::asio::awaitable<response> dispatch(const request& req, std::string remote) const;
+  // peer: the TCP peer (not X-Forwarded-For), for handlers whose access depends on it.
+  boost::asio::awaitable<response> dispatch(const request& req, std::string remote,
+                                            boost::asio::ip::address peer = {}) const;
 
  private:
   bool origin_allowed(std::string_view origin) const;

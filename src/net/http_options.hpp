@@ -8,6 +8,8 @@
 
 namespace seatd::net {
 
+class http_metrics;
+
 // Limits and policies of the HTTP layer (filled from the app's config).
 struct http_options {
   std::size_t max_header_bytes = 8u << 10;
@@ -22,6 +24,7 @@ struct http_options {
   trusted_proxies proxies;  // whose X-Forwarded-For is believed
   std::vector<std::string> cors_origins;
   bool access_log = true;
+  http_metrics* metrics = nullptr;  // every answer is counted there when set
 };
 
 }  // namespace seatd::net

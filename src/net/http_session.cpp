@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include "net/http_metrics.hpp"
 #include "net/message_framing.hpp"
 
 namespace seatd::net {
@@ -92,6 +93,9 @@ asio::awaitable<void> http_session::write(response res, const request* req,
     res.set(http::field::cache_control, "no-store");
   stream_.expires_after(opts_.request_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, tuple_awaitable);
+  if (opts_.metrics)
+    opts_.metrics->record(route_, req, res.result_int(),
+                          std::chrono::steady_clock::now() - started);
   if (opts_.access_log) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - started)
@@ -165,6 +169,7 @@ asio::awaitable<void> http_session::run() {
     parser.body_limit(std::max(opts_.max_body_bytes, opts_.max_upload_bytes));
 
     idle_ = true;
+    route_ = router::no_route;
     // Until its first request, a connection gets a short time (each idle one holds a
     // descriptor); between requests, the keep-alive idle timeout.
     stream_.expires_after(first ? opts_.first_byte_timeout : opts_.idle_timeout);
@@ -214,6 +219,7 @@ asio::awaitable<void> http_session::run() {
 
     // Route and access, before the body: a refused request costs no body memory.
     auto admitted = co_await dispatcher_.admit(head);
+    route_ = admitted.route;
     if (admitted.refusal) {
       if (parser.is_done() && head.keep_alive()) {
         co_await write(std::move(*admitted.refusal), &head, started);  // no body to skip
@@ -279,7 +285,7 @@ asio::awaitable<void> http_session::run() {
         break;
       }
 
-      response res = co_await dispatcher_.dispatch(req, remote_);
+      response res = co_await dispatcher_.dispatch(req, remote_, peer_);
       res.keep_alive(req.keep_alive());
       co_await write(std::move(res), &req, started);
     }

@@ -57,6 +57,7 @@ class http_session final : public stoppable, public std::enable_shared_from_this
   std::string remote_;  // the peer's address, or the client's once a request named it
   std::uint64_t registry_id_ = 0;
   inflight_limiter::ticket place_;  // this connection's place in its client's share
+  std::size_t route_ = router::no_route;  // the current request's route, for its metrics
   bool idle_ = false;       // waiting for the next request (strand only)
   bool stopping_ = false;   // strand only
 };

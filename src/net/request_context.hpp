@@ -1,5 +1,7 @@
 #pragma once
 // What a handler sees of one HTTP request.
+#include <boost/asio/ip/address.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,9 @@ struct request_context {
   std::string_view path;   // decoded-free path part of the target
   std::string_view query;  // raw query string (without '?')
   std::string remote;      // client address, for logs and rate limits
+  // The TCP peer itself, never taken from X-Forwarded-For: for what only a local caller may
+  // use (GET /metrics on the public port).
+  boost::asio::ip::address peer;
 
   // The query parameter `name`, percent-decoded; empty optional when absent.
   std::optional<std::string> query_param(std::string_view name) const;

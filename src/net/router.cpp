@@ -107,7 +107,8 @@ router::match router::find(http::verb method, std::string_view path) const {
   std::optional<response> type_error;
   route_params params;
   std::string bad;
-  for (const auto& r : routes_) {
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& r = routes_[i];
     int k = try_match(r, parts, params, bad);
     if (k == 0) continue;
     path_known = true;
@@ -120,6 +121,7 @@ router::match router::find(http::verb method, std::string_view path) const {
       continue;
     }
     m.h = &r.h;
+    m.route = i;
     m.policy = &r.policy;
     m.params = std::move(params);
     return m;

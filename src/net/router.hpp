@@ -42,8 +42,16 @@ class router {
   // std::logic_error when there is none (a renamed route must not silently lose its policy).
   void set_policy(http::verb method, std::string_view pattern, route_policy policy);
 
+  // A route's index in the table (in the order added), for what is kept per route (metrics).
+  static constexpr std::size_t no_route = static_cast<std::size_t>(-1);
+  std::size_t size() const { return routes_.size(); }
+  http::verb method_of(std::size_t route) const { return routes_.at(route).method; }
+  // The pattern as added, e.g. "/trips/{trip_id:int}": a bounded label, never a client's path.
+  const std::string& pattern_of(std::size_t route) const { return routes_.at(route).pattern; }
+
   struct match {
     const handler* h = nullptr;
+    std::size_t route = no_route;  // with h
     const route_policy* policy = nullptr;  // with h
     route_params params;
     std::optional<response> error;  // 404, 405 or 422 when no handler applies

@@ -131,10 +131,15 @@ asio::awaitable<bool> websocket_connection::accept(const request& upgrade) {
   co_return !closing_;  // stopped during the handshake: end without a close frame
 }
 
+void websocket_connection::close_slow_consumer() {
+  if (options_.slow_consumer_closes) options_.slow_consumer_closes->inc();
+  close(ws::close_policy, "slow consumer");
+}
+
 void websocket_connection::send(const ws_frame& f) {
   if (closing_) return;
   if (!queue_.push(f)) {
-    close(ws::close_policy, "slow consumer");
+    close_slow_consumer();
     return;
   }
   if (!queue_.writing()) write_pending();
@@ -143,7 +148,7 @@ void websocket_connection::send(const ws_frame& f) {
 void websocket_connection::send_once(const ws_frame& f) {
   if (closing_) return;
   if (!queue_.push_once(f)) {
-    close(ws::close_policy, "slow consumer");
+    close_slow_consumer();
     return;
   }
   if (!queue_.writing() && queue_.has_pending()) write_pending();

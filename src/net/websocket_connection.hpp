@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 
+#include "metrics/counter.hpp"
 #include "net/http.hpp"
 #include "net/session_registry.hpp"
 #include "net/ws_send_queue.hpp"
@@ -48,6 +49,7 @@ struct websocket_options {
   std::chrono::seconds idle_timeout{60};  // keep-alive pings at half of it
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds close_timeout{10};  // how long a closing peer may take to answer
+  metrics::counter* slow_consumer_closes = nullptr;  // counts the 1008 closes when set
 };
 
 // The strand a connection runs on, by its concrete type: posting to it and completing socket
@@ -96,12 +98,14 @@ class websocket_connection : public stoppable,
     auto r = queue_.push_batch(std::forward<Fill>(fill));
     if (r.status == ws_send_queue::batch_status::refused) return std::nullopt;
     if (r.status == ws_send_queue::batch_status::over_bound) {
-      close(ws::close_policy, "slow consumer");
+      close_slow_consumer();
       return 0;
     }
     if (!queue_.writing() && queue_.has_pending()) write_pending();
     return r.added;
   }
+  // On the strand. The close for a peer that reads too slowly (1008), counted.
+  void close_slow_consumer();
   // On the strand. Stops sending messages: drops what is queued and sends a close frame with
   // this code and reason; the peer's close (or the close deadline) ends the connection. Before
   // the handshake, closes the socket.

@@ -6,10 +6,12 @@
 
 namespace seatd::realtime {
 
-room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep)
+room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep,
+           metrics::histogram* fanout)
     : shards_(std::move(shards)),
       pass_pending_(std::make_unique<std::atomic<bool>[]>(shards_.size())),
       keep_(keep),
+      fanout_(fanout),
       viewers_(shards_.size()) {
   if (shards_.empty()) throw std::invalid_argument("room: no shard executor");
 }
@@ -90,13 +92,17 @@ void room::wake_all() {
     std::lock_guard lock(viewers_mutex_);
     for (std::size_t k = 0; k < shards_.size(); ++k) occupied[k] = !viewers_[k].empty();
   }
+  // The clock is read only when the fan-out is measured.
+  using steady = std::chrono::steady_clock;
+  const auto woken = fanout_ ? steady::now() : steady::time_point{};
   for (std::size_t k = 0; k < shards_.size(); ++k) {
     if (!occupied[k] || pass_pending_[k].exchange(true)) continue;
-    boost::asio::post(shards_[k], [self = shared_from_this(), k] { self->drain_shard(k); });
+    boost::asio::post(shards_[k],
+                      [self = shared_from_this(), k, woken] { self->drain_shard(k, woken); });
   }
 }
 
-void room::drain_shard(std::size_t shard) {
+void room::drain_shard(std::size_t shard, std::chrono::steady_clock::time_point woken) {
   // Cleared before the viewers are read: an event appended from now on posts another pass.
   pass_pending_[shard] = false;
   std::vector<std::shared_ptr<viewer>> live;
@@ -108,6 +114,9 @@ void room::drain_shard(std::size_t shard) {
   }
   // Outside the lock: a drain may close its viewer, and leaving takes the lock.
   for (auto& v : live) v->drain();
+  if (fanout_)
+    fanout_->observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - woken).count());
 }
 
 }  // namespace seatd::realtime

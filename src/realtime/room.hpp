@@ -11,6 +11,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -19,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "metrics/histogram.hpp"
 #include "realtime/event_json.hpp"
 
 namespace seatd::realtime {
@@ -34,8 +36,12 @@ class viewer {
 
 class room : public std::enable_shared_from_this<room> {
  public:
-  // shards: the strands viewers run on (at least one); keep: how many events are kept.
-  explicit room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep = 1024);
+  // shards: the strands viewers run on (at least one); keep: how many events are kept;
+  // fanout: when set, each drain pass observes the time from the wake that posted it (an
+  // event's publish) to its shard's viewers having the event queued.
+  static constexpr std::size_t default_keep = 1024;
+  explicit room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep = default_keep,
+                metrics::histogram* fanout = nullptr);
 
   // Appends the event with this seq. The last seq again is a duplicate and ignored; a gap (lost
   // events) starts the history afresh, so viewers that needed the missing ones resync. A seq
@@ -69,11 +75,12 @@ class room : public std::enable_shared_from_this<room> {
   bool take_touched() { return touched_.exchange(false); }
 
  private:
-  void drain_shard(std::size_t shard);
+  void drain_shard(std::size_t shard, std::chrono::steady_clock::time_point woken);
 
   std::vector<boost::asio::any_io_executor> shards_;
   std::unique_ptr<std::atomic<bool>[]> pass_pending_;  // per shard
   std::size_t keep_;
+  metrics::histogram* fanout_;
   mutable std::shared_mutex history_mutex_;
   std::deque<frame> history_;   // seq first_seq_ .. first_seq_ + size - 1
   std::uint64_t first_seq_ = 1;

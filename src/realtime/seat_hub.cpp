@@ -3,6 +3,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 namespace seatd::realtime {
 
@@ -35,7 +36,7 @@ std::shared_ptr<room> seat_hub::join(row_id trip, const std::shared_ptr<viewer>&
 std::shared_ptr<room> seat_hub::room_locked(row_id trip) {
   if (auto it = rooms_.find(trip); it != rooms_.end()) return it->second;
   if (rooms_.size() >= sweep_at_) sweep_locked();
-  auto r = std::make_shared<room>(room_shards_);
+  auto r = std::make_shared<room>(room_shards_, room::default_keep, instruments_.fanout);
   rooms_.emplace(trip, r);
   return r;
 }
@@ -64,7 +65,11 @@ std::size_t seat_hub::room_count() {
   return rooms_.size();
 }
 
+static_assert(std::size_t(seat_event_kind::released) + 1 ==
+              std::tuple_size_v<decltype(seat_hub::instruments::events)>);
+
 void seat_hub::publish(const seat_event& e) {
+  if (auto* c = instruments_.events[std::size_t(e.kind)]) c->inc();
   catalog_.on_event(e);
   auto r = room_for(e.trip);
   r->append(e.seq, event_frame(e));

@@ -6,12 +6,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <vector>
 #include <mutex>
 #include <unordered_map>
 
+#include "metrics/counter.hpp"
+#include "metrics/histogram.hpp"
 #include "realtime/room.hpp"
 #include "realtime/trip_catalog.hpp"
 
@@ -22,6 +25,13 @@ namespace seatd::realtime {
 // does not fit any_io_executor's inline storage) on every wake and every completed write.
 using shard_executor = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+struct hub_instruments {
+  // seatd_seat_events_total by seat_event_kind: the events published to this instance's rooms.
+  std::array<metrics::counter*, 5> events{};
+  metrics::counter* delivered = nullptr;  // event frames queued to viewers
+  metrics::histogram* fanout = nullptr;   // a room's wake -> its viewers have the event queued
+};
+
 class seat_hub {
  public:
   // shards: how many strands viewers are spread over (one per I/O thread is right: each drain
@@ -30,6 +40,14 @@ class seat_hub {
   // rooms (kept: the rooms the last look left), so the cost is amortised over the rooms made.
   seat_hub(boost::asio::io_context::executor_type ex, trip_catalog& catalog,
            std::size_t shards = 1, std::size_t min_sweep_rooms = 256);
+  // What the hub counts, when set (before the hub is used; the instruments outlive it).
+  using instruments = hub_instruments;
+  void set_instruments(const instruments& i) { instruments_ = i; }
+  // Called by viewers: n event frames went into a viewer's queue.
+  void count_delivered(std::size_t n) noexcept {
+    if (instruments_.delivered) instruments_.delivered->inc(n);
+  }
+
   // The engine's sink. Called in seq order per trip; does not block.
   void publish(const seat_event& e);
   // The room of a trip (created on first use). Rooms do not live for ever: one without
@@ -62,6 +80,7 @@ class seat_hub {
   std::unordered_map<row_id, std::shared_ptr<room>> rooms_;
   std::size_t min_sweep_rooms_;
   std::size_t sweep_at_;  // the room count that triggers the next sweep
+  instruments instruments_;
 };
 
 }  // namespace seatd::realtime

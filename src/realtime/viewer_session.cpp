@@ -236,6 +236,7 @@ void viewer_session::drain() {
     return;
   }
   next_seq_ += *added;
+  svc_.hub.count_delivered(*added);
   if (*added == drain_batch) wake();  // more to come; let other viewers run first
 }
 

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "metrics/counter.hpp"
+#include "metrics/histogram.hpp"
 #include "redis/backoff.hpp"
 #include "redis/reply_reader.hpp"
 
@@ -30,6 +32,10 @@ struct config {
   reader_limits limits;
   // CLIENT SETNAME on every connect when not empty, so CLIENT LIST shows who is who.
   std::string client_name;
+  // Counted when set (they must outlive the connection): reconnects after the first connect,
+  // and each command's time from being queued to its reply.
+  metrics::counter* reconnects = nullptr;
+  metrics::histogram* command_latency = nullptr;
 };
 
 }  // namespace seatd::redis

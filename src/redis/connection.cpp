@@ -153,6 +153,11 @@ class connection::impl final : public detail::transport {
         if (r.is_string()) script_sha_[std::move(req.script)] = r.take_str();
         return;
       case purpose::user:
+        // Queued at deadline - command_timeout (enqueue): no timestamp of its own to keep.
+        if (auto* h = cfg().command_latency)
+          h->observe(std::chrono::duration<double>(clock::now() - req.deadline +
+                                                   cfg().command_timeout)
+                         .count());
         if (!req.eval_fallback.empty() && r.is_error() && r.error_kind() == "NOSCRIPT") {
           if (!req.done) return;  // abandoned: nobody wants the result
           std::string eval = std::move(req.eval_fallback);

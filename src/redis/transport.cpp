@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 
 #include <exception>
+#include <utility>
 
 #include "redis/backoff.hpp"
 #include "redis/command.hpp"
@@ -97,6 +98,7 @@ void transport::mark_ready() {
   if (phase_ != phase::syncing) return;
   phase_ = phase::ready;
   connected_.store(true, std::memory_order_release);
+  if (std::exchange(was_ready_, true) && cfg_.reconnects) cfg_.reconnects->inc();
   gate_.invoke(on_connected);
 }
 

@@ -143,6 +143,7 @@ class transport : public std::enable_shared_from_this<transport> {
   bool started_ = false;
   bool dialing_ = false;  // dial_steps() has not returned yet
   bool link_failed_ = false;
+  bool was_ready_ = false;  // connected once: every later ready is a reconnect
   boost::system::error_code link_error_;
   std::string link_detail_;
   bool writer_idle_ = false;

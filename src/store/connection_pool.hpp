@@ -60,15 +60,26 @@ class connection_pool {
 
   // A working connection: a usable idle one, or a new one. Throws store_error when none is
   // free within the timeout; whatever `open` throws when connecting fails.
+  pool_stats stats() const {
+    std::lock_guard lock(mutex_);
+    pool_stats s = stats_;
+    s.open = open_;
+    s.max_size = max_size_;
+    return s;
+  }
+
   lease acquire() {
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
+    if (idle_.empty() && open_ >= max_size_) ++stats_.waits;
     for (;;) {
       if (!returned_.wait_until(lock, deadline,
-                                [&] { return !idle_.empty() || open_ < max_size_; }))
+                                [&] { return !idle_.empty() || open_ < max_size_; })) {
+        ++stats_.timeouts;
         throw store_error("no " + what_ + " connection free within " +
                           std::to_string(acquire_timeout_.count()) + " ms (pool of " +
                           std::to_string(max_size_) + ")");
+      }
       if (idle_.empty()) break;
       auto conn = std::move(idle_.back());
       idle_.pop_back();
@@ -87,6 +98,7 @@ class connection_pool {
     } catch (...) {
       lock.lock();
       --open_;
+      ++stats_.open_failures;
       lock.unlock();
       returned_.notify_one();
       throw;
@@ -110,8 +122,9 @@ class connection_pool {
   std::size_t max_size_;
   std::chrono::milliseconds acquire_timeout_;
   std::string what_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable returned_;
+  pool_stats stats_;  // under mutex_
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;  // idle + leased + being opened
 };

@@ -7,6 +7,7 @@
 // Expected outcomes come back as error codes (domain/errc.hpp); exceptions mean a bug or a
 // broken database (store_error).
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -32,9 +33,22 @@ struct revoked_token {
   bool operator==(const revoked_token&) const = default;
 };
 
+// What the connection pool has been through (for the metrics): callers that found no free
+// connection and waited, callers that gave up after the acquire timeout (answered 503), and
+// connections that could not be opened.
+struct pool_stats {
+  std::uint64_t waits = 0;
+  std::uint64_t timeouts = 0;
+  std::uint64_t open_failures = 0;
+  std::size_t open = 0;  // idle + leased
+  std::size_t max_size = 0;
+};
+
 class store {
  public:
   virtual ~store() = default;
+  // Thread-safe and cheap (no database round trip).
+  virtual pool_stats connection_pool_stats() const = 0;
 
   // ---- users
   // errc::email_taken when the email exists (case-insensitive).

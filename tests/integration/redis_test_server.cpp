@@ -24,9 +24,6 @@
 extern char** environ;
 
 namespace seatd::test {
-namespace {
-
-constexpr const char* redis_binary = "/usr/bin/redis-server";
 
 std::uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -44,6 +41,31 @@ std::uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+pid_t spawn_server(std::vector<std::string> args, const std::string& output) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // posix_spawn rather than fork: the test process has I/O threads running.
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, output.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  // Nothing else of the test process: a restart happens while the test holds sockets (say, a
+  // WebSocket client's), and a copy kept open by the server would keep them from closing.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + args.front());
+  return pid;
+}
+
+namespace {
+
+constexpr const char* redis_binary = "/usr/bin/redis-server";
 
 struct context_deleter {
   void operator()(redisContext* c) const { redisFree(c); }
@@ -157,24 +179,7 @@ void redis_test_server::start() {
     args.push_back(opts_.password);
   }
   args.insert(args.end(), opts_.extra_args.begin(), opts_.extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  // posix_spawn rather than fork: the test process has I/O threads running.
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  // Nothing else of the test process: a restart happens while the test holds sockets (say, a
-  // WebSocket client's), and a copy kept open by redis-server would keep them from closing.
-  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, redis_binary, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error(std::string("cannot start ") + redis_binary);
-  pid_ = pid;
+  pid_ = spawn_server(args, "/dev/null");
   wait_until_ready();
 }
 

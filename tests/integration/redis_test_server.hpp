@@ -15,6 +15,12 @@
 
 namespace seatd::test {
 
+// A TCP port on 127.0.0.1 that was free a moment ago (for servers that cannot be told port 0).
+std::uint16_t free_port();
+// Starts args[0] (a full path) with args, stdin from /dev/null, stdout and stderr into `output`
+// (a file, or "/dev/null"), no other descriptor of the test process. Throws std::runtime_error.
+pid_t spawn_server(std::vector<std::string> args, const std::string& output);
+
 class redis_test_server {
  public:
   struct options {

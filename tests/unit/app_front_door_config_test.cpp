@@ -1,4 +1,5 @@
-// The HTTP front door's settings: connection cap, first-byte timeout, body budget, proxies.
+// The HTTP front door's settings: connection cap, first-byte timeout, body budget, proxies,
+// the metrics listener and who may read /metrics.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -38,7 +39,9 @@ TEST(app_front_door_config, bad_values_name_the_variable) {
            {"SEATD_MAX_CONNECTIONS", "-1"},
            {"SEATD_FIRST_BYTE_TIMEOUT_SECONDS", "0"},
            {"SEATD_MAX_INFLIGHT_BODY_BYTES", "12"},
-           {"SEATD_TRUSTED_PROXIES", "10.0.0.0/40"}}) {
+           {"SEATD_TRUSTED_PROXIES", "10.0.0.0/40"},
+           {"SEATD_METRICS_LISTEN", "localhost:9100"},
+           {"SEATD_METRICS_ALLOW", "10.0.0.0/40"}}) {
     config c;
     try {
       apply_environment(c, {{k, v}});
