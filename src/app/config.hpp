@@ -61,6 +61,10 @@ struct config {
   std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap
   bool access_log = true;
   std::string log_level = "info";
+  bool log_json = false;  // SEATD_LOG_FORMAT=json: one JSON object per log line
+  // SIGTERM: /readyz answers 503 and the listener keeps serving (each response closing its
+  // connection) this long, so load balancers stop sending, before the graceful stop. 0: none.
+  int drain_seconds = 5;
   std::string web_root;     // directory of the browser UI; empty: autodetect
   bool demo = false;        // import the schedule, create demo users, print credentials
   std::string demo_schedule;  // the schedule file demo mode imports

@@ -60,6 +60,9 @@ class hold_engine {
   // An identifier of this engine's seq space: clients resuming with ?since= must present the
   // same epoch (an in-process engine starts a new epoch with every process).
   virtual std::string epoch() const = 0;
+  // Whether the engine's backend answers now (readiness checks; thread-safe, no I/O). An
+  // in-process engine has no backend to lose.
+  virtual bool backend_reachable() const { return true; }
 };
 
 }  // namespace seatd

@@ -136,6 +136,7 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
 
   void start();
   void stop();
+  bool reachable() const noexcept { return conn_.connected() && sub_.connected(); }
   std::string epoch() const {
     std::lock_guard lock(epoch_mutex_);
     return epoch_;
@@ -834,5 +835,6 @@ asio::awaitable<result<std::vector<std::size_t>>> redis_engine::held_counts(
   return core_->held_counts(std::move(trips));
 }
 std::string redis_engine::epoch() const { return core_->epoch(); }
+bool redis_engine::backend_reachable() const { return core_->reachable(); }
 
 }  // namespace seatd

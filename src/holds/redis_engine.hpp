@@ -86,6 +86,8 @@ class redis_engine final : public hold_engine {
   boost::asio::awaitable<result<std::vector<std::size_t>>> held_counts(
       std::vector<row_id> trips) override;
   std::string epoch() const override;
+  // Both connections (commands and the event subscription) are up.
+  bool backend_reachable() const override;
 
  private:
   class core;

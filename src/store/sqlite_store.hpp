@@ -46,6 +46,7 @@ class sqlite_store final : public store {
   std::optional<user> find_user_by_id(row_id id) override;
   result<user> promote_admin(std::string_view email, std::string_view password_hash) override;
   std::int64_t count_users() override;
+  int schema_version() override;
 
   std::vector<trip_summary> search_trips(std::string_view source, std::string_view destination,
                                          local_date day) override;
