@@ -53,6 +53,7 @@ class seatd_child {
                                   "--secret-key", "seatd-bench-smoke-secret-key-0123456789",
                                   "--fast-password-hash", "--access-log", "false",
                                   "--env-file", (dir_ / "none.env").string()};
+    args.insert(args.end(), {"--drain-seconds", "0"});  // nothing balances load here: stop at once
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

@@ -60,7 +60,7 @@ echo "=== e2e: starting seatd ($bin)"
 # The tests re-take seats whose 3-second holds just lapsed: the anti-hoarding limits are
 # relaxed, as in the component tests' harness. (They book next week's trips: nothing departs.)
 SEATD_HOLD_COOLDOWN_SECONDS=0 SEATD_HOLD_RATE_PER_MINUTE=0 SEATD_MAX_HOLDS_PER_ACCOUNT=10000 \
-"$bin" --host 127.0.0.1 --port 0 --database "$database" --hold-ttl "$hold_ttl" \
+SEATD_DRAIN_SECONDS=0 "$bin" --host 127.0.0.1 --port 0 --database "$database" --hold-ttl "$hold_ttl" \
   --fast-password-hash --secret-key "$secret" --web-root "$root/web" \
   >"$results/seatd.out.log" 2>"$results/seatd.err.log" &
 seatd_pid=$!

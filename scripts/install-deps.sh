@@ -12,7 +12,7 @@ packages=(
   libzip-dev libexpat1-dev
   libhpdf-dev libqrencode-dev libcurl4-openssl-dev fonts-dejavu-core
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server postgresql sqlite3 chromium nodejs
+  redis-server postgresql sqlite3 chromium nodejs nginx
   poppler-utils zbar-tools python3-aiosmtpd
   dpkg-dev lintian curl
   prometheus  # promtool checks /metrics; the server scrapes seatd in an integration test

@@ -14,6 +14,7 @@
 #include "auth/init.hpp"
 #include "domain/local_time.hpp"
 #include "domain/schedule_rules.hpp"
+#include "net/log_format.hpp"
 
 namespace {
 
@@ -37,7 +38,7 @@ std::string find_shipped(const char* argv0, std::initializer_list<const char*> c
 int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("seatd");
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  seatd::net::use_log_format(false);  // text until the settings are read
 
   seatd::config cfg;
   CLI::App app{"seatd: live seat booking server"};
@@ -48,9 +49,10 @@ int main(int argc, char** argv) {
   app.add_option("--env-file", dotenv, "Read settings from this .env file")->capture_default_str();
 
   // Flags override the environment: parse into optionals, apply after the environment.
-  std::optional<std::string> host, database, redis, secret, log_level, web_root, cors,
+  std::optional<std::string> host, database, redis, secret, log_level, log_format, web_root, cors,
       metrics_listen;
   std::optional<int> port, workers, io_threads, hold_ttl, token_minutes, max_holds, ws_queue_kib;
+  std::optional<int> drain_seconds;
   std::optional<bool> access_log;
   bool demo = false, fast_hash = false;
   std::string demo_schedule;
@@ -79,6 +81,12 @@ int main(int argc, char** argv) {
                  "SEATD_METRICS_LISTEN: serve /metrics on this HOST:PORT only "
                  "(e.g. 127.0.0.1:9100)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  app.add_option("--log-format", log_format, "SEATD_LOG_FORMAT: text or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--drain-seconds", drain_seconds,
+                 "SEATD_DRAIN_SECONDS: on SIGTERM, /readyz fails and requests are still served "
+                 "this long before the graceful stop (0: stop at once)")
+      ->check(CLI::Range(0, 3600));
   app.add_option("--web-root", web_root, "Directory of the browser UI");
   app.add_flag("--demo", demo, "Import the demo schedule and create demo accounts");
   app.add_option("--demo-schedule", demo_schedule, "Schedule file demo mode imports");
@@ -134,6 +142,8 @@ int main(int argc, char** argv) {
     if (access_log) cfg.access_log = *access_log;
     if (metrics_listen) seatd::apply_environment(cfg, {{"SEATD_METRICS_LISTEN", *metrics_listen}});
     if (log_level) cfg.log_level = *log_level;
+    if (drain_seconds) cfg.drain_seconds = *drain_seconds;
+    if (log_format) cfg.log_json = *log_format == "json";
     if (web_root) cfg.web_root = *web_root;
     cfg.demo = demo;
     cfg.demo_schedule =
@@ -147,6 +157,7 @@ int main(int argc, char** argv) {
     cfg.fast_password_hash = fast_hash;
     seatd::finalize(cfg);
     spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    seatd::net::use_log_format(cfg.log_json);
 
     if (admin_create->parsed()) {
       if (admin_password.empty())

@@ -13,6 +13,7 @@
 #include "api/json_model.hpp"
 #include "api/person_name.hpp"
 #include "api/routes.hpp"
+#include "net/log_fields.hpp"
 #include "domain/sale_window.hpp"
 
 namespace seatd::api {
@@ -250,6 +251,7 @@ awaitable_response ticket_pdf(net::request_context& ctx, services& svc) {
   auto& lane = svc.rendering ? *svc.rendering : svc.pool;
   auto pdf = co_await lane.run([&svc, &t] { return svc.documents->boarding_pass_pdf(*t); });
   if (!pdf) {
+    net::scoped_log_fields fields(net::request_log_fields(ctx.req));
     spdlog::error("boarding pass for {}: {}", number, pdf.error().message());
     co_return net::error_response(status::service_unavailable,
                                   "The boarding pass cannot be made right now");

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string_view>
 
+#include "api/readiness.hpp"
 #include "api/shared_login_failures.hpp"
 #include "exec/worker_pool.hpp"
 #include "auth/password.hpp"
@@ -67,6 +68,8 @@ struct services {
   // Wakes the e-mail delivery loop: a message was just written to the outbox (empty: the
   // loop finds it on its next poll).
   std::function<void()> mail_due{};
+  // Answers GET /readyz (null: always ready).
+  readiness* ready = nullptr;
 };
 
 }  // namespace seatd::api

@@ -2,7 +2,10 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -17,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/readiness.hpp"
 #include "api/route_policies.hpp"
 #include "api/routes.hpp"
 #include "service/booking_service.hpp"
@@ -243,6 +247,10 @@ struct application::impl {
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
   std::unique_ptr<hold_engine> engine;
+  // GET /readyz; and, once SIGTERM starts the drain, what makes every response close its
+  // connection (http_options::closing).
+  api::readiness ready{*db, pool, *engine, !cfg.redis_url.empty()};
+  std::atomic<bool> closing{false};
   rate_limiter hold_rate{{cfg.hold_rate_per_minute, cfg.hold_rate_per_minute}};
   std::unique_ptr<revocation_feed> revocations;       // several instances (Redis) only
   std::unique_ptr<redis_login_failures> login_counts;  // several instances (Redis) only
@@ -311,6 +319,7 @@ struct application::impl {
     http_opts.proxies = net::trusted_proxies::parse(cfg.trusted_proxies);
     http_opts.cors_origins = cfg.cors_origins;
     http_opts.access_log = cfg.access_log;
+    http_opts.closing = &closing;
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
@@ -322,6 +331,7 @@ struct application::impl {
     svc.boarding = &documents.codec();
     svc.documents = &documents;
     svc.rendering = &render_lane;
+    svc.ready = &ready;
 
     for (auto& r : db->prune_and_list_revocations(clk.now()))
       revoked.add(std::move(r.token_id), revocation_expiry_seconds(r));
@@ -381,6 +391,13 @@ struct application::impl {
     http_opts.metrics = http_metrics.get();
   }
 
+  // Load balancers see /readyz fail and stop sending; clients' kept-alive connections end with
+  // their next response. The listener keeps serving.
+  void start_drain() {
+    ready.start_draining();
+    closing.store(true);
+  }
+
   void request_stop() {
     std::lock_guard lock(stop_mutex);
     stop_requested = true;
@@ -407,11 +424,36 @@ int application::run() {
         m.ioc, net::parse_listen_address(m.cfg.metrics_listen), m.metrics_dispatch,
         m.metrics_http_opts, m.metrics_sessions, m.body_budget, m.metrics_per_client,
         m.no_upgrade, m.tasks);
-  asio::signal_set signals(m.ioc, SIGINT, SIGTERM);
-  signals.async_wait([&m](const boost::system::error_code& ec, int sig) {
+  // SIGTERM (systemd, an orchestrator, a deploy script): drain for drain_seconds, then the
+  // graceful stop. SIGINT (Ctrl-C at a terminal, where nobody balances load): stop at once. A
+  // second signal during the drain stops at once. Signals and the drain timer share a strand.
+  auto signal_strand = asio::make_strand(m.ioc);
+  asio::signal_set signals(signal_strand, SIGINT, SIGTERM);
+  asio::steady_timer drain_timer(signal_strand);
+  const auto drain = std::chrono::seconds(m.cfg.drain_seconds);
+  signals.async_wait([&m, &signals, &drain_timer, drain](const boost::system::error_code& ec,
+                                                          int sig) {
     if (ec) return;
-    spdlog::info("signal {} received: shutting down", sig);
-    m.request_stop();
+    if (sig != SIGTERM || drain.count() == 0) {
+      spdlog::info("signal {} received: shutting down", sig);
+      m.request_stop();
+      return;
+    }
+    spdlog::info("signal {} received: draining for {} s (/readyz answers 503), then shutting "
+                 "down; a second signal stops at once",
+                 sig, drain.count());
+    m.start_drain();
+    drain_timer.expires_after(drain);
+    drain_timer.async_wait([&m](const boost::system::error_code& e) {
+      if (e) return;
+      spdlog::info("drain over: shutting down");
+      m.request_stop();
+    });
+    signals.async_wait([&m](const boost::system::error_code& e, int again) {
+      if (e) return;
+      spdlog::info("signal {} received during the drain: shutting down now", again);
+      m.request_stop();
+    });
   });
 
   int n = io_thread_count(m.cfg);
@@ -468,7 +510,10 @@ int application::run() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   m.listen->stop();
   if (m.metrics_listen) m.metrics_listen->stop();
-  signals.cancel();
+  asio::post(signal_strand, [&signals, &drain_timer] {
+    signals.cancel();
+    drain_timer.cancel();
+  });
   // The accept loop has ended once this returns (so no connection can arrive after stop_all;
   // the registry stops any that still does).
   m.tasks.stop();

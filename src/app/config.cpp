@@ -170,6 +170,13 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("SEATD_METRICS_ALLOW"))
     cfg.metrics_allow = cidr_list("SEATD_METRICS_ALLOW", *v);
   if (auto v = get("SEATD_LOG_LEVEL"); v && !v->empty()) cfg.log_level = *v;
+  if (auto v = get("SEATD_LOG_FORMAT"); v && !v->empty()) {
+    if (*v != "text" && *v != "json")
+      throw config_error(fmt::format("SEATD_LOG_FORMAT: expected text or json, got '{}'", *v));
+    cfg.log_json = *v == "json";
+  }
+  if (auto v = get("SEATD_DRAIN_SECONDS"))
+    cfg.drain_seconds = int(parse_number("SEATD_DRAIN_SECONDS", *v, 0, 3600));
   if (auto v = get("SEATD_WEB_ROOT")) cfg.web_root = *v;
   if (auto v = get("SMTP_URL")) cfg.smtp_url = trim(*v);
   if (auto v = get("SMTP_REQUIRE_TLS")) cfg.smtp_require_tls = parse_bool("SMTP_REQUIRE_TLS", *v);

@@ -65,6 +65,10 @@ struct config {
   std::string metrics_listen;
   std::string metrics_allow = "127.0.0.0/8,::1";
   std::string log_level = "info";
+  bool log_json = false;  // SEATD_LOG_FORMAT=json: one JSON object per log line
+  // SIGTERM: /readyz answers 503 and the listener keeps serving (each response closing its
+  // connection) this long, so load balancers stop sending, before the graceful stop. 0: none.
+  int drain_seconds = 5;
   std::string web_root;     // directory of the browser UI; empty: autodetect
   bool demo = false;        // import the schedule, create demo users, print credentials
   std::string demo_schedule;  // the schedule file demo mode imports

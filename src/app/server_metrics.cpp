@@ -99,7 +99,7 @@ void server_metrics::watch_redis(const redis_engine& engine) {
   registry_.add_gauge_callback(
       "seatd_redis_connected",
       "1 when the hold engine's Redis connections (commands and events) are both up.", {},
-      [&engine] { return engine.connected() ? 1.0 : 0.0; });
+      [&engine] { return engine.backend_reachable() ? 1.0 : 0.0; });
 }
 
 void server_metrics::watch_store(store& db) {

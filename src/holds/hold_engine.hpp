@@ -63,6 +63,9 @@ class hold_engine {
   // Holds live now, as far as this instance knows (the Redis engine: the deadlines it learnt
   // from every instance's events). Thread-safe and cheap: read at each metrics scrape.
   virtual std::size_t live_holds() = 0;
+  // Whether the engine's backend answers now (readiness checks; thread-safe, no I/O). An
+  // in-process engine has no backend to lose.
+  virtual bool backend_reachable() const { return true; }
 };
 
 }  // namespace seatd

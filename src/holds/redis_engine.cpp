@@ -136,12 +136,12 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
 
   void start();
   void stop();
+  bool reachable() const noexcept { return conn_.connected() && sub_.connected(); }
   std::string epoch() const {
     std::lock_guard lock(epoch_mutex_);
     return epoch_;
   }
   std::size_t live_holds() const noexcept { return expiry_->known_now(); }
-  bool connected() const noexcept { return conn_.connected() && sub_.connected(); }
 
   asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user);
   asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user);
@@ -811,7 +811,6 @@ redis_engine::~redis_engine() { core_->stop(); }
 
 void redis_engine::start() { core_->start(); }
 std::size_t redis_engine::live_holds() { return core_->live_holds(); }
-bool redis_engine::connected() const noexcept { return core_->connected(); }
 void redis_engine::stop() { core_->stop(); }
 
 asio::awaitable<result<hold>> redis_engine::take(row_id trip, int seat, row_id user) {
@@ -838,5 +837,6 @@ asio::awaitable<result<std::vector<std::size_t>>> redis_engine::held_counts(
   return core_->held_counts(std::move(trips));
 }
 std::string redis_engine::epoch() const { return core_->epoch(); }
+bool redis_engine::backend_reachable() const { return core_->reachable(); }
 
 }  // namespace seatd

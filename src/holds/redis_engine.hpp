@@ -90,8 +90,8 @@ class redis_engine final : public hold_engine {
       std::vector<row_id> trips) override;
   std::string epoch() const override;
   std::size_t live_holds() override;
-  // Both connections (commands and events) are up. Thread-safe.
-  bool connected() const noexcept;
+  // Both connections (commands and the event subscription) are up.
+  bool backend_reachable() const override;
 
  private:
   class core;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/errc.hpp"
+#include "net/log_fields.hpp"
 #include "net/query_string.hpp"
 #include "net/request_context.hpp"
 
@@ -77,11 +78,13 @@ boost::asio::awaitable<admission> dispatcher::admit(const request& req) const {
     try {
       out.refusal = co_await check_(req, m.policy->who);
     } catch (const unavailable_error& e) {
+      scoped_log_fields fields(request_log_fields(req));
       spdlog::warn("backend unavailable checking {} {}: {}", req.method_string(), path, e.what());
       out.refusal = error_response(http::status::service_unavailable,
                                    "Service temporarily unavailable, please retry shortly");
       out.refusal->set(http::field::retry_after, "1");
     } catch (const std::exception& e) {
+      scoped_log_fields fields(request_log_fields(req));
       spdlog::error("access check failed on {} {}: {}", req.method_string(), path, e.what());
       out.refusal = error_response(http::status::internal_server_error, "Internal Server Error");
     }
@@ -126,11 +129,13 @@ boost::asio::awaitable<response> dispatcher::dispatch(const request& req, std::s
     try {
       res = co_await (*m.h)(ctx);
     } catch (const unavailable_error& e) {
+      scoped_log_fields fields(request_log_fields(req));
       spdlog::warn("backend unavailable on {} {}: {}", req.method_string(), path, e.what());
       res = error_response(http::status::service_unavailable,
                            "Service temporarily unavailable, please retry shortly");
       res.set(http::field::retry_after, "1");
     } catch (const std::exception& e) {
+      scoped_log_fields fields(request_log_fields(req));
       spdlog::error("unhandled error on {} {}: {}", req.method_string(), path, e.what());
       res = error_response(http::status::internal_server_error, "Internal Server Error");
     }

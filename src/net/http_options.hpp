@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -25,6 +26,9 @@ struct http_options {
   std::vector<std::string> cors_origins;
   bool access_log = true;
   http_metrics* metrics = nullptr;  // every answer is counted there when set
+  // Set (by the app, on SIGTERM): every response says Connection: close, so clients and load
+  // balancers end their kept-alive connections while the instance drains. Null: never.
+  const std::atomic<bool>* closing = nullptr;
 };
 
 }  // namespace seatd::net

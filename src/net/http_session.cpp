@@ -21,7 +21,9 @@
 #include <algorithm>
 
 #include "net/http_metrics.hpp"
+#include "net/log_fields.hpp"
 #include "net/message_framing.hpp"
+#include "net/request_id.hpp"
 
 namespace seatd::net {
 
@@ -84,13 +86,17 @@ void http_session::stop() {
 
 asio::awaitable<void> http_session::write(response res, const request* req,
                                           std::chrono::steady_clock::time_point started) {
-  if (stopping_) res.keep_alive(false);
+  if (stopping_ || (opts_.closing && opts_.closing->load())) res.keep_alive(false);
   // Every answer: browsers must not guess a type (a JSON body sniffed as HTML is an XSS), and
   // API answers (per user, often personal) must not be stored by a browser or a proxy. Static
   // files set their own Cache-Control (revalidation with an ETag).
   if (res.find("X-Content-Type-Options") == res.end()) res.set("X-Content-Type-Options", "nosniff");
   if (res.find(http::field::cache_control) == res.end())
     res.set(http::field::cache_control, "no-store");
+  // Every answer names its request, refusals and errors included (one that came before a
+  // request could be read gets an id of its own).
+  if (request_id_.empty()) request_id_ = new_request_id();
+  res.set("X-Request-Id", request_id_);
   stream_.expires_after(opts_.request_timeout);
   auto [ec, n] = co_await http::async_write(stream_, res, tuple_awaitable);
   if (opts_.metrics)
@@ -100,9 +106,16 @@ asio::awaitable<void> http_session::write(response res, const request* req,
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                   std::chrono::steady_clock::now() - started)
                   .count();
-    spdlog::info("{} \"{} {}\" {} {}B {}us{}", remote_,
-                 req ? std::string(req->method_string()) : std::string("-"),
-                 req ? std::string(req->target()) : std::string("-"), res.result_int(),
+    const std::string method = req ? std::string(req->method_string()) : std::string("-");
+    const std::string target = req ? std::string(req->target()) : std::string("-");
+    scoped_log_fields fields({text_field("request_id", request_id_), text_field("remote", remote_),
+                              text_field("method", method),
+                              text_field("path", std::string_view(target).substr(0, target.find('?'))),
+                              number_field("status", res.result_int()),
+                              number_field("bytes", std::int64_t(res.body().size())),
+                              number_field("duration_us", us),
+                              text_field("error", ec ? "write-failed" : "")});
+    spdlog::info("{} \"{} {}\" {} {}B {}us{}", remote_, method, target, res.result_int(),
                  res.body().size(), us, ec ? " write-failed" : "");
   }
   if (ec) res.keep_alive(false);
@@ -170,6 +183,7 @@ asio::awaitable<void> http_session::run() {
 
     idle_ = true;
     route_ = router::no_route;
+    request_id_.clear();
     // Until its first request, a connection gets a short time (each idle one holds a
     // descriptor); between requests, the keep-alive idle timeout.
     stream_.expires_after(first ? opts_.first_byte_timeout : opts_.idle_timeout);
@@ -197,8 +211,15 @@ asio::awaitable<void> http_session::run() {
       break;
     }
 
-    const request& head = parser.get();
+    request& head = parser.get();
     remote_ = client_of(head);
+    // The request's id goes on the request itself, where the dispatcher, the handlers and the
+    // WebSocket upgrade read it; a forged one from an untrusted peer is replaced before any of
+    // them sees it.
+    const std::string_view offered =
+        head.count("X-Request-Id") == 1 ? std::string_view(head["X-Request-Id"]) : std::string_view{};
+    request_id_ = request_id_for(offered, opts_.proxies.contains(peer_));
+    head.set("X-Request-Id", request_id_);
 
     switch (check_framing(head.count(http::field::transfer_encoding) > 0,
                           joined(head, http::field::transfer_encoding),

@@ -55,6 +55,7 @@ class http_session final : public stoppable, public std::enable_shared_from_this
   const upgrade_handler& upgrade_;
   boost::asio::ip::address peer_;
   std::string remote_;  // the peer's address, or the client's once a request named it
+  std::string request_id_;  // the current request's (request_id.hpp); empty between requests
   std::uint64_t registry_id_ = 0;
   inflight_limiter::ticket place_;  // this connection's place in its client's share
   std::size_t route_ = router::no_route;  // the current request's route, for its metrics

@@ -120,9 +120,12 @@ asio::awaitable<bool> websocket_connection::accept(const request& upgrade) {
     websocket::stream<socket_type> ws(std::move(socket_));
     ws.set_option(websocket::stream_base::timeout{options_.handshake_timeout,
                                                   websocket::stream_base::none(), false});
-    ws.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(beast::http::field::server, "seatd");
-    }));
+    // The upgrade's answer (101, or Beast's 400/426) names the request like any other.
+    ws.set_option(websocket::stream_base::decorator(
+        [id = std::string(upgrade["X-Request-Id"])](websocket::response_type& res) {
+          res.set(beast::http::field::server, "seatd");
+          if (!id.empty()) res.set("X-Request-Id", id);
+        }));
     auto [aec] = co_await ws.async_accept(upgrade, tuple_awaitable);
     socket_ = std::move(ws.next_layer());
     if (aec) co_return false;

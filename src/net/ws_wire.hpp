@@ -34,6 +34,9 @@ constexpr std::uint16_t close_try_again_later = 1013;
 // Well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most U+10FFFF), as RFC 6455
 // 8.1 requires of text messages and close reasons.
 bool valid_utf8(std::string_view s);
+// The length of the well-formed UTF-8 sequence starting at s[i] (1 for ASCII), 0 when the
+// bytes there are not one. i < s.size().
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
 // One unfragmented, unmasked server frame (FIN set): header followed by payload.
 std::string server_frame(opcode op, std::string_view payload);

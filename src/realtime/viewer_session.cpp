@@ -97,6 +97,7 @@ asio::awaitable<bool> viewer_session::admit() {
   res.set(http::field::content_type, "application/json");
   res.set(http::field::retry_after, "10");
   res.set(http::field::cache_control, "no-store");
+  res.set("X-Request-Id", upgrade_["X-Request-Id"]);
   res.keep_alive(false);
   res.body() = R"({"detail":"too many live seat map connections from this address"})";
   res.prepare_payload();

@@ -192,6 +192,12 @@ std::int64_t pg_store::count_users() {
   return run([&](connection& conn) { return scalar(conn, "SELECT count(*) FROM users"); });
 }
 
+int pg_store::schema_version() {
+  return run([&](connection& conn) {
+    return int(scalar(conn, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+  });
+}
+
 // ---- trips
 
 std::vector<trip_summary> pg_store::search_trips(std::string_view source,

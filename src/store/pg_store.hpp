@@ -52,6 +52,7 @@ class pg_store final : public store {
   result<user> promote_admin(std::string_view email, std::string_view password_hash) override;
   std::int64_t count_users() override;
   pool_stats connection_pool_stats() const override { return pool_->stats(); }
+  int schema_version() override;
 
   std::vector<trip_summary> search_trips(std::string_view source, std::string_view destination,
                                          local_date day) override;

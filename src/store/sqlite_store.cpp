@@ -167,6 +167,11 @@ std::int64_t sqlite_store::count_users() {
   return scalar(*conn, "SELECT count(*) FROM users");
 }
 
+int sqlite_store::schema_version() {
+  auto conn = pool_->acquire();
+  return int(scalar(*conn, "SELECT coalesce(max(version), 0) FROM schema_migrations"));
+}
+
 // ---- trips
 
 std::vector<trip_summary> sqlite_store::search_trips(std::string_view source,

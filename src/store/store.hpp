@@ -58,6 +58,9 @@ class store {
   // Makes an existing user admin (and sets the password hash). errc::not_found if absent.
   virtual result<user> promote_admin(std::string_view email, std::string_view password_hash) = 0;
   virtual std::int64_t count_users() = 0;
+  // The latest migration applied to the database: one trivial query, for readiness checks
+  // (a pool connection is taken, so a dead server shows as store_error).
+  virtual int schema_version() = 0;
 
   // ---- trips
   // Cities match as domain/city_names.hpp says: any case, stray spaces, and a city's other

@@ -1,6 +1,8 @@
 // Startup, configuration and shutdown of the real binary.
 #include <signal.h>
 
+#include <thread>
+
 #include "component/test_support.hpp"
 
 namespace seatd::testing {
@@ -119,6 +121,104 @@ TEST(lifecycle, admin_cli_validates_input) {
   EXPECT_EQ(r.code, 2);
   r = run_seatd({"--env-file", "/none", "admin", "create", "--email", "a@b.co", "--password", "short"});
   EXPECT_EQ(r.code, 2);
+}
+
+}  // namespace
+}  // namespace seatd::testing
+
+namespace seatd::testing {
+namespace {
+
+// Health for load balancers and orchestrators: /healthz (alive), /readyz (ready, and why not).
+
+// Sends SIGTERM, then asks /readyz until it stops answering 200 (the signal is handled on an
+// I/O thread: wait for the flip rather than guess its timing); returns that answer.
+http_reply sigterm_then_readyz(seatd_process& p, http_client& c) {
+  p.signal(SIGTERM);
+  http_reply ready;
+  for (int i = 0; i < 100; ++i) {
+    ready = c.get("/readyz");
+    if (ready.status != 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return ready;
+}
+
+TEST(health, healthz_and_readyz_answer_with_every_check_named) {
+  seatd_process p;
+  http_client c(p.port());
+  auto alive = c.get("/healthz");
+  EXPECT_EQ(alive.status, 200);
+  EXPECT_EQ(alive.json().at("status"), "alive") << alive.body;
+  auto ready = c.get("/readyz");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  auto j = ready.json();
+  EXPECT_EQ(j.at("status"), "ready") << ready.body;
+  EXPECT_EQ(j.at("checks").at("database"), "ok") << ready.body;
+  EXPECT_EQ(j.at("checks").at("migrations"), "ok") << ready.body;
+  EXPECT_EQ(j.at("checks").at("draining"), false) << ready.body;
+  // No Redis configured: no Redis check.
+  EXPECT_FALSE(j.at("checks").as_object().contains("redis")) << ready.body;
+  EXPECT_EQ(std::string(ready.headers[http::field::cache_control]), "no-store");
+}
+
+TEST(health, sigterm_drains_then_stops) {
+  // The drain: /readyz fails at once, everything else is still served (each answer closing
+  // its connection) until the drain ends, then the graceful stop.
+  seatd_process p({"--drain-seconds", "2"});
+  http_client c(p.port());
+  ASSERT_EQ(c.get("/readyz").status, 200);
+  auto before = c.get("/trips/cities");
+  ASSERT_EQ(before.status, 200);
+  EXPECT_NE(std::string(before.headers[http::field::connection]), "close");
+
+  auto signalled = std::chrono::steady_clock::now();
+  auto ready = sigterm_then_readyz(p, c);
+  EXPECT_EQ(ready.status, 503) << ready.body;
+  EXPECT_EQ(ready.json().at("status"), "draining") << ready.body;
+  EXPECT_EQ(ready.json().at("checks").at("draining"), true) << ready.body;
+  EXPECT_EQ(ready.json().at("checks").at("database"), "ok") << ready.body;
+  EXPECT_EQ(c.get("/healthz").status, 200);
+  auto during = c.get("/trips/cities");  // a new connection: the last answer closed the old one
+  EXPECT_EQ(during.status, 200) << during.body;
+  EXPECT_EQ(std::string(during.headers[http::field::connection]), "close");
+  // Still serving well into the drain (it did not stop at once).
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(c.get("/trips/cities").status, 200);
+  // Then the graceful stop, on its own: exit 0 within the drain and the shutdown deadline (3 s).
+  EXPECT_EQ(p.wait(std::chrono::seconds(10)), 0);
+  EXPECT_GE(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(2));
+  auto log = p.log_text();
+  EXPECT_NE(log.find("draining for 2 s"), std::string::npos) << log;
+  EXPECT_NE(log.find("drain over"), std::string::npos) << log;
+}
+
+TEST(health, a_second_signal_ends_the_drain_at_once) {
+  seatd_process p({"--drain-seconds", "600"});
+  http_client c(p.port());
+  auto ready = sigterm_then_readyz(p, c);
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  // A 600 s drain would outlast this stop()'s 10 s wait: only its signal, the second, ends it.
+  EXPECT_EQ(p.stop(std::chrono::seconds(10)), 0);
+  EXPECT_NE(p.log_text().find("during the drain"), std::string::npos) << p.log_text();
+}
+
+TEST(health, sigint_stops_at_once_without_a_drain) {
+  // Ctrl-C at a terminal: nobody balances load there, so no drain.
+  seatd_process p({"--drain-seconds", "600"});
+  http_client c(p.port());
+  ASSERT_EQ(c.get("/readyz").status, 200);
+  p.signal(SIGINT);
+  EXPECT_EQ(p.wait(std::chrono::seconds(10)), 0);
+  auto log = p.log_text();
+  EXPECT_NE(log.find("seatd stopped"), std::string::npos) << log;
+  EXPECT_EQ(log.find("draining"), std::string::npos) << log;
+}
+
+TEST(health, drain_seconds_is_validated) {
+  auto r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"SEATD_DRAIN_SECONDS", "soon"}});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.output.find("SEATD_DRAIN_SECONDS"), std::string::npos) << r.output;
 }
 
 }  // namespace

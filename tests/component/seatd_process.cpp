@@ -57,6 +57,8 @@ seatd_process::seatd_process(std::vector<std::string> extra, std::map<std::strin
   env.try_emplace("SEATD_HOLD_RATE_PER_MINUTE", "0");
   env.try_emplace("SEATD_MAX_HOLDS_PER_ACCOUNT", "10000");
   env.try_emplace("SEATD_HOLD_COOLDOWN_SECONDS", "0");
+  // The suites stop instances all the time: no drain on SIGTERM unless a test asks for one.
+  env.try_emplace("SEATD_DRAIN_SECONDS", "0");
   std::vector<std::string> args{test::seatd_binary(),
                                 "--host", "127.0.0.1",
                                 "--port", "0",
@@ -117,6 +119,11 @@ bool seatd_process::running() {
 int seatd_process::stop(std::chrono::milliseconds timeout) {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
+  return wait(timeout);
+}
+
+int seatd_process::wait(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   for (;;) {
@@ -135,6 +142,10 @@ int seatd_process::stop(std::chrono::milliseconds timeout) {
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   clean_exit_ = code == 0;
   return code;
+}
+
+void seatd_process::signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
 }
 
 void seatd_process::kill() {

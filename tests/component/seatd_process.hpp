@@ -25,6 +25,10 @@ class seatd_process {
   std::string database_url() const;
   // Sends SIGTERM and waits; returns the exit status (or -signal), -1000 on timeout.
   int stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  // Sends `sig` and returns at once.
+  void signal(int sig);
+  // Waits for the process to exit on its own (after a signal()); returns as stop() does.
+  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   // SIGKILL, as a crash or an OOM kill would: no shutdown runs. Waits for the process to end.
   void kill();
   bool running();

@@ -60,15 +60,6 @@ struct traveller_log {
   std::vector<std::string> problems;  // answers outside the contract
 };
 
-bool is_booking_refusal(const http_reply& r) {
-  if (r.status != 400) return false;
-  auto body = r.json();
-  if (!body.is_object() || !body.as_object().contains("detail")) return false;
-  std::string_view detail = body.at("detail").as_string();
-  return detail.ends_with("already booked") || detail == "Seat occupied" ||
-         detail.find("is not held by you") != std::string_view::npos;
-}
-
 // One traveller: until it has a booking or the trip is sold out, look at the seat map, lock
 // one to three seats (usually free ones, sometimes ones others hold), and book what it holds —
 // or, one traveller in five, everything it tried, held or not. A refusal releases its holds.

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -61,6 +62,20 @@ pid_t spawn_server(std::vector<std::string> args, const std::string& output) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + args.front());
   return pid;
+void start_on_a_free_port(const std::filesystem::path& dir,
+                          const std::function<void(std::uint16_t)>& start) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      start(free_port());
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5) {
+        std::error_code ignored;
+        std::filesystem::remove_all(dir, ignored);  // the caller's destructor will not run
+        throw;
+      }
+    }
+  }
 }
 
 namespace {
@@ -120,21 +135,11 @@ redis_test_server::redis_test_server(options opts) : opts_(std::move(opts)) {
   char tmpl[] = "/tmp/seatd-redis-XXXXXX";
   if (::mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
   dir_ = tmpl;
-  // Another process may take the free port before redis-server binds it (ctest -j): then
-  // redis exits at once, and a new port is tried. Restarts keep the port they have.
-  for (int attempt = 1;; ++attempt) {
-    port_ = free_port();
-    try {
-      start();
-      return;
-    } catch (const std::runtime_error&) {
-      if (attempt == 5) {
-        std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);  // the destructor will not run
-        throw;
-      }
-    }
-  }
+  // Restarts keep the port they have.
+  start_on_a_free_port(dir_, [this](std::uint16_t port) {
+    port_ = port;
+    start();
+  });
 }
 
 redis_test_server::~redis_test_server() {

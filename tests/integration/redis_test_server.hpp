@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -20,6 +22,15 @@ std::uint16_t free_port();
 // Starts args[0] (a full path) with args, stdin from /dev/null, stdout and stderr into `output`
 // (a file, or "/dev/null"), no other descriptor of the test process. Throws std::runtime_error.
 pid_t spawn_server(std::vector<std::string> args, const std::string& output);
+// A port on 127.0.0.1 that was free a moment ago (another process may still take it first:
+// servers started on it retry with a new one).
+std::uint16_t free_port();
+// Calls start(port) with free ports until it returns: another process may take a free port
+// before the server binds it (ctest -j), the server then exits at once and start throws
+// std::runtime_error. After five tries, removes `dir` (the caller's destructor will not run,
+// as its constructor is what fails) and rethrows.
+void start_on_a_free_port(const std::filesystem::path& dir,
+                          const std::function<void(std::uint16_t)>& start);
 
 class redis_test_server {
  public:

@@ -64,6 +64,15 @@ seatd_cluster::traveller seatd_cluster::signup(http_client& c) {
   return t;
 }
 
+bool is_booking_refusal(const http_reply& r) {
+  if (r.status != 400) return false;
+  auto body = r.json();
+  if (!body.is_object() || !body.as_object().contains("detail")) return false;
+  std::string_view detail = body.at("detail").as_string();
+  return detail.ends_with("already booked") || detail == "Seat occupied" ||
+         detail.find("is not held by you") != std::string_view::npos;
+}
+
 http_reply lock_seat(http_client& c, const std::string& token, int trip, int seat) {
   return c.post_json("/bookings/lock-seat/" + std::to_string(trip) + "/" + std::to_string(seat),
                      boost::json::object{}, token);

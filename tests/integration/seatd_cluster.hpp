@@ -67,6 +67,10 @@ http_reply unlock_seat(http_client& c, const std::string& token, int trip, int s
 http_reply book_seats(http_client& c, const std::string& token, int trip,
                       const std::vector<int>& seats);
 
+// A 400 for losing a race for a seat (held or sold by someone else, or no longer held): an
+// answer within the contract, not a failure.
+bool is_booking_refusal(const http_reply& r);
+
 // Milliseconds since the Unix epoch, the unit of expires_at.
 std::int64_t now_ms();
 
