@@ -149,6 +149,13 @@ test('anonymous and hostile clients get documented answers', async () => {
   assert.deepEqual(described.body, openapi);
   assert.deepEqual((await call('GET', '/asyncapi.json', { expect: 200 })).body, asyncapi);
   await call('GET', '/trips/cities', { expect: 200 });
+  assert.equal((await call('GET', '/healthz', { expect: 200 })).body.status, 'alive');
+  const ready = await call('GET', '/readyz', { expect: 200 });
+  assert.deepEqual(ready.body.checks, { database: 'ok', migrations: 'ok', draining: false });
+  // The test's client is on loopback, the default SEATD_METRICS_ALLOW; a relayed request is not.
+  const metrics = await call('GET', '/metrics', { expect: 200 });
+  assert.match(metrics.bytes.toString('utf8'), /^seatd_http_requests_total\{route="\/healthz",method="GET",status="200"\} [1-9]/m);
+  await call('GET', '/metrics', { headers: { 'x-forwarded-for': '203.0.113.9' }, expect: 403 });
   await call('GET', '/trips/search', { expect: 422 });
   await call('GET', `/trips/search?source=A&destination=B&travel_date=31-12-2026`, { expect: 422 });
   await call('GET', `/trips/search?source=${'x'.repeat(101)}&destination=B&travel_date=${day(1)}`, { expect: 422 });

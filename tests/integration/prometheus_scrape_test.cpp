@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "component/http_client.hpp"
+#include "component/promtool.hpp"
 #include "component/seatd_process.hpp"
 #include "integration/redis_test_server.hpp"
 
@@ -138,6 +139,23 @@ TEST(prometheus_scrape, a_real_prometheus_sees_seatd_up_and_its_request_counter_
       query(prometheus.port(),
             "seatd_http_requests_total{job=\"seatd\",route=\"/metrics\",status=\"200\"}");
   EXPECT_GE(scrapes.value_or(0), 1.0);
+  EXPECT_EQ(seatd.stop(), 0);
+}
+
+// The Redis engine adds series of its own (connection state, reconnects, command latency):
+// promtool checks that exposition too (the in-process engine's: metrics_test).
+TEST(prometheus_scrape, promtool_accepts_the_exposition_of_the_redis_engine) {
+  test::redis_test_server redis;
+  seatd_process seatd({}, {{"REDIS_URL", redis.url()}});
+  http_client c(seatd.port());
+  ASSERT_EQ(c.get("/trips/cities").status, 200);
+  ASSERT_EQ(c.get("/trips/99999999").status, 404);
+  auto body = c.get("/metrics").body;
+  EXPECT_NE(body.find("\nseatd_redis_connected 1\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("seatd_redis_command_duration_seconds_count"), std::string::npos) << body;
+  auto verdict = promtool_check_metrics(body, seatd.dir());
+  EXPECT_EQ(verdict.status, 0) << verdict.said;
+  EXPECT_EQ(verdict.said, "") << verdict.said;
   EXPECT_EQ(seatd.stop(), 0);
 }
 
