@@ -17,6 +17,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <chrono>
 #include <thread>
 
 #include "component/ws_client.hpp"
@@ -210,6 +211,11 @@ TEST(nginx, live_seats_through_nginx_survive_an_instance_stopped_mid_run) {
     ASSERT_EQ(r.status, 200) << r.body << nginx.error_log();
     auto id = std::string(r.headers["X-Request-Id"]);
     EXPECT_EQ(id.size(), 32u) << id;
+    // nginx writes its access line in the log phase, after the answer has left: wait for it.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (nginx.access_log().find(id) == std::string::npos &&
+           std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_NE(nginx.access_log().find(id), std::string::npos)
         << "the same id in nginx's access log:\n" << nginx.access_log();
   }

@@ -62,6 +62,8 @@ pid_t spawn_server(std::vector<std::string> args, const std::string& output) {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + args.front());
   return pid;
+}
+
 void start_on_a_free_port(const std::filesystem::path& dir,
                           const std::function<void(std::uint16_t)>& start) {
   for (int attempt = 1;; ++attempt) {
