@@ -220,7 +220,9 @@ struct application::impl {
   net::body_budget body_budget{body_budget_for(cfg)};
   inflight_limiter connections_per_client{cfg.max_connections_per_client};
   inflight_limiter viewer_admission{std::size_t(cfg.max_viewers_per_client)};  // open viewers per client
-  inflight_limiter metrics_per_client{0};  // the metrics listener's: no per-client cap
+  // The metrics listener's per-client cap: a Prometheus keeps one connection per target (an
+  // HA pair, two clients); one client holding every place would blind the others.
+  inflight_limiter metrics_per_client{4};
   asio::io_context ioc;
   std::unique_ptr<store> db;
   worker_pool pool;
@@ -386,6 +388,14 @@ struct application::impl {
       add_metrics_route(metrics_routes, metrics.registry(), metrics_lane, std::nullopt);
       metrics_http_opts.access_log = false;
       metrics_http_opts.max_connections = 64;
+      metrics_http_opts.connection_limit_name = "the metrics listener's 64";
+      // Scrapers come back every 15-60 s; an idle connection is not kept longer than that.
+      metrics_http_opts.idle_timeout = std::chrono::seconds(20);
+      metrics_http_opts.first_byte_timeout = std::chrono::seconds(5);
+      if (cfg.metrics_allow != config{}.metrics_allow)
+        spdlog::warn("SEATD_METRICS_ALLOW is ignored: with SEATD_METRICS_LISTEN, /metrics is "
+                     "served to whoever reaches {} (bind it where only monitoring reaches)",
+                     cfg.metrics_listen);
     }
     http_metrics = std::make_unique<net::http_metrics>(metrics.registry(), routes);
     http_opts.metrics = http_metrics.get();

@@ -6,8 +6,14 @@ namespace seatd {
 
 namespace {
 
+// Any header a proxy adds when it passes a request on (nginx's usual proxy_set_header lines,
+// RFC 7239, RFC 9110's Via): the peer is then a proxy, and its address says nothing of who
+// asked. A proxy that adds none of them cannot be told apart: deploy/nginx/seatd.conf refuses
+// /metrics itself, and SEATD_METRICS_LISTEN keeps /metrics off the public port altogether.
 bool relayed(const net::request& req) {
-  return req.count("X-Forwarded-For") > 0 || req.count(net::http::field::forwarded) > 0;
+  for (const char* name : {"X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host", "X-Forwarded-Proto"})
+    if (req.count(name) > 0) return true;
+  return req.count(net::http::field::forwarded) > 0 || req.count(net::http::field::via) > 0;
 }
 
 }  // namespace

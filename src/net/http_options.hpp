@@ -22,6 +22,7 @@ struct http_options {
   // Connections (HTTP and WebSocket) beyond this are answered 503 and closed at once, so the
   // process never runs out of descriptors for its database, Redis and files.
   std::size_t max_connections = 10000;
+  const char* connection_limit_name = "SEATD_MAX_CONNECTIONS";  // what a refusal's warning names
   trusted_proxies proxies;  // whose X-Forwarded-For is believed
   std::vector<std::string> cors_origins;
   bool access_log = true;

@@ -87,6 +87,13 @@ void http_session::stop() {
 asio::awaitable<void> http_session::write(response res, const request* req,
                                           std::chrono::steady_clock::time_point started) {
   if (stopping_ || (opts_.closing && opts_.closing->load())) res.keep_alive(false);
+  // HEAD: the GET answer's header, Content-Length included, without its body (static files
+  // already leave the body out).
+  if (req && req->method() == http::verb::head && !res.body().empty()) {
+    const auto length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
   // Every answer: browsers must not guess a type (a JSON body sniffed as HTML is an XSS), and
   // API answers (per user, often personal) must not be stored by a browser or a proxy. Static
   // files set their own Cache-Control (revalidation with an ETag).
@@ -298,6 +305,17 @@ asio::awaitable<void> http_session::run() {
       request req = parser.release();
       large = req.body().size() > opts_.max_body_bytes;
       if (beast::websocket::is_upgrade(req)) {
+        // Draining for a shutdown: a viewer opened now would be closed with 1001 in a moment.
+        // 503 lets a load balancer try another instance (nginx: proxy_next_upstream http_503)
+        // and tells a client to come back.
+        if (opts_.closing && opts_.closing->load()) {
+          auto res = error_response(http::status::service_unavailable,
+                                    "This instance is shutting down, please reconnect");
+          res.set(http::field::retry_after, "1");
+          res.keep_alive(false);
+          co_await write(std::move(res), &req, started);
+          break;
+        }
         stream_.expires_never();
         if (upgrade_ && upgrade_(stream_, std::move(req), remote_)) co_return;  // moved on
         auto res = error_response(http::status::not_found, "Not Found");

@@ -104,9 +104,8 @@ asio::awaitable<void> listener::accept_loop(bool after_failure) {
     if (registry_.size() >= opts_.max_connections) {
       refuse(socket);
       if (auto n = refusal_warnings_.note(std::chrono::steady_clock::now()))
-        spdlog::warn("refused {} connections since the last warning: at the limit of {} "
-                     "(SEATD_MAX_CONNECTIONS)",
-                     n, opts_.max_connections);
+        spdlog::warn("refused {} connections since the last warning: at the limit of {} ({})",
+                     n, opts_.max_connections, opts_.connection_limit_name);
       continue;
     }
     inflight_limiter::ticket place;

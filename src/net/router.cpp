@@ -101,6 +101,30 @@ int router::try_match(const route& r, const std::vector<std::string_view>& parts
 }
 
 router::match router::find(http::verb method, std::string_view path) const {
+  auto m = find_method(method, path);
+  // HEAD is GET without the body (RFC 9110, 9.3.2): a path that answers GET answers HEAD, and
+  // the session sends the GET answer's header alone.
+  if (!m.h && method == http::verb::head) {
+    auto as_get = find_method(http::verb::get, path);
+    if (as_get.h || as_get.error->result() == http::status::unprocessable_entity) return as_get;
+  }
+  if (m.error && m.error->result() == http::status::method_not_allowed) {
+    // A 405 names the methods the path takes (RFC 9110, 15.5.6).
+    std::string allow;
+    bool get = false;
+    for (auto v : methods_for(path)) {
+      if (allow.find(http::to_string(v)) != std::string::npos) continue;
+      if (!allow.empty()) allow += ", ";
+      allow += http::to_string(v);
+      get = get || v == http::verb::get;
+    }
+    if (get) allow += ", HEAD";
+    m.error->set(http::field::allow, allow);
+  }
+  return m;
+}
+
+router::match router::find_method(http::verb method, std::string_view path) const {
   auto parts = split(path);
   match m;
   bool path_known = false;

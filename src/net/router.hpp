@@ -82,7 +82,10 @@ class router {
     handler h;
     route_policy policy;
   };
+  // find without HEAD's fallback to GET and without a 405's Allow.
+  match find_method(http::verb method, std::string_view path) const;
   static std::vector<std::string_view> split(std::string_view path);
+
   static std::vector<segment> parse_pattern(std::string_view pattern);
   // 0: no match, 1: matches, 2: matches but an :int parameter is not an integer
   static int try_match(const route& r, const std::vector<std::string_view>& parts,

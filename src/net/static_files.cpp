@@ -64,6 +64,29 @@ static_files::static_files(const std::string& root, std::size_t max_bytes) {
   spdlog::info("browser UI: {} files from {}", files_.size(), root);
 }
 
+namespace {
+
+// If-None-Match (RFC 9110, 13.1.2): "*" or a list of entity tags, compared weakly (W/"x"
+// matches "x").
+bool none_match(std::string_view header, std::string_view etag) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    return v;
+  };
+  auto opaque = [](std::string_view tag) { return tag.starts_with("W/") ? tag.substr(2) : tag; };
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    auto tag = trim(header.substr(0, comma));
+    if (tag == "*" || (!tag.empty() && opaque(tag) == opaque(etag))) return true;
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<response> static_files::serve(const request& req, std::string_view path) const {
   if (path == "/") path = "/index.html";
   auto it = files_.find(path);
@@ -79,7 +102,7 @@ std::optional<response> static_files::serve(const request& req, std::string_view
   const file& f = it->second;
   response res;
   res.version(11);
-  if (req[http::field::if_none_match] == f.etag) {
+  if (none_match(req[http::field::if_none_match], f.etag)) {
     res.result(http::status::not_modified);
   } else {
     res.result(http::status::ok);
@@ -98,6 +121,8 @@ std::optional<response> static_files::serve(const request& req, std::string_view
   }
   res.prepare_payload();
   if (req.method() == http::verb::head) res.content_length(f.body.size());
+  // A 304 has no body, and a Content-Length there would have to be the 200's (RFC 9110, 8.6).
+  if (res.result() == http::status::not_modified) res.erase(http::field::content_length);
   return res;
 }
 

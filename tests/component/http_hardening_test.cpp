@@ -127,6 +127,14 @@ TEST(browser_ui, root_serves_the_ui_to_browsers_and_json_to_clients) {
   auto etag = std::string(page.headers[http::field::etag]);
   auto again = c.request(http::verb::get, "/index.html", "", {{"If-None-Match", etag}});
   EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.headers.count(http::field::content_length), 0u);  // not the 200's length
+  // RFC 9110's If-None-Match: weak comparison, a list, or any.
+  for (std::string header : {"W/" + etag, "\"other\", " + etag, std::string("*")})
+    EXPECT_EQ(c.request(http::verb::get, "/index.html", "", {{"If-None-Match", header}}).status,
+              304)
+        << header;
+  EXPECT_EQ(c.request(http::verb::get, "/index.html", "", {{"If-None-Match", "\"other\""}}).status,
+            200);
   // API routes win over files; unknown files are 404 JSON; no escaping the web root.
   EXPECT_EQ(c.get("/trips/abc").status, 422);
   EXPECT_EQ(c.get("/nope.js").status, 404);

@@ -162,6 +162,25 @@ TEST(health, healthz_and_readyz_answer_with_every_check_named) {
   EXPECT_EQ(std::string(ready.headers[http::field::cache_control]), "no-store");
 }
 
+TEST(health, head_asks_what_get_would_answer_without_the_body) {
+  // Load balancers often check with HEAD (HAProxy's `option httpchk HEAD /readyz`).
+  seatd_process p;
+  http_client c(p.port());
+  const auto get = c.get("/readyz");
+  ASSERT_EQ(get.status, 200);
+  auto head = c.raw("HEAD /readyz HTTP/1.1\r\nHost: seatd\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.rfind("HTTP/1.1 200", 0), 0u) << head;
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(get.body.size()) + "\r\n"),
+            std::string::npos)
+      << head;
+  EXPECT_EQ(head.substr(head.find("\r\n\r\n") + 4), "") << head;
+  auto post = c.raw("POST /readyz HTTP/1.1\r\nHost: seatd\r\nContent-Length: 0\r\n"
+                    "Connection: close\r\n\r\n");
+  EXPECT_EQ(post.rfind("HTTP/1.1 405", 0), 0u) << post;
+  EXPECT_NE(post.find("Allow: GET, HEAD\r\n"), std::string::npos) << post;
+  EXPECT_EQ(p.stop(), 0);
+}
+
 TEST(health, sigterm_drains_then_stops) {
   // The drain: /readyz fails at once, everything else is still served (each answer closing
   // its connection) until the drain ends, then the graceful stop.
@@ -182,6 +201,13 @@ TEST(health, sigterm_drains_then_stops) {
   auto during = c.get("/trips/cities");  // a new connection: the last answer closed the old one
   EXPECT_EQ(during.status, 200) << during.body;
   EXPECT_EQ(std::string(during.headers[http::field::connection]), "close");
+  // A new live seat map is not opened only to be closed with 1001: 503, to reconnect elsewhere.
+  http_client ws(p.port());
+  auto upgrade = ws.raw(
+      "GET /ws/seats/1 HTTP/1.1\r\nHost: seatd\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  EXPECT_EQ(upgrade.rfind("HTTP/1.1 503", 0), 0u) << upgrade;
+  EXPECT_NE(upgrade.find("Retry-After: 1"), std::string::npos) << upgrade;
   // Still serving well into the drain (it did not stop at once).
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   EXPECT_EQ(c.get("/trips/cities").status, 200);

@@ -8,8 +8,10 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdio>
+#include <memory>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include "component/promtool.hpp"
 #include "component/test_support.hpp"
@@ -162,6 +164,10 @@ TEST(metrics_endpoint, public_port_answers_only_allowed_peers_not_relayed_reques
   EXPECT_EQ(relayed.status, 403) << relayed.body;
   EXPECT_EQ(c.request(http::verb::get, "/metrics", "", {{"Forwarded", "for=127.0.0.1"}}).status,
             403);
+  // nginx's other usual proxy headers, and Via, mark a relayed request too.
+  for (const char* header : {"X-Real-IP", "X-Forwarded-Proto", "X-Forwarded-Host", "Via"})
+    EXPECT_EQ(c.request(http::verb::get, "/metrics", "", {{header, "127.0.0.1"}}).status, 403)
+        << header;
   EXPECT_EQ(p.stop(), 0);
 
   // Only 127.0.0.1 allowed: the same machine from 127.0.0.2 is another peer.
@@ -191,6 +197,15 @@ TEST(metrics_endpoint, a_separate_listener_takes_metrics_off_the_public_port) {
                    "seatd_http_requests_total{route=\"/trips/cities\",method=\"GET\","
                    "status=\"200\"}"),
             1.0);
+  // One client holds at most 4 connections there (mon is one): a fifth gets 503 and is
+  // closed, so one client cannot take every place and blind the scrapers.
+  std::vector<std::unique_ptr<http_client>> more;
+  for (int i = 0; i < 3; ++i) {
+    more.push_back(std::make_unique<http_client>(metrics_port));
+    ASSERT_EQ(more.back()->get("/nothing").status, 404);
+  }
+  http_client fifth(metrics_port);
+  EXPECT_EQ(fifth.get("/metrics").status, 503);
   EXPECT_EQ(p.stop(), 0);
 }
 

@@ -218,6 +218,8 @@ TEST(nginx, live_seats_through_nginx_survive_an_instance_stopped_mid_run) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_NE(nginx.access_log().find(id), std::string::npos)
         << "the same id in nginx's access log:\n" << nginx.access_log();
+    // The instances' metrics are not published through the public site.
+    EXPECT_EQ(c.get("/metrics").status, 404);
   }
 
   std::vector<traveller_log> tlogs(travellers);

@@ -337,6 +337,38 @@ TEST_F(net_router, methods_for_literal_and_param_overlap) {
   EXPECT_EQ(r.methods_for("/bookings/ABC-1"), (std::vector<verb>{verb::delete_}));
 }
 
+// ---- HEAD and 405 ------------------------------------------------------------------------
+
+TEST_F(net_router, head_is_answered_by_the_get_route) {
+  r.add(verb::get, "/readyz", tagged{1});
+  r.add(verb::get, "/trips/{id:int}", tagged{2});
+  EXPECT_EQ(id_of(r.find(verb::head, "/readyz")), 1);
+  EXPECT_EQ(id_of(r.find(verb::head, "/trips/7")), 2);
+  auto bad = r.find(verb::head, "/trips/x");
+  ASSERT_TRUE(bad.error.has_value());
+  EXPECT_EQ(bad.error->result(), net::http::status::unprocessable_entity);
+  EXPECT_EQ(r.find(verb::head, "/nothing").error->result(), net::http::status::not_found);
+}
+
+TEST_F(net_router, a_head_route_of_its_own_wins) {
+  r.add(verb::get, "/x", tagged{1});
+  r.add(verb::head, "/x", tagged{2});
+  EXPECT_EQ(id_of(r.find(verb::head, "/x")), 2);
+}
+
+TEST_F(net_router, method_not_allowed_names_the_methods_the_path_takes) {
+  r.add(verb::get, "/bookings/", tagged{1});
+  r.add(verb::post, "/bookings/", tagged{2});
+  auto m = r.find(verb::delete_, "/bookings/");
+  ASSERT_TRUE(m.error.has_value());
+  EXPECT_EQ(m.error->result(), net::http::status::method_not_allowed);
+  EXPECT_EQ((*m.error)[net::http::field::allow], "GET, POST, HEAD");
+  r.add(verb::post, "/only-post", tagged{3});
+  auto head = r.find(verb::head, "/only-post");
+  ASSERT_TRUE(head.error.has_value());
+  EXPECT_EQ((*head.error)[net::http::field::allow], "POST");
+}
+
 // ---- route policies (checked on the header, before the body) ----------------------------
 
 TEST_F(net_router, routes_are_open_with_small_bodies_unless_told_otherwise) {
