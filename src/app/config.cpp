@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "util/random_secret.hpp"
 #include "net/client_address.hpp"
@@ -88,9 +89,14 @@ std::map<std::string, std::string> parse_dotenv(const std::string& text) {
 std::map<std::string, std::string> load_environment(const std::string& dotenv_path) {
   std::map<std::string, std::string> env;
   if (std::ifstream f{dotenv_path}) {
-    std::stringstream ss;
-    ss << f.rdbuf();
-    env = parse_dotenv(ss.str());
+    // A settings file is a few KiB; a path to /dev/zero or a log file must not fill memory.
+    constexpr std::size_t max_dotenv_bytes = 1 << 20;
+    std::string text(max_dotenv_bytes + 1, '\0');
+    f.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(f.gcount()));
+    if (text.size() > max_dotenv_bytes)
+      throw std::runtime_error(dotenv_path + ": a settings file over 1 MiB (is it the right file?)");
+    env = parse_dotenv(text);
   }
   for (char** e = environ; e && *e; ++e) {
     std::string kv = *e;

@@ -47,6 +47,11 @@ TEST(lifecycle, invalid_configuration_is_refused_clearly) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("SECRET_KEY"), std::string::npos) << r.output;
 
+  // A settings file that is not one (a device, a log) is refused, not read into memory.
+  r = run_seatd({"--env-file", "/dev/zero", "--port", "0"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.output.find("over 1 MiB"), std::string::npos) << r.output;
+
   r = run_seatd({"--env-file", "/none", "--port", "0"}, {{"DATABASE_URL", "mysql://x/y"}});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.output.find("DATABASE_URL"), std::string::npos) << r.output;
