@@ -254,6 +254,20 @@ test('a traveller and an admin get documented answers', async () => {
   const seats = (await call('GET', `/trips/${trip}/seats`, { expect: 200 })).body;
   assert.equal(seats.find((s) => s.seat_number === 1).is_locked, true);
 
+  // Group holds (issue 16): named seats all or nothing, seats together, extend, release all.
+  await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: trip, seat_nos: [20, 21, 22] }, expect: 200 });
+  await call('POST', '/bookings/holds', { token: asha, json: { trip_id: trip, seat_nos: [21, 24] }, expect: 409 });
+  await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: trip, count: 2, together: true }, expect: 200 });
+  await call('POST', '/bookings/holds', { token: asha, json: { trip_id: trip, count: 12, together: true }, expect: 409 });
+  await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: trip, seat_nos: [] }, expect: 422 });
+  await call('POST', '/bookings/holds', { expect: 401 });
+  await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: 99999999, seat_nos: [1] }, expect: 404 });
+  await call('POST', `/bookings/holds/${trip}/extend`, { token: ravi, expect: 200 });
+  await call('POST', '/bookings/holds/99999999/extend', { token: ravi, expect: 404 });
+  await call('DELETE', `/bookings/holds/${trip}`, { token: ravi, expect: 200 });
+  await call('DELETE', `/bookings/holds/${trip}`, { expect: 401 });
+  await call('DELETE', '/bookings/holds/x', { token: ravi, expect: 422 });
+
   // Bookings.
   await call('POST', '/bookings/', { token: asha, json: '{"trip_id": ', expect: 422 });
   await call('POST', '/bookings/', { token: asha, json: { trip_id: trip, seat_numbers: [] }, expect: 422 });
