@@ -9,6 +9,7 @@
 #include <set>
 
 #include "api/auth_guard.hpp"
+#include "api/hold_guards.hpp"
 #include "api/json_fields.hpp"
 #include "api/json_model.hpp"
 #include "api/person_name.hpp"
@@ -23,26 +24,6 @@ using net::http::status;
 using awaitable_response = boost::asio::awaitable<net::response>;
 
 namespace {
-
-net::response engine_unavailable() {
-  auto res = net::error_response(status::service_unavailable,
-                                 "Seat holds are temporarily unavailable, please retry shortly");
-  res.set(net::http::field::retry_after, "1");
-  return res;
-}
-
-// Holds and bookings are sold only before departure, outside the cut-off: 400 with why.
-std::optional<net::response> refuse_outside_sale_window(local_time departure, services& svc) {
-  auto ec = sale_window(departure, svc.clk, svc.cfg.booking_cutoff);
-  if (ec == errc::trip_departed)
-    return net::error_response(status::bad_request, "Trip has already departed");
-  if (ec == errc::booking_closed)
-    return net::error_response(
-        status::bad_request,
-        fmt::format("Booking for this trip closed {} minutes before departure",
-                    svc.cfg.booking_cutoff.count()));
-  return std::nullopt;
-}
 
 // Who asks about which seat of which trip, for lock and unlock: 401 without a valid token,
 // 404 for an unknown trip, 400 for a seat the trip does not have.
@@ -74,14 +55,7 @@ awaitable_response lock_seat(net::request_context& ctx, services& svc) {
     co_return net::error_response(status::bad_request,
                                   fmt::format("Seat {} already booked", r.seat));
   // One client (address) cannot sweep a bus in a second, whatever accounts it uses.
-  std::chrono::seconds retry{1};
-  if (svc.hold_rate && !svc.hold_rate->try_take(ctx.remote, svc.clk.now(), &retry)) {
-    auto res = net::error_response(
-        status::too_many_requests,
-        fmt::format("Too many seat requests: please retry in {} seconds", retry.count()));
-    res.set(net::http::field::retry_after, std::to_string(retry.count()));
-    co_return res;
-  }
+  if (auto refused = refuse_over_hold_rate(ctx, svc)) co_return std::move(*refused);
   // From the catalog: a lock costs no database read beyond the caller's user row.
   if (auto refused = refuse_outside_sale_window(r.facts.departure, svc))
     co_return std::move(*refused);

@@ -139,6 +139,17 @@ std::optional<std::int64_t> json_fields::required_int(std::string_view name, std
   return out;
 }
 
+std::optional<bool> json_fields::optional_bool(std::string_view name) {
+  if (body_bad_) return std::nullopt;
+  auto* v = find(name);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) {
+    fail(name, "value could not be parsed to a boolean", "type_error.bool");
+    return std::nullopt;
+  }
+  return v->as_bool();
+}
+
 std::optional<std::int64_t> json_fields::optional_int(std::string_view name, std::int64_t lo,
                                                      std::int64_t hi) {
   if (!find(name)) return std::nullopt;

@@ -27,6 +27,9 @@ class json_fields {
                                            std::int64_t hi);
   std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t lo,
                                            std::int64_t hi);
+  // Whether the field is there (and not null).
+  bool has(std::string_view name) { return find(name) != nullptr; }
+  std::optional<bool> optional_bool(std::string_view name);
   std::optional<std::vector<int>> required_int_list(std::string_view name, std::size_t min_items,
                                                     std::size_t max_items, int lo, int hi);
   // A list of objects (null or absent: nullopt, no error). Each item is read with its own

@@ -15,6 +15,9 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::post, "/bookings/lock-seat/{trip_id:int}/{seat_no:int}", user);
   r.set_policy(verb::post, "/bookings/unlock-seat/{trip_id:int}/{seat_no:int}", user);
   r.set_policy(verb::post, "/bookings/", user);
+  r.set_policy(verb::post, "/bookings/holds", user);
+  r.set_policy(verb::delete_, "/bookings/holds/{trip_id:int}", user);
+  r.set_policy(verb::post, "/bookings/holds/{trip_id:int}/extend", user);
   r.set_policy(verb::get, "/bookings/my-tickets", user);
   r.set_policy(verb::get, "/bookings/{booking_number}", user);
   r.set_policy(verb::get, "/bookings/{booking_number}/ticket.pdf", user);
@@ -61,6 +64,7 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_trip_calendar_routes(r, svc);
   add_bus_route_routes(r, svc);
   add_booking_routes(r, svc);
+  add_group_hold_routes(r, svc);
   add_setup_routes(r, svc);
   add_admin_routes(r, svc);
   add_schedule_week_routes(r, svc);

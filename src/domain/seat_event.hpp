@@ -10,7 +10,8 @@
 namespace seatd {
 
 enum class seat_event_kind {
-  locked,    // SEAT_LOCKED: a hold was taken or renewed (user, expires_at)
+  locked,    // SEAT_LOCKED: holds taken or renewed (user, expires_at): one seat, or a group
+             // taken or extended at once (SEATS_LOCKED for viewers of protocol v2)
   unlocked,  // SEAT_UNLOCKED with user_id: released by its holder
   expired,   // SEAT_UNLOCKED without user_id: the hold's deadline passed
   booked,    // SEAT_BOOKED: seats sold
@@ -20,7 +21,8 @@ enum class seat_event_kind {
 struct seat_event {
   seat_event_kind kind = seat_event_kind::locked;
   row_id trip = 0;
-  std::vector<int> seats;  // one seat for lock/unlock/expiry; several for booked/released
+  std::vector<int> seats;  // one seat for unlock/expiry; one or several for lock (a group),
+                           // booked and released
   row_id user = 0;           // holder (locked, unlocked); 0 when not told
   std::uint64_t seq = 0;   // per trip, +1 per change
   sys_ms expires_at{};     // locked only

@@ -9,12 +9,14 @@
 // for the Redis engine). The sink must not block: it appends to the trip's room.
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <vector>
 
 #include "domain/errc.hpp"
 #include "domain/hold_book.hpp"
 #include "domain/seat_event.hpp"
+#include "domain/seat_picker.hpp"
 
 namespace seatd {
 
@@ -24,6 +26,39 @@ struct pin_outcome {
   boost::system::error_code code;
   int seat = 0;
 };
+
+// What a group take came to: ok with the holds; or the refusal (take()'s codes, plus
+// errc::invalid_seats for a group out of bounds) with `seat`, the first seat refused (0 when
+// no one seat is the cause: a limit, the bounds). Like pin_outcome, it names the seat so the
+// caller can say which one was taken.
+struct group_outcome {
+  boost::system::error_code code;
+  int seat = 0;
+  std::vector<hold> holds;  // by seat, when ok
+  // The group's seats, ascending, and its earliest deadline: when the first of them lapses.
+  std::vector<int> seat_nos() const {
+    std::vector<int> out;
+    for (const auto& h : holds) out.push_back(h.seat);
+    return out;
+  }
+  sys_ms expires_at() const {
+    sys_ms first{};
+    for (const auto& h : holds)
+      if (first == sys_ms{} || h.expires_at < first) first = h.expires_at;
+    return first;
+  }
+};
+
+// The seats of a group as every engine takes them: a seat named twice is one seat, ascending;
+// errc::invalid_seats unless 1..max_group_seats distinct seats, each >= 1. (Whether the trip
+// has them is the caller's to check: the engine knows no coach.)
+inline result<std::vector<int>> group_seats(std::vector<int> seats) {
+  std::sort(seats.begin(), seats.end());
+  seats.erase(std::unique(seats.begin(), seats.end()), seats.end());
+  if (seats.empty() || seats.size() > std::size_t(max_group_seats) || seats.front() < 1)
+    return make_error_code(errc::invalid_seats);
+  return seats;
+}
 
 using event_sink = std::function<void(const seat_event&)>;
 
@@ -40,6 +75,23 @@ class hold_engine {
   // looked: with several instances, another one sold it moments ago), errc::unavailable
   // (backend down).
   virtual boost::asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user) = 0;
+  // Takes every listed seat for `user`, or none (group_seats() first), in one atomic step: a
+  // seat the user holds already is renewed (never past its lifetime cap), the per-trip and
+  // per-account caps count the group's new seats together. Viewers learn it as one
+  // SEAT_LOCKED event listing the seats, with one seq (one per distinct deadline when some
+  // renewals were capped by their lifetime).
+  // Parameters by value: a coroutine must not keep references to its caller's objects
+  // (C++ Core Guidelines CP.53).
+  virtual boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
+                                                           row_id user) = 0;
+  // "Extend at checkout": moves every unpinned hold of `user` on the trip to now + ttl, never
+  // past its first take + the maximum lifetime. The holds by seat (empty: none held); viewers
+  // get SEAT_LOCKED with the new expires_at for the seats whose deadline moved.
+  virtual boost::asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user) = 0;
+  // Releases every unpinned hold of `user` on the trip, as release() each (one SEAT_UNLOCKED
+  // per seat): the seats released, ascending.
+  virtual boost::asio::awaitable<result<std::vector<int>>> release_all(row_id trip,
+                                                                       row_id user) = 0;
   // true when the caller held the seat and it is now free.
   virtual boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) = 0;
   // Pins the caller's holds on every listed seat for a booking, all or nothing:

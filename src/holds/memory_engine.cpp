@@ -98,6 +98,39 @@ asio::awaitable<result<bool>> memory_engine::release(row_id trip, int seat, row_
   }));
 }
 
+asio::awaitable<group_outcome> memory_engine::take_group(row_id trip, std::vector<int> seats,
+                                                         row_id user) {
+  group_outcome out;
+  auto wanted = group_seats(std::move(seats));
+  if (!wanted) {
+    out.code = wanted.error();
+    co_return out;
+  }
+  // hold_book::take_group is the whole rule, all or nothing, under the one lock.
+  auto held = locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.take_group(trip, *wanted, user, now, &out.seat, ev);
+  });
+  if (!held) {
+    out.code = held.error();
+    co_return out;
+  }
+  out.seat = 0;
+  out.holds = std::move(*held);
+  co_return out;
+}
+
+asio::awaitable<result<std::vector<hold>>> memory_engine::extend(row_id trip, row_id user) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.extend(trip, user, now, ev);
+  });
+}
+
+asio::awaitable<result<std::vector<int>>> memory_engine::release_all(row_id trip, row_id user) {
+  co_return locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
+    return b.release_all(trip, user, now, ev);
+  });
+}
+
 asio::awaitable<pin_outcome> memory_engine::pin(row_id trip, std::vector<int> seats, row_id user) {
   pin_outcome out;
   out.code = locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {

@@ -27,6 +27,11 @@ class memory_engine final : public hold_engine {
   void stop() override;
   boost::asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user) override;
   boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) override;
+  boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
+                                                   row_id user) override;
+  boost::asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user) override;
+  boost::asio::awaitable<result<std::vector<int>>> release_all(row_id trip,
+                                                               row_id user) override;
   boost::asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats,
                                           row_id user) override;
   boost::asio::awaitable<void> unpin(row_id trip, std::vector<int> seats, row_id user,

@@ -56,6 +56,24 @@ struct reply_head {
   std::int64_t next_due_ms = 0;
 };
 
+// "seat, expires ms, seat, expires ms, ..." of the group scripts, as holds of `user`.
+std::vector<hold> holds_of_pairs(const redis::reply& flat, row_id user) {
+  std::vector<hold> out;
+  const auto& e = flat.elements();
+  for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
+    hold h;
+    h.seat = int(e[i].integer());
+    h.user = user;
+    h.expires_at = at_ms(e[i + 1].integer());
+    out.push_back(h);
+  }
+  return out;
+}
+
+std::string member_of(row_id trip, int seat) {
+  return std::to_string(trip) + ":" + std::to_string(seat);
+}
+
 std::optional<reply_head> head_of(const redis::reply& r) {
   if (!r.is_array() || r.size() < 3 || !r[0].is_integer() || !r[1].is_integer() ||
       !r[2].is_integer())
@@ -145,6 +163,9 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
 
   asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user);
   asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user);
+  asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats, row_id user);
+  asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user);
+  asio::awaitable<result<std::vector<int>>> release_all(row_id trip, row_id user);
   asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats, row_id user);
   asio::awaitable<void> unpin(row_id trip, std::vector<int> seats, row_id user, bool booked);
   asio::awaitable<void> announce_freed(row_id trip, std::vector<int> seats);
@@ -162,6 +183,13 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
   // returns the script's answer, or "" when Redis could not run it.
   asio::awaitable<std::string> account(row_id user, std::string op, sys_ms score,
                                        std::vector<std::string> members);
+  // The group's step (reserve_all): the members it added, "LIMIT" alone when over the cap,
+  // nullopt when Redis could not run it.
+  asio::awaitable<std::optional<std::vector<std::string>>> account_group(
+      row_id user, sys_ms score, std::vector<std::string> members);
+  // Follows the deadlines of `held` (of one user, one trip) in the account's key: one set per
+  // distinct deadline.
+  asio::awaitable<void> account_follow(row_id trip, row_id user, std::vector<hold> held);
 
   static redis::config named(redis::config c, const char* name) {
     c.client_name = name;
@@ -374,6 +402,142 @@ asio::awaitable<std::string> redis_engine::core::account(row_id user, std::strin
     co_return std::string();
   }
   co_return r->str();
+}
+
+const std::string op_reserve_all = "reserve_all";
+
+asio::awaitable<std::optional<std::vector<std::string>>> redis_engine::core::account_group(
+    row_id user, sys_ms score, std::vector<std::string> members) {
+  std::vector<std::string> keys{redis_layout::account_key(user)};
+  std::vector<std::string> args{op_reserve_all, std::to_string(ms(clock_.now())),
+                                std::to_string(policy_.max_per_account),
+                                std::to_string(ms(score))};
+  for (auto& m : members) args.push_back(std::move(m));
+  auto r = co_await conn_.eval_script(redis_scripts::account(), keys, args);
+  if (!r || r->is_error() || !r->is_array() || r->size() == 0) {
+    spdlog::debug("redis: account script (group) for user {} failed", user);
+    co_return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& e : r->elements()) out.push_back(e.str());
+  co_return out;
+}
+
+asio::awaitable<void> redis_engine::core::account_follow(row_id trip, row_id user,
+                                                         std::vector<hold> held) {
+  if (policy_.max_per_account <= 0) co_return;
+  std::map<sys_ms, std::vector<std::string>> by_deadline;
+  for (const auto& h : held) by_deadline[h.expires_at].push_back(member_of(trip, h.seat));
+  for (auto& entry : by_deadline) co_await account(user, op_set, entry.first, entry.second);
+}
+
+asio::awaitable<group_outcome> redis_engine::core::take_group(row_id trip, std::vector<int> seats,
+                                                              row_id user) {
+  auto self = shared_from_this();
+  group_outcome out;
+  auto wanted = group_seats(std::move(seats));
+  if (!wanted) {
+    out.code = wanted.error();
+    co_return out;
+  }
+  std::vector<std::string> members;
+  for (int s : *wanted) members.push_back(member_of(trip, s));
+  // One "now" for both steps, as take: a new hold's deadline is exactly the reserved one.
+  const auto now = clock_.now();
+  const auto provisional = now + std::min(policy_.ttl, policy_.max_lifetime);
+  std::vector<std::string> reserved;
+  if (policy_.max_per_account > 0) {
+    auto a = co_await account_group(user, provisional, members);
+    if (!a) {
+      out.code = make_error_code(errc::unavailable);
+      co_return out;
+    }
+    if (a->front() != "OK") {
+      out.code = make_error_code(errc::account_hold_limit);
+      co_return out;
+    }
+    reserved.assign(a->begin() + 1, a->end());
+  }
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  auto args = script_args(trip);
+  args[1] = std::to_string(ms(now));
+  args.push_back(std::to_string(user));
+  args.push_back(std::to_string(policy_.ttl.count()));
+  args.push_back(std::to_string(policy_.max_per_user));
+  args.push_back(std::to_string(policy_.max_lifetime.count()));
+  args.push_back(std::to_string(policy_.cooldown.count()));
+  for (int s : *wanted) {
+    keys.push_back(k.ttl(s));
+    args.push_back(std::to_string(s));
+  }
+  auto r = co_await run(trip, redis_scripts::take_group(), keys, args, true);
+  const std::string status = r ? (*r)[3].str() : std::string();
+  if (status != "OK") {
+    // The seats this group reserved go back; those the account had before stay counted.
+    if (!reserved.empty()) co_await account(user, op_drop, provisional, reserved);
+    if (!r) {
+      out.code = r.error();
+      co_return out;
+    }
+    out.seat = int((*r)[4].integer());
+    if (status == "OCCUPIED")
+      out.code = make_error_code(errc::seat_occupied);
+    else if (status == "LIMIT")
+      out.code = make_error_code(errc::hold_limit);
+    else if (status == "SOLD")
+      out.code = make_error_code(errc::seat_booked);
+    else if (status == "COOLDOWN")
+      out.code = make_error_code(errc::hold_cooldown);
+    else
+      out.code = make_error_code(errc::unavailable);
+    co_return out;
+  }
+  out.holds = holds_of_pairs((*r)[5], user);
+  // Renewals capped by their lifetime end earlier than reserved: the account follows them.
+  std::vector<hold> moved;
+  for (const auto& h : out.holds)
+    if (h.expires_at != provisional) moved.push_back(h);
+  if (!moved.empty()) co_await account_follow(trip, user, std::move(moved));
+  co_return out;
+}
+
+asio::awaitable<result<std::vector<hold>>> redis_engine::core::extend(row_id trip, row_id user) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  auto args = script_args(trip);
+  args.push_back(std::to_string(user));
+  args.push_back(std::to_string(policy_.ttl.count()));
+  args.push_back(std::to_string(policy_.max_lifetime.count()));
+  args.push_back(k.ttl_prefix);
+  auto r = co_await run(trip, redis_scripts::extend(), keys, args, true);
+  if (!r) co_return r.error();
+  auto held = holds_of_pairs((*r)[3], user);
+  if (!held.empty()) co_await account_follow(trip, user, held);
+  co_return held;
+}
+
+asio::awaitable<result<std::vector<int>>> redis_engine::core::release_all(row_id trip,
+                                                                          row_id user) {
+  auto self = shared_from_this();
+  auto k = redis_layout::keys_for(trip);
+  auto keys = k.script_keys();
+  auto args = script_args(trip);
+  args.push_back(std::to_string(user));
+  args.push_back(std::to_string(policy_.cooldown.count()));
+  args.push_back(k.ttl_prefix);
+  auto r = co_await run(trip, redis_scripts::release_all(), keys, args, true);
+  if (!r) co_return r.error();
+  std::vector<int> seats;
+  std::vector<std::string> members;
+  for (const auto& e : (*r)[3].elements()) {
+    seats.push_back(int(e.integer()));
+    members.push_back(member_of(trip, seats.back()));
+  }
+  if (!members.empty() && policy_.max_per_account > 0)
+    co_await account(user, op_drop, clock_.now(), std::move(members));
+  co_return seats;
 }
 
 asio::awaitable<result<hold>> redis_engine::core::take(row_id trip, int seat, row_id user) {
@@ -596,7 +760,7 @@ void redis_engine::core::deliver(const seat_event& e) {
   }
   switch (e.kind) {
     case seat_event_kind::locked:
-      learn(e.trip, e.seats.front(), e.expires_at);
+      for (int s : e.seats) learn(e.trip, s, e.expires_at);  // a group: every seat of it
       break;
     case seat_event_kind::unlocked:
     case seat_event_kind::expired:
@@ -818,6 +982,16 @@ asio::awaitable<result<hold>> redis_engine::take(row_id trip, int seat, row_id u
 }
 asio::awaitable<result<bool>> redis_engine::release(row_id trip, int seat, row_id user) {
   return core_->release(trip, seat, user);
+}
+asio::awaitable<group_outcome> redis_engine::take_group(row_id trip, std::vector<int> seats,
+                                                        row_id user) {
+  return core_->take_group(trip, std::move(seats), user);
+}
+asio::awaitable<result<std::vector<hold>>> redis_engine::extend(row_id trip, row_id user) {
+  return core_->extend(trip, user);
+}
+asio::awaitable<result<std::vector<int>>> redis_engine::release_all(row_id trip, row_id user) {
+  return core_->release_all(trip, user);
 }
 asio::awaitable<pin_outcome> redis_engine::pin(row_id trip, std::vector<int> seats, row_id user) {
   return core_->pin(trip, std::move(seats), user);

@@ -77,6 +77,13 @@ class redis_engine final : public hold_engine {
   void stop() override;
   boost::asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user) override;
   boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) override;
+  // One script (take_group), beside the account step as take: all new seats reserved under the
+  // per-account cap at once (reserve_all), given back if the script refuses.
+  boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
+                                                   row_id user) override;
+  boost::asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user) override;
+  boost::asio::awaitable<result<std::vector<int>>> release_all(row_id trip,
+                                                               row_id user) override;
   boost::asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats,
                                           row_id user) override;
   // A failure here (Redis down) is logged: the booking or cancellation is already in the

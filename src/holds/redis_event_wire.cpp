@@ -77,9 +77,11 @@ std::optional<seat_event> decode(std::string_view payload) {
     seats.remove_prefix(comma + 1);
     if (seats.empty()) return std::nullopt;  // a trailing comma
   }
-  bool single = e.kind == seat_event_kind::locked || e.kind == seat_event_kind::unlocked ||
-                e.kind == seat_event_kind::expired;
+  // A lock names one seat or a group (take_group, extend: one event per deadline); an unlock
+  // or an expiry exactly one.
+  bool single = e.kind == seat_event_kind::unlocked || e.kind == seat_event_kind::expired;
   if (single && e.seats.size() != 1) return std::nullopt;
+  if (e.kind == seat_event_kind::locked && e.seats.empty()) return std::nullopt;
   return e;
 }
 

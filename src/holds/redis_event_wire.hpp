@@ -5,7 +5,7 @@
 //   kind|trip|seq|seats|user|expires_ms
 //
 // kind: L (SEAT_LOCKED), U (SEAT_UNLOCKED by its holder), E (expired), B (booked),
-// R (released); seats: comma-separated; user and expires_ms: 0 when not told. The scripts
+// R (released); seats: comma-separated (one for U and E; one or a group for L); user and expires_ms: 0 when not told. The scripts
 // write this format (redis_scripts.cpp, function `publish`); the engine reads it here.
 #include <optional>
 #include <string>

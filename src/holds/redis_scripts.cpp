@@ -146,6 +146,153 @@ publish('L', seat, user, num(expires))
 return reply('OK', expires)
 )lua";
 
+// The group take: first decides every seat without changing anything (so a refusal leaves the
+// trip as it was), in hold_book::take_group's order: per seat sold, then held by another; then
+// the per-trip cap for the new seats together; then each new seat's cool-down. Only then
+// writes, and announces one SEAT_LOCKED per distinct deadline (seats ascending).
+constexpr std::string_view take_group_body = R"lua(
+local user, ttl, max = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local lifetime, cooldown = tonumber(ARGV[7]), tonumber(ARGV[8])
+expire_due()
+local plan, fresh = {}, 0
+for i = 9, #ARGV do
+  local seat = ARGV[i]
+  local sold_at = redis.call('ZSCORE', sold_key, seat)
+  if sold_at and now - tonumber(sold_at) < sold_guard_ms then
+    return reply('SOLD', tonumber(seat), {})
+  end
+  local v = redis.call('HGET', holds, seat)
+  if v then
+    local u, e, p, t = decode(v)
+    if u ~= user or p > 0 then return reply('OCCUPIED', tonumber(seat), {}) end
+    plan[#plan + 1] = {seat = seat, key = KEYS[i - 1], renewal = true, e = e, taken = t}
+  else
+    plan[#plan + 1] = {seat = seat, key = KEYS[i - 1], renewal = false, taken = now, found = {}}
+    fresh = fresh + 1
+  end
+end
+if fresh > 0 and tonumber(redis.call('HGET', users, user) or '0') + fresh > max then
+  return reply('LIMIT', 0, {})
+end
+local recent = {}
+if cooldown > 0 then
+  recent = redis.call('ZRANGEBYSCORE', cooldown_key, '(' .. num(now - cooldown), '+inf')
+end
+for _, p in ipairs(plan) do
+  if not p.renewal then
+    local lapsed = redis.call('ZSCORE', cooldown_key, p.seat .. ':' .. user)
+    if lapsed and now - tonumber(lapsed) < cooldown then
+      return reply('COOLDOWN', tonumber(p.seat), {})
+    end
+    -- Released by this user within the cool-down: it goes on with the old hold's life (as take).
+    local mine = p.seat .. ':' .. user .. ':r:'
+    for _, m in ipairs(recent) do
+      if string.sub(m, 1, #mine) == mine then
+        p.found[#p.found + 1] = m
+        p.taken = math.min(p.taken, tonumber(string.sub(m, #mine + 1)) or now)
+      end
+    end
+    if #p.found > 0 and p.taken + lifetime <= now then
+      return reply('COOLDOWN', tonumber(p.seat), {})
+    end
+  end
+end
+local by_deadline, deadlines_seen, out = {}, {}, {}
+for _, p in ipairs(plan) do
+  local expires
+  if p.renewal then
+    expires = math.max(p.e, math.min(now + ttl, p.taken + lifetime))
+  else
+    for _, m in ipairs(p.found) do redis.call('ZREM', cooldown_key, m) end
+    redis.call('HINCRBY', users, user, 1)
+    expires = math.min(now + ttl, p.taken + lifetime)
+  end
+  redis.call('HSET', holds, p.seat, encode(user, expires, 0, p.taken))
+  redis.call('ZADD', deadlines, num(expires), p.seat)
+  redis.call('SET', p.key, '', 'PX', num(math.max(1, expires - now)))
+  local d = num(expires)
+  if not by_deadline[d] then
+    by_deadline[d] = {}
+    deadlines_seen[#deadlines_seen + 1] = expires
+  end
+  local list = by_deadline[d]
+  list[#list + 1] = p.seat
+  out[#out + 1] = tonumber(p.seat)
+  out[#out + 1] = expires
+end
+if fresh > 0 then redis.call('SADD', index, trip) end
+-- One change per deadline: a group taken at once has one, so viewers see it as one event.
+table.sort(deadlines_seen)
+for _, expires in ipairs(deadlines_seen) do
+  publish('L', table.concat(by_deadline[num(expires)], ','), user, num(expires))
+end
+return reply('OK', 0, out)
+)lua";
+
+// The user's unpinned holds of the trip, ascending by seat: {seat (number), value}.
+constexpr std::string_view mine_helper = R"lua(
+local function holds_of(user)
+  local flat, mine = redis.call('HGETALL', holds), {}
+  for i = 1, #flat, 2 do
+    local u, e, p, t = decode(flat[i + 1])
+    if u == user and p == 0 then
+      mine[#mine + 1] = {seat = tonumber(flat[i]), e = e, taken = t}
+    end
+  end
+  table.sort(mine, function(a, b) return a.seat < b.seat end)
+  return mine
+end
+)lua";
+
+// "Extend at checkout": the renewal rule of take, for all the user's holds of the trip at once.
+constexpr std::string_view extend_body = R"lua(
+local user, ttl, lifetime, ttl_prefix = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+expire_due()
+local by_deadline, deadlines_seen, out = {}, {}, {}
+for _, h in ipairs(holds_of(user)) do
+  local target = math.min(now + ttl, h.taken + lifetime)
+  local expires = h.e
+  if target > h.e then
+    expires = target
+    local seat = tostring(h.seat)
+    redis.call('HSET', holds, seat, encode(user, expires, 0, h.taken))
+    redis.call('ZADD', deadlines, num(expires), seat)
+    redis.call('SET', ttl_prefix .. seat, '', 'PX', num(math.max(1, expires - now)))
+    local d = num(expires)
+    if not by_deadline[d] then
+      by_deadline[d] = {}
+      deadlines_seen[#deadlines_seen + 1] = expires
+    end
+    local list = by_deadline[d]
+    list[#list + 1] = seat
+  end
+  out[#out + 1] = h.seat
+  out[#out + 1] = expires
+end
+table.sort(deadlines_seen)
+for _, expires in ipairs(deadlines_seen) do
+  publish('L', table.concat(by_deadline[num(expires)], ','), user, num(expires))
+end
+return reply(out)
+)lua";
+
+// Every hold of the user on the trip, released as the release script releases one.
+constexpr std::string_view release_all_body = R"lua(
+local user, cooldown, ttl_prefix = ARGV[4], tonumber(ARGV[5] or '') or 0, ARGV[6]
+expire_due()
+local out = {}
+for _, h in ipairs(holds_of(user)) do
+  local seat = tostring(h.seat)
+  forget(seat, user)
+  if cooldown > 0 then remember(seat .. ':' .. user .. ':r:' .. num(h.taken), now) end
+  redis.call('DEL', ttl_prefix .. seat)
+  publish('U', seat, user, '0')
+  out[#out + 1] = h.seat
+end
+tidy()
+return reply(out)
+)lua";
+
 constexpr std::string_view release_body = R"lua(
 local seat, user, cooldown = ARGV[4], ARGV[5], tonumber(ARGV[6] or '') or 0
 expire_due()
@@ -278,8 +425,23 @@ if op == 'reserve' then
   redis.call('ZADD', key, score, member)
   keep()
   return 'ADDED'
+elseif op == 'reserve_all' then
+  -- A group: all its new members fit under the cap, or none is added.
+  local max, score, added = tonumber(ARGV[3]), ARGV[4], {}
+  for i = 5, #ARGV do
+    if not redis.call('ZSCORE', key, ARGV[i]) then added[#added + 1] = ARGV[i] end
+  end
+  if #added > 0 and redis.call('ZCARD', key) + #added > max then return {'LIMIT'} end
+  for i = 5, #ARGV do
+    local old = redis.call('ZSCORE', key, ARGV[i])
+    if not old or tonumber(score) > tonumber(old) then redis.call('ZADD', key, score, ARGV[i]) end
+  end
+  keep()
+  local answer = {'OK'}
+  for _, m in ipairs(added) do answer[#answer + 1] = m end
+  return answer
 elseif op == 'set' then
-  redis.call('ZADD', key, 'XX', ARGV[4], ARGV[5])
+  for i = 5, #ARGV do redis.call('ZADD', key, 'XX', ARGV[4], ARGV[i]) end
   keep()
 else
   for i = 5, #ARGV do redis.call('ZREM', key, ARGV[i]) end
@@ -301,6 +463,19 @@ const std::string& take() {
 }
 const std::string& release() {
   static const std::string s = with_prelude(release_body);
+  return s;
+}
+const std::string& take_group() {
+  static const std::string s = with_prelude(take_group_body);
+  return s;
+}
+const std::string& extend() {
+  static const std::string s = with_prelude(std::string(mine_helper) + std::string(extend_body));
+  return s;
+}
+const std::string& release_all() {
+  static const std::string s =
+      with_prelude(std::string(mine_helper) + std::string(release_all_body));
   return s;
 }
 const std::string& pin() {

@@ -23,6 +23,24 @@ namespace seatd::redis_scripts {
 // hold on the seat lapsed less long ago is refused); KEYS[8] the seat's TTL key.
 // -> ..., "OK" | "OCCUPIED" | "LIMIT" | "SOLD" | "COOLDOWN", expires ms (0 unless OK)
 const std::string& take();
+// A group, all or nothing: ARGV[4] user, [5] ttl ms, [6] holds allowed per user per trip, [7]
+// maximum lifetime ms, [8] cool-down ms, [9..] the seats (distinct, ascending); KEYS[8..] their
+// TTL keys, in the same order. Each seat as take() would (a renewal for the user's own hold),
+// the per-trip cap counting the group's new seats together; one SEAT_LOCKED event listing the
+// seats per distinct deadline (one for the whole group unless renewals were capped).
+// -> ..., "OK" | "OCCUPIED" | "LIMIT" | "SOLD" | "COOLDOWN", the seat refused (0: none, or a
+//    limit), [seat, expires ms, ...] (empty unless OK)
+const std::string& take_group();
+// ARGV[4] user, [5] ttl ms, [6] maximum lifetime ms, [7] the trip's TTL key prefix (+ seat =
+// a seat's TTL key: the user's seats are known only inside the script; the keys carry the
+// trip's hash tag, so they are in its slot). Every unpinned hold of the user moves to
+// min(now + ttl, taken + lifetime) when that is later; one SEAT_LOCKED per distinct new
+// deadline. -> ..., [seat, expires ms, ...] of every unpinned hold of the user, by seat
+const std::string& extend();
+// ARGV[4] user, [5] cool-down ms, [6] the trip's TTL key prefix (as extend). Releases every
+// unpinned hold of the user, as release() each (one SEAT_UNLOCKED per seat, ascending).
+// -> ..., [seat, ...] released, ascending
+const std::string& release_all();
 // ARGV[4] seat, [5] user; KEYS[8] the seat's TTL key. -> ..., 1 released | 0 not the holder's
 const std::string& release();
 // ARGV[4] user, [5] pin lease ms, [6..] seats; KEYS[8..] their TTL keys.
@@ -39,9 +57,10 @@ const std::string& count();
 // Only the expiry of due holds. -> ...
 const std::string& expire();
 // Not a trip script (no prelude, no reply head): one account's holds across trips.
-// KEYS[1] the account's key; ARGV[1] "reserve" | "set" | "drop", [2] now ms, [3] max holds,
-// [4] score (when the hold ends), [5..] members "trip:seat".
-// reserve -> "ADDED" | "HAVE" (already counted) | "LIMIT"; set, drop -> "OK"
+// KEYS[1] the account's key; ARGV[1] "reserve" | "reserve_all" | "set" | "drop", [2] now ms,
+// [3] max holds, [4] score (when the hold ends), [5..] members "trip:seat".
+// reserve (one member) -> "ADDED" | "HAVE" (already counted) | "LIMIT"; reserve_all (a group,
+// all or nothing) -> ["LIMIT"] | ["OK", the members added...]; set, drop -> "OK"
 const std::string& account();
 
 }  // namespace seatd::redis_scripts

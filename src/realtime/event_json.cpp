@@ -27,8 +27,34 @@ json::array seat_list(const std::vector<int>& seats) {
 }
 }  // namespace
 
-frame event_frame(const seat_event& e) {
+bool differs_for_v2(const seat_event& e) {
+  return e.kind == seat_event_kind::locked && e.seats.size() > 1;
+}
+
+frame event_frame(const seat_event& e, protocol p) {
   json::object o;
+  if (differs_for_v2(e)) {
+    if (p == protocol::v2) {
+      o = {{"type", "SEATS_LOCKED"},
+           {"seat_nos", seat_list(e.seats)},
+           {"user_id", e.user},
+           {"expires_at", ms(e.expires_at)},
+           {"seq", e.seq}};
+      return text_frame(o);
+    }
+    // The original's clients know one seat per SEAT_LOCKED: one each, same payload as a
+    // single take's, every one carrying the change's seq.
+    std::string frames;
+    for (int seat : e.seats) {
+      json::object one{{"type", "SEAT_LOCKED"},
+                       {"seat_no", seat},
+                       {"user_id", e.user},
+                       {"expires_at", ms(e.expires_at)},
+                       {"seq", e.seq}};
+      frames += ws::server_frame(ws::opcode::text, json::serialize(one));
+    }
+    return std::make_shared<const std::string>(std::move(frames));
+  }
   switch (e.kind) {
     case seat_event_kind::locked:
       o = {{"type", "SEAT_LOCKED"},

@@ -2,6 +2,7 @@
 // The WebSocket messages of the live seat map (docs/protocol.md), serialised once per event and
 // shared by every recipient. A frame is the whole WebSocket frame (RFC 6455 header, then the
 // JSON text): the bytes each viewer's socket is given as they are.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,8 +14,19 @@ namespace seatd::realtime {
 
 using frame = std::shared_ptr<const std::string>;
 
+// What a viewer asked for on connecting (docs/protocol.md, "Versions"): v1, the original's
+// messages (the default: the original app's browser client knows nothing else); v2 (`?v=2`),
+// which also knows SEATS_LOCKED, a group's holds as one message.
+enum class protocol : std::uint8_t { v1, v2 };
+
 // SEAT_LOCKED / SEAT_UNLOCKED / SEAT_BOOKED / SEAT_RELEASED with seq (and expires_at on locks).
-frame event_frame(const seat_event& e);
+// A lock of several seats at once (a group, an extend): for v2 one SEATS_LOCKED
+// {"seat_nos", "user_id", "expires_at", "seq"}; for v1 one SEAT_LOCKED per seat, all with the
+// change's seq, as consecutive WebSocket frames in one buffer (the room keeps one entry per
+// seq, so a resume with ?since= replays them all).
+frame event_frame(const seat_event& e, protocol p = protocol::v1);
+// Whether v2 viewers get other bytes than v1 viewers for this event (a group lock).
+bool differs_for_v2(const seat_event& e);
 
 // INITIAL_STATE: locked_seats (seat_no, user_id, expires_at), booked_seats, seq, server_time,
 // epoch.

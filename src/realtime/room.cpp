@@ -16,7 +16,7 @@ room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep,
   if (shards_.empty()) throw std::invalid_argument("room: no shard executor");
 }
 
-void room::append(std::uint64_t seq, frame f) {
+void room::append(std::uint64_t seq, frame f, frame v2) {
   touched_ = true;
   std::unique_lock lock(history_mutex_);
   if (seq == last_seq_ && !history_.empty()) return;  // a duplicate delivery
@@ -29,7 +29,7 @@ void room::append(std::uint64_t seq, frame f) {
     history_.clear();
     first_seq_ = seq;
   }
-  history_.push_back(std::move(f));
+  history_.push_back(entry{std::move(f), std::move(v2)});
   last_seq_ = seq;
   if (history_.size() > keep_) {
     history_.pop_front();
@@ -37,12 +37,14 @@ void room::append(std::uint64_t seq, frame f) {
   }
 }
 
-bool room::read(std::uint64_t from, std::vector<frame>& out, std::size_t max) const {
+bool room::read(std::uint64_t from, std::vector<frame>& out, std::size_t max, protocol p) const {
   std::shared_lock lock(history_mutex_);
   if (from > last_seq_) return true;  // nothing new
   if (from < first_seq_ || history_.empty()) return false;
-  for (auto seq = from; seq <= last_seq_ && out.size() < max; ++seq)
-    out.push_back(history_[seq - first_seq_]);
+  for (auto seq = from; seq <= last_seq_ && out.size() < max; ++seq) {
+    const auto& e = history_[seq - first_seq_];
+    out.push_back(p == protocol::v2 && e.v2 ? e.v2 : e.v1);
+  }
   return true;
 }
 

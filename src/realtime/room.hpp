@@ -48,10 +48,13 @@ class room : public std::enable_shared_from_this<room> {
   // below the last one means the seq space restarted (Redis lost its data): the engines never
   // deliver an older seq twice, so it is not taken for a duplicate (that silently dropped every
   // event until the old seq was passed) but starts a new generation, and viewers resync.
-  void append(std::uint64_t seq, frame f);
-  // Frames with seq in [from, last_seq] (at most max). False when `from` is older than the
-  // kept history: the caller must resync from a snapshot.
-  bool read(std::uint64_t from, std::vector<frame>& out, std::size_t max) const;
+  // f is what every viewer gets; v2, when set, replaces it for viewers of protocol v2 (a group
+  // lock: one SEATS_LOCKED instead of one SEAT_LOCKED per seat). Still one entry per seq.
+  void append(std::uint64_t seq, frame f, frame v2 = {});
+  // Frames with seq in [from, last_seq] (at most max), as protocol p has them. False when
+  // `from` is older than the kept history: the caller must resync from a snapshot.
+  bool read(std::uint64_t from, std::vector<frame>& out, std::size_t max,
+            protocol p = protocol::v1) const;
   std::uint64_t last_seq() const;
   // Forgets the history and the last seq and starts a new generation: every viewer resyncs from
   // a snapshot, and whatever seq that snapshot has is accepted (the seq space may have
@@ -82,7 +85,11 @@ class room : public std::enable_shared_from_this<room> {
   std::size_t keep_;
   metrics::histogram* fanout_;
   mutable std::shared_mutex history_mutex_;
-  std::deque<frame> history_;   // seq first_seq_ .. first_seq_ + size - 1
+  struct entry {
+    frame v1;
+    frame v2;  // null: the same as v1
+  };
+  std::deque<entry> history_;   // seq first_seq_ .. first_seq_ + size - 1
   std::uint64_t first_seq_ = 1;
   std::uint64_t last_seq_ = 0;
   std::uint64_t generation_ = 0;

@@ -72,7 +72,9 @@ void seat_hub::publish(const seat_event& e) {
   if (auto* c = instruments_.events[std::size_t(e.kind)]) c->inc();
   catalog_.on_event(e);
   auto r = room_for(e.trip);
-  r->append(e.seq, event_frame(e));
+  // Serialised once per protocol that differs: a group lock has a v2 message of its own.
+  frame v2 = differs_for_v2(e) ? event_frame(e, protocol::v2) : frame{};
+  r->append(e.seq, event_frame(e, protocol::v1), std::move(v2));
   // Waking thousands of viewers is done off the engine's lock: this only posts one drain pass
   // per shard (coalesced, so a burst of events costs one pass), which runs on the I/O threads.
   r->wake_all();

@@ -126,6 +126,11 @@ asio::awaitable<bool> viewer_session::run() {
     trip = parse_number<row_id>(id_text);
     if (auto s = net::query_value(query, "since")) since = parse_number<std::uint64_t>(*s);
     if (auto e = net::query_value(query, "epoch")) epoch = std::string(*e);
+    // v=2 (or later): the client knows SEATS_LOCKED. Anything else is the original protocol.
+    if (auto v = net::query_value(query, "v")) {
+      auto version = parse_number<int>(*v);
+      if (version && *version >= 2) protocol_ = protocol::v2;
+    }
 
     if (!co_await accept(req)) co_return false;
   }
@@ -229,7 +234,7 @@ void viewer_session::drain() {
   // pending, up to a batch; a batch over the queue's bound closes the viewer (1008, slow
   // consumer).
   auto added = send_batch([&](std::vector<frame>& queue) {
-    return room_->read(next_seq_, queue, queue.size() + drain_batch);
+    return room_->read(next_seq_, queue, queue.size() + drain_batch, protocol_);
   });
   if (!added) {
     // Fell behind the kept history (or events were lost upstream): start over from a snapshot.

@@ -100,6 +100,7 @@ class viewer_session final : public viewer, public net::websocket_connection {
   bool ready_ = false;            // next_seq_ is meaningful (INITIAL_STATE sent or resumed)
   bool resyncing_ = false;
   bool stale_ = false;            // a resync failed (backend away): next_seq_ means nothing
+  protocol protocol_ = protocol::v1;  // ?v=2 on the upgrade request: v2
   std::atomic<bool> wake_pending_{false};  // (the flags together: no padding between them)
 };
 

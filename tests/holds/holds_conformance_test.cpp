@@ -354,6 +354,231 @@ TEST_P(hold_engine_conformance, a_lapsed_hold_cools_down_for_its_holder_only) {
   EXPECT_TRUE(run(engine_->take(1, 7, 100)));
 }
 
+// ---------------------------------------------------------------- groups (issue 16)
+
+std::vector<int> seats_of(const hold_snapshot& s, row_id user) {
+  std::vector<int> out;
+  for (const auto& h : s.holds)
+    if (h.user == user) out.push_back(h.seat);
+  return out;
+}
+
+// Every seat or none: one seat taken by someone else refuses the whole group, names that seat
+// and changes nothing; the group that fits is one event, one seq, one deadline.
+TEST_P(hold_engine_conformance, a_group_is_taken_whole_or_not_at_all) {
+  ASSERT_TRUE(run(engine_->take(1, 3, 200)));
+  auto refused = run(engine_->take_group(1, {1, 2, 3, 4}, 100));
+  EXPECT_EQ(refused.code, errc::seat_occupied);
+  EXPECT_EQ(refused.seat, 3);
+  EXPECT_TRUE(refused.holds.empty());
+  auto snap = run(engine_->snapshot(1));
+  ASSERT_TRUE(snap);
+  EXPECT_TRUE(seats_of(*snap, 100).empty());
+  EXPECT_EQ(log_.copy().size(), 1u);  // only 200's take
+
+  auto group = run(engine_->take_group(1, {4, 1, 2}, 100));
+  ASSERT_FALSE(group.code) << group.code.message();
+  EXPECT_EQ(group.seat_nos(), (std::vector<int>{1, 2, 4}));
+  for (const auto& h : group.holds) {
+    EXPECT_EQ(h.user, 100);
+    EXPECT_EQ(h.expires_at, group.expires_at());
+  }
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(ev[1].kind, seat_event_kind::locked);
+  EXPECT_EQ(ev[1].seats, (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(ev[1].user, 100);
+  EXPECT_EQ(ev[1].seq, 2u);
+  EXPECT_EQ(ev[1].expires_at, group.expires_at());
+  snap = run(engine_->snapshot(1));
+  EXPECT_EQ(seats_of(*snap, 100), (std::vector<int>{1, 2, 4}));
+  EXPECT_EQ(snap->seq, 2u);
+
+  // A sold seat refuses the group too, by its number.
+  ASSERT_FALSE(run(engine_->pin(1, {4}, 100)).code);
+  run_void(engine_->unpin(1, {4}, 100, true));
+  auto sold = run(engine_->take_group(1, {5, 4}, 200));
+  EXPECT_EQ(sold.code, errc::seat_booked);
+  EXPECT_EQ(sold.seat, 4);
+  EXPECT_TRUE(seats_of(*run(engine_->snapshot(1)), 200) == std::vector<int>{3});
+}
+
+// A seat named twice is one seat; a group is 1..12 seats numbered from 1; the caps count the
+// group's new seats together (renewals are not new). Whether the trip has the seats is the
+// caller's check (the HTTP layer, from the trip's seat count): an engine knows no coach.
+TEST_P(hold_engine_conformance, group_bounds_dedup_and_caps) {
+  hold_policy p{300s, 6};
+  p.max_per_account = 12;
+  make(p);
+  auto twice = run(engine_->take_group(1, {5, 5, 6}, 100));
+  ASSERT_FALSE(twice.code);
+  EXPECT_EQ(twice.seat_nos(), (std::vector<int>{5, 6}));
+  EXPECT_EQ(log_.copy().back().seats, (std::vector<int>{5, 6}));
+  const auto events = log_.copy().size();
+  std::vector<int> thirteen;
+  for (int s = 1; s <= 13; ++s) thirteen.push_back(s);
+  for (const auto& bad : std::vector<std::vector<int>>{{}, {0, 1}, {-3}, thirteen}) {
+    auto r = run(engine_->take_group(2, bad, 100));
+    EXPECT_EQ(r.code, errc::invalid_seats) << bad.size();
+    EXPECT_EQ(r.seat, 0);
+  }
+  // Renewing 6 and taking 7..11: five new would pass the cap of 6 per trip (2 + 5 > 6)...
+  auto over = run(engine_->take_group(1, {6, 7, 8, 9, 10, 11}, 100));
+  EXPECT_EQ(over.code, errc::hold_limit);
+  EXPECT_EQ(over.seat, 0);
+  EXPECT_EQ(log_.copy().size(), events);  // nothing changed, nothing told
+  // ... three new fit (2 + 3, and a renewal).
+  auto fits = run(engine_->take_group(1, {6, 7, 8, 9}, 100));
+  ASSERT_FALSE(fits.code) << fits.code.message();
+  EXPECT_EQ(fits.seat_nos(), (std::vector<int>{6, 7, 8, 9}));
+  EXPECT_EQ(seats_of(*run(engine_->snapshot(1)), 100), (std::vector<int>{5, 6, 7, 8, 9}));
+  // Across trips: 5 + 5 held, a group of three more passes the account's 12...
+  ASSERT_FALSE(run(engine_->take_group(2, {1, 2, 3, 4, 5}, 100)).code);
+  auto account = run(engine_->take_group(3, {1, 2, 3}, 100));
+  EXPECT_EQ(account.code, errc::account_hold_limit);
+  // ... and a group refused for a taken seat does not use up the account's room.
+  ASSERT_TRUE(run(engine_->take(3, 9, 200)));
+  auto taken = run(engine_->take_group(3, {8, 9}, 100));
+  EXPECT_EQ(taken.code, errc::seat_occupied);
+  EXPECT_EQ(taken.seat, 9);
+  EXPECT_FALSE(run(engine_->take_group(3, {7, 8}, 100)).code);  // the eleventh and twelfth
+  EXPECT_EQ(run(engine_->take_group(3, {6}, 100)).code, errc::account_hold_limit);
+  // The largest group fits when the caps allow it.
+  hold_policy wide{300s, 12};
+  wide.max_per_account = 12;
+  make(wide);
+  std::vector<int> twelve(thirteen.begin(), thirteen.end() - 1);
+  auto all = run(engine_->take_group(4, twelve, 300));
+  ASSERT_FALSE(all.code) << all.code.message();
+  EXPECT_EQ(all.seat_nos(), twelve);
+}
+
+// Extend at checkout moves every hold of the caller on the trip, never past the lifetime cap
+// counted from each hold's first take; viewers get the new deadline; a hold at its cap stays.
+TEST_P(hold_engine_conformance, extend_moves_the_group_up_to_the_cap) {
+  hold_policy p{1000ms, 6};
+  p.max_lifetime = 1500ms;
+  make(p);
+  auto group = run(engine_->take_group(1, {1, 2}, 100));
+  ASSERT_FALSE(group.code);
+  ASSERT_TRUE(run(engine_->take(1, 9, 200)));
+  const auto cap = group.expires_at() - 1000ms + 1500ms;  // first take + the maximum lifetime
+  EXPECT_TRUE(run(engine_->extend(1, 200))->size() == 1u);
+  const auto before = log_.copy().size();
+
+  std::this_thread::sleep_for(300ms);
+  auto moved = run(engine_->extend(1, 100));
+  ASSERT_TRUE(moved);
+  ASSERT_EQ(moved->size(), 2u);
+  EXPECT_GT((*moved)[0].expires_at, group.expires_at());
+  EXPECT_LE((*moved)[0].expires_at, cap);
+  EXPECT_EQ((*moved)[0].expires_at, (*moved)[1].expires_at);
+  auto ev = log_.copy();
+  ASSERT_GE(ev.size(), before + 1);
+  EXPECT_EQ(ev.back().kind, seat_event_kind::locked);
+  EXPECT_EQ(ev.back().seats, (std::vector<int>{1, 2}));
+  EXPECT_EQ(ev.back().expires_at, (*moved)[0].expires_at);
+  EXPECT_EQ(ev.back().user, 100);
+
+  std::this_thread::sleep_for(400ms);  // now + ttl is past the cap: the cap it is
+  auto capped = run(engine_->extend(1, 100));
+  ASSERT_TRUE(capped);
+  ASSERT_EQ(capped->size(), 2u);
+  for (const auto& h : *capped) EXPECT_EQ(h.expires_at, cap);
+  auto locks = [this] {
+    std::size_t n = 0;
+    for (auto& e : log_.copy()) n += e.kind == seat_event_kind::locked;
+    return n;
+  };
+  const auto at_cap = locks();
+  auto again = run(engine_->extend(1, 100));  // nothing moves: nothing is told
+  ASSERT_TRUE(again);
+  for (const auto& h : *again) EXPECT_EQ(h.expires_at, cap);
+  EXPECT_EQ(locks(), at_cap);
+  EXPECT_TRUE(run(engine_->extend(1, 300))->empty());  // holds nothing there
+  EXPECT_TRUE(run(engine_->extend(2, 100))->empty());
+
+  // At the cap both lapse, each told once; 200's hold was never touched by 100's extends.
+  ASSERT_TRUE(log_.wait([](auto& e) {
+    std::size_t n = 0;
+    for (auto& x : e) n += x.kind == seat_event_kind::expired && x.user == 0 && x.seats.size() == 1 &&
+                           (x.seats[0] == 1 || x.seats[0] == 2);
+    return n == 2;
+  }, 4s));
+  EXPECT_GE(system_clock{}.now(), cap);
+  ev = log_.copy();
+  for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(ev[i].seq, i + 1);
+}
+
+TEST_P(hold_engine_conformance, release_all_frees_the_callers_holds_on_the_trip) {
+  ASSERT_FALSE(run(engine_->take_group(1, {1, 2, 3}, 100)).code);
+  ASSERT_TRUE(run(engine_->take(2, 4, 100)));
+  ASSERT_TRUE(run(engine_->take(1, 5, 200)));
+  ASSERT_FALSE(run(engine_->pin(1, {3}, 100)).code);  // being booked: not released
+  const auto before = log_.copy().size();
+  auto freed = run(engine_->release_all(1, 100));
+  ASSERT_TRUE(freed);
+  EXPECT_EQ(*freed, (std::vector<int>{1, 2}));
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), before + 2);
+  for (std::size_t i = before; i < ev.size(); ++i) {
+    EXPECT_EQ(ev[i].kind, seat_event_kind::unlocked);
+    EXPECT_EQ(ev[i].user, 100);
+    EXPECT_EQ(ev[i].seats, std::vector<int>{int(i - before) + 1});
+    EXPECT_EQ(ev[i].seq, ev[i - 1].seq + 1);
+  }
+  auto snap = run(engine_->snapshot(1));
+  EXPECT_EQ(seats_of(*snap, 100), std::vector<int>{3});
+  EXPECT_EQ(seats_of(*snap, 200), std::vector<int>{5});
+  EXPECT_EQ(seats_of(*run(engine_->snapshot(2)), 100), std::vector<int>{4});  // other trips stay
+  EXPECT_TRUE(run(engine_->take(1, 1, 200)));  // anyone may take them at once
+  run_void(engine_->unpin(1, {3}, 100, false));
+  EXPECT_EQ(*run(engine_->release_all(1, 100)), std::vector<int>{3});
+  const auto after = log_.copy().size();
+  EXPECT_TRUE(run(engine_->release_all(1, 100))->empty());  // nothing left: nothing told
+  EXPECT_EQ(log_.copy().size(), after);
+  // Released holds no longer count against the caps: a whole new group fits.
+  EXPECT_FALSE(run(engine_->take_group(1, {6, 7, 8, 9, 10, 11}, 100)).code);
+}
+
+// Overlapping groups raced by many users: each seat held by at most one, each group whole or
+// not at all, one event per group won, in seq order.
+TEST_P(hold_engine_conformance, racing_overlapping_groups) {
+  hold_policy p{300s, 12};
+  p.max_per_account = 100;
+  make(p);
+  for (int round = 0; round < 5; ++round) {
+    const row_id trip = 20 + round;
+    std::vector<std::future<group_outcome>> done;
+    for (int u = 0; u < 20; ++u) {
+      std::vector<int> seats{1 + u % 10, 2 + u % 10, 3 + u % 10};
+      done.push_back(asio::co_spawn(ioc_, engine_->take_group(trip, seats, 1000 + u),
+                                    asio::use_future));
+    }
+    std::map<row_id, std::vector<int>> won;
+    for (int u = 0; u < 20; ++u) {
+      auto r = done[std::size_t(u)].get();
+      if (!r.code) {
+        won[1000 + u] = r.seat_nos();
+      } else {
+        EXPECT_EQ(r.code, errc::seat_occupied);
+      }
+    }
+    EXPECT_FALSE(won.empty());
+    auto snap = run(engine_->snapshot(trip));
+    std::size_t held = 0;
+    for (auto& [user, seats] : won) {
+      EXPECT_EQ(seats_of(*snap, user), seats);
+      held += seats.size();
+    }
+    EXPECT_EQ(snap->holds.size(), held);  // no seat of a losing group stayed held
+  }
+  auto ev = log_.copy();
+  for (std::size_t i = 0; i < ev.size(); ++i) EXPECT_EQ(ev[i].seats.size(), 3u);
+  std::map<row_id, std::uint64_t> last;
+  for (auto& e : ev) EXPECT_EQ(e.seq, ++last[e.trip]);
+}
+
 std::unique_ptr<hold_engine> make_memory(asio::any_io_executor ex, const clock& clk,
                                          hold_policy policy, event_sink sink) {
   return std::make_unique<memory_engine>(ex, clk, policy, std::move(sink));

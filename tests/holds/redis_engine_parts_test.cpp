@@ -47,6 +47,12 @@ TEST(redis_event_wire, decodes_what_the_scripts_publish) {
   EXPECT_EQ(l->seats, std::vector<int>{7});
   EXPECT_EQ(l->user, 100);
   EXPECT_EQ(l->expires_at, at(1800000300000));
+  // A group taken at once is one lock listing its seats (take_group, extend).
+  auto g = redis_event_wire::decode("L|42|18|7,8,9|100|1800000300000");
+  ASSERT_TRUE(g);
+  EXPECT_EQ(g->kind, seat_event_kind::locked);
+  EXPECT_EQ(g->seats, (std::vector<int>{7, 8, 9}));
+  EXPECT_EQ(redis_event_wire::encode(*g), "L|42|18|7,8,9|100|1800000300000");
   auto b = redis_event_wire::decode("B|1|3|3,4,12|0|0");
   ASSERT_TRUE(b);
   EXPECT_EQ(b->kind, seat_event_kind::booked);
@@ -66,7 +72,7 @@ TEST(redis_event_wire, decodes_what_the_scripts_publish) {
 
 TEST(redis_event_wire, rejects_malformed_payloads) {
   for (const char* bad :
-       {"", "L", "L|1|2|3|4", "L|1|2|3|4|5|6", "X|1|2|3|4|5", "L|1|2||4|5", "L|1|2|3,4|4|5",
+       {"", "L", "L|1|2|3|4", "L|1|2|3|4|5|6", "X|1|2|3|4|5", "L|1|2||4|5", "U|1|2|3,4|4|5", "E|1|2|3,4|0|0",
         "B|1|2|3,|0|0", "B|1|2|,3|0|0", "L|a|2|3|4|5", "L|1|2|3|4|5x", "U|1|-|3|4|5"})
     EXPECT_FALSE(redis_event_wire::decode(bad)) << bad;
 }

@@ -178,6 +178,81 @@ TEST(multi_instance, a_hundred_travellers_racing_for_one_seat_through_three_inst
   for (int i = 0; i < cluster.size(); ++i) EXPECT_EQ(cluster.instance(i).stop(), 0);
 }
 
+// Issue 16: fifty travellers race for overlapping groups of three seats through three
+// instances. Every seat is held by at most one, every group is held whole or not at all, and
+// every instance's viewer (protocol v2) sees each winning group once, as one SEATS_LOCKED, in
+// seq order.
+TEST(multi_instance, fifty_travellers_racing_for_overlapping_groups_through_three_instances) {
+  seatd_cluster cluster({});
+  constexpr int racers = 50;
+  http_client setup(cluster.port(0));
+  std::vector<seatd_cluster::traveller> users;
+  for (int i = 0; i < racers; ++i) users.push_back(cluster.signup(setup));
+  std::vector<std::unique_ptr<ws_client>> viewers;
+  std::vector<seat_map_model> models(std::size_t(cluster.size()));
+  for (int i = 0; i < cluster.size(); ++i) {
+    viewers.push_back(std::make_unique<ws_client>(cluster.port(i), "/ws/seats/2?v=2"));
+    pump(*viewers.back(), models[std::size_t(i)], 200ms);
+    ASSERT_EQ(models[std::size_t(i)].initial_states, 1);
+  }
+  // Traveller i wants seats b, b+1, b+2 with b = 1 + 2i mod 36: each group overlaps its
+  // neighbours' on one or two seats.
+  auto group_of = [](int i) {
+    const int b = 1 + (2 * i) % 36;
+    return std::vector<int>{b, b + 1, b + 2};
+  };
+  std::vector<std::unique_ptr<http_client>> clients;
+  for (int i = 0; i < racers; ++i) {
+    clients.push_back(std::make_unique<http_client>(cluster.port(i % cluster.size())));
+    ASSERT_EQ(clients.back()->get("/trips/2").status, 200);  // connected before the start
+  }
+  std::barrier start(racers);
+  std::vector<http_reply> replies(racers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < racers; ++i)
+    threads.emplace_back([&, i] {
+      boost::json::array seats;
+      for (int s : group_of(i)) seats.push_back(s);
+      start.arrive_and_wait();
+      replies[std::size_t(i)] = clients[std::size_t(i)]->post_json(
+          "/bookings/holds", {{"trip_id", 2}, {"seat_nos", seats}}, users[std::size_t(i)].token);
+    });
+  for (auto& t : threads) t.join();
+
+  std::map<int, std::int64_t> truth;  // seat -> the winner holding it
+  int won = 0;
+  for (int i = 0; i < racers; ++i) {
+    const auto& r = replies[std::size_t(i)];
+    if (r.status != 200) {
+      EXPECT_EQ(r.status, 409) << r.body;
+      continue;
+    }
+    ++won;
+    std::vector<int> held;
+    const auto answer = r.json();
+    for (const auto& s : answer.at("seat_nos").as_array()) held.push_back(int(s.as_int64()));
+    EXPECT_EQ(held, group_of(i));  // the whole group
+    for (int s : held) {
+      EXPECT_FALSE(truth.count(s)) << "seat " << s << " held by two";
+      truth[s] = users[std::size_t(i)].id;
+    }
+  }
+  EXPECT_GE(won, 1);
+  std::set<int> held_seats;
+  for (const auto& [seat, user] : truth) held_seats.insert(seat);
+  for (int i = 0; i < cluster.size(); ++i) {
+    http_client c(cluster.port(i));
+    EXPECT_EQ(locked_seats(c, 2), held_seats) << "instance " << i;  // no loser's seat held
+    auto& model = models[std::size_t(i)];
+    pump(*viewers[std::size_t(i)], model, 500ms);
+    EXPECT_TRUE(model.problems.empty()) << model.problems.front();
+    EXPECT_EQ(model.locked, truth) << "instance " << i;
+    EXPECT_EQ(model.seq, models[0].seq) << "one change per winning group, everywhere";
+  }
+  viewers.clear();
+  for (int i = 0; i < cluster.size(); ++i) EXPECT_EQ(cluster.instance(i).stop(), 0);
+}
+
 TEST(multi_instance, redis_killed_under_load_and_restarted_every_viewer_converges) {
   seatd_cluster::options opts;
   opts.seatd_args = {"--hold-ttl", "3", "--max-holds", "40"};

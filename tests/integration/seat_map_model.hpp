@@ -44,6 +44,14 @@ struct seat_map_model {
       if (auto it = locked.find(seat); it != locked.end() && it->second != user)
         problems.push_back("seat " + std::to_string(seat) + " locked while held by another");
       locked[seat] = user;
+    } else if (type == "SEATS_LOCKED") {  // protocol v2: a group, one change (issue 16)
+      auto user = m.at("user_id").as_int64();
+      for (const auto& v : m.at("seat_nos").as_array()) {
+        int seat = int(v.as_int64());
+        if (auto it = locked.find(seat); it != locked.end() && it->second != user)
+          problems.push_back("seat " + std::to_string(seat) + " locked while held by another");
+        locked[seat] = user;
+      }
     } else if (type == "SEAT_UNLOCKED") {
       int seat = int(m.at("seat_no").as_int64());
       if (locked.erase(seat) == 0)

@@ -453,3 +453,29 @@ TEST(api_json_fields, error_of_a_valid_body_is_an_empty_detail_list) {
 }
 
 }  // namespace
+
+// ---- presence and booleans (issue 16: POST /bookings/holds takes seat_nos or count) --------
+
+TEST(api_json_fields, has_tells_a_present_field_from_an_absent_or_null_one) {
+  json_fields f(R"({"seat_nos": [1], "count": null})");
+  EXPECT_TRUE(f.has("seat_nos"));
+  EXPECT_FALSE(f.has("count"));
+  EXPECT_FALSE(f.has("together"));
+  EXPECT_TRUE(f.ok());
+  json_fields bad("[1]");
+  EXPECT_FALSE(bad.has("seat_nos"));
+}
+
+TEST(api_json_fields, optional_bool_reads_true_false_and_refuses_other_types) {
+  json_fields f(R"({"a": true, "b": false, "c": "yes", "d": 1})");
+  EXPECT_EQ(f.optional_bool("a"), true);
+  EXPECT_EQ(f.optional_bool("b"), false);
+  EXPECT_EQ(f.optional_bool("missing"), std::nullopt);
+  EXPECT_TRUE(f.ok());
+  EXPECT_EQ(f.optional_bool("c"), std::nullopt);
+  EXPECT_EQ(f.optional_bool("d"), std::nullopt);
+  auto d = details(f);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(loc_of(d[0]), R"(["body","c"])");
+  EXPECT_EQ(type_of(d[0]), "type_error.bool");
+}

@@ -46,6 +46,39 @@ TEST_F(seat_hub_test, publish_appends_to_the_trips_room_and_wakes_its_viewers) {
   EXPECT_EQ(v->drains, 1);
 }
 
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// Issue 16: a group lock is one change (one seq, one history entry); viewers of protocol v2
+// read it as one SEATS_LOCKED, v1 viewers as one SEAT_LOCKED per seat, each with that seq.
+TEST_F(seat_hub_test, a_group_lock_is_one_message_for_v2_and_one_per_seat_for_v1) {
+  seat_hub hub(io_.get_executor(), catalog_);
+  auto group = locked(1, 7, 1);
+  group.seats = {7, 8, 9};
+  group.expires_at = sys_ms{std::chrono::milliseconds{1795000000000}};
+  hub.publish(group);
+  hub.publish(locked(1, 3, 2));
+  auto r = hub.room_for(1);
+  std::vector<frame> v1, v2;
+  ASSERT_TRUE(r->read(1, v1, 10));
+  ASSERT_TRUE(r->read(1, v2, 10, protocol::v2));
+  ASSERT_EQ(v1.size(), 2u);
+  ASSERT_EQ(v2.size(), 2u);
+  EXPECT_NE(v2[0]->find(R"({"type":"SEATS_LOCKED","seat_nos":[7,8,9],"user_id":9,)"
+                        R"("expires_at":1795000000000,"seq":1})"),
+            std::string::npos)
+      << *v2[0];
+  EXPECT_EQ(occurrences(*v2[0], "\"type\""), 1u);
+  EXPECT_EQ(occurrences(*v1[0], R"("type":"SEAT_LOCKED")"), 3u);
+  EXPECT_EQ(occurrences(*v1[0], R"("seq":1})"), 3u);
+  for (const char* seat : {R"("seat_no":7,)", R"("seat_no":8,)", R"("seat_no":9,)"})
+    EXPECT_EQ(occurrences(*v1[0], seat), 1u) << seat;
+  EXPECT_EQ(v1[1], v2[1]);  // one seat: the same shared frame for both versions
+}
+
 TEST_F(seat_hub_test, resync_all_starts_every_room_over) {
   seat_hub hub(io_.get_executor(), catalog_);
   hub.publish(locked(1, 5, 7));

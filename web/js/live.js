@@ -54,8 +54,11 @@ export class SeatFeed {
   url() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const base = `${scheme}://${location.host}/ws/seats/${encodeURIComponent(this.tripId)}`;
-    if (this.seq === null || !this.epoch) return base;
-    return `${base}?${new URLSearchParams({ since: String(this.seq), epoch: this.epoch })}`;
+    // v=2: a group's holds come as one SEATS_LOCKED with one seq (docs/protocol.md, Versions);
+    // v1 sends one SEAT_LOCKED per seat sharing that seq, which the duplicate check would drop.
+    const query = { v: '2' };
+    if (this.seq !== null && this.epoch) Object.assign(query, { since: String(this.seq), epoch: this.epoch });
+    return `${base}?${new URLSearchParams(query)}`;
   }
 
   setStatus(status, info) {
@@ -162,7 +165,15 @@ export class SeatFeed {
       }
     }
     if (typeof msg.seq === 'number') this.seq = msg.seq;
-    this.handlers.onEvent(msg);
+    if (msg.type === 'SEATS_LOCKED' && Array.isArray(msg.seat_nos)) {
+      // The seat map knows SEAT_LOCKED: the group is each of its seats, one change.
+      for (const seat_no of msg.seat_nos) {
+        this.handlers.onEvent({ type: 'SEAT_LOCKED', seat_no, user_id: msg.user_id,
+                                expires_at: msg.expires_at, seq: msg.seq });
+      }
+    } else {
+      this.handlers.onEvent(msg);
+    }
     if (this.status !== 'live') this.markLive();
   }
 }
