@@ -1,10 +1,13 @@
 // holds: clients lock and unlock a seat each, as fast as answered or paced (--rate), while
 // optional viewers watch the trips; reports request latency and throughput and, with viewers,
 // the broadcasts received against those expected and how long the viewers took to catch up.
+// With --group N each client holds N seats of its own in one request (POST /bookings/holds,
+// all or nothing) and releases them in one (DELETE /bookings/holds/{trip}).
 #include <boost/asio/this_coro.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <map>
 
 #include "fleet.hpp"
@@ -27,16 +30,40 @@ struct holds_state {
   std::vector<thread_stats>& stats;
   int seats = 40;
   double rate = 0;
+  int group = 0;
   timed_phase phase;
 };
+
+// Client i's trip and first seat: one seat each, or a block of `group` seats each, clients
+// filling a trip before the next.
+std::pair<int, int> place_of(const holds_state& s, std::size_t i) {
+  const int width = std::max(1, s.group);
+  const int per_trip = s.seats / width;
+  return {s.c.first_trip + int(i) / per_trip, int(i) % per_trip * width + 1};
+}
+
+bool is_group_held(const http_result& r) {
+  return r.status == 200 && r.body.find("\"expires_at\"") != std::string::npos;
+}
+bool is_group_released(const http_result& r) {
+  return r.status == 200 && r.body.find("\"seat_nos\"") != std::string::npos;
+}
 
 asio::awaitable<void> holds_client(holds_state& s, std::size_t i) {
   auto ex = co_await asio::this_coro::executor;
   scenario_client cl(ex, s.c.tgt, i, s.stats, s.users[i].token);
-  const int trip = s.c.first_trip + int(i) / s.seats;
-  const int seat = int(i) % s.seats + 1;
-  const std::string lock = cl.request("POST", lock_path(trip, seat));
-  const std::string unlock = cl.request("POST", unlock_path(trip, seat));
+  const auto [trip, seat] = place_of(s, i);
+  std::string lock, unlock;
+  if (s.group > 0) {
+    std::string seats;
+    for (int k = 0; k < s.group; ++k) seats += (k ? "," : "") + std::to_string(seat + k);
+    lock = cl.request("POST", "/bookings/holds",
+                      fmt::format(R"({{"trip_id":{},"seat_nos":[{}]}})", trip, seats));
+    unlock = cl.request("DELETE", fmt::format("/bookings/holds/{}", trip));
+  } else {
+    lock = cl.request("POST", lock_path(trip, seat));
+    unlock = cl.request("POST", unlock_path(trip, seat));
+  }
   co_await cl.start(s.phase);
   // Paced (--rate): this client's n-th request is due at t0 + offset + n * period.
   const bool paced = s.rate > 0;
@@ -49,7 +76,10 @@ asio::awaitable<void> holds_client(holds_state& s, std::size_t i) {
       const std::string& req = k == 0 ? lock : unlock;
       auto res = co_await cl.timed(req, 10s);
       cl.st.latency.record(res.us());
-      if (k == 0 ? is_locked(res.reply) : is_released(res.reply))
+      const bool ok = s.group > 0
+                          ? (k == 0 ? is_group_held(res.reply) : is_group_released(res.reply))
+                          : (k == 0 ? is_locked(res.reply) : is_released(res.reply));
+      if (ok)
         ++cl.st.events;
       else
         cl.st.error(describe(res.reply));
@@ -70,10 +100,17 @@ report run_holds(common_options& c, const holds_options& o) {
   check_timed_options(o.clients, o.duration);
   if (o.viewers < 0 || std::size_t(o.viewers) > max_connections) throw std::invalid_argument("--viewers out of range");
   if (o.rate < 0 || o.rate > 1e7) throw std::invalid_argument("--rate must be in [0, 1e7]");
+  if (o.group < 0 || o.group > 12) throw std::invalid_argument("--group must be in [0, 12]");
   runtime rt(c.threads);
-  report r("holds");
+  report r(o.group > 0 ? "group_holds" : "holds");
   add_common(r, c, rt);
-  const auto [seats, trips] = span_seats(rt, c, o.clients);
+  auto [seats, trips] = span_seats(rt, c, o.clients);
+  if (o.group > 1) {
+    // Blocks of `group` seats never straddle trips: some seats at a trip's end stay unused.
+    const int per_trip = seats / o.group;
+    if (per_trip == 0) throw std::invalid_argument("--group is larger than a trip's seats");
+    trips = span_seats(rt, c, (o.clients + per_trip - 1) / per_trip * seats).trips;
+  }
   auto users = make_users(rt, c.tgt, std::size_t(o.clients), run_prefix("holds"));
   std::vector<thread_stats> stats(rt.size());
 
@@ -84,7 +121,8 @@ report run_holds(common_options& c, const holds_options& o) {
   start_fleet(f);
   if (!wait_ready(f, 60s + std::chrono::seconds(o.viewers / 200))) r.note("not every viewer connected in time");
 
-  holds_state s{c, users, stats, seats, o.rate, timed_phase::starting_in(200ms, o.duration)};
+  holds_state s{c, users, stats, seats, o.rate, o.group,
+                timed_phase::starting_in(200ms, o.duration)};
   cpu_meter cpu(server_pids(c));
   const double elapsed = run_clients(
       rt, r, cpu, std::size_t(o.clients), [&s](std::size_t i) { return holds_client(s, i); },
@@ -106,6 +144,7 @@ report run_holds(common_options& c, const holds_options& o) {
   auto requests = total(stats, [](const thread_stats& x) { return x.requests; });
   auto lat = merged(stats, &thread_stats::latency);
   r.add("clients", o.clients);
+  if (o.group > 0) r.add("group", o.group);
   r.add("trips", trips);
   r.add("viewers", o.viewers);
   if (o.rate > 0) r.add("target_rate_per_s", o.rate);

@@ -166,6 +166,14 @@ int smoke(bench::common_options c) {
     o.viewers = 4;
     return bench::run_holds(c, o);
   });
+  run("group holds", [&] {
+    bench::holds_options o;
+    o.clients = 4;
+    o.duration = 1;
+    o.viewers = 4;
+    o.group = 3;
+    return bench::run_holds(c, o);
+  });
   run("fanout", [&] {
     bench::fanout_options o;
     o.viewers = 20;
@@ -290,6 +298,10 @@ int main(int argc, char** argv) {
   holds->add_option("--clients", ho.clients, "Clients (each its own user and connection)")->capture_default_str();
   holds->add_option("--duration", ho.duration, "Seconds")->capture_default_str();
   holds->add_option("--viewers", ho.viewers, "WebSocket viewers on the clients' trips")->capture_default_str();
+  holds->add_option("--group", ho.group,
+                    "N > 0: each client holds N seats in one request (POST /bookings/holds) and "
+                    "releases them in one (DELETE /bookings/holds/{trip}); 0: lock-seat/unlock-seat")
+      ->capture_default_str();
   holds->add_option("--rate", ho.rate, "Requests per second, all clients together (0: as fast as answered)")
       ->capture_default_str();
 

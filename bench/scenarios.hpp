@@ -29,6 +29,8 @@ struct holds_options {
   double duration = 10;
   int viewers = 0;
   double rate = 0;       // requests per second, all clients together (0: as fast as answered)
+  int group = 0;         // 0: lock-seat/unlock-seat of one seat; N: POST /bookings/holds of N
+                         // seats together, then DELETE /bookings/holds/{trip} (issue 16)
 };
 
 struct fanout_options {
