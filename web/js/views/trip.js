@@ -11,6 +11,7 @@ import { SeatFeed } from '../live.js';
 import { buildCoach, legend } from '../seatmap.js';
 import { guardLeaving } from '../leave_guard.js';
 import { groupPicker, releaseAllButton } from '../group_pick.js';
+import { extendButton } from '../hold_extend.js';
 import { pageTitle, errorBox, banner, toast, emptyState } from '../ui.js';
 import { navigate, loginHref } from '../nav.js';
 import * as fmt from '../format.js';
@@ -267,7 +268,16 @@ export async function tripView({ main, params, signal }) {
     h('span', { class: 'mobile-bar__text' }, mobileSeats, mobileTime), detailsButton, barAgain);
   const mobileBar = h('div', { class: 'mobile-bar', 'data-testid': 'booking-bar', hidden: true }, seatMessage, mobileMain);
 
-  // At checkout: all the seats held let go at once.
+  // At checkout: more time for the seats held (up to the server's cap), or all of them let go.
+  let holdSpan = 0; // how long a fresh hold lasts, learned from the takes' answers
+  const extender = extendButton({
+    tripId,
+    earliest: () => Math.min(Infinity, ...myHolds().map((x) => (typeof x.expiresAt === 'number' ? x.expiresAt : Infinity))),
+    holdSpan: () => holdSpan,
+    serverNow: () => feed.serverNow(),
+    onExtended: (res) => applyHolds(res, false),
+    say: (...args) => say(...args),
+  });
   const releaseAll = releaseAllButton({
     tripId,
     onReleased: (freed) => {
@@ -276,7 +286,7 @@ export async function tripView({ main, params, signal }) {
     },
     say: (...args) => say(...args),
   });
-  const holdActions = h('div', { class: 'holds__actions', hidden: true }, releaseAll);
+  const holdActions = h('div', { class: 'holds__actions', hidden: true }, extender.element, releaseAll);
   const holdsPanel = h('section', { class: 'panel', 'aria-labelledby': 'holds-title', 'data-testid': 'holds-panel' },
     h('h2', { id: 'holds-title', class: 'panel__title' }, 'Your seats'),
     loginPrompt, holdsHeadline, holdActions, holdsEmpty, holdsList, totalLine,
@@ -322,9 +332,12 @@ export async function tripView({ main, params, signal }) {
   }
 
   let holdItems = new Map(); // seat -> {li, time}
+  let shownHolds = new Set(); // the seats of the last render: a new one brings a new lifetime
   function renderHolds() {
     const holds = myHolds();
     for (const { n } of holds) lapsed.delete(n);
+    if (!holds.length || holds.some(({ n }) => !shownHolds.has(n))) extender.reset();
+    shownHolds = new Set(holds.map((x) => x.n));
     holdActions.hidden = !holds.length || departed || !session.user;
     picker.show(Boolean(session.user) && !departed);
     loginPrompt.hidden = Boolean(session.user) || departed;
@@ -393,6 +406,8 @@ export async function tripView({ main, params, signal }) {
         text = left > 0 ? `${fmt.countdown(left)} left` : 'ending…';
       }
       if (item.time.textContent !== text) item.time.textContent = text;
+      // The deadline itself, for tests that compare two countdowns a second apart.
+      if (typeof expiresAt === 'number' && item.li.dataset.expiresAt !== String(expiresAt)) item.li.dataset.expiresAt = String(expiresAt);
       item.li.classList.toggle('hold--ending', typeof expiresAt === 'number' && expiresAt - feed.serverNow() < WARN_MS);
     }
     const ending = earliest < WARN_MS;
@@ -621,6 +636,7 @@ export async function tripView({ main, params, signal }) {
     if (!isMine(st)) lastTakeAt = Date.now();
     if (!isMine(st) && st.state !== 'sold') seats.set(n, { state: 'held', userId: me(), expiresAt: res && res.expires_at });
     else if (res && typeof res.expires_at === 'number') st.expiresAt = Math.max(st.expiresAt || 0, res.expires_at);
+    if (res && typeof res.expires_at === 'number') holdSpan = Math.max(holdSpan, res.expires_at - feed.serverNow());
     lapsed.delete(n);
   }
 
@@ -641,7 +657,10 @@ export async function tripView({ main, params, signal }) {
       lapsed.delete(n);
       renderSeat(n);
     }
-    if (taken) lapsed.clear();
+    if (taken) {
+      if (typeof res.expires_at === 'number') holdSpan = Math.max(holdSpan, res.expires_at - feed.serverNow());
+      lapsed.clear();
+    }
     renderHolds();
   }
 
