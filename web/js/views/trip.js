@@ -10,6 +10,8 @@ import { session } from '../session.js';
 import { SeatFeed } from '../live.js';
 import { buildCoach, legend } from '../seatmap.js';
 import { guardLeaving } from '../leave_guard.js';
+import { groupPicker, releaseAllButton } from '../group_pick.js';
+import { extendButton } from '../hold_extend.js';
 import { pageTitle, errorBox, banner, toast, emptyState } from '../ui.js';
 import { navigate, loginHref } from '../nav.js';
 import * as fmt from '../format.js';
@@ -236,8 +238,16 @@ export async function tripView({ main, params, signal }) {
     departedNotice);
 
   const mapTitle = h('h2', { id: 'map-title', class: 'panel__title' }, 'Choose your seats');
+  // Several seats side by side in one step, chosen by the server (issue 16).
+  const picker = groupPicker({
+    tripId,
+    room: () => MAX_HOLDS - myHolds().length,
+    onHeld: (res) => applyHolds(res, true),
+    say: (...args) => say(...args),
+  });
   const mapPanel = h('section', { class: 'panel map-panel', 'aria-labelledby': 'map-title' },
     h('div', { class: 'panel__head' }, mapTitle, liveStatus),
+    picker.element,
     h('div', { class: 'map-panel__body' }, coach.element, h('div', { class: 'map-panel__key' }, legend({ withYours: true }))),
     announcer);
 
@@ -258,9 +268,28 @@ export async function tripView({ main, params, signal }) {
     h('span', { class: 'mobile-bar__text' }, mobileSeats, mobileTime), detailsButton, barAgain);
   const mobileBar = h('div', { class: 'mobile-bar', 'data-testid': 'booking-bar', hidden: true }, seatMessage, mobileMain);
 
+  // At checkout: more time for the seats held (up to the server's cap), or all of them let go.
+  let holdSpan = 0; // how long a fresh hold lasts, learned from the takes' answers
+  const extender = extendButton({
+    tripId,
+    earliest: () => Math.min(Infinity, ...myHolds().map((x) => (typeof x.expiresAt === 'number' ? x.expiresAt : Infinity))),
+    holdSpan: () => holdSpan,
+    serverNow: () => feed.serverNow(),
+    onExtended: (res) => applyHolds(res, false),
+    say: (...args) => say(...args),
+  });
+  const releaseAll = releaseAllButton({
+    tripId,
+    onReleased: (freed) => {
+      for (const n of freed) if (isMine(seats.get(n))) { seats.set(n, { state: 'free' }); renderSeat(n); }
+      renderHolds();
+    },
+    say: (...args) => say(...args),
+  });
+  const holdActions = h('div', { class: 'holds__actions', hidden: true }, extender.element, releaseAll);
   const holdsPanel = h('section', { class: 'panel', 'aria-labelledby': 'holds-title', 'data-testid': 'holds-panel' },
     h('h2', { id: 'holds-title', class: 'panel__title' }, 'Your seats'),
-    loginPrompt, holdsHeadline, holdsEmpty, holdsList, totalLine,
+    loginPrompt, holdsHeadline, holdActions, holdsEmpty, holdsList, totalLine,
     h('p', { class: 'field__hint' }, `Select a seat again to release it. You can hold up to ${MAX_HOLDS} seats.`));
   const departedPanel = h('section', { class: 'panel', hidden: true, 'data-testid': 'departed-panel' },
     h('h2', { class: 'panel__title' }, 'This bus has departed'),
@@ -303,9 +332,14 @@ export async function tripView({ main, params, signal }) {
   }
 
   let holdItems = new Map(); // seat -> {li, time}
+  let shownHolds = new Set(); // the seats of the last render: a new one brings a new lifetime
   function renderHolds() {
     const holds = myHolds();
     for (const { n } of holds) lapsed.delete(n);
+    if (!holds.length || holds.some(({ n }) => !shownHolds.has(n))) extender.reset();
+    shownHolds = new Set(holds.map((x) => x.n));
+    holdActions.hidden = !holds.length || departed || !session.user;
+    picker.show(Boolean(session.user) && !departed);
     loginPrompt.hidden = Boolean(session.user) || departed;
     formPanel.hidden = !session.user || departed;
     holdsPanel.hidden = departed;
@@ -372,6 +406,8 @@ export async function tripView({ main, params, signal }) {
         text = left > 0 ? `${fmt.countdown(left)} left` : 'ending…';
       }
       if (item.time.textContent !== text) item.time.textContent = text;
+      // The deadline itself, for tests that compare two countdowns a second apart.
+      if (typeof expiresAt === 'number' && item.li.dataset.expiresAt !== String(expiresAt)) item.li.dataset.expiresAt = String(expiresAt);
       item.li.classList.toggle('hold--ending', typeof expiresAt === 'number' && expiresAt - feed.serverNow() < WARN_MS);
     }
     const ending = earliest < WARN_MS;
@@ -600,7 +636,32 @@ export async function tripView({ main, params, signal }) {
     if (!isMine(st)) lastTakeAt = Date.now();
     if (!isMine(st) && st.state !== 'sold') seats.set(n, { state: 'held', userId: me(), expiresAt: res && res.expires_at });
     else if (res && typeof res.expires_at === 'number') st.expiresAt = Math.max(st.expiresAt || 0, res.expires_at);
+    if (res && typeof res.expires_at === 'number') holdSpan = Math.max(holdSpan, res.expires_at - feed.serverNow());
     lapsed.delete(n);
+  }
+
+  /** Marks the seats of a group answer ({holds: [{seat_no, expires_at}]}) as mine with their
+   *  deadlines: a new group (`taken`) or an extension. The live feed says the same a moment
+   *  earlier or later; either way the later deadline wins. */
+  function applyHolds(res, taken) {
+    const list = res && Array.isArray(res.holds) ? res.holds : [];
+    for (const { seat_no: n, expires_at: at } of list) {
+      const st = seats.get(n);
+      if (!st || st.state === 'sold') continue;
+      if (!isMine(st)) {
+        if (taken) lastTakeAt = Date.now();
+        seats.set(n, { state: 'held', userId: me(), expiresAt: at });
+      } else if (typeof at === 'number') {
+        st.expiresAt = Math.max(st.expiresAt || 0, at);
+      }
+      lapsed.delete(n);
+      renderSeat(n);
+    }
+    if (taken) {
+      if (typeof res.expires_at === 'number') holdSpan = Math.max(holdSpan, res.expires_at - feed.serverNow());
+      lapsed.clear();
+    }
+    renderHolds();
   }
 
   function lockFailure(n, err) {
