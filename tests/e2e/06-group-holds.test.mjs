@@ -44,8 +44,20 @@ step('setup: next week is scheduled; travellers F (desktop) and G (phone) log in
   }
   const thursday = new Date(`${monday}T12:00:00`);
   thursday.setDate(thursday.getDate() + 3);
-  trip = await firstTripFrom(isoDay(thursday));
-  assert.ok(trip, 'a trip next Thursday or later');
+  // A 40-seat trip nobody has booked or holds a seat on: the split step sells a pattern of seats, and
+  // the other files (and tests/api) book on trips of their own choosing.
+  const first = await firstTripFrom(isoDay(thursday));
+  assert.ok(first, 'a trip next Thursday or later');
+  for (let id = first.id; !trip && id < first.id + 200; id += 1) {
+    const seats = await fetch(`${BASE}/trips/${id}/seats`, { headers: { Accept: 'application/json' } });
+    if (seats.status !== 200) continue;
+    const list = await seats.json();
+    // 40 seats: the split step's pattern is drawn on that coach.
+    if (list.length === 40 && list.every((x) => !x.is_booked && !x.is_locked)) {
+      trip = await (await fetch(`${BASE}/trips/${id}`, { headers: { Accept: 'application/json' } })).json();
+    }
+  }
+  assert.ok(trip, `a trip with every seat free from trip ${first.id} on`);
   await apiSignup(userF);
   await apiSignup(userG);
   const desk = await actor('F', DESKTOP);
