@@ -3,6 +3,7 @@
 // POST /bookings/holds/{trip_id}/extend (extend at checkout, up to the lifetime cap).
 // The same rules as lock-seat (api/hold_guards): a bearer token, the per-address hold rate,
 // the sale window; the caps per trip and per account are the engine's.
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <fmt/format.h>
 
@@ -93,11 +94,18 @@ seat_availability free_seats(const realtime::trip_facts& facts, const hold_snaps
 awaitable_response take_together(row_id trip, int count, row_id user, realtime::trip_facts facts,
                                  services& svc) {
   const coach_layout layout(facts.total_seats);
-  for (int attempt = 0; attempt < together_attempts; ++attempt) {
+  // The caller's own seats in their re-take cool-down (a hold of theirs that just lapsed): not
+  // free for this caller, though the map shows them free. Learnt from the engine's refusals;
+  // each adds a seat, so at most max_group_seats more tries.
+  std::vector<int> cooling;
+  int races = 0;
+  for (int attempt = 0; attempt < together_attempts + max_group_seats; ++attempt) {
     auto reading = svc.holds.snapshot(trip);
     auto snap = co_await std::move(reading);
     if (!snap) co_return engine_unavailable();
-    const auto free = free_seats(facts, *snap);
+    auto free = free_seats(facts, *snap);
+    for (int s : cooling)
+      if (s >= 1 && s <= facts.total_seats) free[std::size_t(s)] = false;
     auto group = pick_together(layout, free, count);
     if (!group) {
       json::array split;
@@ -110,9 +118,16 @@ awaitable_response take_together(row_id trip, int count, row_id user, realtime::
     auto taking = svc.holds.take_group(trip, group->seats, user);
     auto taken = co_await std::move(taking);
     if (!taken.code) co_return net::json_response(status::ok, holds_answer(taken.holds));
-    // Lost a race for one of the seats: read the map again and choose again.
+    if (taken.code == errc::hold_cooldown && taken.seat >= 1 &&
+        std::find(cooling.begin(), cooling.end(), taken.seat) == cooling.end()) {
+      cooling.push_back(taken.seat);
+      continue;
+    }
+    // Lost a race for one of the seats: read the map again and choose again (a bounded number
+    // of times).
     if (taken.code != errc::seat_occupied && taken.code != errc::seat_booked)
       co_return group_refusal(taken);
+    if (++races >= together_attempts) break;
   }
   co_return net::error_response(status::conflict,
                                 "The seat map changed while choosing: please try again");

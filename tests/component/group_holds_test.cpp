@@ -275,6 +275,30 @@ TEST_F(group_holds_short, extend_moves_the_deadline_up_to_the_cap_and_viewers_se
   EXPECT_GE(system_clock{}.now().time_since_epoch() / 1ms, cap);
 }
 
+class group_holds_cooldown : public group_holds {
+ protected:
+  void SetUp() override {
+    start({{"HOLD_TTL_SECONDS", "2"}, {"SEATD_HOLD_COOLDOWN_SECONDS", "30"}});
+  }
+};
+
+TEST_F(group_holds_cooldown, together_passes_over_the_callers_own_seats_in_their_cool_down) {
+  // A hold that lapsed keeps its holder off those seats for the cool-down (30 s): asked for
+  // seats together, the holder gets others, not a refusal while the coach is empty.
+  ws_client v2(server_->port(), "/ws/seats/1?v=2");
+  ASSERT_TRUE(v2.read_json());
+  ASSERT_EQ(hold_seats(a_, {1, 2}).status, 200);
+  ASSERT_TRUE(v2.wait_for("SEAT_UNLOCKED", 5s));  // lapsed
+  auto pair = hold(a_, json::object{{"trip_id", 1}, {"count", 2}, {"together", true}});
+  ASSERT_EQ(pair.status, 200) << pair.body;
+  auto seats = ints(pair.json().at("seat_nos"));
+  EXPECT_EQ(seats.size(), 2u);
+  EXPECT_EQ(std::count(seats.begin(), seats.end(), 1), 0);
+  EXPECT_EQ(std::count(seats.begin(), seats.end(), 2), 0);
+  // Named, they are still refused with the reason.
+  EXPECT_EQ(hold_seats(a_, {1, 2}).status, 400);
+}
+
 class group_holds_rate : public group_holds {
  protected:
   void SetUp() override { start({{"SEATD_HOLD_RATE_PER_MINUTE", "2"}}); }
