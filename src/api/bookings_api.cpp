@@ -170,6 +170,7 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
   req.user_id = who->id;
   req.trip_id = *trip;
   req.seat_numbers.assign(unique.begin(), unique.end());
+  req.ladies_rule = svc.cfg.ladies_seat_rule;
   auto outcome = co_await svc.bookings.book(std::move(req));
   if (outcome.code == errc::not_holder)
     co_return net::error_response(
@@ -181,6 +182,11 @@ awaitable_response create_booking(net::request_context& ctx, services& svc) {
                                   fmt::format("Seat {} already booked", outcome.seat));
   if (outcome.code == errc::invalid_seats)
     co_return net::error_response(status::bad_request, "Invalid seat numbers");
+  // 409: the seat is free, but not for this passenger (name a "Female" passenger for it).
+  if (outcome.code == errc::ladies_only)
+    co_return net::error_response(
+        status::conflict,
+        fmt::format("Seat {} is beside a seat booked for a woman: for women only", outcome.seat));
   if (outcome.code) co_return net::error_response(status::not_found, "Trip not found");
   if (svc.mail_due) svc.mail_due();  // its confirmation is in the outbox now
   co_return net::json_response(status::created,

@@ -30,6 +30,8 @@ struct settings {
   auth::hash_cost hash_cost = auth::interactive_cost();
   // Holds and bookings close this long before departure (cancellations at departure).
   std::chrono::minutes booking_cutoff{0};
+  // The ladies' seat rule: enforced at booking and shown as "for_women" on the seat list.
+  bool ladies_seat_rule = true;
 };
 
 struct services {

@@ -7,6 +7,8 @@
 
 #include "api/json_model.hpp"
 #include "api/routes.hpp"
+#include "domain/coach_layout.hpp"
+#include "domain/ladies_seat_rule.hpp"
 #include "domain/sale_window.hpp"
 #include "net/request_context.hpp"
 
@@ -111,6 +113,17 @@ awaitable_response get_seats(net::request_context& ctx, services& svc) {
   std::map<int, sys_ms> locked;
   if (snap)
     for (const auto& h : snap->holds) locked[h.seat] = h.expires_at;
+  // "for_women": free and beside a seat sold to a woman (the ladies' seat rule), when it applies.
+  std::vector<bool> for_women;
+  if (svc.cfg.ladies_seat_rule) {
+    std::vector<seat_occupant> sold;
+    for (const auto& s : seats)
+      if (s.is_booked) sold.push_back({s.seat_number, s.booked_for_woman});
+    for_women = seats_for_women(coach_layout(int(seats.size())), sold);
+  }
+  auto women_only = [&for_women](int seat) {
+    return seat >= 0 && std::size_t(seat) < for_women.size() && for_women[std::size_t(seat)];
+  };
   json::array out;
   for (const auto& s : seats) {
     auto it = locked.find(s.seat_number);
@@ -121,6 +134,7 @@ awaitable_response get_seats(net::request_context& ctx, services& svc) {
         {"seat_number", s.seat_number},
         {"is_booked", s.is_booked},
         {"is_locked", is_locked},
+        {"for_women", women_only(s.seat_number)},
         {"locked_until", is_locked ? json::value(format_iso(to_local(it->second)))
                                    : json::value(nullptr)}});
   }

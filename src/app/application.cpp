@@ -325,6 +325,7 @@ struct application::impl {
     viewer_opts.max_queue_bytes = cfg.ws_queue_bytes;
     viewer_opts.idle_timeout = std::chrono::seconds(cfg.ws_idle_seconds);
     svc.cfg.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
+    svc.cfg.ladies_seat_rule = cfg.ladies_seat_rule;
     outbox = std::make_unique<service::outbox_delivery>(ioc.get_executor(), *db, pool, mail_lane,
                                                         documents, *mailer, clk,
                                                         outbox_options(cfg));

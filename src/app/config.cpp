@@ -151,6 +151,8 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
     cfg.signups_per_client = int(parse_number("SEATD_SIGNUPS_PER_CLIENT", *v, 0, 1000000));
   if (auto v = get("SEATD_IO_THREADS"))
     cfg.io_threads = int(parse_number("SEATD_IO_THREADS", *v, 0, 256));
+  if (auto v = get("SEATD_LADIES_SEAT_RULE"))
+    cfg.ladies_seat_rule = parse_bool("SEATD_LADIES_SEAT_RULE", *v);
   if (auto v = get("SEATD_ACCESS_LOG")) cfg.access_log = parse_bool("SEATD_ACCESS_LOG", *v);
   if (auto v = get("SEATD_MAX_CONNECTIONS"))
     cfg.max_connections = std::size_t(parse_number("SEATD_MAX_CONNECTIONS", *v, 0, 10'000'000));

@@ -56,6 +56,9 @@ struct config {
   int hold_rate_per_minute = 60;
   int hold_cooldown_seconds = 30;
   int booking_cutoff_minutes = 0;  // holds and bookings close this long before departure
+  // The ladies' seat rule (domain/ladies_seat_rule) for the whole service: on unless the
+  // operator switches it off.
+  bool ladies_seat_rule = true;
   std::size_t ws_queue_bytes = 256u << 10;  // per viewer; beyond it the viewer is closed
   int ws_idle_seconds = 60;
   std::size_t max_viewers_per_client = 64;  // live seat map viewers per client address; 0: no cap

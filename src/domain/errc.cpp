@@ -29,6 +29,7 @@ class category final : public boost::system::error_category {
       case errc::booking_closed: return "Booking closed for this trip";
       case errc::booking_cancelled: return "This booking was cancelled";
       case errc::wrong_trip: return "This ticket is for another trip";
+      case errc::ladies_only: return "Seat is beside a seat booked for a woman: for women only";
     }
     return "unknown seatd error";
   }

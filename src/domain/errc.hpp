@@ -29,6 +29,7 @@ enum class errc {
   booking_closed,      // inside the booking cut-off before departure
   booking_cancelled,   // checking in a cancelled booking
   wrong_trip,          // a boarding code for another trip's bus
+  ladies_only,         // a seat beside one sold to a woman, booked for someone else
 };
 
 const boost::system::error_category& seatd_category() noexcept;

@@ -117,6 +117,7 @@ struct seat {
   row_id trip_id = 0;
   int seat_number = 0;
   bool is_booked = false;
+  bool booked_for_woman = false;  // sold, and its passenger is "Female" (the ladies' seat rule)
 };
 
 enum class booking_status { confirmed, cancelled };
@@ -158,6 +159,9 @@ struct booking_request {
   // Empty, or one per seat (any order; the caller checked they name exactly the seats).
   std::vector<passenger> passengers;
   sys_ms now{};  // when the booking's e-mail falls due
+  // Apply the ladies' seat rule (domain/ladies_seat_rule) inside the booking's transaction,
+  // where the seats sold before are exact: false when the operator switched it off.
+  bool ladies_rule = false;
 };
 
 // The e-mails a booking sends, written by the same transaction as the booking (the outbox):

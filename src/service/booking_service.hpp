@@ -28,7 +28,8 @@ class booking_service {
   // req.seat_numbers: distinct, ascending and on the trip (the caller checked them against the
   // trip); req.created_at is set here from the clock. The outcome's code: errc::not_holder
   // (`seat`: one the buyer does not hold), errc::unavailable (the hold engine cannot answer),
-  // errc::seat_booked (`seat`), errc::invalid_seats, errc::not_found (no such trip); success
+  // errc::seat_booked (`seat`), errc::ladies_only (`seat`: the ladies' seat rule refuses it,
+  // when req.ladies_rule), errc::invalid_seats, errc::not_found (no such trip); success
   // carries the booking number. The worker pool's pool_busy and a database failure are
   // exceptions, thrown after the pins have ended.
   boost::asio::awaitable<booking_outcome> book(booking_request req);

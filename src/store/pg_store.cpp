@@ -231,7 +231,10 @@ std::vector<seat> pg_store::list_seats(row_id trip_id) {
     auto r = conn.query(R"sql(
 SELECT s.id, s.trip_id, s.seat_number,
        EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
-               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed')
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'),
+       EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'
+               AND bk.passenger_gender = 'Female')
 FROM seats s WHERE s.trip_id = $1 ORDER BY s.seat_number)sql",
                         trip_id);
     std::vector<seat> out;
@@ -241,6 +244,7 @@ FROM seats s WHERE s.trip_id = $1 ORDER BY s.seat_number)sql",
       s.trip_id = r.int64(i, 1);
       s.seat_number = r.int32(i, 2);
       s.is_booked = r.boolean(i, 3);
+      s.booked_for_woman = r.boolean(i, 4);
     }
     return out;
   });
@@ -481,6 +485,22 @@ booking_outcome pg_store::create_booking(const booking_request& req,
       for (int i = 0; i < taken.rows(); ++i) taken_seats.push_back(taken.int32(i, 0));
       if (auto s = rows::first_taken(req.seat_numbers, taken_seats)) {
         out.code = code(errc::seat_booked);
+        out.seat = *s;
+        return out;
+      }
+    }
+    if (req.ladies_rule) {
+      // Under the trip row's lock, like the check above: exact, so two bookings of seats
+      // beside one another cannot both pass.
+      auto sold_rows = conn.query(
+          "SELECT seat_number, passenger_gender FROM bookings"
+          " WHERE trip_id = $1 AND status = 'confirmed'",
+          req.trip_id);
+      std::vector<rows::sold_seat> sold;
+      for (int i = 0; i < sold_rows.rows(); ++i)
+        sold.push_back({sold_rows.int32(i, 0), sold_rows.optional_text(i, 1)});
+      if (auto s = rows::ladies_refusal(req, total_seats, sold)) {
+        out.code = code(errc::ladies_only);
         out.seat = *s;
         return out;
       }

@@ -204,7 +204,10 @@ std::vector<seat> sqlite_store::list_seats(row_id trip_id) {
   auto st = conn->prepare(R"sql(
 SELECT s.id, s.trip_id, s.seat_number,
        EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
-               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed')
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'),
+       EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
+               AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'
+               AND bk.passenger_gender = 'Female')
 FROM seats s WHERE s.trip_id = ?1 ORDER BY s.seat_number)sql");
   st.bind(1, trip_id);
   std::vector<seat> out;
@@ -214,6 +217,7 @@ FROM seats s WHERE s.trip_id = ?1 ORDER BY s.seat_number)sql");
     s.trip_id = st.column_int64(1);
     s.seat_number = st.column_int(2);
     s.is_booked = st.column_int64(3) != 0;
+    s.booked_for_woman = st.column_int64(4) != 0;
   }
   return out;
 }
@@ -443,12 +447,22 @@ booking_outcome sqlite_store::create_booking(
   // below stays the final guard.
   {
     std::vector<int> taken_seats;
+    std::vector<rows::sold_seat> sold;
     auto st = conn->prepare(
-        "SELECT seat_number FROM bookings WHERE trip_id = ?1 AND status = 'confirmed'");
+        "SELECT seat_number, passenger_gender FROM bookings"
+        " WHERE trip_id = ?1 AND status = 'confirmed'");
     st.bind(1, req.trip_id);
-    while (st.step()) taken_seats.push_back(st.column_int(0));
+    while (st.step()) {
+      taken_seats.push_back(st.column_int(0));
+      sold.push_back({st.column_int(0), st.column_optional_text(1)});
+    }
     if (auto s = rows::first_taken(req.seat_numbers, taken_seats)) {
       out.code = code(errc::seat_booked);
+      out.seat = *s;
+      return out;
+    }
+    if (auto s = rows::ladies_refusal(req, total_seats, sold)) {
+      out.code = code(errc::ladies_only);
       out.seat = *s;
       return out;
     }

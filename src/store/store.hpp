@@ -69,7 +69,8 @@ class store {
   virtual std::vector<trip_summary> search_trips(std::string_view source,
                                                  std::string_view destination, local_date day) = 0;
   virtual std::optional<trip> find_trip(row_id id) = 0;
-  // Ordered by seat number; empty when the trip does not exist.
+  // Ordered by seat number, each with whether it is sold to a "Female" passenger; empty when the
+  // trip does not exist.
   virtual std::vector<seat> list_seats(row_id trip_id) = 0;
   // Distinct cities that appear as source or destination, sorted.
   virtual std::vector<std::string> list_cities() = 0;
@@ -112,7 +113,9 @@ class store {
   // All seats or none, in one transaction; the database's unique constraint on an active
   // booking per (trip, seat) is the last guard against a double booking.
   // code: not_found (trip or user), invalid_seats (a seat not on the trip, duplicate or empty
-  // list), seat_booked (outcome.seat names the seat). On success outcome.booking_number is set; it
+  // list), seat_booked (outcome.seat names the seat), ladies_only (req.ladies_rule: outcome.seat
+  // is beside a seat sold before to a woman and its passenger is not "Female"; checked inside the
+  // transaction, so concurrent bookings cannot both pass). On success outcome.booking_number is set; it
   // is drawn from `next_booking_number` (retried when it collides with an existing one).
   // req.passengers, when given, are stored per seat. The same transaction writes the
   // booking's confirmation e-mail to the outbox, due at req.now.

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "domain/city_names.hpp"
+#include "domain/ladies_seat_rule.hpp"
 #include "store/store.hpp"
 
 namespace seatd::rows {
@@ -64,6 +65,19 @@ std::optional<int> first_taken(const std::vector<int>& requested, const std::vec
   for (int s : requested)
     if (std::find(taken.begin(), taken.end(), s) != taken.end()) return s;
   return std::nullopt;
+}
+
+std::optional<int> ladies_refusal(const booking_request& req, int total_seats,
+                                  const std::vector<sold_seat>& sold) {
+  if (!req.ladies_rule) return std::nullopt;
+  std::vector<seat_occupant> before;
+  for (const auto& s : sold) before.push_back({s.seat, is_female(s.gender)});
+  std::vector<seat_occupant> party;
+  for (int s : req.seat_numbers) {
+    const passenger* p = passenger_for(req.passengers, s);
+    party.push_back({s, p && is_female(p->gender)});
+  }
+  return refused_by_ladies_rule(coach_layout(total_seats), before, party);
 }
 
 std::string tickets_of_user(std::string_view param) {

@@ -245,6 +245,18 @@ bool valid_seats(std::vector<int> seats, int total_seats);
 // names); nullopt when none is.
 std::optional<int> first_taken(const std::vector<int>& requested, const std::vector<int>& taken);
 
+// The ladies' seat rule at booking, both stores alike: `sold` are the trip's confirmed seats with
+// their stored passenger gender, read inside the booking's transaction (so two bookings cannot
+// both pass). The first seat of req, in request order, that the rule refuses; nullopt when the
+// booking may go ahead or req.ladies_rule is off. A seat without a passenger gender is not
+// booked for a woman (neither in `sold` nor in the request).
+struct sold_seat {
+  int seat = 0;
+  std::optional<std::string> gender;
+};
+std::optional<int> ladies_refusal(const booking_request& req, int total_seats,
+                                  const std::vector<sold_seat>& sold);
+
 // Inserts one booking row per seat, in request order, through `insert_one`, which returns false
 // when the database's unique index on confirmed (trip, seat) refused the seat. Returns the seat
 // refused first (the caller's transaction guard then rolls back the rows already inserted).

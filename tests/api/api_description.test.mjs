@@ -287,7 +287,13 @@ test('a traveller and an admin get documented answers', async () => {
   const number = booked.body.booking_number;
   await call('POST', `/bookings/lock-seat/${trip}/1`, { token: ravi, expect: 400 });
   await call('POST', `/bookings/lock-seat/${trip}/2`, { token: asha, expect: 200 });
-  const second = (await call('POST', '/bookings', { token: asha, json: { trip_id: trip, seat_numbers: [2] }, expect: 201 })).body.booking_number;
+  // The ladies' seat rule: seat 2, beside Asha's, is for women only, shown and enforced.
+  const afterAsha = (await call('GET', `/trips/${trip}/seats`, { expect: 200 })).body;
+  assert.equal(afterAsha.find((s) => s.seat_number === 2).for_women, true);
+  assert.equal(afterAsha.find((s) => s.seat_number === 3).for_women, false);
+  await call('POST', '/bookings/', { token: asha, json: { trip_id: trip, seat_numbers: [2] }, expect: 409 });
+  const second = (await call('POST', '/bookings', { token: asha, json: { trip_id: trip, seat_numbers: [2],
+    passengers: [{ seat_no: 2, name: 'Meera Rao', gender: 'Female' }] }, expect: 201 })).body.booking_number;
   await call('GET', '/bookings/my-tickets', { token: asha, expect: 200 });
   await call('GET', `/bookings/${number}`, { token: asha, expect: 200 });
   await call('GET', `/bookings/${number}`, { token: ravi, expect: 404 });

@@ -526,3 +526,26 @@ step('the ticket: a small seat map with my seats, Share (copies the link or open
   assert.equal(data.url, link);
   assert.match(data.text, /seats 11 and 12/);
 });
+
+step('the ladies\' seat rule: beside a seat booked for a woman, a free seat says "for women"', async () => {
+  // E books seat 31 for a woman through the API; 32 shares its armrest, 33 is across the aisle.
+  const lock = await call(`/bookings/lock-seat/${trip.id}/31`, { method: 'POST', who: 'E' });
+  assert.equal(lock.status, 200, `hold seat 31: ${JSON.stringify(lock.body)}`);
+  const res = await call('/bookings/', {
+    method: 'POST', who: 'E',
+    body: { trip_id: trip.id, seat_numbers: [31], passengers: [{ seat_no: 31, name: userE.name, age: 29, gender: 'Female' }] },
+  });
+  assert.equal(res.status, 201, `book seat 31: ${JSON.stringify(res.body)}`);
+
+  const { page } = actors.C;
+  await page.goto(`${BASE}/#/trip/${trip.id}`);
+  await waitLive(page);
+  await seatState(page, 31, 'sold');
+  const marker = seat(page, 32).locator('[data-testid="for-women"]');
+  await marker.waitFor();
+  assert.equal((await marker.innerText()).trim(), 'for women', 'the marker is in words, not only a colour');
+  assert.match(await seat(page, 32).getAttribute('aria-label'), /^Seat 32 for women, \w+, free$/, 'screen readers hear it');
+  assert.equal(await seat(page, 33).locator('[data-testid="for-women"]').count(), 0, 'across the aisle is not beside');
+  assert.ok((await page.locator('.legend').innerText()).includes('for women'), 'the legend explains the marker');
+  await shotAtWidths(page, '38-seatmap-for-women');
+});

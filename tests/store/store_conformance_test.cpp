@@ -834,6 +834,72 @@ TEST_P(booking_test, stores_a_passenger_per_seat_and_reads_them_back_in_seat_ord
   EXPECT_EQ(pt->passengers[0], (passenger{9, std::nullopt, std::nullopt, std::nullopt, {}}));
 }
 
+// ---- the ladies' seat rule (issue 16), checked inside the booking's transaction
+
+namespace {
+booking_request ladies_request(row_id user, row_id trip, std::vector<int> seats,
+                               std::vector<passenger> people) {
+  booking_request req;
+  req.user_id = user;
+  req.trip_id = trip;
+  req.seat_numbers = std::move(seats);
+  req.passengers = std::move(people);
+  req.ladies_rule = true;
+  return req;
+}
+}  // namespace
+
+TEST_P(booking_test, the_ladies_rule_refuses_a_seat_beside_a_woman_to_anyone_else) {
+  // Seat 5 for a woman: 6 shares her armrest; 7 is across the aisle.
+  ASSERT_FALSE(db->create_booking(ladies_request(alice.id, trip_id, {5},
+                                                 {{5, "Asha", 30, "Female", std::nullopt}}),
+                                  numbers("A-"))
+                   .code);
+  auto seats = db->list_seats(trip_id);
+  EXPECT_TRUE(seats[4].booked_for_woman);
+  EXPECT_FALSE(seats[5].booked_for_woman);
+
+  auto refused = db->create_booking(
+      ladies_request(bob.id, trip_id, {7, 6},
+                     {{6, "Ravi", 40, "Male", std::nullopt}, {7, "Arun", 41, "Male", std::nullopt}}),
+      numbers("B-"));
+  EXPECT_EQ(refused.code, make_error_code(errc::ladies_only));
+  EXPECT_EQ(refused.seat, 6);
+  auto unnamed = book(bob.id, trip_id, {6}, numbers("C-"));  // the rule off: the caller's switch
+  EXPECT_FALSE(unnamed.code) << unnamed.code.message();
+  EXPECT_EQ(booked_seats(trip_id), (std::vector<int>{5, 6}));
+
+  // A woman may sit beside a woman; a booking's own seats do not restrict one another.
+  EXPECT_FALSE(db->create_booking(ladies_request(bob.id, trip_id, {1, 2},
+                                                 {{1, "Meera", 30, "Female", std::nullopt},
+                                                  {2, "Arun", 33, "Male", std::nullopt}}),
+                                  numbers("D-"))
+                   .code);
+  auto beside_two = db->create_booking(ladies_request(bob.id, trip_id, {9}, {}), numbers("E-"));
+  EXPECT_FALSE(beside_two.code) << "seat 9 is beside nobody sold";
+}
+
+TEST_P(booking_test, concurrent_bookings_beside_each_other_cannot_both_break_the_rule) {
+  // A woman on 21 and a man on 22 (beside it), again and again from many threads: never both.
+  constexpr int threads = 8;
+  std::atomic<int> confirmed{0};
+  std::vector<std::thread> pool;
+  auto gen = numbers("R-");
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      auto req = i % 2 ? ladies_request(alice.id, trip_id, {21},
+                                        {{21, "Asha", 30, "Female", std::nullopt}})
+                       : ladies_request(bob.id, trip_id, {22},
+                                        {{22, "Ravi", 30, "Male", std::nullopt}});
+      if (!db->create_booking(req, gen).code) ++confirmed;
+    });
+  }
+  for (auto& t : pool) t.join();
+  auto sold = booked_seats(trip_id);
+  EXPECT_EQ(confirmed.load(), int(sold.size()));
+  EXPECT_EQ(sold.size(), 1u) << "one of 21 (a woman) and 22 (a man) only";
+}
+
 TEST_P(booking_test, passengers_must_name_exactly_the_booked_seats) {
   auto attempt = [&](std::vector<int> seats, std::vector<passenger> ps) {
     booking_request req;

@@ -110,9 +110,11 @@ const LABELS = {
 
 const ICON_FOR = { mine: 'check', taken: 'lock', sold: 'cross', yours: 'ticket' };
 
-/** "Seat 1, window, free" */
-export function seatLabel(n, place, view) {
-  return `Seat ${n}, ${place}, ${LABELS[view] || view}`;
+/** "Seat 1, window, free"; under the ladies' seat rule "Seat 6 for women, window, free" (the
+ *  words the seat shows, "6" and "for women", in the order they are seen: the name contains
+ *  the visible text, as speech input and WCAG 2.5.3 need). */
+export function seatLabel(n, place, view, forWomen = false) {
+  return `Seat ${n}${forWomen && view === 'free' ? ' for women' : ''}, ${place}, ${LABELS[view] || view}`;
 }
 
 /**
@@ -230,18 +232,29 @@ export function buildCoach(total, onSeat) {
   }
 
   /** view: 'free' | 'mine' | 'taken' | 'sold' | 'yours'; pending: a request for this seat is
-   *  in flight. */
-  function update(n, view, pending) {
+   *  in flight; forWomen: the ladies' seat rule keeps it for women (beside a seat sold to a
+   *  woman), shown on a free seat as a "for women" marker and said in its label. */
+  function update(n, view, pending, forWomen = false) {
     const b = buttons.get(n);
     if (!b) return;
-    const key = `${view}|${pending ? 1 : 0}|${element.classList.contains('coach--closed') ? 1 : 0}`;
+    const women = forWomen && view === 'free';
+    const key = `${view}|${pending ? 1 : 0}|${element.classList.contains('coach--closed') ? 1 : 0}|${women ? 1 : 0}`;
     if (b.dataset.key === key) return;
     b.dataset.key = key;
     const place = b.dataset.place;
-    b.className = `seat seat--${view} seat--${place}${pending ? ' is-pending' : ''}`;
+    b.className = `seat seat--${view} seat--${place}${pending ? ' is-pending' : ''}${women ? ' seat--for-women' : ''}`;
     b.dataset.state = view;
-    b.setAttribute('aria-label', seatLabel(n, place, view));
-    b.title = `Seat ${n} (${place}): ${LABELS[view]}`;
+    b.setAttribute('aria-label', seatLabel(n, place, view, women));
+    b.title = `Seat ${n} (${place}): ${LABELS[view]}${women ? ', for women' : ''}`;
+    let badge = b.querySelector('.seat__women');
+    if (women && !badge) {
+      // Visible words, not only a colour; the label above says it to screen readers.
+      // The leading space keeps "6 for women" two words in the button's text.
+      badge = h('span', { class: 'seat__women', 'aria-hidden': 'true', 'data-testid': 'for-women' }, ' for women');
+      b.append(badge);
+    } else if (!women && badge) {
+      badge.remove();
+    }
     if (view === 'taken' || view === 'sold' || view === 'yours' || element.classList.contains('coach--closed')) b.setAttribute('aria-disabled', 'true');
     else b.removeAttribute('aria-disabled');
     if (pending) b.setAttribute('aria-busy', 'true');
@@ -269,6 +282,9 @@ export function legend({ withYours = false } = {}) {
     item('free', 'Free'), item('mine', 'Held by you'), item('taken', 'Held by someone else'), item('sold', 'Sold'),
     withYours ? item('yours', 'Booked by you') : null,
     item('free', 'Window seat', 'seat--window'),
+    h('li', { class: 'legend__item' },
+      h('span', { class: 'seat__women seat__women--sample', 'aria-hidden': 'true' }, 'for women'),
+      h('span', {}, 'Beside a woman: for women only')),
     h('li', { class: 'legend__item legend__item--aisle' },
       h('span', { class: 'legend__aisle', 'aria-hidden': 'true' }),
       h('span', {}, 'Aisle')));

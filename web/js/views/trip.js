@@ -103,6 +103,9 @@ export async function tripView({ main, params, signal }) {
   for (const s of seatRows) {
     seats.set(s.seat_number, s.is_booked ? { state: 'sold' } : s.is_locked ? { state: 'held', userId: null } : { state: 'free' });
   }
+  // The ladies' seat rule: free seats beside a seat sold to a woman, as the page was loaded
+  // (the live messages do not say who travels on a seat; the server enforces it at booking).
+  const forWomen = new Set(seatRows.filter((s) => s.for_women === true).map((s) => s.seat_number));
   const pending = new Set();
   const yours = new Set(); // seats of my confirmed bookings on this trip (GET /bookings/my-tickets)
   const lapsed = new Set(); // seats whose hold ran out, offered back with "Hold again"
@@ -325,7 +328,7 @@ export async function tripView({ main, params, signal }) {
     return isMine(st) ? 'mine' : 'taken';
   }
 
-  function renderSeat(n) { coach.update(n, viewOf(n), pending.has(n)); }
+  function renderSeat(n) { coach.update(n, viewOf(n), pending.has(n), forWomen.has(n)); }
   function renderAll() {
     for (const n of seats.keys()) renderSeat(n);
     renderHolds();
