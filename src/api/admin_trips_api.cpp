@@ -1,11 +1,13 @@
 // GET /admin/trips?from=YYYY-MM-DD&to=YYYY-MM-DD (admin): the operator's trips table over a range
 // of days (both included): each trip with its seats sold and held right now, its revenue and
-// whether it has left, and the range's totals.
+// whether it has left, and the range's totals. PUT /admin/trips/{trip_id}/ladies-rule (admin):
+// the ladies' seat rule switched for one trip.
 #include <boost/json/array.hpp>
 
 #include <cmath>
 
 #include "api/auth_guard.hpp"
+#include "api/json_fields.hpp"
 #include "api/query_fields.hpp"
 #include "api/routes.hpp"
 #include "domain/sale_window.hpp"
@@ -94,11 +96,30 @@ boost::asio::awaitable<net::response> list(net::request_context& ctx, services& 
                                                        {"occupancy", occupancy}}}});
 }
 
+// PUT /admin/trips/{trip_id}/ladies-rule {"enabled": bool} (admin): the ladies' seat rule for
+// one trip (the global SEATD_LADIES_SEAT_RULE=false still switches it off everywhere).
+boost::asio::awaitable<net::response> set_ladies_rule(net::request_context& ctx, services& svc) {
+  auto who = co_await require_user(ctx.req, svc, true);
+  if (auto* res = std::get_if<net::response>(&who)) co_return std::move(*res);
+  const row_id trip = ctx.params.get_int("trip_id");
+  json_fields f(ctx.req.body());
+  auto enabled = f.optional_bool("enabled");
+  if (!enabled && f.ok()) f.fail("enabled", "field required", "value_error.missing");
+  if (!f.ok()) co_return f.error();
+  const bool on = *enabled;
+  auto write = [&svc, trip, on] { return svc.db.set_trip_ladies_rule(trip, on); };
+  const bool found = co_await svc.pool.run(std::move(write));
+  if (!found) co_return net::error_response(status::not_found, "Trip not found");
+  co_return net::json_response(status::ok, json::object{{"trip_id", trip}, {"enabled", on}});
+}
+
 }  // namespace
 
 void add_admin_trip_routes(net::router& r, services& svc) {
   r.add(net::http::verb::get, "/admin/trips",
         [&svc](net::request_context& c) { return list(c, svc); });
+  r.add(net::http::verb::put, "/admin/trips/{trip_id:int}/ladies-rule",
+        [&svc](net::request_context& c) { return set_ladies_rule(c, svc); });
 }
 
 }  // namespace seatd::api

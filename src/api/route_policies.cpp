@@ -26,6 +26,7 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::get, "/admin/analytics", admin);
   r.set_policy(verb::get, "/admin/schedule/weeks", admin);
   r.set_policy(verb::get, "/admin/trips", admin);
+  r.set_policy(verb::put, "/admin/trips/{trip_id:int}/ladies-rule", admin);
   r.set_policy(verb::get, "/admin/bookings", admin);
   r.set_policy(verb::get, "/admin/trips/{trip_id:int}/manifest", admin);
   r.set_policy(verb::post, "/admin/checkin", admin);

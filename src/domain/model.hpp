@@ -117,7 +117,9 @@ struct seat {
   row_id trip_id = 0;
   int seat_number = 0;
   bool is_booked = false;
-  bool booked_for_woman = false;  // sold, and its passenger is "Female" (the ladies' seat rule)
+  // Sold, its passenger is "Female", and the trip's ladies' seat rule is on (the operator's
+  // per-trip switch).
+  bool booked_for_woman = false;
 };
 
 enum class booking_status { confirmed, cancelled };

@@ -240,11 +240,22 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
 )sql";
 
+// The ladies' seat rule per trip: the operator may switch it off for one trip
+// (PUT /admin/trips/{trip_id}/ladies-rule); on by default, as for the whole service.
+constexpr std::string_view v5_sqlite = R"sql(
+ALTER TABLE trips ADD COLUMN ladies_rule INTEGER NOT NULL DEFAULT 1;
+)sql";
+
+constexpr std::string_view v5_postgres = R"sql(
+ALTER TABLE trips ADD COLUMN ladies_rule BOOLEAN NOT NULL DEFAULT TRUE;
+)sql";
+
 constexpr migration all[] = {
     {1, "initial schema", v1_sqlite, v1_postgres},
     {2, "per-trip sales counters", v2_sqlite, v2_postgres},
     {3, "logout everywhere", v3_sqlite, v3_postgres},
     {4, "passengers, boarding, outbox", v4_sqlite, v4_postgres},
+    {5, "ladies' seat rule per trip", v5_sqlite, v5_postgres},
 };
 
 // Arbitrary, fixed for all time: every seatd instance must take the same lock. The bytes

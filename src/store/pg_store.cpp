@@ -235,6 +235,7 @@ SELECT s.id, s.trip_id, s.seat_number,
        EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
                AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'
                AND bk.passenger_gender = 'Female')
+       AND (SELECT t.ladies_rule FROM trips t WHERE t.id = s.trip_id)
 FROM seats s WHERE s.trip_id = $1 ORDER BY s.seat_number)sql",
                         trip_id);
     std::vector<seat> out;
@@ -458,7 +459,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     // SQLite's write lock: the pre-check below then sees every committed change and is exact.
     // NO KEY: the foreign-key checks of concurrent inserts (KEY SHARE) need not wait for it.
     auto trip_row = conn.query(
-        "SELECT t.price, b.total_seats FROM trips t JOIN buses b ON b.id = t.bus_id"
+        "SELECT t.price, b.total_seats, t.ladies_rule FROM trips t JOIN buses b ON b.id = t.bus_id"
         " WHERE t.id = $1 FOR NO KEY UPDATE OF t",
         req.trip_id);
     if (trip_row.rows() == 0) {
@@ -467,6 +468,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     }
     const std::int64_t price = trip_row.int64(0, 0);
     const int total_seats = trip_row.int32(0, 1);
+    const bool trip_ladies_rule = trip_row.boolean(0, 2);
     if (!rows::valid_seats(req.seat_numbers, total_seats) ||
         !rows::valid_passengers(req.passengers, req.seat_numbers)) {
       out.code = code(errc::invalid_seats);
@@ -489,7 +491,7 @@ booking_outcome pg_store::create_booking(const booking_request& req,
         return out;
       }
     }
-    if (req.ladies_rule) {
+    if (req.ladies_rule && trip_ladies_rule) {
       // Under the trip row's lock, like the check above: exact, so two bookings of seats
       // beside one another cannot both pass.
       auto sold_rows = conn.query(
@@ -824,6 +826,16 @@ bool pg_store::end_sessions(row_id user_id, sys_ms at) {
         user_id, to_ms(at));
     tx.commit();
     return r.rows() > 0;
+  });
+}
+
+bool pg_store::set_trip_ladies_rule(row_id trip_id, bool enabled) {
+  return run([&](connection& conn) {
+    // The trip row's lock, as a booking takes it: a booking in flight finishes under the old
+    // setting, the next one sees the new.
+    return conn.query("UPDATE trips SET ladies_rule = $2 WHERE id = $1 RETURNING id", trip_id,
+                      enabled)
+               .rows() > 0;
   });
 }
 

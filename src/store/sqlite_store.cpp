@@ -208,6 +208,7 @@ SELECT s.id, s.trip_id, s.seat_number,
        EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
                AND bk.seat_number = s.seat_number AND bk.status = 'confirmed'
                AND bk.passenger_gender = 'Female')
+       AND (SELECT t.ladies_rule FROM trips t WHERE t.id = s.trip_id)
 FROM seats s WHERE s.trip_id = ?1 ORDER BY s.seat_number)sql");
   st.bind(1, trip_id);
   std::vector<seat> out;
@@ -422,9 +423,10 @@ booking_outcome sqlite_store::create_booking(
 
   std::int64_t price = 0;
   int total_seats = 0;
+  bool trip_ladies_rule = true;
   {
     auto st = conn->prepare(
-        "SELECT t.price, b.total_seats FROM trips t JOIN buses b ON b.id = t.bus_id"
+        "SELECT t.price, b.total_seats, t.ladies_rule FROM trips t JOIN buses b ON b.id = t.bus_id"
         " WHERE t.id = ?1");
     st.bind(1, req.trip_id);
     if (!st.step()) {
@@ -433,6 +435,7 @@ booking_outcome sqlite_store::create_booking(
     }
     price = st.column_int64(0);
     total_seats = st.column_int(1);
+    trip_ladies_rule = st.column_int64(2) != 0;
   }
   if (!rows::valid_seats(req.seat_numbers, total_seats) ||
       !rows::valid_passengers(req.passengers, req.seat_numbers)) {
@@ -461,7 +464,7 @@ booking_outcome sqlite_store::create_booking(
       out.seat = *s;
       return out;
     }
-    if (auto s = rows::ladies_refusal(req, total_seats, sold)) {
+    if (auto s = trip_ladies_rule ? rows::ladies_refusal(req, total_seats, sold) : std::nullopt) {
       out.code = code(errc::ladies_only);
       out.seat = *s;
       return out;
@@ -792,6 +795,14 @@ bool sqlite_store::end_sessions(row_id user_id, sys_ms at) {
   const bool found = conn->changes() > 0;
   tx.commit();
   return found;
+}
+
+bool sqlite_store::set_trip_ladies_rule(row_id trip_id, bool enabled) {
+  auto conn = pool_->acquire();
+  conn->prepare("UPDATE trips SET ladies_rule = ?2 WHERE id = ?1")
+      .bind_all(trip_id, std::int64_t(enabled ? 1 : 0))
+      .run();
+  return conn->changes() > 0;
 }
 
 // ---- revoked tokens

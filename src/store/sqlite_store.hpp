@@ -90,6 +90,7 @@ class sqlite_store final : public store {
   void revoke_token(std::string_view token_id, sys_ms expires_at) override;
   std::vector<revoked_token> prune_and_list_revocations(sys_ms now) override;
   bool end_sessions(row_id user_id, sys_ms at) override;
+  bool set_trip_ladies_rule(row_id trip_id, bool enabled) override;
 
  private:
   std::unique_ptr<sqlite::connection> open_connection() const;

@@ -69,8 +69,8 @@ class store {
   virtual std::vector<trip_summary> search_trips(std::string_view source,
                                                  std::string_view destination, local_date day) = 0;
   virtual std::optional<trip> find_trip(row_id id) = 0;
-  // Ordered by seat number, each with whether it is sold to a "Female" passenger; empty when the
-  // trip does not exist.
+  // Ordered by seat number, each with whether it is sold to a "Female" passenger while the trip's
+  // ladies' seat rule is on (set_trip_ladies_rule); empty when the trip does not exist.
   virtual std::vector<seat> list_seats(row_id trip_id) = 0;
   // Distinct cities that appear as source or destination, sorted.
   virtual std::vector<std::string> list_cities() = 0;
@@ -86,6 +86,11 @@ class store {
   // at most `limit`.
   virtual std::vector<route_summary> list_routes(std::optional<std::string_view> source,
                                                  local_time now, int limit) = 0;
+
+  // The operator's per-trip switch of the ladies' seat rule (on for every trip unless switched
+  // off here; create_booking applies it only when the trip's switch and req.ladies_rule are on).
+  // False if the trip does not exist.
+  virtual bool set_trip_ladies_rule(row_id trip_id, bool enabled) = 0;
 
   // ---- schedule import: all rows or none, in one transaction.
   // The week is chosen by domain/schedule_rules.hpp import_week_start() from `today`, the
@@ -113,7 +118,8 @@ class store {
   // All seats or none, in one transaction; the database's unique constraint on an active
   // booking per (trip, seat) is the last guard against a double booking.
   // code: not_found (trip or user), invalid_seats (a seat not on the trip, duplicate or empty
-  // list), seat_booked (outcome.seat names the seat), ladies_only (req.ladies_rule: outcome.seat
+  // list), seat_booked (outcome.seat names the seat), ladies_only (req.ladies_rule and the trip's
+  // own switch: outcome.seat
   // is beside a seat sold before to a woman and its passenger is not "Female"; checked inside the
   // transaction, so concurrent bookings cannot both pass). On success outcome.booking_number is set; it
   // is drawn from `next_booking_number` (retried when it collides with an existing one).

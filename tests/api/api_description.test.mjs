@@ -310,6 +310,12 @@ test('a traveller and an admin get documented answers', async () => {
   await call('GET', `/admin/bookings?q=${number}&status=confirmed&limit=10&offset=0`, { token: admin, expect: 200 });
   await call('GET', '/admin/bookings?status=lost', { token: admin, expect: 422 });
   await call('GET', '/admin/bookings?limit=0', { token: admin, expect: 422 });
+  // The ladies' seat rule per trip: off, then on again.
+  await call('PUT', `/admin/trips/${trip}/ladies-rule`, { token: admin, json: { enabled: false }, expect: 200 });
+  await call('PUT', `/admin/trips/${trip}/ladies-rule`, { token: admin, json: { enabled: true }, expect: 200 });
+  await call('PUT', `/admin/trips/${trip}/ladies-rule`, { token: asha, json: { enabled: false }, expect: 403 });
+  await call('PUT', '/admin/trips/99999999/ladies-rule', { token: admin, json: { enabled: false }, expect: 404 });
+  await call('PUT', `/admin/trips/${trip}/ladies-rule`, { token: admin, json: {}, expect: 422 });
   await call('GET', `/admin/trips/${trip}/manifest`, { token: admin, expect: 200 });
   const csv = await call('GET', `/admin/trips/${trip}/manifest?format=csv`, { token: admin, expect: 200 });
   assert.match(csv.bytes.toString(), /^seat_no,booking_number,passenger/);

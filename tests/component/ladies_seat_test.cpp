@@ -49,6 +49,10 @@ class ladies_seat : public ::testing::Test {
     if (!passengers.is_null()) body["passengers"] = passengers;
     return c_->post_json("/bookings/", body, who);
   }
+  http_reply put(const std::string& path, const std::string& body, const std::string& token) {
+    return c_->request(http::verb::put, path, body,
+                       {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
+  }
   // seat number -> for_women, from GET /trips/1/seats
   std::map<int, bool> for_women() {
     auto r = c_->get("/trips/1/seats");
@@ -112,6 +116,28 @@ TEST_F(ladies_seat, the_operator_can_switch_the_rule_off) {
   ASSERT_EQ(book(woman_, {5}, one_passenger(5, "Female")).status, 201);
   EXPECT_FALSE(for_women()[6]);
   auto r = book(man_, {6}, one_passenger(6, "Male"));
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
+TEST_F(ladies_seat, the_operator_switches_it_per_trip) {
+  start();
+  ASSERT_EQ(book(woman_, {5}, one_passenger(5, "Female")).status, 201);
+  const std::string path = "/admin/trips/1/ladies-rule";
+  EXPECT_EQ(put(path, R"({"enabled": false})", man_).status, 403);
+  EXPECT_EQ(put(path, R"({})", admin_).status, 422);
+  EXPECT_EQ(put("/admin/trips/999/ladies-rule", R"({"enabled": false})", admin_)
+                .status,
+            404);
+  auto off = put(path, R"({"enabled": false})", admin_);
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(off.json().at("enabled"), false);
+  EXPECT_FALSE(for_women()[6]);
+  auto on = put(path, R"({"enabled": true})", admin_);
+  ASSERT_EQ(on.status, 200) << on.body;
+  EXPECT_TRUE(for_women()[6]);
+  EXPECT_EQ(book(man_, {6}, one_passenger(6, "Male")).status, 409);
+  ASSERT_EQ(put(path, R"({"enabled": false})", admin_).status, 200);
+  auto r = c_->post_json("/bookings/", {{"trip_id", 1}, {"seat_numbers", {6}}, {"passengers", one_passenger(6, "Male")}}, man_);
   EXPECT_EQ(r.status, 201) << r.body;
 }
 

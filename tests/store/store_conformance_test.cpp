@@ -879,6 +879,31 @@ TEST_P(booking_test, the_ladies_rule_refuses_a_seat_beside_a_woman_to_anyone_els
   EXPECT_FALSE(beside_two.code) << "seat 9 is beside nobody sold";
 }
 
+TEST_P(booking_test, the_operator_switches_the_ladies_rule_off_and_on_per_trip) {
+  ASSERT_FALSE(db->create_booking(ladies_request(alice.id, trip_id, {5},
+                                                 {{5, "Asha", 30, "Female", std::nullopt}}),
+                                  numbers("A-"))
+                   .code);
+  EXPECT_FALSE(db->set_trip_ladies_rule(trip_id + 1000, false)) << "no such trip";
+  ASSERT_TRUE(db->set_trip_ladies_rule(trip_id, false));
+  EXPECT_FALSE(db->list_seats(trip_id)[4].booked_for_woman) << "the rule is off for this trip";
+  auto man = db->create_booking(
+      ladies_request(bob.id, trip_id, {6}, {{6, "Ravi", 40, "Male", std::nullopt}}), numbers("B-"));
+  EXPECT_FALSE(man.code) << man.code.message();
+
+  ASSERT_TRUE(db->set_trip_ladies_rule(trip_id, true));
+  EXPECT_TRUE(db->list_seats(trip_id)[4].booked_for_woman);
+  ASSERT_FALSE(db->create_booking(ladies_request(alice.id, trip_id, {9},
+                                                 {{9, "Meera", 30, "Female", std::nullopt}}),
+                                  numbers("C-"))
+                   .code);
+  auto beside = db->create_booking(
+      ladies_request(bob.id, trip_id, {10}, {{10, "Arun", 40, "Male", std::nullopt}}),
+      numbers("D-"));
+  EXPECT_EQ(beside.code, make_error_code(errc::ladies_only));
+  EXPECT_EQ(beside.seat, 10);
+}
+
 TEST_P(booking_test, concurrent_bookings_beside_each_other_cannot_both_break_the_rule) {
   // A woman on 21 and a man on 22 (beside it), again and again from many threads: never both.
   constexpr int threads = 8;
