@@ -150,6 +150,30 @@ return reply('OK', expires)
 // trip as it was), in hold_book::take_group's order: per seat sold, then held by another; then
 // the per-trip cap for the new seats together; then each new seat's cool-down. Only then
 // writes, and announces one SEAT_LOCKED per distinct deadline (seats ascending).
+// Holds set for a user, announced as one change per deadline: a group taken or extended at
+// once has one deadline, so viewers see it as one event (take_group, extend).
+constexpr std::string_view locks_helper = R"lua(
+local function new_locks() return {by = {}, seen = {}} end
+local function hold_until(locks, seat, key, user, expires, taken)
+  redis.call('HSET', holds, seat, encode(user, expires, 0, taken))
+  redis.call('ZADD', deadlines, num(expires), seat)
+  redis.call('SET', key, '', 'PX', num(math.max(1, expires - now)))
+  local d = num(expires)
+  if not locks.by[d] then
+    locks.by[d] = {}
+    locks.seen[#locks.seen + 1] = expires
+  end
+  local list = locks.by[d]
+  list[#list + 1] = seat
+end
+local function publish_locks(locks, user)
+  table.sort(locks.seen)
+  for _, expires in ipairs(locks.seen) do
+    publish('L', table.concat(locks.by[num(expires)], ','), user, num(expires))
+  end
+end
+)lua";
+
 constexpr std::string_view take_group_body = R"lua(
 local user, ttl, max = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local lifetime, cooldown = tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -197,7 +221,7 @@ for _, p in ipairs(plan) do
     end
   end
 end
-local by_deadline, deadlines_seen, out = {}, {}, {}
+local locks, out = new_locks(), {}
 for _, p in ipairs(plan) do
   local expires
   if p.renewal then
@@ -207,25 +231,12 @@ for _, p in ipairs(plan) do
     redis.call('HINCRBY', users, user, 1)
     expires = math.min(now + ttl, p.taken + lifetime)
   end
-  redis.call('HSET', holds, p.seat, encode(user, expires, 0, p.taken))
-  redis.call('ZADD', deadlines, num(expires), p.seat)
-  redis.call('SET', p.key, '', 'PX', num(math.max(1, expires - now)))
-  local d = num(expires)
-  if not by_deadline[d] then
-    by_deadline[d] = {}
-    deadlines_seen[#deadlines_seen + 1] = expires
-  end
-  local list = by_deadline[d]
-  list[#list + 1] = p.seat
+  hold_until(locks, p.seat, p.key, user, expires, p.taken)
   out[#out + 1] = tonumber(p.seat)
   out[#out + 1] = expires
 end
 if fresh > 0 then redis.call('SADD', index, trip) end
--- One change per deadline: a group taken at once has one, so viewers see it as one event.
-table.sort(deadlines_seen)
-for _, expires in ipairs(deadlines_seen) do
-  publish('L', table.concat(by_deadline[num(expires)], ','), user, num(expires))
-end
+publish_locks(locks, user)
 return reply('OK', 0, out)
 )lua";
 
@@ -248,31 +259,19 @@ end
 constexpr std::string_view extend_body = R"lua(
 local user, ttl, lifetime, ttl_prefix = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 expire_due()
-local by_deadline, deadlines_seen, out = {}, {}, {}
+local locks, out = new_locks(), {}
 for _, h in ipairs(holds_of(user)) do
   local target = math.min(now + ttl, h.taken + lifetime)
   local expires = h.e
   if target > h.e then
     expires = target
     local seat = tostring(h.seat)
-    redis.call('HSET', holds, seat, encode(user, expires, 0, h.taken))
-    redis.call('ZADD', deadlines, num(expires), seat)
-    redis.call('SET', ttl_prefix .. seat, '', 'PX', num(math.max(1, expires - now)))
-    local d = num(expires)
-    if not by_deadline[d] then
-      by_deadline[d] = {}
-      deadlines_seen[#deadlines_seen + 1] = expires
-    end
-    local list = by_deadline[d]
-    list[#list + 1] = seat
+    hold_until(locks, seat, ttl_prefix .. seat, user, expires, h.taken)
   end
   out[#out + 1] = h.seat
   out[#out + 1] = expires
 end
-table.sort(deadlines_seen)
-for _, expires in ipairs(deadlines_seen) do
-  publish('L', table.concat(by_deadline[num(expires)], ','), user, num(expires))
-end
+publish_locks(locks, user)
 return reply(out)
 )lua";
 
@@ -466,11 +465,13 @@ const std::string& release() {
   return s;
 }
 const std::string& take_group() {
-  static const std::string s = with_prelude(take_group_body);
+  static const std::string s =
+      with_prelude(std::string(locks_helper) + std::string(take_group_body));
   return s;
 }
 const std::string& extend() {
-  static const std::string s = with_prelude(std::string(mine_helper) + std::string(extend_body));
+  static const std::string s = with_prelude(std::string(mine_helper) +
+                                            std::string(locks_helper) + std::string(extend_body));
   return s;
 }
 const std::string& release_all() {
