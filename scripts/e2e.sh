@@ -4,6 +4,7 @@
 # then the API description's tests (scripts/api-test.sh, tests/api). Installs what it needs.
 #
 #   scripts/e2e.sh [path/to/seatd]      (default build/debug/seatd)
+#   SEATD_E2E_ONLY='03-*' scripts/e2e.sh ...   runs only the matching test files (and not tests/api)
 #
 # Screenshots of every page go to test-results/e2e/screenshots/; seatd's logs to
 # test-results/e2e/seatd.{out,err}.log. Exits non-zero on any failure.
@@ -95,7 +96,8 @@ status=0
   SEATD_ADMIN_EMAIL="$admin_email" SEATD_ADMIN_PASSWORD="$admin_password" \
   SEATD_HOLD_TTL="$hold_ttl" SEATD_SCHEDULE="$root/data/abctravels_schedule.xlsx" \
   SEATD_SCREENSHOTS="$results/screenshots" SEATD_E2E_CHROMIUM="$chromium_path" \
-    bash -c 'for f in *.test.mjs; do echo "=== e2e: $f"; node --test --test-reporter=spec "$f" || exit 1; done'
+  SEATD_E2E_ONLY="${SEATD_E2E_ONLY:-*}" \
+    bash -c 'for f in $SEATD_E2E_ONLY.test.mjs; do echo "=== e2e: $f"; node --test --test-reporter=spec "$f" || exit 1; done'
 ) || status=$?
 
 kill -TERM "$seatd_pid" 2>/dev/null || true
@@ -107,7 +109,7 @@ seatd_pid=""
 
 # The API description against its own seatd (tests/api): document checks, every answer
 # validated against its documented schema.
-if [ "$status" -eq 0 ]; then
+if [ "$status" -eq 0 ] && [ -z "${SEATD_E2E_ONLY:-}" ]; then
   scripts/api-test.sh "$bin" || status=$?
 fi
 

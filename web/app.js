@@ -126,8 +126,11 @@ let renderCount = 0;
 
 async function render() {
   // The page being left may ask first (seats held on the trip page): it keeps the address.
+  // The address is read now: by the time mayLeave answers, a page being left may have
+  // rewritten it (replaceState), and that must not redirect this navigation.
+  const target = parseHash();
   if (!(await mayLeave(location.href))) return;
-  const { path, query, hash } = parseHash();
+  const { path, query, hash } = target;
   const route = routes.find((r) => r.pattern.test(path));
   if (cleanup) {
     try { cleanup(); } catch (err) { console.warn(err); }

@@ -123,6 +123,7 @@ export async function boardingView({ main, query, signal }) {
       workArea));
 
   function pick(id) {
+    if (signal.aborted) return; // a page that has been left must not rewrite the address
     history.replaceState(null, '', `#/admin/boarding?trip=${id}`);
     openTrip(id);
   }

@@ -371,11 +371,15 @@ export async function searchView({ main, query, signal }) {
     trips = await api(`/trips/search?${new URLSearchParams({ source: f, destination: t, travel_date: d })}`, { signal });
   } catch (err) {
     if (err.name === 'AbortError') return;
+    if (signal.aborted) return;
     clear(results);
     form.hidden = false;
     error.show(err.message);
     return;
   }
+  // The answer may come after the visitor has gone on (the fetch had finished when the router
+  // aborted): a page that has been left draws nothing and never touches the address.
+  if (signal.aborted) return;
   calendar.then((cal) => {
     const el = cal && dateStrip(cal, f, t, d, state);
     if (!el) return;
@@ -441,6 +445,7 @@ export async function searchView({ main, query, signal }) {
   sortSelect.addEventListener('change', () => { state.sort = sortSelect.value; update(); });
 
   function update() {
+    if (signal.aborted) return; // the page has been left: the address is no longer its own
     const now = new Date();
     const shown = sorted(trips.filter((x) => matches(x, state)), state.sort);
     const open = trips.filter((x) => !hasDeparted(x, now)).length;
