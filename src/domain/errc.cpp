@@ -30,6 +30,8 @@ class category final : public boost::system::error_category {
       case errc::booking_cancelled: return "This booking was cancelled";
       case errc::wrong_trip: return "This ticket is for another trip";
       case errc::ladies_only: return "Seat is beside a seat booked for a woman: for women only";
+      case errc::seats_available: return "Seats are free on this trip: hold them instead";
+      case errc::waitlist_full: return "The waiting list is full";
     }
     return "unknown seatd error";
   }

@@ -30,6 +30,8 @@ enum class errc {
   booking_cancelled,   // checking in a cancelled booking
   wrong_trip,          // a boarding code for another trip's bus
   ladies_only,         // a seat beside one sold to a woman, booked for someone else
+  seats_available,     // joining a trip's waiting list while enough seats are free
+  waitlist_full,       // the trip's waiting list (or the account's) is at its bound
 };
 
 const boost::system::error_category& seatd_category() noexcept;

@@ -168,9 +168,13 @@ struct booking_request {
 
 // The e-mails a booking sends, written by the same transaction as the booking (the outbox):
 // no booking without its message, no message without its booking.
-enum class mail_kind { booking_confirmation, booking_cancellation };
+// waitlist_offer: seats held for someone on a trip's waiting list (outbox_message.waitlist_id
+// names the entry; booking_number is empty).
+enum class mail_kind { booking_confirmation, booking_cancellation, waitlist_offer };
 inline const char* to_string(mail_kind k) {
-  return k == mail_kind::booking_confirmation ? "booking_confirmation" : "booking_cancellation";
+  return k == mail_kind::booking_confirmation   ? "booking_confirmation"
+         : k == mail_kind::booking_cancellation ? "booking_cancellation"
+                                                : "waitlist_offer";
 }
 enum class outbox_status { pending, sent, failed };
 inline const char* to_string(outbox_status s) {
@@ -180,7 +184,8 @@ inline const char* to_string(outbox_status s) {
 struct outbox_message {
   row_id id = 0;
   mail_kind kind = mail_kind::booking_confirmation;
-  std::string booking_number;
+  std::string booking_number;  // empty for a waitlist_offer
+  row_id waitlist_id = 0;      // the entry a waitlist_offer is about; 0 otherwise
   outbox_status status = outbox_status::pending;
   int attempts = 0;  // claims so far (a claim that crashed counts)
   sys_ms created_at{};  // also the message's Date: a resend is the same message
@@ -256,6 +261,54 @@ struct booking_filter {
 struct booking_page {
   std::int64_t total = 0;  // bookings matching, over all pages
   std::vector<ticket> bookings;  // newest first
+};
+
+// ---- the waiting list of a sold-out trip (issue 16)
+// waiting: in the queue; offered: seats are held for the entry until offer_expires_at;
+// accepted: the user booked on the trip while offered; lapsed: the offer ran out unanswered
+// (the entry leaves the queue); left: the user left the queue.
+enum class waitlist_status { waiting, offered, accepted, lapsed, left };
+inline const char* to_string(waitlist_status s) {
+  switch (s) {
+    case waitlist_status::waiting: return "waiting";
+    case waitlist_status::offered: return "offered";
+    case waitlist_status::accepted: return "accepted";
+    case waitlist_status::lapsed: return "lapsed";
+    case waitlist_status::left: return "left";
+  }
+  return "waiting";
+}
+
+struct waitlist_entry {
+  row_id id = 0;
+  row_id trip_id = 0;
+  row_id user_id = 0;
+  int count = 1;  // seats wanted, 1..max_group_seats
+  waitlist_status status = waitlist_status::waiting;
+  sys_ms joined_at{};
+  // Place in the trip's queue, 1-based, counting the active (waiting or offered) entries that
+  // joined before it and itself; 0 once the entry is no longer active.
+  int position = 0;
+  std::vector<int> offered_seats;             // offered: the seats held for it, ascending
+  std::optional<sys_ms> offer_expires_at;     // offered (and after: when the offer ran out)
+  int offers = 0;                             // offers made to it so far (a withdrawn one counts)
+};
+
+// An offer the matching step made: `seats` are to be held for `user_id` until `expires_at`.
+struct waitlist_offer {
+  row_id entry_id = 0;
+  row_id trip_id = 0;
+  row_id user_id = 0;
+  std::vector<int> seats;  // ascending
+  sys_ms expires_at{};
+};
+
+// What the offer e-mail needs (store::waitlist_offer_details).
+struct waitlist_offer_mail {
+  waitlist_entry entry;
+  std::string email;
+  std::string username;
+  trip_summary trip;
 };
 
 struct analytics_day {

@@ -26,6 +26,10 @@ struct seat_event {
   row_id user = 0;           // holder (locked, unlocked); 0 when not told
   std::uint64_t seq = 0;   // per trip, +1 per change
   sys_ms expires_at{};     // locked only
+  // locked only: the holds are a waiting-list offer made to `user` (hold_engine::take_offer):
+  // that user's own viewers (those that sent AUTH with the user's token) also get a
+  // WAITLIST_OFFER message (docs/protocol.md).
+  bool offer = false;
 };
 
 }  // namespace seatd

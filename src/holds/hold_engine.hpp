@@ -84,6 +84,12 @@ class hold_engine {
   // (C++ Core Guidelines CP.53).
   virtual boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
                                                            row_id user) = 0;
+  // A waiting-list offer (service/waitlist_service): take_group's atomic all-or-none step for
+  // the queued user, without the per-trip and per-account caps and the re-take cool-down
+  // (seatd makes the offer; the user asked for these seats by joining the queue). The event is
+  // marked `offer` (seat_event::offer) on every instance. Same codes as take_group otherwise.
+  virtual boost::asio::awaitable<group_outcome> take_offer(row_id trip, std::vector<int> seats,
+                                                           row_id user) = 0;
   // "Extend at checkout": moves every unpinned hold of `user` on the trip to now + ttl, never
   // past its first take + the maximum lifetime. The holds by seat (empty: none held); viewers
   // get SEAT_LOCKED with the new expires_at for the seats whose deadline moved.

@@ -172,6 +172,55 @@ class store {
   // errc::not_found; errc::invalid_input when it is pending already.
   virtual result<outbox_message> resend_outbox(row_id id, sys_ms now) = 0;
 
+  // ---- the waiting list of a sold-out trip (issue 16). The queue lives here, so every
+  // instance sees one queue; the matching step runs in one writing transaction under the
+  // trip's lock (SQLite's write lock, PostgreSQL's trip row FOR UPDATE), so offers are made in
+  // queue order and once, whichever instances run it at the same time.
+  //
+  // Joins the queue for `count` seats (1..max_group_seats: errc::invalid_input otherwise).
+  // The user's active (waiting or offered) entry on the trip, when there is one, is answered
+  // as it is (count unchanged). errc::not_found (trip or user); errc::waitlist_full when the
+  // trip has max_per_trip active entries or the user has max_per_user active entries on
+  // trips that have not departed at `now_local`.
+  virtual result<waitlist_entry> join_waitlist(row_id trip_id, row_id user_id, int count,
+                                               sys_ms now, local_time now_local,
+                                               int max_per_trip, int max_per_user) = 0;
+  // The user's active entry on the trip with its position; nullopt when there is none.
+  virtual std::optional<waitlist_entry> find_waitlist_entry(row_id trip_id, row_id user_id) = 0;
+  // The entry by id, active or not (position 0 when not active).
+  virtual std::optional<waitlist_entry> find_waitlist_entry_by_id(row_id entry_id) = 0;
+  // The active entry becomes `left`; it is returned as it was (an offered one names the seats
+  // that were held for it, for the caller to release). nullopt when there was none.
+  virtual std::optional<waitlist_entry> leave_waitlist(row_id trip_id, row_id user_id) = 0;
+  // The matching step, in one writing transaction under the trip's lock:
+  //  1. offered entries whose offer_expires_at <= now become `lapsed`;
+  //  2. free = the trip's seats not in a confirmed booking, minus `held` (the hold engine's
+  //     live holds, read by the caller just before), minus the seats of offers still running;
+  //  3. waiting entries in queue order (joined first, then id): each whose count fits in
+  //     `free` gets choose(free, count) (count seats of free, ascending) and becomes `offered`
+  //     until now + window (offers + 1); its seats leave `free`. An entry that does not fit is
+  //     passed over, keeping its place. Stops when free is empty.
+  // Returns the offers made (none when the trip has departed at now_local or is unknown).
+  using seat_chooser = std::function<std::vector<int>(const std::vector<int>& free, int count)>;
+  virtual std::vector<waitlist_offer> offer_waitlist_seats(row_id trip_id,
+                                                           const std::vector<int>& held,
+                                                           sys_ms now, local_time now_local,
+                                                           std::chrono::milliseconds window,
+                                                           const seat_chooser& choose) = 0;
+  // An offer whose seats could not be held (taken in the meantime): the entry is `waiting`
+  // again, in its old place. False when the entry is no longer offered with that deadline.
+  virtual bool withdraw_waitlist_offer(row_id entry_id, sys_ms offer_expires_at) = 0;
+  // The offer's seats are held: its e-mail goes to the outbox (kind waitlist_offer, due at
+  // `now`). False when the entry is no longer offered with that deadline (nothing written).
+  virtual bool confirm_waitlist_offer(row_id entry_id, sys_ms offer_expires_at, sys_ms now) = 0;
+  // Trips departing after now_local with a waiting entry or an offer that has run out at
+  // `now` (the periodic sweep matches each), at most `limit`, by trip id.
+  virtual std::vector<row_id> trips_to_match(sys_ms now, local_time now_local, int limit) = 0;
+  // The offer e-mail's facts: the entry, its user's address and name, the trip.
+  virtual std::optional<waitlist_offer_mail> waitlist_offer_details(row_id entry_id) = 0;
+  // (create_booking also marks the buyer's `offered` entry on the trip `accepted`, in the
+  // booking's transaction.)
+
   // ---- admin
   virtual analytics compute_analytics(local_date today) = 0;
 
