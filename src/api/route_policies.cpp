@@ -19,6 +19,9 @@ void set_route_policies(net::router& r) {
   r.set_policy(verb::delete_, "/bookings/holds/{trip_id:int}", user);
   r.set_policy(verb::post, "/bookings/holds/{trip_id:int}/extend", user);
   r.set_policy(verb::get, "/bookings/my-tickets", user);
+  r.set_policy(verb::post, "/trips/{trip_id:int}/waitlist", user);
+  r.set_policy(verb::get, "/trips/{trip_id:int}/waitlist", user);
+  r.set_policy(verb::delete_, "/trips/{trip_id:int}/waitlist", user);
   r.set_policy(verb::get, "/bookings/{booking_number}", user);
   r.set_policy(verb::get, "/bookings/{booking_number}/ticket.pdf", user);
   r.set_policy(verb::post, "/bookings/{booking_number}/cancel", user);
@@ -66,6 +69,7 @@ void install_routes(net::router& r, net::dispatcher& d, services& svc) {
   add_bus_route_routes(r, svc);
   add_booking_routes(r, svc);
   add_group_hold_routes(r, svc);
+  add_waitlist_routes(r, svc);
   add_setup_routes(r, svc);
   add_admin_routes(r, svc);
   add_schedule_week_routes(r, svc);

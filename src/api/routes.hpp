@@ -18,6 +18,7 @@ void add_admin_trip_routes(net::router& r, services& svc);     // /admin/trips
 void add_admin_booking_routes(net::router& r, services& svc);  // /admin/bookings
 void add_booking_routes(net::router& r, services& svc);
 void add_group_hold_routes(net::router& r, services& svc);  // /bookings/holds (issue 16)
+void add_waitlist_routes(net::router& r, services& svc);    // /trips/{id}/waitlist (issue 16)
 void add_boarding_routes(net::router& r, services& svc);
 void add_outbox_routes(net::router& r, services& svc);
 void add_api_description_routes(net::router& r, services& svc);  // /openapi.json, /asyncapi.json

@@ -20,6 +20,7 @@
 #include "realtime/trip_catalog.hpp"
 #include "service/booking_service.hpp"
 #include "service/ticket_documents.hpp"
+#include "service/waitlist_service.hpp"
 #include "store/store.hpp"
 #include "ticket/boarding_code.hpp"
 
@@ -72,6 +73,8 @@ struct services {
   std::function<void()> mail_due{};
   // Answers GET /readyz (null: always ready).
   readiness* ready = nullptr;
+  // The waiting lists of sold-out trips (null: the routes answer 503).
+  service::waitlist_service* waitlist = nullptr;
 };
 
 }  // namespace seatd::api

@@ -25,6 +25,7 @@
 #include "api/routes.hpp"
 #include "service/booking_service.hpp"
 #include "service/outbox_delivery.hpp"
+#include "service/waitlist_service.hpp"
 #include "service/schedule_loader.hpp"
 #include "service/ticket_documents.hpp"
 #include "ticket/mail_dir_sender.hpp"
@@ -123,14 +124,18 @@ void prepare_demo(const config& cfg, store& db) {
 }
 
 // REDIS_URL set: holds in Redis, shared by every seatd instance; otherwise in-process.
+// Events go to the viewers (hub) and then to `also` (the waiting lists).
 std::unique_ptr<hold_engine> make_hold_engine(const config& cfg, asio::any_io_executor ex,
                                               const clock& clk, realtime::seat_hub& hub,
-                                              server_metrics& metrics) {
+                                              server_metrics& metrics, event_sink also) {
   hold_policy policy{std::chrono::seconds(cfg.hold_ttl_seconds), cfg.max_holds_per_user};
   policy.max_per_account = cfg.max_holds_per_account;
   policy.max_lifetime = std::chrono::seconds(cfg.hold_max_lifetime_seconds);
   policy.cooldown = std::chrono::seconds(cfg.hold_cooldown_seconds);
-  event_sink sink = [&hub](const seat_event& e) { hub.publish(e); };
+  event_sink sink = [&hub, also = std::move(also)](const seat_event& e) {
+    hub.publish(e);
+    also(e);
+  };
   if (cfg.redis_url.empty())
     return std::make_unique<memory_engine>(ex, clk, policy, sink, &metrics.expiry_lag);
   redis_engine::options opts;
@@ -248,6 +253,9 @@ struct application::impl {
   inflight_limiter hash_share{std::size_t(cfg.hash_per_client)};
   realtime::trip_catalog catalog;
   realtime::seat_hub hub;
+  // The waiting lists: declared before the engine (whose events it reads through a pointer
+  // that is null until the ctor's body makes it) and so destroyed after it.
+  std::unique_ptr<service::waitlist_service> waitlist;
   std::unique_ptr<hold_engine> engine;
   // GET /readyz; and, once SIGTERM starts the drain, what makes every response close its
   // connection (http_options::closing).
@@ -302,7 +310,11 @@ struct application::impl {
         jwt(cfg.secret_key),
         catalog(*db, pool),
         hub(ioc.get_executor(), catalog, std::size_t(io_thread_count(cfg))),
-        engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub, metrics)),
+        engine(make_hold_engine(cfg, ioc.get_executor(), clk, hub, metrics,
+                                [this](const seat_event& e) {
+                                  // Events flow once the engine starts, after the ctor.
+                                  if (waitlist) waitlist->on_event(e);
+                                })),
         bookings(*db, pool, *engine, clk),
         documents(documents_options(cfg)),
         mailer(make_mail_sender(cfg, clk)),
@@ -330,6 +342,17 @@ struct application::impl {
                                                         documents, *mailer, clk,
                                                         outbox_options(cfg));
     svc.mail_due = [this] { outbox->poke(); };  // after a booking, a cancellation, a resend
+    {
+      service::waitlist_options w;
+      w.offer_window = std::chrono::seconds(cfg.hold_ttl_seconds);
+      w.max_per_trip = cfg.waitlist_max_per_trip;
+      w.max_per_user = cfg.waitlist_max_per_user;
+      w.sweep_every = std::chrono::seconds(cfg.waitlist_sweep_seconds);
+      waitlist = std::make_unique<service::waitlist_service>(ioc.get_executor(), *db, pool,
+                                                             *engine, clk, w,
+                                                             [this] { outbox->poke(); });
+      svc.waitlist = waitlist.get();
+    }
     svc.hold_rate = &hold_rate;
     svc.boarding = &documents.codec();
     svc.documents = &documents;
@@ -491,6 +514,7 @@ int application::run() {
   if (m.revocations) m.revocations->start();
   if (m.login_counts) m.login_counts->start();
   m.outbox->start();
+  m.waitlist->start();
   m.listen->start();
   if (m.metrics_listen) m.metrics_listen->start();
 
@@ -537,6 +561,7 @@ int application::run() {
   (void)m.metrics_sessions.wait_empty(deadline);
   // The outbox: no new claims; the messages being sent get what is left of the deadline (they
   // need the I/O threads and the pools, still running), the rest are abandoned to their lease.
+  if (!m.waitlist->stop(deadline)) spdlog::warn("shutdown: waiting-list matches still running");
   if (!m.outbox->stop(deadline))
     spdlog::warn("shutdown: e-mails still being sent; they are sent again when their lease ends");
   m.engine->stop();

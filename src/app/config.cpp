@@ -207,6 +207,12 @@ void apply_environment(config& cfg, const std::map<std::string, std::string>& en
   if (auto v = get("SEATD_OUTBOX_RETRY_MAX_SECONDS"))
     cfg.outbox_retry_max_seconds =
         int(parse_number("SEATD_OUTBOX_RETRY_MAX_SECONDS", *v, 1, 7 * 86400));
+  if (auto v = get("SEATD_WAITLIST_MAX_PER_TRIP"))
+    cfg.waitlist_max_per_trip = int(parse_number("SEATD_WAITLIST_MAX_PER_TRIP", *v, 1, 100'000));
+  if (auto v = get("SEATD_WAITLIST_MAX_PER_USER"))
+    cfg.waitlist_max_per_user = int(parse_number("SEATD_WAITLIST_MAX_PER_USER", *v, 1, 1000));
+  if (auto v = get("SEATD_WAITLIST_SWEEP_SECONDS"))
+    cfg.waitlist_sweep_seconds = int(parse_number("SEATD_WAITLIST_SWEEP_SECONDS", *v, 1, 3600));
   if (auto v = get("SEATD_MAX_VIEWERS_PER_CLIENT"))
     cfg.max_viewers_per_client =
         std::size_t(parse_number("SEATD_MAX_VIEWERS_PER_CLIENT", *v, 0, 1'000'000));

@@ -89,6 +89,11 @@ struct config {
   int outbox_max_attempts = 8;
   int outbox_retry_base_ms = 5000;
   int outbox_retry_max_seconds = 900;
+  // The waiting lists (issue 16): active entries per trip and per account; how often the
+  // store is asked which trips have a queue to match (a safety net: freed seats match at once).
+  int waitlist_max_per_trip = 500;
+  int waitlist_max_per_user = 10;
+  int waitlist_sweep_seconds = 10;
 };
 
 // SEATD_MAIL_DIR's default: mail/ in the directory of the SQLite database file; ./mail for an

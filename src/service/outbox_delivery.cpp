@@ -137,6 +137,24 @@ asio::awaitable<void> outbox_delivery::deliver(outbox_message m) {
 
 asio::awaitable<std::optional<tickets::send_error>> outbox_delivery::attempt(
     const outbox_message& m) {
+  if (m.kind == mail_kind::waitlist_offer) {
+    auto offer = co_await db_pool_.run(
+        [this, &m] { return db_.waitlist_offer_details(m.waitlist_id); });
+    if (!offer)
+      co_return error_of(tickets::errc::mail_invalid,
+                         "waiting-list entry " + std::to_string(m.waitlist_id) + " not found");
+    // The offer was answered, left or ran out before its e-mail could go: telling the
+    // traveller of seats no longer held for them would be wrong.
+    if (offer->entry.status != waitlist_status::offered)
+      co_return error_of(tickets::errc::mail_permanent,
+                         std::string("not sent: the offer is ") + to_string(offer->entry.status) +
+                             " already");
+    if (offer->entry.offer_expires_at && *offer->entry.offer_expires_at <= clock_.now())
+      co_return error_of(tickets::errc::mail_permanent,
+                         "not sent: the offer ran out before its e-mail could go");
+    co_return co_await mail_lane_.run(
+        [this, &m, &offer] { return build_and_send([&] { return documents_.mail_for_offer(m, *offer); }); });
+  }
   auto booking =
       co_await db_pool_.run([this, &m] { return db_.find_ticket(m.booking_number); });
   if (!booking)
@@ -147,13 +165,14 @@ asio::awaitable<std::optional<tickets::send_error>> outbox_delivery::attempt(
   if (m.kind == mail_kind::booking_confirmation && booking->status == booking_status::cancelled)
     co_return error_of(tickets::errc::mail_permanent,
                        "not sent: the booking was cancelled before its confirmation went out");
-  co_return co_await mail_lane_.run([this, &m, &booking] { return build_and_send(m, *booking); });
+  co_return co_await mail_lane_.run(
+      [this, &m, &booking] { return build_and_send([&] { return documents_.mail_for(m, *booking); }); });
 }
 
-std::optional<tickets::send_error> outbox_delivery::build_and_send(const outbox_message& m,
-                                                                   const ticket& t) const {
+std::optional<tickets::send_error> outbox_delivery::build_and_send(
+    const std::function<result<tickets::outgoing_mail>()>& build) const {
   try {
-    auto mail = documents_.mail_for(m, t);
+    auto mail = build();
     if (!mail)
       return error_of(tickets::errc::mail_invalid,
                       "cannot build the message: " + mail.error().message());

@@ -96,7 +96,9 @@ class outbox_delivery {
   boost::asio::awaitable<void> claim_some();
   boost::asio::awaitable<void> deliver(outbox_message m);
   boost::asio::awaitable<std::optional<tickets::send_error>> attempt(const outbox_message& m);
-  std::optional<tickets::send_error> build_and_send(const outbox_message& m, const ticket& t) const;
+  // On the mail lane: builds the message (the documents' mail_for or mail_for_offer) and sends it.
+  std::optional<tickets::send_error> build_and_send(
+      const std::function<result<tickets::outgoing_mail>()>& build) const;
   boost::asio::awaitable<void> record(const outbox_message& m,
                                       const std::optional<tickets::send_error>& failure);
   void wake();  // on the strand

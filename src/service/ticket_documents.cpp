@@ -6,6 +6,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "domain/local_time.hpp"
 #include "ticket/booking_messages.hpp"
 #include "ticket/errc.hpp"
 
@@ -130,6 +131,8 @@ std::string ticket_documents::boarding_pass_filename(std::string_view booking_nu
 }
 
 std::string ticket_documents::message_id(const outbox_message& row) const {
+  if (row.kind == mail_kind::waitlist_offer)
+    return fmt::format("seatd.outbox.{}.waitlist{}@{}", row.id, row.waitlist_id, domain_);
   return fmt::format("seatd.outbox.{}.{}@{}", row.id, id_safe(row.booking_number), domain_);
 }
 
@@ -156,6 +159,33 @@ result<tickets::outgoing_mail> ticket_documents::mail_for(const outbox_message& 
     m.attachments.push_back(
         {boarding_pass_filename(t.booking_number), "application/pdf", std::move(*pdf)});
   }
+  return tickets::make_outgoing_mail(m);
+}
+
+result<tickets::outgoing_mail> ticket_documents::mail_for_offer(
+    const outbox_message& row, const waitlist_offer_mail& offer) const {
+  if (auto ec = tickets::check_address(offer.email)) return ec;
+  tickets::waitlist_offer_details d;
+  d.operator_name =
+      offer.trip.operator_name.empty() ? options_.default_operator : offer.trip.operator_name;
+  d.source = offer.trip.source;
+  d.destination = offer.trip.destination;
+  d.departure = format_departure(offer.trip.departure_time);
+  d.bus_name = offer.trip.bus_name;
+  if (!offer.trip.bus_type.empty())
+    d.bus_name += (d.bus_name.empty() ? "" : " ") + ("(" + offer.trip.bus_type + ")");
+  d.seats = offer.entry.offered_seats;
+  if (offer.entry.offer_expires_at)
+    d.held_until = format_departure(to_local(*offer.entry.offer_expires_at));
+  const tickets::message_texts texts = tickets::waitlist_offer(d, offer.username);
+  tickets::mail_message m;
+  m.from = options_.from;
+  m.to = {offer.username, offer.email};
+  m.subject = texts.subject;
+  m.text = texts.text;
+  m.html = texts.html;
+  m.date = row.created_at;
+  m.message_id = message_id(row);
   return tickets::make_outgoing_mail(m);
 }
 

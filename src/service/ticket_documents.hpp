@@ -77,7 +77,13 @@ class ticket_documents {
   // errors: none of them gets better by retrying.
   result<tickets::outgoing_mail> mail_for(const outbox_message& row, const ticket& t) const;
 
-  // seatd.outbox.{id}.{booking}@{domain}, without <>.
+  // A waiting list's offer (kind waitlist_offer): the seats held for the traveller and until
+  // when, as the row's entry says now. tickets::errc::invalid_address and the like.
+  result<tickets::outgoing_mail> mail_for_offer(const outbox_message& row,
+                                                const waitlist_offer_mail& offer) const;
+
+  // seatd.outbox.{id}.{booking}@{domain} (an offer: seatd.outbox.{id}.waitlist{entry}@...),
+  // without <>.
   std::string message_id(const outbox_message& row) const;
 
   // For the check-in desk: verify() a scanned code.

@@ -133,4 +133,36 @@ message_texts booking_cancellation(const booking_details& b, std::string_view tr
   return m;
 }
 
+message_texts waitlist_offer(const waitlist_offer_details& o, std::string_view traveller_name) {
+  std::string seats;
+  for (int s : o.seats) seats += (seats.empty() ? "" : ", ") + std::to_string(s);
+  const std::string way = one(o.source) + " → " + one(o.destination);
+  message_texts m;
+  m.subject = "Seats for you: " + way + ", " + one(o.departure);
+  const std::string lead = "seats have come free on a bus you are waiting for, and we are "
+                           "holding them for you until " + one(o.held_until) +
+                           " (local time). Book them before then: after that they go to the "
+                           "next traveller in line.";
+  const std::string close = "Open the trip's seat map: the seats show as yours, ready to book.";
+  m.text = greeting(traveller_name) + "\n\n" + lead + "\n\n";
+  m.text += "  Operator:   " + one(o.operator_name) + "\n";
+  m.text += "  Route:      " + way + "\n";
+  m.text += "  Departure:  " + one(o.departure) + " (local time)\n";
+  if (!o.bus_name.empty()) m.text += "  Bus:        " + one(o.bus_name) + "\n";
+  m.text += "  Seats:      " + seats + "\n";
+  m.text += "\n" + close + "\n\n" + one(o.operator_name) + "\n";
+
+  std::string body = "<p>" + html_escape(greeting(traveller_name)) + "</p>\n";
+  body += "<p>" + html_escape(lead) + "</p>\n<table style=\"border-collapse:collapse\">\n";
+  fact_row(body, "Operator", esc(o.operator_name));
+  fact_row(body, "Route", html_escape(way));
+  fact_row(body, "Departure", esc(o.departure) + " (local time)");
+  if (!o.bus_name.empty()) fact_row(body, "Bus", esc(o.bus_name));
+  fact_row(body, "Seats", "<strong>" + html_escape(seats) + "</strong>");
+  fact_row(body, "Held until", "<strong>" + esc(o.held_until) + "</strong>");
+  body += "</table>\n<p>" + html_escape(close) + "</p>\n<p>" + esc(o.operator_name) + "</p>\n";
+  m.html = html_document(html_escape(m.subject), body);
+  return m;
+}
+
 }  // namespace seatd::tickets
