@@ -115,6 +115,11 @@ export function groupPicker({ tripId, room, onHeld, say }) {
 
   return {
     element,
+    /** How many seats the traveller is choosing now (the waiting list suggests as many). */
+    wanted() {
+      const n = Number(count.value);
+      return Number.isInteger(n) && n >= 1 ? n : 1;
+    },
     /** Hidden when seats cannot be chosen (logged out, departed). */
     show(visible) { element.hidden = !visible; if (!visible) closeOffer(); },
   };

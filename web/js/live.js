@@ -1,6 +1,8 @@
 // The live seat map's WebSocket client (docs/protocol.md): applies INITIAL_STATE and the seat
 // events in seq order, resumes with ?since=<seq>&epoch=<epoch> after a gap or a dropped
 // connection (exponential backoff with jitter, capped at 5 s), and sends "ping" every 25 s.
+// Signed in, it sends AUTH with the bearer token on every (re)connect: the server then tells
+// this viewer its own waiting-list offers (WAITLIST_OFFER), which no other viewer sees.
 
 const PING_MS = 25000;
 const BACKOFF_BASE_MS = 250;
@@ -16,6 +18,8 @@ export class SeatFeed {
    * handlers.onSnapshot({locked: [{seat_no,user_id,expires_at}], booked: [n], seq})
    * handlers.onEvent(message)       one event in seq order
    * handlers.onStatus(status, info) 'connecting' | 'live' | 'reconnecting' | 'closed'
+   * handlers.onPersonal(message)    AUTH_OK, AUTH_FAILED, WAITLIST_OFFER: about this viewer
+   * handlers.token()                the bearer token to identify with, or null
    */
   constructor(tripId, handlers) {
     this.tripId = tripId;
@@ -29,6 +33,7 @@ export class SeatFeed {
     this.retryTimer = null;
     this.pingTimer = null;
     this.status = 'connecting';
+    this.identified = false;
   }
 
   /** Milliseconds since the epoch on the server's clock, now. */
@@ -85,6 +90,7 @@ export class SeatFeed {
       // With `since`, the server replays what we missed and sends no INITIAL_STATE (maybe
       // nothing at all), so a first ping proves the connection: it is live at the first
       // answer of any kind.
+      this.identify(ws);
       ws.send('ping');
     };
     ws.onmessage = (ev) => {
@@ -104,6 +110,21 @@ export class SeatFeed {
     };
     // Errors are followed by a close event; the close handles them.
     ws.onerror = () => {};
+  }
+
+  /** AUTH with the current token (none signed out). A server without AUTH ignores it. */
+  identify(ws = this.ws) {
+    const token = this.handlers.token?.();
+    this.identified = Boolean(token);
+    if (token && ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'AUTH', token }));
+  }
+
+  /** The visitor signed in or out: a new identity is sent; a viewer that was identified and
+   *  is not any more starts a new connection (resuming from its seq), which is anonymous. */
+  reidentify() {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return; // the next open sends it
+    if (this.handlers.token?.()) this.identify();
+    else if (this.identified) this.resync();
   }
 
   markLive() {
@@ -154,6 +175,13 @@ export class SeatFeed {
         seq: this.seq,
       });
       this.markLive();
+      return;
+    }
+
+    // Messages for this viewer alone: outside the trip's seq order (WAITLIST_OFFER carries the
+    // seq of the lock message it follows, which the duplicate check would drop).
+    if (msg.type === 'AUTH_OK' || msg.type === 'AUTH_FAILED' || msg.type === 'WAITLIST_OFFER') {
+      this.handlers.onPersonal?.(msg);
       return;
     }
 

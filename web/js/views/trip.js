@@ -3,15 +3,19 @@
 // Feedback goes where the eye is: a bubble beside the seat just tapped, and a status line in
 // the booking bar (fixed at the bottom of a phone's screen, at the top of the desktop's side
 // panel). Screen readers hear the same words from one polite live region.
+//
+// A sold-out trip offers its waiting list (js/waitlist.js): at the top of the side panel, and
+// on a phone above the map while it is the page's main business (sold out, or on the list).
 
 import { h, icon, clear } from '../dom.js';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, tokenStore } from '../api.js';
 import { session } from '../session.js';
 import { SeatFeed } from '../live.js';
 import { buildCoach, legend } from '../seatmap.js';
 import { guardLeaving } from '../leave_guard.js';
 import { groupPicker, releaseAllButton } from '../group_pick.js';
 import { extendButton } from '../hold_extend.js';
+import { waitlistPanel } from '../waitlist.js';
 import { pageTitle, errorBox, banner, toast, emptyState } from '../ui.js';
 import { navigate, loginHref } from '../nav.js';
 import * as fmt from '../format.js';
@@ -258,14 +262,13 @@ export async function tripView({ main, params, signal }) {
   // to the passenger rows (or, after a hold ran out, the seats released and "Hold again").
   const mobileSeats = h('span', { class: 'mobile-bar__seats' });
   const mobileTime = h('span', { class: 'mobile-bar__time' });
-  const detailsButton = h('button', {
-    type: 'button', class: 'button button--small mobile-bar__details',
-    onclick: () => {
-      form.scrollIntoView({ behavior: 'smooth', block: 'start' });
-      const empty = [...rows.values()].flatMap((r) => [r.name, r.age, r.gender]).find((el) => !el.value);
-      (empty || (phone.value ? bookButton : phone)).focus({ preventScroll: true });
-    },
-  }, 'Passenger details');
+  /** To the passenger rows: the first empty field, or Book when all are filled. */
+  function toPassengers() {
+    form.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    const empty = [...rows.values()].flatMap((r) => [r.name, r.age, r.gender]).find((el) => !el.value);
+    (empty || (phone.value ? bookButton : phone)).focus({ preventScroll: true });
+  }
+  const detailsButton = h('button', { type: 'button', class: 'button button--small mobile-bar__details', onclick: toPassengers }, 'Passenger details');
   const barAgain = holdAgainButton();
   const mobileMain = h('div', { class: 'mobile-bar__main' },
     h('span', { class: 'mobile-bar__text' }, mobileSeats, mobileTime), detailsButton, barAgain);
@@ -298,9 +301,27 @@ export async function tripView({ main, params, signal }) {
     h('h2', { class: 'panel__title' }, 'This bus has departed'),
     h('p', {}, 'Look for a later bus on the same route.'),
     h('p', {}, h('a', { class: 'button', href: `#/search?${new URLSearchParams({ from: trip.source, to: trip.destination, date: fmt.isoDay() })}` }, 'Find a later bus')));
-  const side = h('aside', { class: 'side', 'aria-label': 'Your booking' }, mobileBar, departedPanel, holdsPanel, formPanel);
+  // The waiting list: its offer is seats held for the traveller, shown and booked as any hold.
+  const waitlist = waitlistPanel({
+    tripId,
+    freeSeats: () => { let free = 0; for (const n of seats.keys()) if (viewOf(n) === 'free') free += 1; return free; },
+    wanted: () => picker.wanted(),
+    clockOffset: () => feed.clockOffset,
+    closed: () => departed,
+    onOffer: (offer) => applyOffer(offer),
+    onLeft: (was) => {
+      // The server released the offer's seats; the live feed says so too.
+      for (const n of (was.offer && was.offer.seat_nos) || []) if (isMine(seats.get(n))) { seats.set(n, { state: 'free' }); renderSeat(n); }
+      renderHolds();
+    },
+    goBook: () => toPassengers(),
+    say: (...args) => say(...args),
+    changed: () => placeWaitlist(),
+  });
+  const side = h('aside', { class: 'side', 'aria-label': 'Your booking' }, mobileBar, departedPanel, waitlist.element, holdsPanel, formPanel);
+  const layout = h('div', { class: 'trip-layout' }, mapPanel, side);
 
-  main.append(header, h('div', { class: 'trip-layout' }, mapPanel, side));
+  main.append(header, layout);
 
   // ---- the bar's space on a phone ------------------------------------------------------
   // While the bar covers the bottom of the screen, <body> carries its height in
@@ -319,6 +340,17 @@ export async function tripView({ main, params, signal }) {
   const barSize = new ResizeObserver(reserve);
   barSize.observe(mobileBar);
   phoneQuery.addEventListener('change', reserve);
+
+  // On a phone the side panel comes after the 40 seats: a waiting list that is the page's main
+  // business stands above the map instead (on the desktop, the side panel is beside it).
+  function placeWaitlist() {
+    const top = phoneQuery.matches && waitlist.primary;
+    const el = waitlist.element;
+    if (top && el.parentNode !== main) layout.before(el);
+    else if (!top && el.parentNode !== side) holdsPanel.before(el);
+    el.classList.toggle('waitlist--top', top);
+  }
+  phoneQuery.addEventListener('change', placeWaitlist);
 
   // ---- rendering ---------------------------------------------------------------------
   function viewOf(n) {
@@ -390,6 +422,7 @@ export async function tripView({ main, params, signal }) {
     mobileBar.hidden = !count && !gone.length && !seatMessage.textContent;
     reserve();
     tick();
+    waitlist.render();
   }
 
   let warned = false; // the one-minute warning was announced for the current holds
@@ -551,12 +584,22 @@ export async function tripView({ main, params, signal }) {
         default:
           return;
       }
+      // Seats freed or sold move the waiting list (an offer made, taken or run out).
+      if (msg.type !== 'SEAT_LOCKED') waitlist.seatsChanged();
       renderHolds();
     },
+    onPersonal(msg) {
+      if (msg.type === 'WAITLIST_OFFER' && Array.isArray(msg.seat_nos) && (msg.trip_id == null || msg.trip_id === tripId)) {
+        waitlist.offer(msg);
+      }
+    },
+    token: () => (session.user ? tokenStore.get() : null),
     onStatus(status, info) {
       mapPanel.classList.toggle('is-stale', status === 'reconnecting');
       liveStatus.className = `live-status live-status--${status}`;
       if (status === 'live') {
+        // Back after a drop: an offer may have been made meanwhile (it is not replayed).
+        if (liveStatus.textContent === 'Reconnecting…') waitlist.reconnected();
         liveStatus.textContent = 'Live';
         banner(null);
       } else if (status === 'reconnecting') {
@@ -574,7 +617,7 @@ export async function tripView({ main, params, signal }) {
   feed.start();
 
   const ticker = setInterval(tick, 250);
-  const unsubscribe = session.subscribe(() => { fillProfile(); loadYours(); renderAll(); });
+  const unsubscribe = session.subscribe(() => { fillProfile(); loadYours(); feed.reidentify(); renderAll(); });
   renderAll();
   loadYours();
 
@@ -665,6 +708,15 @@ export async function tripView({ main, params, signal }) {
       lapsed.clear();
     }
     renderHolds();
+  }
+
+  /** A waiting-list offer ({seat_nos, expires_at}): its seats are my holds, as a group take's
+   *  answer would say (the live lock message says the same a moment before). One that ran out
+   *  already is not drawn. */
+  function applyOffer(offer) {
+    const at = offer && offer.expires_at;
+    if (!offer || !Array.isArray(offer.seat_nos) || (typeof at === 'number' && at <= feed.serverNow())) return;
+    applyHolds({ seat_nos: offer.seat_nos, expires_at: at, holds: offer.seat_nos.map((n) => ({ seat_no: n, expires_at: at })) }, true);
   }
 
   function lockFailure(n, err) {
@@ -795,10 +847,12 @@ export async function tripView({ main, params, signal }) {
     clearTimeout(sayTimer);
     clearTimeout(lapseTimer);
     clearTimeout(yoursTimer);
+    waitlist.stop();
     unsubscribe();
     guard.stop();
     barSize.disconnect();
     phoneQuery.removeEventListener('change', reserve);
+    phoneQuery.removeEventListener('change', placeWaitlist);
     document.body.style.removeProperty('--bottom-bar-height');
     document.documentElement.style.scrollPaddingBottom = '';
     document.body.classList.remove('has-bottom-bar');
