@@ -59,7 +59,10 @@ const entryOf = (who) => apiJson(`/trips/${trip.id}/waitlist`, { token: tokens[w
 /** Opens the trip page (whose first look at the waiting list is a 404 when not on it). */
 async function openTrip(page, { listed = false } = {}) {
   if (!listed) expectConsoleError(NOT_LISTED);
-  await page.goto(`${BASE}/#/trip/${trip.id}`);
+  const url = `${BASE}/#/trip/${trip.id}`;
+  // The same address again would be no navigation at all: a reload.
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
   await waitLive(page);
 }
 
