@@ -223,6 +223,43 @@ TEST(pg_store, reopening_a_migrated_database_changes_nothing) {
   EXPECT_TRUE(parse_iso(admin.scalar("SELECT min(applied_at)::text FROM schema_migrations")));
 }
 
+TEST(pg_store, migration_6_keeps_the_outbox_and_ties_each_message_to_one_subject) {
+  // A database at version 5 with a booking's e-mail in the outbox.
+  booked_world w;
+  ASSERT_FALSE(w.db->create_booking(request(w.traveller.id, w.trip_id, {1}), numbers("M-")).code);
+  {
+    pg_admin_session admin(server(), w.database);
+    admin.query("ALTER TABLE outbox DROP COLUMN waitlist_id");  // and outbox_subject with it
+    admin.query(
+        "ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check, ADD CONSTRAINT outbox_kind_check"
+        " CHECK (kind IN ('booking_confirmation', 'booking_cancellation'))");
+    admin.query("DROP TABLE waitlist");
+    admin.query("DELETE FROM schema_migrations WHERE version = 6");
+  }
+  auto db = open_store(w.url);
+  auto kept = db->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].kind, mail_kind::booking_confirmation);
+  EXPECT_EQ(kept[0].booking_number, "M-1");
+  EXPECT_EQ(kept[0].waitlist_id, 0);
+
+  auto entry = db->join_waitlist(w.trip_id, w.traveller.id, 1, sys_ms{}, local_time{}, 10, 10);
+  ASSERT_TRUE(entry);
+  pg_admin_session admin(server(), w.database);
+  // An offer's e-mail names its entry; a booking's names none.
+  EXPECT_THROW(admin.query("INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+                           " VALUES ('waitlist_offer', '', 1, 1)"),
+               std::runtime_error);
+  EXPECT_THROW(admin.query("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                           " next_attempt_at) VALUES ('booking_confirmation', 'M-1', $1, 1, 1)",
+                           {std::to_string(entry->id)}),
+               std::runtime_error);
+  admin.query("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at, next_attempt_at)"
+              " VALUES ('waitlist_offer', '', $1, 1, 1)",
+              {std::to_string(entry->id)});
+  EXPECT_EQ(db->count_outbox().pending, 2);
+}
+
 TEST(pg_store, refuses_a_database_from_a_newer_version) {
   const std::string url = server().fresh_database_url();
   open_store(url);

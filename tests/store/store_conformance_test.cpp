@@ -1844,6 +1844,59 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   EXPECT_DOUBLE_EQ(a.occupancy, 7.5);  // 3 of 40
 }
 
+TEST(sqlite_store, migration_6_keeps_the_outbox_and_ties_each_message_to_one_subject) {
+  // A database at version 5 with a booking's e-mail in the outbox. SQLite cannot change a
+  // CHECK in place: migration 6 rebuilds the table, which must keep its rows.
+  fs::path file = temp_root::fresh_dir() / "v5.db";
+  row_id user_id = 0;
+  {
+    auto s = open_store(file.string());
+    auto u = s->create_user({"u", "u@example.com", "h", false});
+    ASSERT_TRUE(u);
+    user_id = u->id;
+    ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today,
+                                   std::nullopt));
+    booking_request req;
+    req.user_id = u->id;
+    req.trip_id = 1;
+    req.seat_numbers = {1};
+    req.created_at = at("2026-03-04T10:00:00");
+    ASSERT_FALSE(s->create_booking(req, numbers()).code);
+  }
+  exec_sql(file, "DROP TABLE waitlist");
+  exec_sql(file,
+           "CREATE TABLE outbox_v5 AS SELECT id, kind, booking_number, status, attempts,"
+           " created_at, next_attempt_at, lease_owner, lease_until, sent_at, last_error"
+           " FROM outbox");
+  exec_sql(file, "DROP TABLE outbox");
+  exec_sql(file, "ALTER TABLE outbox_v5 RENAME TO outbox");
+  exec_sql(file, "DELETE FROM schema_migrations WHERE version = 6");
+
+  auto s = open_store(file.string());
+  auto kept = s->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].kind, mail_kind::booking_confirmation);
+  EXPECT_EQ(kept[0].booking_number, "BK-1");
+  EXPECT_EQ(kept[0].waitlist_id, 0);
+  auto entry = s->join_waitlist(1, user_id, 1, sys_ms{}, local_time{}, 10, 10);
+  ASSERT_TRUE(entry);
+  // An offer's e-mail names its entry; a booking's names none.
+  EXPECT_THROW(exec_sql(file,
+                        "INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+                        " VALUES ('waitlist_offer', '', 1, 1)"),
+               std::runtime_error);
+  const std::string id = std::to_string(entry->id);
+  EXPECT_THROW(exec_sql(file, ("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                               " next_attempt_at) VALUES ('booking_confirmation', 'BK-1', " +
+                               id + ", 1, 1)")
+                                  .c_str()),
+               std::runtime_error);
+  exec_sql(file, ("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                  " next_attempt_at) VALUES ('waitlist_offer', '', " + id + ", 1, 1)")
+                     .c_str());
+  EXPECT_EQ(s->count_outbox().pending, 2);
+}
+
 TEST(sqlite_store, refuses_a_database_from_a_newer_version) {
   fs::path file = temp_root::fresh_dir() / "newer.db";
   open_store(file.string());
