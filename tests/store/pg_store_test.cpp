@@ -10,6 +10,7 @@
 #include <future>
 #include <latch>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -442,6 +443,59 @@ TEST(pg_store, booking_whose_connection_dies_mid_transaction_runs_again_once) {
 }
 
 // ---- URLs and the pool
+
+TEST(pg_store, instances_matching_one_waiting_list_at_once_make_each_offer_once) {
+  // Two instances (each its own pool) run the matching step on one trip from many threads: the
+  // trip row's lock lets one make the offers, the others then see them running.
+  booked_world w;
+  auto other = open_store(w.url);
+  std::vector<int> all;
+  for (int s = 1; s <= 40; ++s) all.push_back(s);
+  ASSERT_FALSE(w.db->create_booking(request(w.traveller.id, w.trip_id, all), numbers("F-")).code);
+  std::vector<row_id> line;
+  for (int i = 0; i < 4; ++i) {
+    auto u = w.db->create_user({"q", "q" + std::to_string(i) + "@example.com", "h", false});
+    ASSERT_TRUE(u);
+    auto e = w.db->join_waitlist(w.trip_id, u->id, 1, sys_ms{}, local_time{}, 10, 10);
+    ASSERT_TRUE(e);
+    line.push_back(e->id);
+  }
+  ASSERT_TRUE(w.db->cancel_booking("F-1", sys_ms{}));  // all 40 free again: 4 offers at most
+
+  std::mutex mu;
+  std::vector<waitlist_offer> made;
+  std::atomic<int> failures{0};
+  std::latch go(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      store& s = i % 2 ? *other : *w.db;
+      go.arrive_and_wait();
+      try {
+        auto offers = s.offer_waitlist_seats(
+            w.trip_id, {}, sys_ms{}, local_time{}, std::chrono::minutes(10),
+            [](const std::vector<int>& free, int count) {
+              return std::vector<int>(free.begin(), free.begin() + count);
+            });
+        std::lock_guard lock(mu);
+        made.insert(made.end(), offers.begin(), offers.end());
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_EQ(made.size(), 4u);
+  std::vector<row_id> offered;
+  std::vector<int> seats;
+  for (const auto& o : made) {
+    offered.push_back(o.entry_id);
+    seats.insert(seats.end(), o.seats.begin(), o.seats.end());
+  }
+  EXPECT_EQ(offered, line);  // in queue order, by one step
+  EXPECT_EQ(seats, (std::vector<int>{1, 2, 3, 4}));
+}
 
 TEST(pg_store, url_parameters) {
   const std::string url = server().fresh_database_url();
