@@ -65,9 +65,8 @@ bool valid_choice(std::vector<int>& seats, const std::vector<int>& free, int cou
   std::sort(seats.begin(), seats.end());
   if (static_cast<int>(seats.size()) != count) return false;
   if (std::adjacent_find(seats.begin(), seats.end()) != seats.end()) return false;
-  return std::all_of(seats.begin(), seats.end(), [&free](int s) {
-    return std::binary_search(free.begin(), free.end(), s);
-  });
+  return std::all_of(seats.begin(), seats.end(),
+                     [&free](int s) { return std::binary_search(free.begin(), free.end(), s); });
 }
 }  // namespace
 
@@ -80,9 +79,8 @@ std::vector<chosen_offer> choose_waitlist_offers(std::vector<int> free,
     if (e.count < 1 || e.count > static_cast<int>(free.size())) continue;  // keeps its place
     std::vector<int> seats = choose(free, e.count);
     if (!valid_choice(seats, free, e.count)) continue;
-    std::erase_if(free, [&seats](int s) {
-      return std::binary_search(seats.begin(), seats.end(), s);
-    });
+    std::erase_if(free,
+                  [&seats](int s) { return std::binary_search(seats.begin(), seats.end(), s); });
     out.push_back({e.id, e.user_id, std::move(seats)});
   }
   return out;

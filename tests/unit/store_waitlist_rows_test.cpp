@@ -1,8 +1,8 @@
 // The waiting list's steps that do not touch the database (store/waitlist_rows.hpp); the
 // store conformance suite runs them through both stores.
-#include "store/waitlist_rows.hpp"
-
 #include <gtest/gtest.h>
+
+#include "store/waitlist_rows.hpp"
 
 namespace seatd::rows {
 namespace {
@@ -26,8 +26,7 @@ TEST(waitlist_rows, sql_is_spelled_in_the_dialect) {
 }
 
 TEST(waitlist_rows, free_seats_leave_out_holds_and_running_offers) {
-  EXPECT_EQ(waitlist_free_seats({1, 2, 3, 4, 5, 6}, {5}, {"1,2", "6"}),
-            (std::vector<int>{3, 4}));
+  EXPECT_EQ(waitlist_free_seats({1, 2, 3, 4, 5, 6}, {5}, {"1,2", "6"}), (std::vector<int>{3, 4}));
   EXPECT_TRUE(waitlist_free_seats({}, {}, {}).empty());
 }
 
@@ -55,8 +54,8 @@ TEST(waitlist_rows, a_chooser_answer_that_is_not_count_free_seats_does_not_fit) 
   const std::vector<queued_entry> queue = {{1, 10, 2}, {2, 20, 1}};
   // Seats outside free, too few, repeated: each passes the entry over.
   for (auto wrong : {std::vector<int>{1, 99}, std::vector<int>{1}, std::vector<int>{1, 1}}) {
-    auto offers = choose_waitlist_offers(
-        {1, 2, 3}, queue, [&](const std::vector<int>& free, int count) {
+    auto offers =
+        choose_waitlist_offers({1, 2, 3}, queue, [&](const std::vector<int>& free, int count) {
           return count == 2 ? wrong : lowest(free, count);
         });
     ASSERT_EQ(offers.size(), 1u);
@@ -64,10 +63,9 @@ TEST(waitlist_rows, a_chooser_answer_that_is_not_count_free_seats_does_not_fit) 
     EXPECT_EQ(offers[0].seats, (std::vector<int>{1}));
   }
   // An answer out of order is taken, ascending.
-  auto offers = choose_waitlist_offers(
-      {1, 2, 3}, queue, [](const std::vector<int>&, int count) {
-        return count == 2 ? std::vector<int>{3, 2} : std::vector<int>{1};
-      });
+  auto offers = choose_waitlist_offers({1, 2, 3}, queue, [](const std::vector<int>&, int count) {
+    return count == 2 ? std::vector<int>{3, 2} : std::vector<int>{1};
+  });
   ASSERT_EQ(offers.size(), 2u);
   EXPECT_EQ(offers[0].seats, (std::vector<int>{2, 3}));
   EXPECT_EQ(offers[1].seats, (std::vector<int>{1}));
