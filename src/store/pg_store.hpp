@@ -12,6 +12,10 @@
 //    share a number and the column cannot be UNIQUE.
 //  - import_schedule holds an advisory lock, so two imports cannot choose the same week.
 //  - compute_analytics reads one REPEATABLE READ snapshot.
+//  - the waiting list: join_waitlist and offer_waitlist_seats lock the trip's row like a
+//    booking (join also the user's row, for the per-user bound), so the matching step runs once
+//    at a time per trip across instances; leave_waitlist and confirm_waitlist_offer lock the
+//    entry's row, so a withdrawal or a lapse comes wholly before or after them.
 // A transaction the server aborts with a serialization failure (40001) or deadlock (40P01), or
 // whose connection breaks before COMMIT, is run again from the start, a bounded number of
 // times: in each case the server rolled the attempt back. A connection lost during COMMIT is

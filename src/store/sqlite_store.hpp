@@ -14,6 +14,10 @@
 //  - import_schedule reports errc::invalid_input when a row breaks a database constraint
 //    (e.g. a negative fare); nothing of the import is kept.
 //  - compute_analytics lists only buses that have confirmed bookings.
+//  - join_waitlist checks the count before the trip and the user (errc::invalid_input first).
+//  - confirm_waitlist_offer writes one e-mail per call: the caller confirms an offer once.
+//  - offer_waitlist_seats passes over an entry whose chooser's answer is not `count` distinct
+//    free seats, as if it did not fit.
 #include <cstddef>
 #include <memory>
 #include <string>
