@@ -2,12 +2,11 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <optional>
+#include <variant>
 
 #include "domain/client_key.hpp"
 #include "net/query_string.hpp"
@@ -16,7 +15,6 @@ namespace seatd::realtime {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace json = boost::json;
 namespace ws = net::ws;
 
 // The hub's shard strands are the connections' strands: the socket completes on the strand
@@ -263,8 +261,7 @@ void viewer_session::on_text(std::string_view payload) {
     return;
   }
   // JSON (AUTH, docs/protocol.md); any other client text is ignored, as the contract says.
-  auto first = payload.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && payload[first] == '{') on_json(payload);
+  if (is_client_json(payload)) on_json(payload);
 }
 
 void viewer_session::on_json(std::string_view payload) {
@@ -274,27 +271,19 @@ void viewer_session::on_json(std::string_view payload) {
     close(ws::close_policy, "too many AUTH attempts");
     return;
   }
-  auto failed = [this](std::string_view detail) { send(auth_failed_frame(detail)); };
-  if (payload.size() > max_auth_bytes) return failed("message too large");
-  // Parsed into a buffer on the stack first (a token is a few hundred bytes), bounded in depth:
-  // no exception, whatever the bytes are.
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  json::parse_options limits;
-  limits.max_depth = 8;
-  boost::system::error_code ec;
-  auto v = json::parse(payload, ec, &arena, limits);
-  const json::object* o = ec ? nullptr : v.if_object();
-  const json::value* t = o ? o->if_contains("type") : nullptr;
-  const json::string* type = t ? t->if_string() : nullptr;
-  if (!type) return failed("malformed message: expected {\"type\":\"AUTH\",\"token\":\"...\"}");
-  if (*type != "AUTH") return;  // a message type this server does not know: ignored
-  const json::value* token = o->if_contains("token");
-  if (!token || !token->is_string() || token->get_string().empty())
-    return failed("token missing: expected a string");
-  if (auth_pending_) return failed("an earlier AUTH is still being checked");
+  auto message = read_client_json(payload);
+  if (auto* refused = std::get_if<auth_refusal>(&message)) {
+    send(auth_failed_frame(refused->detail));
+    return;
+  }
+  auto* request = std::get_if<auth_request>(&message);
+  if (!request) return;  // a message type this server does not know: ignored
+  if (auth_pending_) {
+    send(auth_failed_frame("an earlier AUTH is still being checked"));
+    return;
+  }
   auth_pending_ = true;
-  asio::co_spawn(executor(), authenticate(std::string(token->get_string())),
+  asio::co_spawn(executor(), authenticate(std::move(request->token)),
                  [self = self()](std::exception_ptr e) {
                    log_exception(e, "AUTH failed");
                    self->auth_pending_ = false;
@@ -311,6 +300,8 @@ asio::awaitable<void> viewer_session::authenticate(std::string token) {
     who = co_await std::move(check);
   } catch (const std::exception& e) {
     spdlog::debug("viewer: AUTH could not be checked: {}", e.what());
+    unknown = true;
+  } catch (...) {
     unknown = true;
   }
   auth_pending_ = false;

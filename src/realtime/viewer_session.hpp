@@ -25,6 +25,7 @@
 #include "net/http.hpp"
 #include "net/session_registry.hpp"
 #include "net/websocket_connection.hpp"
+#include "realtime/auth_message.hpp"
 #include "realtime/seat_hub.hpp"
 #include "realtime/trip_catalog.hpp"
 
@@ -46,9 +47,8 @@ constexpr std::uint16_t close_unknown_trip = 4404;
 using identify_fn = std::function<boost::asio::awaitable<std::optional<row_id>>(std::string)>;
 
 // The bounds on AUTH (docs/protocol.md): a JSON message (text that starts with '{') over
-// max_auth_bytes is refused with AUTH_FAILED; each JSON message counts as an attempt, and the
-// one after max_auth_attempts closes the connection with 1008.
-constexpr std::size_t max_auth_bytes = 2048;
+// max_auth_bytes (auth_message.hpp) is refused with AUTH_FAILED; each JSON message counts as
+// an attempt, and the one after max_auth_attempts closes the connection with 1008.
 constexpr int max_auth_attempts = 5;
 
 class viewer_session final : public viewer, public net::websocket_connection {
