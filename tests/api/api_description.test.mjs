@@ -404,7 +404,7 @@ function viewer(target) {
   const ws = new WebSocket(url);
   const messages = [];
   const problems = [];
-  const names = { INITIAL_STATE: 'InitialState', SEAT_LOCKED: 'SeatLocked', SEATS_LOCKED: 'SeatsLocked', SEAT_UNLOCKED: 'SeatUnlocked', SEAT_BOOKED: 'SeatBooked', SEAT_RELEASED: 'SeatReleased' };
+  const names = { INITIAL_STATE: 'InitialState', SEAT_LOCKED: 'SeatLocked', SEATS_LOCKED: 'SeatsLocked', SEAT_UNLOCKED: 'SeatUnlocked', SEAT_BOOKED: 'SeatBooked', SEAT_RELEASED: 'SeatReleased', WAITLIST_OFFER: 'WaitlistOffer', AUTH_OK: 'AuthOk', AUTH_FAILED: 'AuthFailed' };
   const closed = new Promise((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
   ws.addEventListener('message', (e) => {
     if (e.data === 'pong') { messages.push('pong'); problems.push(...api.checkMessage('Pong', e.data)); return; }
@@ -448,6 +448,11 @@ test('the live seat map speaks its AsyncAPI document', async () => {
   const released = await v.until((m) => m.type === 'SEAT_RELEASED', 'SEAT_RELEASED');
   v.ws.send('ping');
   await v.until((m) => m === 'pong', 'pong');
+  // AUTH (issue 16): the HTTP API's token identifies the viewer; anything else is refused.
+  v.ws.send(JSON.stringify({ type: 'AUTH', token: meena }));
+  await v.until((m) => m.type === 'AUTH_OK', 'AUTH_OK');
+  v.ws.send(JSON.stringify({ type: 'AUTH', token: 'not-a-token' }));
+  await v.until((m) => m.type === 'AUTH_FAILED', 'AUTH_FAILED');
   v.ws.close(1000);
   await v.closed;
   assert.deepEqual(v.problems, []);
