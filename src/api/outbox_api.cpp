@@ -18,6 +18,7 @@ json::object outbox_json(const outbox_message& m) {
   return {{"id", m.id},
           {"kind", to_string(m.kind)},
           {"booking_number", m.booking_number},
+          {"waitlist_id", m.waitlist_id ? json::value(m.waitlist_id) : json::value(nullptr)},
           {"status", to_string(m.status)},
           {"attempts", m.attempts},
           {"created_at", epoch_ms(m.created_at)},

@@ -117,7 +117,8 @@ result<hold> hold_book::take(row_id trip, int seat, row_id user, sys_ms now,
 }
 
 void hold_book::emit_locked(row_id trip, trip_state& t, row_id user,
-                            const std::vector<hold>& holds, std::vector<seat_event>& events) {
+                            const std::vector<hold>& holds, std::vector<seat_event>& events,
+                            bool offer) {
   std::map<sys_ms, std::vector<int>> by_deadline;
   for (const auto& h : holds) by_deadline[h.expires_at].push_back(h.seat);
   for (auto& [deadline, seats] : by_deadline) {
@@ -126,6 +127,7 @@ void hold_book::emit_locked(row_id trip, trip_state& t, row_id user,
     e.seats = std::move(seats);
     e.user = user;
     e.expires_at = deadline;
+    e.offer = offer;
     events.push_back(std::move(e));
   }
 }
@@ -133,6 +135,18 @@ void hold_book::emit_locked(row_id trip, trip_state& t, row_id user,
 result<std::vector<hold>> hold_book::take_group(row_id trip, const std::vector<int>& seats,
                                                 row_id user, sys_ms now, int* bad_seat,
                                                 std::vector<seat_event>& events) {
+  return take_seats(trip, seats, user, now, bad_seat, events, false);
+}
+
+result<std::vector<hold>> hold_book::take_offer(row_id trip, const std::vector<int>& seats,
+                                                row_id user, sys_ms now, int* bad_seat,
+                                                std::vector<seat_event>& events) {
+  return take_seats(trip, seats, user, now, bad_seat, events, true);
+}
+
+result<std::vector<hold>> hold_book::take_seats(row_id trip, const std::vector<int>& seats,
+                                                row_id user, sys_ms now, int* bad_seat,
+                                                std::vector<seat_event>& events, bool offer) {
   // Every due hold goes first, of every trip: the per-account cap counts the user's holds on
   // other trips too (cheap: only what is due is touched).
   expire_due(now, events);
@@ -166,7 +180,7 @@ result<std::vector<hold>> hold_book::take_group(row_id trip, const std::vector<i
       ++fresh;
     }
   }
-  if (fresh > 0) {
+  if (fresh > 0 && !offer) {
     auto u = t.per_user.find(user);
     if ((u != t.per_user.end() ? u->second : 0) + fresh > policy_.max_per_user)
       return refuse(errc::hold_limit, 0);
@@ -175,7 +189,7 @@ result<std::vector<hold>> hold_book::take_group(row_id trip, const std::vector<i
       return refuse(errc::account_hold_limit, 0);
   }
   for (auto& p : plans) {
-    if (p.renewal) continue;
+    if (p.renewal || offer) continue;  // an offer's new holds start afresh (taken_at = now)
     auto c = cooldowns_.find({trip, p.seat, user});
     if (c == cooldowns_.end() || c->second.until <= now) continue;
     // Lapsed: wait. Released: the new hold goes on with the old one's life, so unlock+lock
@@ -210,7 +224,7 @@ result<std::vector<hold>> hold_book::take_group(row_id trip, const std::vector<i
     deadlines_.insert({h.expires_at, trip, p.seat});
     out.push_back(h);
   }
-  emit_locked(trip, t, user, out, events);
+  emit_locked(trip, t, user, out, events, offer);
   return out;
 }
 

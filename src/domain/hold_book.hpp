@@ -94,6 +94,15 @@ class hold_book {
   result<std::vector<hold>> take_group(row_id trip, const std::vector<int>& seats, row_id user,
                                        sys_ms now, int* bad_seat, std::vector<seat_event>& events);
 
+  // A waiting-list offer (hold_engine::take_offer): take_group's all-or-none step without the
+  // per-trip and per-account limits and without the cool-down (seatd offers the seats; the
+  // user did not grab them). A new hold starts a fresh life (taken_at = now, any remembered
+  // lapse or release of the seat by the user forgotten); the user's own hold is renewed as in
+  // take_group. The holds still count towards the user's limits for later takes. The
+  // SEAT_LOCKED events are marked `offer`.
+  result<std::vector<hold>> take_offer(row_id trip, const std::vector<int>& seats, row_id user,
+                                       sys_ms now, int* bad_seat, std::vector<seat_event>& events);
+
   // Moves every unpinned hold of `user` on the trip to now + ttl, never past its taken_at +
   // max_lifetime ("extend at checkout": the renewal cap is the same rule). Returns the holds
   // (by seat; empty when the user holds none) and emits SEAT_LOCKED per distinct new deadline
@@ -166,7 +175,11 @@ class hold_book {
   seat_event next_event(row_id trip, trip_state& t, seat_event_kind kind);
   // One SEAT_LOCKED per distinct deadline among `holds` (of one user), seats ascending.
   void emit_locked(row_id trip, trip_state& t, row_id user, const std::vector<hold>& holds,
-                   std::vector<seat_event>& events);
+                   std::vector<seat_event>& events, bool offer = false);
+  // take_group and take_offer: `offer` skips the limits and the cool-down, marks the events.
+  result<std::vector<hold>> take_seats(row_id trip, const std::vector<int>& seats, row_id user,
+                                       sys_ms now, int* bad_seat, std::vector<seat_event>& events,
+                                       bool offer);
   // Forgets sales and cool-downs that ended (and the oldest beyond max_remembered).
   void prune(sys_ms now);
 

@@ -98,25 +98,36 @@ asio::awaitable<result<bool>> memory_engine::release(row_id trip, int seat, row_
   }));
 }
 
-asio::awaitable<group_outcome> memory_engine::take_group(row_id trip, std::vector<int> seats,
-                                                         row_id user) {
+group_outcome memory_engine::take_seats(row_id trip, std::vector<int> seats, row_id user,
+                                        bool offer) {
   group_outcome out;
   auto wanted = group_seats(std::move(seats));
   if (!wanted) {
     out.code = wanted.error();
-    co_return out;
+    return out;
   }
-  // hold_book::take_group is the whole rule, all or nothing, under the one lock.
+  // hold_book::take_group (take_offer) is the whole rule, all or nothing, under the one lock.
   auto held = locked([&](hold_book& b, sys_ms now, std::vector<seat_event>& ev) {
-    return b.take_group(trip, *wanted, user, now, &out.seat, ev);
+    return offer ? b.take_offer(trip, *wanted, user, now, &out.seat, ev)
+                 : b.take_group(trip, *wanted, user, now, &out.seat, ev);
   });
   if (!held) {
     out.code = held.error();
-    co_return out;
+    return out;
   }
   out.seat = 0;
   out.holds = std::move(*held);
-  co_return out;
+  return out;
+}
+
+asio::awaitable<group_outcome> memory_engine::take_group(row_id trip, std::vector<int> seats,
+                                                         row_id user) {
+  co_return take_seats(trip, std::move(seats), user, false);
+}
+
+asio::awaitable<group_outcome> memory_engine::take_offer(row_id trip, std::vector<int> seats,
+                                                         row_id user) {
+  co_return take_seats(trip, std::move(seats), user, true);
 }
 
 asio::awaitable<result<std::vector<hold>>> memory_engine::extend(row_id trip, row_id user) {

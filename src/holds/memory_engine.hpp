@@ -29,6 +29,8 @@ class memory_engine final : public hold_engine {
   boost::asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user) override;
   boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
                                                    row_id user) override;
+  boost::asio::awaitable<group_outcome> take_offer(row_id trip, std::vector<int> seats,
+                                                   row_id user) override;
   boost::asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user) override;
   boost::asio::awaitable<result<std::vector<int>>> release_all(row_id trip,
                                                                row_id user) override;
@@ -52,6 +54,8 @@ class memory_engine final : public hold_engine {
   template <class F>
   auto locked(F&& f);
   void arm(std::optional<sys_ms> deadline);
+  // take_group and take_offer: hold_book's step of that name, as a group_outcome.
+  group_outcome take_seats(row_id trip, std::vector<int> seats, row_id user, bool offer);
   void on_timer();
 
   // What a timer handler may still reach after the engine is gone: a handler can be queued

@@ -163,7 +163,9 @@ class redis_engine::core : public std::enable_shared_from_this<core> {
 
   asio::awaitable<result<hold>> take(row_id trip, int seat, row_id user);
   asio::awaitable<result<bool>> release(row_id trip, int seat, row_id user);
-  asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats, row_id user);
+  // take_group and take_offer (offer: no caps, no cool-down, the events flagged).
+  asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats, row_id user,
+                                            bool offer);
   asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user);
   asio::awaitable<result<std::vector<int>>> release_all(row_id trip, row_id user);
   asio::awaitable<pin_outcome> pin(row_id trip, std::vector<int> seats, row_id user);
@@ -386,7 +388,7 @@ asio::awaitable<void> redis_engine::core::wait_delivered(row_id trip, std::uint6
 // out at its deadline. If a step after the take fails (Redis gone between two commands) the
 // account's count errs high, and only until that deadline.
 // Named, so no literal becomes a temporary inside a co_await expression.
-const std::string op_reserve = "reserve", op_drop = "drop", op_set = "set";
+const std::string op_reserve = "reserve", op_drop = "drop", op_set = "set", op_add = "add";
 
 asio::awaitable<std::string> redis_engine::core::account(row_id user, std::string op,
                                                          sys_ms score,
@@ -432,7 +434,7 @@ asio::awaitable<void> redis_engine::core::account_follow(row_id trip, row_id use
 }
 
 asio::awaitable<group_outcome> redis_engine::core::take_group(row_id trip, std::vector<int> seats,
-                                                              row_id user) {
+                                                              row_id user, bool offer) {
   auto self = shared_from_this();
   group_outcome out;
   auto wanted = group_seats(std::move(seats));
@@ -446,7 +448,9 @@ asio::awaitable<group_outcome> redis_engine::core::take_group(row_id trip, std::
   const auto now = clock_.now();
   const auto provisional = now + std::min(policy_.ttl, policy_.max_lifetime);
   std::vector<std::string> reserved;
-  if (policy_.max_per_account > 0) {
+  // An offer is not capped per account: its holds are only recorded there once taken (below),
+  // so that they count against the user's later takes.
+  if (policy_.max_per_account > 0 && !offer) {
     auto a = co_await account_group(user, provisional, members);
     if (!a) {
       out.code = make_error_code(errc::unavailable);
@@ -467,6 +471,7 @@ asio::awaitable<group_outcome> redis_engine::core::take_group(row_id trip, std::
   args.push_back(std::to_string(policy_.max_per_user));
   args.push_back(std::to_string(policy_.max_lifetime.count()));
   args.push_back(std::to_string(policy_.cooldown.count()));
+  args.push_back(offer ? "1" : "0");
   for (int s : *wanted) {
     keys.push_back(k.ttl(s));
     args.push_back(std::to_string(s));
@@ -494,6 +499,16 @@ asio::awaitable<group_outcome> redis_engine::core::take_group(row_id trip, std::
     co_return out;
   }
   out.holds = holds_of_pairs((*r)[5], user);
+  if (offer) {
+    // Nothing was reserved: the account learns every hold of the offer, uncapped ("add"), so
+    // they count against the user's own takes.
+    if (policy_.max_per_account > 0) {
+      std::map<sys_ms, std::vector<std::string>> by_deadline;
+      for (const auto& h : out.holds) by_deadline[h.expires_at].push_back(member_of(trip, h.seat));
+      for (auto& entry : by_deadline) co_await account(user, op_add, entry.first, entry.second);
+    }
+    co_return out;
+  }
   // Renewals capped by their lifetime end earlier than reserved: the account follows them.
   std::vector<hold> moved;
   for (const auto& h : out.holds)
@@ -985,7 +1000,11 @@ asio::awaitable<result<bool>> redis_engine::release(row_id trip, int seat, row_i
 }
 asio::awaitable<group_outcome> redis_engine::take_group(row_id trip, std::vector<int> seats,
                                                         row_id user) {
-  return core_->take_group(trip, std::move(seats), user);
+  return core_->take_group(trip, std::move(seats), user, false);
+}
+asio::awaitable<group_outcome> redis_engine::take_offer(row_id trip, std::vector<int> seats,
+                                                        row_id user) {
+  return core_->take_group(trip, std::move(seats), user, true);
 }
 asio::awaitable<result<std::vector<hold>>> redis_engine::extend(row_id trip, row_id user) {
   return core_->extend(trip, user);

@@ -81,6 +81,11 @@ class redis_engine final : public hold_engine {
   // per-account cap at once (reserve_all), given back if the script refuses.
   boost::asio::awaitable<group_outcome> take_group(row_id trip, std::vector<int> seats,
                                                    row_id user) override;
+  // The same script with its offer flag; no reserve step: the account key records the
+  // offer's holds afterwards without the cap (the account script's "add"), so they count
+  // against the user's later takes.
+  boost::asio::awaitable<group_outcome> take_offer(row_id trip, std::vector<int> seats,
+                                                   row_id user) override;
   boost::asio::awaitable<result<std::vector<hold>>> extend(row_id trip, row_id user) override;
   boost::asio::awaitable<result<std::vector<int>>> release_all(row_id trip,
                                                                row_id user) override;

@@ -55,11 +55,19 @@ char letter(seat_event_kind k) {
 }  // namespace
 
 std::optional<seat_event> decode(std::string_view payload) {
-  std::string_view rest = payload, kind, trip, seq, seats, user, expires;
+  std::string_view rest = payload, kind, trip, seq, seats, user, expires, flags;
   if (!next_field(rest, kind) || !next_field(rest, trip) || !next_field(rest, seq) ||
-      !next_field(rest, seats) || !next_field(rest, user) || !next_field(rest, expires, true))
+      !next_field(rest, seats) || !next_field(rest, user))
     return std::nullopt;
+  // The flags field is optional: without it, expires is the last field. Present, it is one
+  // or more capital letters (the scripts write nothing else).
+  if (!next_field(rest, expires, true) &&
+      !(next_field(rest, expires) && next_field(rest, flags, true) && !flags.empty()))
+    return std::nullopt;
+  for (char c : flags)
+    if (c < 'A' || c > 'Z') return std::nullopt;
   seat_event e;
+  e.offer = flags.find('O') != std::string_view::npos;
   auto k = kind_of(kind);
   std::int64_t expires_ms = 0;
   if (!k || !parse_whole(trip, e.trip) || !parse_whole(seq, e.seq) || !parse_whole(user, e.user) ||
@@ -82,6 +90,7 @@ std::optional<seat_event> decode(std::string_view payload) {
   bool single = e.kind == seat_event_kind::unlocked || e.kind == seat_event_kind::expired;
   if (single && e.seats.size() != 1) return std::nullopt;
   if (e.kind == seat_event_kind::locked && e.seats.empty()) return std::nullopt;
+  if (e.offer && e.kind != seat_event_kind::locked) return std::nullopt;  // only a lock is offered
   return e;
 }
 
@@ -94,6 +103,7 @@ std::string encode(const seat_event& e) {
   }
   out +=
       '|' + std::to_string(e.user) + '|' + std::to_string(e.expires_at.time_since_epoch().count());
+  if (e.offer) out += "|O";
   return out;
 }
 

@@ -47,10 +47,14 @@ local function encode(u, e, p, t) return u .. ':' .. num(e) .. ':' .. num(p) .. 
 
 -- One change of the trip: the next seq, announced by this same script, so the channel's order
 -- is the seq order and the event exists exactly when the change does.
-local function publish(kind, seats, user, expires)
+-- offer: a lock that is a waiting-list offer, told by a trailing flags field ("O"); other
+-- events keep the six fields every instance reads (redis_event_wire.hpp).
+local function publish(kind, seats, user, expires, offer)
   last = redis.call('INCR', seq_key)
-  redis.call('PUBLISH', channel,
-    kind .. '|' .. trip .. '|' .. num(last) .. '|' .. seats .. '|' .. user .. '|' .. expires)
+  local event = kind .. '|' .. trip .. '|' .. num(last) .. '|' .. seats .. '|' .. user .. '|' ..
+    expires
+  if offer then event = event .. '|O' end
+  redis.call('PUBLISH', channel, event)
 end
 
 local function forget(seat, user)
@@ -166,10 +170,10 @@ local function hold_until(locks, seat, key, user, expires, taken)
   local list = locks.by[d]
   list[#list + 1] = seat
 end
-local function publish_locks(locks, user)
+local function publish_locks(locks, user, offer)
   table.sort(locks.seen)
   for _, expires in ipairs(locks.seen) do
-    publish('L', table.concat(locks.by[num(expires)], ','), user, num(expires))
+    publish('L', table.concat(locks.by[num(expires)], ','), user, num(expires), offer)
   end
 end
 )lua";
@@ -177,9 +181,11 @@ end
 constexpr std::string_view take_group_body = R"lua(
 local user, ttl, max = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local lifetime, cooldown = tonumber(ARGV[7]), tonumber(ARGV[8])
+-- A waiting-list offer: no per-trip cap, no cool-down, new holds start a fresh life.
+local offer = ARGV[9] == '1'
 expire_due()
 local plan, fresh = {}, 0
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   local seat = ARGV[i]
   local sold_at = redis.call('ZSCORE', sold_key, seat)
   if sold_at and now - tonumber(sold_at) < sold_guard_ms then
@@ -189,13 +195,13 @@ for i = 9, #ARGV do
   if v then
     local u, e, p, t = decode(v)
     if u ~= user or p > 0 then return reply('OCCUPIED', tonumber(seat), {}) end
-    plan[#plan + 1] = {seat = seat, key = KEYS[i - 1], renewal = true, e = e, taken = t}
+    plan[#plan + 1] = {seat = seat, key = KEYS[i - 2], renewal = true, e = e, taken = t}
   else
-    plan[#plan + 1] = {seat = seat, key = KEYS[i - 1], renewal = false, taken = now, found = {}}
+    plan[#plan + 1] = {seat = seat, key = KEYS[i - 2], renewal = false, taken = now, found = {}}
     fresh = fresh + 1
   end
 end
-if fresh > 0 and tonumber(redis.call('HGET', users, user) or '0') + fresh > max then
+if not offer and fresh > 0 and tonumber(redis.call('HGET', users, user) or '0') + fresh > max then
   return reply('LIMIT', 0, {})
 end
 local recent = {}
@@ -204,18 +210,21 @@ if cooldown > 0 then
 end
 for _, p in ipairs(plan) do
   if not p.renewal then
-    local lapsed = redis.call('ZSCORE', cooldown_key, p.seat .. ':' .. user)
-    if lapsed and now - tonumber(lapsed) < cooldown then
+    local lapse = p.seat .. ':' .. user
+    local lapsed = redis.call('ZSCORE', cooldown_key, lapse)
+    if lapsed and now - tonumber(lapsed) < cooldown and not offer then
       return reply('COOLDOWN', tonumber(p.seat), {})
     end
     -- Released by this user within the cool-down: it goes on with the old hold's life (as take).
-    local mine = p.seat .. ':' .. user .. ':r:'
+    -- An offer forgets the release and the lapse instead: its hold starts afresh.
+    local mine = lapse .. ':r:'
     for _, m in ipairs(recent) do
       if string.sub(m, 1, #mine) == mine then
         p.found[#p.found + 1] = m
-        p.taken = math.min(p.taken, tonumber(string.sub(m, #mine + 1)) or now)
+        if not offer then p.taken = math.min(p.taken, tonumber(string.sub(m, #mine + 1)) or now) end
       end
     end
+    if lapsed and offer then p.found[#p.found + 1] = lapse end
     if #p.found > 0 and p.taken + lifetime <= now then
       return reply('COOLDOWN', tonumber(p.seat), {})
     end
@@ -236,7 +245,7 @@ for _, p in ipairs(plan) do
   out[#out + 1] = expires
 end
 if fresh > 0 then redis.call('SADD', index, trip) end
-publish_locks(locks, user)
+publish_locks(locks, user, offer)
 return reply('OK', 0, out)
 )lua";
 
@@ -441,6 +450,10 @@ elseif op == 'reserve_all' then
   return answer
 elseif op == 'set' then
   for i = 5, #ARGV do redis.call('ZADD', key, 'XX', ARGV[4], ARGV[i]) end
+  keep()
+elseif op == 'add' then
+  -- Uncapped (a waiting-list offer's holds): counted from now on, whatever the account holds.
+  for i = 5, #ARGV do redis.call('ZADD', key, ARGV[4], ARGV[i]) end
   keep()
 else
   for i = 5, #ARGV do redis.call('ZREM', key, ARGV[i]) end

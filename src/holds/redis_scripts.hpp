@@ -24,10 +24,12 @@ namespace seatd::redis_scripts {
 // -> ..., "OK" | "OCCUPIED" | "LIMIT" | "SOLD" | "COOLDOWN", expires ms (0 unless OK)
 const std::string& take();
 // A group, all or nothing: ARGV[4] user, [5] ttl ms, [6] holds allowed per user per trip, [7]
-// maximum lifetime ms, [8] cool-down ms, [9..] the seats (distinct, ascending); KEYS[8..] their
-// TTL keys, in the same order. Each seat as take() would (a renewal for the user's own hold),
-// the per-trip cap counting the group's new seats together; one SEAT_LOCKED event listing the
-// seats per distinct deadline (one for the whole group unless renewals were capped).
+// maximum lifetime ms, [8] cool-down ms, [9] "1" for a waiting-list offer (no per-trip cap, no
+// cool-down, new holds start a fresh life, events flagged "O") | "0", [10..] the seats
+// (distinct, ascending); KEYS[8..] their TTL keys, in the same order. Each seat as take() would
+// (a renewal for the user's own hold), the per-trip cap counting the group's new seats
+// together; one SEAT_LOCKED event listing the seats per distinct deadline (one for the whole
+// group unless renewals were capped).
 // -> ..., "OK" | "OCCUPIED" | "LIMIT" | "SOLD" | "COOLDOWN", the seat refused (0: none, or a
 //    limit), [seat, expires ms, ...] (empty unless OK)
 const std::string& take_group();
@@ -57,10 +59,11 @@ const std::string& count();
 // Only the expiry of due holds. -> ...
 const std::string& expire();
 // Not a trip script (no prelude, no reply head): one account's holds across trips.
-// KEYS[1] the account's key; ARGV[1] "reserve" | "reserve_all" | "set" | "drop", [2] now ms,
+// KEYS[1] the account's key; ARGV[1] "reserve" | "reserve_all" | "set" | "add" | "drop", [2] now ms,
 // [3] max holds, [4] score (when the hold ends), [5..] members "trip:seat".
 // reserve (one member) -> "ADDED" | "HAVE" (already counted) | "LIMIT"; reserve_all (a group,
-// all or nothing) -> ["LIMIT"] | ["OK", the members added...]; set, drop -> "OK"
+// all or nothing) -> ["LIMIT"] | ["OK", the members added...]; set (members already counted:
+// a new deadline), add (uncapped: a waiting-list offer's holds), drop -> "OK"
 const std::string& account();
 
 }  // namespace seatd::redis_scripts

@@ -80,6 +80,28 @@ frame event_frame(const seat_event& e, protocol p) {
   return text_frame(o);
 }
 
+bool is_offer(const seat_event& e) {
+  return e.offer && e.kind == seat_event_kind::locked && e.user > 0 && !e.seats.empty();
+}
+
+frame waitlist_offer_frame(const seat_event& e) {
+  // expires_at as SEAT_LOCKED has it (ms since the epoch), so a client compares them directly.
+  json::object o{{"type", "WAITLIST_OFFER"},
+                 {"trip_id", e.trip},
+                 {"seat_nos", seat_list(e.seats)},
+                 {"expires_at", ms(e.expires_at)},
+                 {"seq", e.seq}};
+  return text_frame(o);
+}
+
+frame auth_ok_frame(row_id user) {
+  return text_frame(json::object{{"type", "AUTH_OK"}, {"user_id", user}});
+}
+
+frame auth_failed_frame(std::string_view detail) {
+  return text_frame(json::object{{"type", "AUTH_FAILED"}, {"detail", detail}});
+}
+
 frame initial_state_frame(const hold_snapshot& s, const std::vector<int>& booked, sys_ms now,
                           const std::string& epoch) {
   json::array locked;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/hold_book.hpp"
@@ -27,6 +28,18 @@ enum class protocol : std::uint8_t { v1, v2 };
 frame event_frame(const seat_event& e, protocol p = protocol::v1);
 // Whether v2 viewers get other bytes than v1 viewers for this event (a group lock).
 bool differs_for_v2(const seat_event& e);
+
+// WAITLIST_OFFER {"trip_id", "seat_nos", "expires_at", "seq"} for a lock that is a
+// waiting-list offer (seat_event::offer): sent only to the offered user's own viewers (those
+// that identified themselves with AUTH), right after the event's lock frame(s), the same for
+// v1 and v2. The room keeps it beside the event's shared frames; nobody else gets it.
+frame waitlist_offer_frame(const seat_event& e);
+// Whether the event comes with a WAITLIST_OFFER for its user.
+bool is_offer(const seat_event& e);
+
+// The answers to a viewer's AUTH: AUTH_OK {"user_id"}; AUTH_FAILED {"detail"}.
+frame auth_ok_frame(row_id user);
+frame auth_failed_frame(std::string_view detail);
 
 // INITIAL_STATE: locked_seats (seat_no, user_id, expires_at), booked_seats, seq, server_time,
 // epoch.

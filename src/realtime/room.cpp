@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace seatd::realtime {
@@ -16,7 +17,7 @@ room::room(std::vector<boost::asio::any_io_executor> shards, std::size_t keep,
   if (shards_.empty()) throw std::invalid_argument("room: no shard executor");
 }
 
-void room::append(std::uint64_t seq, frame f, frame v2) {
+void room::append(std::uint64_t seq, frame f, frame v2, frame offer, row_id offer_to) {
   touched_ = true;
   std::unique_lock lock(history_mutex_);
   if (seq == last_seq_ && !history_.empty()) return;  // a duplicate delivery
@@ -29,7 +30,7 @@ void room::append(std::uint64_t seq, frame f, frame v2) {
     history_.clear();
     first_seq_ = seq;
   }
-  history_.push_back(entry{std::move(f), std::move(v2)});
+  history_.push_back(entry{std::move(f), std::move(v2), std::move(offer), offer_to});
   last_seq_ = seq;
   if (history_.size() > keep_) {
     history_.pop_front();
@@ -37,15 +38,31 @@ void room::append(std::uint64_t seq, frame f, frame v2) {
   }
 }
 
-bool room::read(std::uint64_t from, std::vector<frame>& out, std::size_t max, protocol p) const {
+bool room::read(std::uint64_t from, std::vector<frame>& out, std::size_t max, protocol p,
+                row_id me, std::uint64_t* next) const {
+  if (next) *next = from;
   std::shared_lock lock(history_mutex_);
   if (from > last_seq_) return true;  // nothing new
   if (from < first_seq_ || history_.empty()) return false;
-  for (auto seq = from; seq <= last_seq_ && out.size() < max; ++seq) {
+  auto seq = from;
+  for (; seq <= last_seq_ && out.size() < max; ++seq) {
     const auto& e = history_[seq - first_seq_];
     out.push_back(p == protocol::v2 && e.v2 ? e.v2 : e.v1);
+    if (e.offer && me != 0 && e.offer_to == me) out.push_back(e.offer);
   }
+  if (next) *next = seq;
   return true;
+}
+
+void room::offers(std::uint64_t from, std::uint64_t to, row_id user,
+                  std::vector<frame>& out) const {
+  if (user == 0) return;
+  std::shared_lock lock(history_mutex_);
+  if (history_.empty()) return;
+  for (auto seq = std::max(from, first_seq_); seq <= std::min(to, last_seq_); ++seq) {
+    const auto& e = history_[seq - first_seq_];
+    if (e.offer && e.offer_to == user) out.push_back(e.offer);
+  }
 }
 
 std::uint64_t room::last_seq() const {

@@ -50,11 +50,18 @@ class room : public std::enable_shared_from_this<room> {
   // event until the old seq was passed) but starts a new generation, and viewers resync.
   // f is what every viewer gets; v2, when set, replaces it for viewers of protocol v2 (a group
   // lock: one SEATS_LOCKED instead of one SEAT_LOCKED per seat). Still one entry per seq.
-  void append(std::uint64_t seq, frame f, frame v2 = {});
-  // Frames with seq in [from, last_seq] (at most max), as protocol p has them. False when
-  // `from` is older than the kept history: the caller must resync from a snapshot.
+  // offer, when set, is the event's WAITLIST_OFFER, for viewers identified as offer_to only.
+  void append(std::uint64_t seq, frame f, frame v2 = {}, frame offer = {}, row_id offer_to = 0);
+  // Frames with seq in [from, last_seq] (at most max frames), as protocol p has them. False
+  // when `from` is older than the kept history: the caller must resync from a snapshot.
+  // me: the viewer's identified user (0: anonymous); an offer made to it comes right after its
+  // event's frame(s) (the same shared frame for each of that user's viewers, never split from
+  // its event by `max`). next, when set, gets the seq after the last one read (from, when none).
   bool read(std::uint64_t from, std::vector<frame>& out, std::size_t max,
-            protocol p = protocol::v1) const;
+            protocol p = protocol::v1, row_id me = 0, std::uint64_t* next = nullptr) const;
+  // The WAITLIST_OFFER frames for `user` among the kept events with seq in [from, to], in seq
+  // order: what a viewer that identified itself late already read without them.
+  void offers(std::uint64_t from, std::uint64_t to, row_id user, std::vector<frame>& out) const;
   std::uint64_t last_seq() const;
   // Forgets the history and the last seq and starts a new generation: every viewer resyncs from
   // a snapshot, and whatever seq that snapshot has is accepted (the seq space may have
@@ -87,7 +94,9 @@ class room : public std::enable_shared_from_this<room> {
   mutable std::shared_mutex history_mutex_;
   struct entry {
     frame v1;
-    frame v2;  // null: the same as v1
+    frame v2;             // null: the same as v1
+    frame offer;          // null: not a waiting-list offer
+    row_id offer_to = 0;  // whose offer
   };
   std::deque<entry> history_;   // seq first_seq_ .. first_seq_ + size - 1
   std::uint64_t first_seq_ = 1;

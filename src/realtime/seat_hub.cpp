@@ -74,7 +74,11 @@ void seat_hub::publish(const seat_event& e) {
   auto r = room_for(e.trip);
   // Serialised once per protocol that differs: a group lock has a v2 message of its own.
   frame v2 = differs_for_v2(e) ? event_frame(e, protocol::v2) : frame{};
-  r->append(e.seq, event_frame(e, protocol::v1), std::move(v2));
+  // A waiting-list offer's own message, built once (offers are rare) and read only by the
+  // offered user's viewers: every other viewer reads the same shared lock frames as ever.
+  frame offer = is_offer(e) ? waitlist_offer_frame(e) : frame{};
+  r->append(e.seq, event_frame(e, protocol::v1), std::move(v2), std::move(offer),
+            is_offer(e) ? e.user : 0);
   // Waking thousands of viewers is done off the engine's lock: this only posts one drain pass
   // per shard (coalesced, so a burst of events costs one pass), which runs on the I/O threads.
   r->wake_all();

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <optional>
+#include <variant>
 
 #include "domain/client_key.hpp"
 #include "net/query_string.hpp"
@@ -55,7 +56,7 @@ viewer_session::viewer_session(beast::tcp_stream&& stream, net::request&& upgrad
     : net::websocket_connection(std::move(stream), d.hub.shard(shard), d.options, d.registry),
       shard_(shard),
       upgrade_(std::move(upgrade)),
-      svc_{d.hub, d.catalog, d.engine, d.clk, d.admission},
+      svc_{d.hub, d.catalog, d.engine, d.clk, d.admission, d.identify},
       resync_retry_(executor()),
       client_(std::move(client)) {}
 
@@ -159,6 +160,7 @@ asio::awaitable<bool> viewer_session::run() {
     generation_ = room_->generation();
     if (since && same_epoch && *since <= room_->last_seq() && room_->read(*since + 1, probe, 1)) {
       next_seq_ = *since + 1;  // resume: only what the client missed
+      synced_from_ = next_seq_;
       ready_ = true;
       drain();
     } else {
@@ -200,6 +202,7 @@ asio::awaitable<void> viewer_session::resync() {
   resync_retry_.cancel();
   send(initial_state_frame(*snap, facts->booked, svc_.clk.now(), svc_.engine.epoch()));
   next_seq_ = snap->seq + 1;
+  synced_from_ = next_seq_;
   ready_ = true;
   resyncing_ = false;
   drain();
@@ -233,23 +236,93 @@ void viewer_session::drain() {
   // Straight into the connection's queue: the room's shared frames are appended after what is
   // pending, up to a batch; a batch over the queue's bound closes the viewer (1008, slow
   // consumer).
+  // An identified viewer also gets the offers made to its user (WAITLIST_OFFER after the
+  // offer's lock frames): one more frame than seqs read, so the next seq comes from the room.
+  std::uint64_t next = next_seq_;
   auto added = send_batch([&](std::vector<frame>& queue) {
-    return room_->read(next_seq_, queue, queue.size() + drain_batch, protocol_);
+    return room_->read(next_seq_, queue, queue.size() + drain_batch, protocol_, user_, &next);
   });
   if (!added) {
     // Fell behind the kept history (or events were lost upstream): start over from a snapshot.
     spawn_resync();
     return;
   }
-  next_seq_ += *added;
+  if (*added == 0) return;  // nothing new (or over the queue's bound: closing)
+  next_seq_ = next;
   svc_.hub.count_delivered(*added);
-  if (*added == drain_batch) wake();  // more to come; let other viewers run first
+  if (*added >= drain_batch) wake();  // more to come; let other viewers run first
 }
 
 void viewer_session::on_text(std::string_view payload) {
-  // A flood of pings earns one pong at a time; other client text is ignored, as the contract
-  // says.
-  if (payload == "ping" && !closing()) send_once(pong_frame());
+  if (closing()) return;
+  // A flood of pings earns one pong at a time.
+  if (payload == "ping") {
+    send_once(pong_frame());
+    return;
+  }
+  // JSON (AUTH, docs/protocol.md); any other client text is ignored, as the contract says.
+  if (is_client_json(payload)) on_json(payload);
+}
+
+void viewer_session::on_json(std::string_view payload) {
+  // Every JSON message counts, whatever it holds: a client guessing tokens, or sending junk,
+  // gets a few answers and then the door (1008), not a parse and a database read per message.
+  if (++auth_attempts_ > max_auth_attempts) {
+    close(ws::close_policy, "too many AUTH attempts");
+    return;
+  }
+  auto message = read_client_json(payload);
+  if (auto* refused = std::get_if<auth_refusal>(&message)) {
+    send(auth_failed_frame(refused->detail));
+    return;
+  }
+  auto* request = std::get_if<auth_request>(&message);
+  if (!request) return;  // a message type this server does not know: ignored
+  if (auth_pending_) {
+    send(auth_failed_frame("an earlier AUTH is still being checked"));
+    return;
+  }
+  auth_pending_ = true;
+  asio::co_spawn(executor(), authenticate(std::move(request->token)),
+                 [self = self()](std::exception_ptr e) {
+                   log_exception(e, "AUTH failed");
+                   self->auth_pending_ = false;
+                 });
+}
+
+asio::awaitable<void> viewer_session::authenticate(std::string token) {
+  std::optional<row_id> who;
+  bool unknown = false;
+  try {
+    // The call first, the co_await after: no temporary string inside the co_await expression
+    // (GCC 12 destroys those twice; see exec/worker_pool.hpp).
+    auto check = svc_.identify(std::move(token));
+    who = co_await std::move(check);
+  } catch (const std::exception& e) {
+    spdlog::debug("viewer: AUTH could not be checked: {}", e.what());
+    unknown = true;
+  } catch (...) {
+    unknown = true;
+  }
+  auth_pending_ = false;
+  if (closing()) co_return;
+  if (!who || *who <= 0) {
+    // Anonymous from here on, also after an earlier AUTH_OK: the viewer says who it is now.
+    user_ = 0;
+    send(auth_failed_frame(unknown ? "temporarily unavailable, try again"
+                                   : "invalid or expired token"));
+    co_return;
+  }
+  const bool newly = user_ != *who;
+  user_ = *who;
+  send(auth_ok_frame(user_));
+  // Offers to this user among what the viewer already read without them (a resume's replay
+  // comes before the client can send AUTH, and the check takes a moment): sent now, once.
+  if (newly && ready_ && !stale_ && room_ && room_->generation() == generation_) {
+    std::vector<frame> late;
+    room_->offers(synced_from_, next_seq_ - 1, user_, late);
+    for (const auto& f : late) send(f);
+  }
 }
 
 void viewer_session::on_closing() { resync_retry_.cancel(); }

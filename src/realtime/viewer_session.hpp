@@ -13,7 +13,9 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +25,7 @@
 #include "net/http.hpp"
 #include "net/session_registry.hpp"
 #include "net/websocket_connection.hpp"
+#include "realtime/auth_message.hpp"
 #include "realtime/seat_hub.hpp"
 #include "realtime/trip_catalog.hpp"
 
@@ -36,6 +39,18 @@ using viewer_options = net::websocket_options;
 constexpr std::uint16_t close_invalid_trip = 4400;
 constexpr std::uint16_t close_unknown_trip = 4404;
 
+// Who a bearer token names (docs/protocol.md, "AUTH"): the user's id, or nullopt for a token
+// that is not accepted now (forged, expired, revoked, its user gone or logged out everywhere).
+// Throws when it cannot tell (the worker pool is full, the database is away). The app builds
+// it from the HTTP API's token check; realtime knows no tokens (docs/architecture.md, Layers).
+// By value: the coroutine must not keep a reference to its caller's string (CP.53).
+using identify_fn = std::function<boost::asio::awaitable<std::optional<row_id>>(std::string)>;
+
+// The bounds on AUTH (docs/protocol.md): a JSON message (text that starts with '{') over
+// max_auth_bytes (auth_message.hpp) is refused with AUTH_FAILED; each JSON message counts as
+// an attempt, and the one after max_auth_attempts closes the connection with 1008.
+constexpr int max_auth_attempts = 5;
+
 class viewer_session final : public viewer, public net::websocket_connection {
  public:
   struct deps {
@@ -46,6 +61,7 @@ class viewer_session final : public viewer, public net::websocket_connection {
     net::session_registry& registry;
     const viewer_options& options;
     inflight_limiter& admission;  // the per-client cap on open viewers
+    const identify_fn& identify;  // AUTH: the token's user (outlives every viewer)
   };
 
   // client: the resolved client address (behind a trusted proxy, from X-Forwarded-For); empty:
@@ -68,6 +84,10 @@ class viewer_session final : public viewer, public net::websocket_connection {
   void retry_resync_later();
 
   void on_text(std::string_view payload) override;
+  // A JSON message (text starting with '{'): AUTH, under the bounds above.
+  void on_json(std::string_view payload);
+  // Checks the token (identify) and answers AUTH_OK or AUTH_FAILED; on the strand.
+  boost::asio::awaitable<void> authenticate(std::string token);
   void on_closing() override;
   void on_finished() override;
 
@@ -86,6 +106,7 @@ class viewer_session final : public viewer, public net::websocket_connection {
     hold_engine& engine;
     const clock& clk;
     inflight_limiter& admission;
+    const identify_fn& identify;
   };
   services svc_;
   timer_type resync_retry_;
@@ -97,6 +118,10 @@ class viewer_session final : public viewer, public net::websocket_connection {
   // Strand-only state.
   std::uint64_t next_seq_ = 0;
   std::uint64_t generation_ = 0;  // the room's generation next_seq_ belongs to
+  row_id user_ = 0;               // identified by AUTH (0: anonymous): gets its offers
+  std::uint64_t synced_from_ = 0;  // the first seq read since the last INITIAL_STATE or resume
+  int auth_attempts_ = 0;         // JSON messages received
+  bool auth_pending_ = false;     // an AUTH is being checked
   bool ready_ = false;            // next_seq_ is meaningful (INITIAL_STATE sent or resumed)
   bool resyncing_ = false;
   bool stale_ = false;            // a resync failed (backend away): next_seq_ means nothing

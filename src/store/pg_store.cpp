@@ -11,8 +11,10 @@
 #include <utility>
 
 #include "domain/schedule_rules.hpp"
+#include "domain/seat_picker.hpp"
 #include "store/migrations.hpp"
 #include "store/ticket_rows.hpp"
+#include "store/waitlist_rows.hpp"
 
 namespace seatd {
 namespace {
@@ -105,6 +107,19 @@ std::int64_t scalar(connection& conn, std::string_view sql) {
   auto r = conn.query(sql);
   if (r.rows() == 0) throw store_error("no row from " + std::string(sql));
   return r.int64(0, 0);
+}
+
+// The shared waiting list SQL (store/waitlist_rows.hpp) in PostgreSQL's parameter spelling.
+std::string wl(std::string_view sql) { return rows::waitlist_sql(sql, '$'); }
+
+// The entry matching `where` (waitlist_select's alias w, `@N` parameters).
+template <class... Args>
+std::optional<waitlist_entry> query_waitlist(connection& conn, std::string_view where,
+                                             const Args&... args) {
+  auto r = conn.query(wl(std::string(rows::waitlist_select) + "WHERE " + std::string(where)),
+                      args...);
+  if (r.rows() == 0) return std::nullopt;
+  return rows::read_waitlist_entry(row{r, 0});
 }
 
 }  // namespace
@@ -552,6 +567,8 @@ booking_outcome pg_store::create_booking(const booking_request& req,
     }
     const auto seats = static_cast<std::int64_t>(req.seat_numbers.size());
     conn.query(rows::sales_after_booking("$1", "$2", "$3"), req.trip_id, seats, price * seats);
+    // A buyer booking while seats are offered to them has taken the offer.
+    conn.query(wl(rows::waitlist_accept), req.trip_id, req.user_id);
     enqueue_mail(conn, mail_kind::booking_confirmation, number, req.now);
     tx.commit();
     out.booking_number = std::move(number);
@@ -753,6 +770,157 @@ result<outbox_message> pg_store::resend_outbox(row_id id, sys_ms now) {
         id, to_ms(now));
     tx.commit();
     return rows::read_outbox(row{r, 0});
+  });
+}
+
+// ---- the waiting list
+
+result<waitlist_entry> pg_store::join_waitlist(row_id trip_id, row_id user_id, int count,
+                                               sys_ms now, local_time now_local,
+                                               int max_per_trip, int max_per_user) {
+  if (count < 1 || count > max_group_seats) return code(errc::invalid_input);
+  return run([&](connection& conn) -> result<waitlist_entry> {
+    transaction tx(conn);
+    // The trip row's lock (as a booking takes it) makes the trip's bound exact and two joins of
+    // one user take turns; the user row's lock does the same for the user's bound. Always trip
+    // first, then user, as create_booking does.
+    if (conn.query("SELECT 1 FROM trips WHERE id = $1 FOR NO KEY UPDATE", trip_id).rows() == 0 ||
+        conn.query("SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", user_id).rows() == 0)
+      return code(errc::not_found);
+    if (auto e = query_waitlist(conn, rows::waitlist_active_of_user, trip_id, user_id)) return *e;
+    if (conn.query(wl(rows::waitlist_count_on_trip), trip_id).int64(0, 0) >= max_per_trip ||
+        conn.query(wl(rows::waitlist_count_of_user), user_id, format_iso(now_local))
+                .int64(0, 0) >= max_per_user)
+      return code(errc::waitlist_full);
+    auto id = conn.query(wl(rows::waitlist_insert) + " RETURNING id", trip_id, user_id, count,
+                         to_ms(now))
+                  .int64(0, 0);
+    auto e = query_waitlist(conn, "w.id = @1", id);
+    tx.commit();
+    if (!e) throw store_error("new waiting list entry vanished");
+    return std::move(*e);
+  });
+}
+
+std::optional<waitlist_entry> pg_store::find_waitlist_entry(row_id trip_id, row_id user_id) {
+  return run([&](connection& conn) {
+    return query_waitlist(conn, rows::waitlist_active_of_user, trip_id, user_id);
+  });
+}
+
+std::optional<waitlist_entry> pg_store::find_waitlist_entry_by_id(row_id entry_id) {
+  return run([&](connection& conn) { return query_waitlist(conn, "w.id = @1", entry_id); });
+}
+
+std::optional<waitlist_entry> pg_store::leave_waitlist(row_id trip_id, row_id user_id) {
+  return run([&](connection& conn) -> std::optional<waitlist_entry> {
+    transaction tx(conn);
+    // Locks the active entry (a matching step or a withdrawal changing it is waited for and
+    // re-checked), then reads it as it is under the lock.
+    auto locked = conn.query(
+        "SELECT id FROM waitlist WHERE trip_id = $1 AND user_id = $2"
+        " AND status IN ('waiting', 'offered') FOR UPDATE",
+        trip_id, user_id);
+    if (locked.rows() == 0) return std::nullopt;
+    auto e = query_waitlist(conn, "w.id = @1", locked.int64(0, 0));
+    if (!e) return std::nullopt;
+    conn.query(wl(rows::waitlist_leave), e->id);
+    tx.commit();
+    return e;
+  });
+}
+
+std::vector<waitlist_offer> pg_store::offer_waitlist_seats(row_id trip_id,
+                                                           const std::vector<int>& held,
+                                                           sys_ms now, local_time now_local,
+                                                           std::chrono::milliseconds window,
+                                                           const seat_chooser& choose) {
+  return run([&](connection& conn) -> std::vector<waitlist_offer> {
+    transaction tx(conn);
+    // The trip row's lock, as create_booking and cancel_booking take it: bookings and other
+    // matching steps of the trip (on any instance) wait, so the free seats stay free and no
+    // entry is offered twice.
+    auto trip_row =
+        conn.query("SELECT departure_time FROM trips WHERE id = $1 FOR NO KEY UPDATE", trip_id);
+    if (trip_row.rows() == 0 || column_time(trip_row, 0, 0) <= now_local) return {};
+    conn.query(wl(rows::waitlist_lapse_expired), trip_id, to_ms(now));
+    std::vector<int> unsold;
+    auto r = conn.query(wl(rows::waitlist_unsold_seats), trip_id);
+    for (int i = 0; i < r.rows(); ++i) unsold.push_back(r.int32(i, 0));
+    std::vector<std::string> running;
+    r = conn.query(wl(rows::waitlist_running_offers), trip_id);
+    for (int i = 0; i < r.rows(); ++i) running.emplace_back(r.text(i, 0));
+    std::vector<rows::queued_entry> queue;
+    r = conn.query(wl(rows::waitlist_queue), trip_id);
+    for (int i = 0; i < r.rows(); ++i)
+      queue.push_back({r.int64(i, 0), r.int64(i, 1), r.int32(i, 2)});
+    const auto chosen = rows::choose_waitlist_offers(
+        rows::waitlist_free_seats(unsold, held, running), queue, choose);
+    const sys_ms expires = now + window;
+    std::vector<waitlist_offer> out;
+    for (const auto& c : chosen) {
+      conn.query(wl(rows::waitlist_make_offer), c.entry_id, rows::format_seat_list(c.seats),
+                 to_ms(expires));
+      out.push_back({c.entry_id, trip_id, c.user_id, c.seats, expires});
+    }
+    tx.commit();
+    return out;
+  });
+}
+
+bool pg_store::withdraw_waitlist_offer(row_id entry_id, sys_ms offer_expires_at) {
+  return run([&](connection& conn) {
+    return conn.query(wl(rows::waitlist_withdraw) + " RETURNING id", entry_id,
+                      to_ms(offer_expires_at))
+               .rows() > 0;
+  });
+}
+
+bool pg_store::confirm_waitlist_offer(row_id entry_id, sys_ms offer_expires_at, sys_ms now) {
+  return run([&](connection& conn) {
+    transaction tx(conn);
+    // The entry's row lock: a withdrawal or the lapse of the offer either came first (and the
+    // check fails) or waits until the e-mail is written.
+    if (conn.query(
+                "SELECT 1 FROM waitlist WHERE id = $1 AND status = 'offered'"
+                " AND offer_expires_at = $2 FOR UPDATE",
+                entry_id, to_ms(offer_expires_at))
+            .rows() == 0)
+      return false;
+    conn.query(wl(rows::waitlist_enqueue_offer_mail), entry_id, to_ms(now));
+    tx.commit();
+    return true;
+  });
+}
+
+std::vector<row_id> pg_store::trips_to_match(sys_ms now, local_time now_local, int limit) {
+  return run([&](connection& conn) {
+    auto r = conn.query(wl(rows::waitlist_trips_to_match), to_ms(now), format_iso(now_local),
+                        limit);
+    std::vector<row_id> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
+    return out;
+  });
+}
+
+std::optional<waitlist_offer_mail> pg_store::waitlist_offer_details(row_id entry_id) {
+  return run([&](connection& conn) -> std::optional<waitlist_offer_mail> {
+    // One snapshot: the entry, its user and its trip as of one moment.
+    transaction tx(conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    auto e = query_waitlist(conn, "w.id = @1", entry_id);
+    if (!e) return std::nullopt;
+    waitlist_offer_mail out;
+    out.entry = std::move(*e);
+    auto u = conn.query("SELECT email, username FROM users WHERE id = $1", out.entry.user_id);
+    if (u.rows() == 0) return std::nullopt;
+    out.email = std::string(u.text(0, 0));
+    out.username = std::string(u.text(0, 1));
+    auto t = conn.query(std::string(rows::trip_summary_select) + "WHERE t.id = $1",
+                        out.entry.trip_id);
+    if (t.rows() == 0) return std::nullopt;
+    out.trip = rows::read_trip_summary(row{t, 0});
+    tx.commit();
+    return out;
   });
 }
 

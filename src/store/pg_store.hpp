@@ -12,6 +12,10 @@
 //    share a number and the column cannot be UNIQUE.
 //  - import_schedule holds an advisory lock, so two imports cannot choose the same week.
 //  - compute_analytics reads one REPEATABLE READ snapshot.
+//  - the waiting list: join_waitlist and offer_waitlist_seats lock the trip's row like a
+//    booking (join also the user's row, for the per-user bound), so the matching step runs once
+//    at a time per trip across instances; leave_waitlist and confirm_waitlist_offer lock the
+//    entry's row, so a withdrawal or a lapse comes wholly before or after them.
 // A transaction the server aborts with a serialization failure (40001) or deadlock (40P01), or
 // whose connection breaks before COMMIT, is run again from the start, a bounded number of
 // times: in each case the server rolled the attempt back. A connection lost during COMMIT is
@@ -89,6 +93,21 @@ class pg_store final : public store {
                                           int limit) override;
   outbox_counts count_outbox() override;
   result<outbox_message> resend_outbox(row_id id, sys_ms now) override;
+
+  result<waitlist_entry> join_waitlist(row_id trip_id, row_id user_id, int count, sys_ms now,
+                                       local_time now_local, int max_per_trip,
+                                       int max_per_user) override;
+  std::optional<waitlist_entry> find_waitlist_entry(row_id trip_id, row_id user_id) override;
+  std::optional<waitlist_entry> find_waitlist_entry_by_id(row_id entry_id) override;
+  std::optional<waitlist_entry> leave_waitlist(row_id trip_id, row_id user_id) override;
+  std::vector<waitlist_offer> offer_waitlist_seats(row_id trip_id, const std::vector<int>& held,
+                                                   sys_ms now, local_time now_local,
+                                                   std::chrono::milliseconds window,
+                                                   const seat_chooser& choose) override;
+  bool withdraw_waitlist_offer(row_id entry_id, sys_ms offer_expires_at) override;
+  bool confirm_waitlist_offer(row_id entry_id, sys_ms offer_expires_at, sys_ms now) override;
+  std::vector<row_id> trips_to_match(sys_ms now, local_time now_local, int limit) override;
+  std::optional<waitlist_offer_mail> waitlist_offer_details(row_id entry_id) override;
 
   analytics compute_analytics(local_date today) override;
 

@@ -7,8 +7,10 @@
 #include <utility>
 
 #include "domain/schedule_rules.hpp"
+#include "domain/seat_picker.hpp"
 #include "store/migrations.hpp"
 #include "store/ticket_rows.hpp"
+#include "store/waitlist_rows.hpp"
 
 namespace seatd {
 namespace {
@@ -78,6 +80,25 @@ std::int64_t scalar(connection& conn, std::string_view sql) {
   auto st = conn.prepare(sql);
   if (!st.step()) throw store_error("no row from " + std::string(sql));
   return st.column_int64(0);
+}
+
+// The shared waiting list SQL (store/waitlist_rows.hpp) in SQLite's parameter spelling.
+std::string wl(std::string_view sql) { return rows::waitlist_sql(sql, '?'); }
+
+std::int64_t count_of(connection& conn, std::string_view sql, auto&&... args) {
+  auto st = conn.prepare(wl(sql));
+  st.bind_all(args...);
+  if (!st.step()) throw store_error("no row from " + std::string(sql));
+  return st.column_int64(0);
+}
+
+// The entry matching `where` (waitlist_select's alias w, `@N` parameters).
+std::optional<waitlist_entry> query_waitlist(connection& conn, std::string_view where,
+                                             auto&&... args) {
+  auto st = conn.prepare(wl(std::string(rows::waitlist_select) + "WHERE " + std::string(where)));
+  st.bind_all(args...);
+  if (!st.step()) return std::nullopt;
+  return rows::read_waitlist_entry(row{st});
 }
 
 }  // namespace
@@ -516,6 +537,8 @@ booking_outcome sqlite_store::create_booking(
   conn->prepare(rows::sales_after_booking("?1", "?2", "?3"))
       .bind_all(req.trip_id, seats, price * seats)
       .run();
+  // A buyer booking while seats are offered to them has taken the offer.
+  conn->prepare(wl(rows::waitlist_accept)).bind_all(req.trip_id, req.user_id).run();
   enqueue_mail(*conn, mail_kind::booking_confirmation, number, req.now);
   tx.commit();
   out.booking_number = std::move(number);
@@ -730,6 +753,149 @@ result<outbox_message> sqlite_store::resend_outbox(row_id id, sys_ms now) {
   m = read();
   tx.commit();
   return std::move(*m);
+}
+
+// ---- the waiting list
+
+result<waitlist_entry> sqlite_store::join_waitlist(row_id trip_id, row_id user_id, int count,
+                                                   sys_ms now, local_time now_local,
+                                                   int max_per_trip, int max_per_user) {
+  if (count < 1 || count > max_group_seats) return code(errc::invalid_input);
+  auto conn = pool_->acquire();
+  // Under the write lock the bounds are exact and two joins of one user cannot both insert.
+  transaction tx(*conn, transaction::mode::immediate);
+  if (!exists(*conn, "SELECT 1 FROM trips WHERE id = ?1", trip_id) ||
+      !exists(*conn, "SELECT 1 FROM users WHERE id = ?1", user_id))
+    return code(errc::not_found);
+  if (auto e = query_waitlist(*conn, rows::waitlist_active_of_user, trip_id, user_id)) return *e;
+  if (count_of(*conn, rows::waitlist_count_on_trip, trip_id) >= max_per_trip ||
+      count_of(*conn, rows::waitlist_count_of_user, user_id, format_iso(now_local)) >=
+          max_per_user)
+    return code(errc::waitlist_full);
+  conn->prepare(wl(rows::waitlist_insert)).bind_all(trip_id, user_id, count, to_ms(now)).run();
+  auto e = query_waitlist(*conn, "w.id = @1", conn->last_insert_rowid());
+  tx.commit();
+  if (!e) throw store_error("new waiting list entry vanished");
+  return std::move(*e);
+}
+
+std::optional<waitlist_entry> sqlite_store::find_waitlist_entry(row_id trip_id, row_id user_id) {
+  auto conn = pool_->acquire();
+  return query_waitlist(*conn, rows::waitlist_active_of_user, trip_id, user_id);
+}
+
+std::optional<waitlist_entry> sqlite_store::find_waitlist_entry_by_id(row_id entry_id) {
+  auto conn = pool_->acquire();
+  return query_waitlist(*conn, "w.id = @1", entry_id);
+}
+
+std::optional<waitlist_entry> sqlite_store::leave_waitlist(row_id trip_id, row_id user_id) {
+  auto conn = pool_->acquire();
+  transaction tx(*conn, transaction::mode::immediate);
+  auto e = query_waitlist(*conn, rows::waitlist_active_of_user, trip_id, user_id);
+  if (!e) return std::nullopt;
+  conn->prepare(wl(rows::waitlist_leave)).bind(1, e->id).run();
+  tx.commit();
+  return e;
+}
+
+std::vector<waitlist_offer> sqlite_store::offer_waitlist_seats(
+    row_id trip_id, const std::vector<int>& held, sys_ms now, local_time now_local,
+    std::chrono::milliseconds window, const seat_chooser& choose) {
+  auto conn = pool_->acquire();
+  // The write lock is the trip's lock here: bookings, cancellations and other matching steps
+  // wait, so the free seats stay free and no entry is offered twice.
+  transaction tx(*conn, transaction::mode::immediate);
+  {
+    auto st = conn->prepare("SELECT departure_time FROM trips WHERE id = ?1");
+    st.bind(1, trip_id);
+    if (!st.step() || column_time(st, 0) <= now_local) return {};
+  }
+  conn->prepare(wl(rows::waitlist_lapse_expired)).bind_all(trip_id, to_ms(now)).run();
+  std::vector<int> unsold;
+  {
+    auto st = conn->prepare(wl(rows::waitlist_unsold_seats));
+    st.bind(1, trip_id);
+    while (st.step()) unsold.push_back(st.column_int(0));
+  }
+  std::vector<std::string> running;
+  {
+    auto st = conn->prepare(wl(rows::waitlist_running_offers));
+    st.bind(1, trip_id);
+    while (st.step()) running.push_back(st.column_text(0));
+  }
+  std::vector<rows::queued_entry> queue;
+  {
+    auto st = conn->prepare(wl(rows::waitlist_queue));
+    st.bind(1, trip_id);
+    while (st.step()) queue.push_back({st.column_int64(0), st.column_int64(1), st.column_int(2)});
+  }
+  const auto chosen =
+      rows::choose_waitlist_offers(rows::waitlist_free_seats(unsold, held, running), queue, choose);
+  const sys_ms expires = now + window;
+  std::vector<waitlist_offer> out;
+  auto offer = conn->prepare(wl(rows::waitlist_make_offer));
+  for (const auto& c : chosen) {
+    offer.bind_all(c.entry_id, rows::format_seat_list(c.seats), to_ms(expires)).run();
+    out.push_back({c.entry_id, trip_id, c.user_id, c.seats, expires});
+  }
+  tx.commit();
+  return out;
+}
+
+bool sqlite_store::withdraw_waitlist_offer(row_id entry_id, sys_ms offer_expires_at) {
+  auto conn = pool_->acquire();
+  conn->prepare(wl(rows::waitlist_withdraw)).bind_all(entry_id, to_ms(offer_expires_at)).run();
+  return conn->changes() > 0;
+}
+
+bool sqlite_store::confirm_waitlist_offer(row_id entry_id, sys_ms offer_expires_at, sys_ms now) {
+  auto conn = pool_->acquire();
+  // The check and the e-mail in one transaction: an offer withdrawn or lapsed in between
+  // sends nothing.
+  transaction tx(*conn, transaction::mode::immediate);
+  if (!exists(*conn,
+              "SELECT 1 FROM waitlist WHERE id = ?1 AND status = 'offered'"
+              " AND offer_expires_at = ?2",
+              entry_id, to_ms(offer_expires_at)))
+    return false;
+  conn->prepare(wl(rows::waitlist_enqueue_offer_mail)).bind_all(entry_id, to_ms(now)).run();
+  tx.commit();
+  return true;
+}
+
+std::vector<row_id> sqlite_store::trips_to_match(sys_ms now, local_time now_local, int limit) {
+  auto conn = pool_->acquire();
+  auto st = conn->prepare(wl(rows::waitlist_trips_to_match));
+  st.bind_all(to_ms(now), format_iso(now_local), limit);
+  std::vector<row_id> out;
+  while (st.step()) out.push_back(st.column_int64(0));
+  return out;
+}
+
+std::optional<waitlist_offer_mail> sqlite_store::waitlist_offer_details(row_id entry_id) {
+  auto conn = pool_->acquire();
+  // One read transaction: the entry, its user and its trip as of one moment.
+  transaction tx(*conn, transaction::mode::deferred);
+  auto e = query_waitlist(*conn, "w.id = @1", entry_id);
+  if (!e) return std::nullopt;
+  waitlist_offer_mail out;
+  out.entry = std::move(*e);
+  {
+    auto st = conn->prepare("SELECT email, username FROM users WHERE id = ?1");
+    st.bind(1, out.entry.user_id);
+    if (!st.step()) return std::nullopt;
+    out.email = st.column_text(0);
+    out.username = st.column_text(1);
+  }
+  {
+    auto st = conn->prepare(std::string(rows::trip_summary_select) + "WHERE t.id = ?1");
+    st.bind(1, out.entry.trip_id);
+    if (!st.step()) return std::nullopt;
+    out.trip = rows::read_trip_summary(row{st});
+  }
+  tx.commit();
+  return out;
 }
 
 // ---- admin

@@ -14,6 +14,10 @@
 //  - import_schedule reports errc::invalid_input when a row breaks a database constraint
 //    (e.g. a negative fare); nothing of the import is kept.
 //  - compute_analytics lists only buses that have confirmed bookings.
+//  - join_waitlist checks the count before the trip and the user (errc::invalid_input first).
+//  - confirm_waitlist_offer writes one e-mail per call: the caller confirms an offer once.
+//  - offer_waitlist_seats passes over an entry whose chooser's answer is not `count` distinct
+//    free seats, as if it did not fit.
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -84,6 +88,21 @@ class sqlite_store final : public store {
                                           int limit) override;
   outbox_counts count_outbox() override;
   result<outbox_message> resend_outbox(row_id id, sys_ms now) override;
+
+  result<waitlist_entry> join_waitlist(row_id trip_id, row_id user_id, int count, sys_ms now,
+                                       local_time now_local, int max_per_trip,
+                                       int max_per_user) override;
+  std::optional<waitlist_entry> find_waitlist_entry(row_id trip_id, row_id user_id) override;
+  std::optional<waitlist_entry> find_waitlist_entry_by_id(row_id entry_id) override;
+  std::optional<waitlist_entry> leave_waitlist(row_id trip_id, row_id user_id) override;
+  std::vector<waitlist_offer> offer_waitlist_seats(row_id trip_id, const std::vector<int>& held,
+                                                   sys_ms now, local_time now_local,
+                                                   std::chrono::milliseconds window,
+                                                   const seat_chooser& choose) override;
+  bool withdraw_waitlist_offer(row_id entry_id, sys_ms offer_expires_at) override;
+  bool confirm_waitlist_offer(row_id entry_id, sys_ms offer_expires_at, sys_ms now) override;
+  std::vector<row_id> trips_to_match(sys_ms now, local_time now_local, int limit) override;
+  std::optional<waitlist_offer_mail> waitlist_offer_details(row_id entry_id) override;
 
   analytics compute_analytics(local_date today) override;
 

@@ -112,9 +112,18 @@ sys_ms parse_ms(std::string_view decimal) {
   return sys_ms{std::chrono::milliseconds{v}};
 }
 
+row_id parse_row_id(std::string_view decimal) {
+  row_id v = 0;
+  auto [p, ec] = std::from_chars(decimal.data(), decimal.data() + decimal.size(), v);
+  if (ec != std::errc{} || p != decimal.data() + decimal.size())
+    throw store_error("malformed id in database: '" + std::string(decimal) + "'");
+  return v;
+}
+
 mail_kind parse_mail_kind(std::string_view s) {
   if (s == "booking_confirmation") return mail_kind::booking_confirmation;
   if (s == "booking_cancellation") return mail_kind::booking_cancellation;
+  if (s == "waitlist_offer") return mail_kind::waitlist_offer;
   throw store_error("unknown outbox kind in database: '" + std::string(s) + "'");
 }
 

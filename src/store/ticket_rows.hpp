@@ -28,6 +28,8 @@ std::string day_start_iso(local_date d);
 // A time stored as ms since the epoch, read as text (both dialects' optional_text of an
 // integer column). store_error when it is not a number.
 sys_ms parse_ms(std::string_view decimal);
+// A row id read as text (a nullable id column's optional_text). store_error when it is not one.
+row_id parse_row_id(std::string_view decimal);
 
 // ---- users: read_user matches user_columns
 
@@ -198,7 +200,7 @@ std::string tickets_of_trip(std::string_view param);
 
 inline constexpr std::string_view outbox_columns =
     "id, kind, booking_number, status, attempts, created_at, next_attempt_at, sent_at, "
-    "last_error";
+    "last_error, waitlist_id";
 
 mail_kind parse_mail_kind(std::string_view s);
 outbox_status parse_outbox_status(std::string_view s);
@@ -215,6 +217,7 @@ outbox_message read_outbox(const Row& r) {
   m.next_attempt_at = sys_ms{std::chrono::milliseconds{r.int64(6)}};
   if (auto sent = r.optional_text(7)) m.sent_at = parse_ms(*sent);
   m.last_error = r.text(8);
+  if (auto entry = r.optional_text(9)) m.waitlist_id = parse_row_id(*entry);
   return m;
 }
 

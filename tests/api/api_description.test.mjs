@@ -57,7 +57,7 @@ before(async () => {
     bin: BIN,
     webRoot: path.join(root, 'web'),
     // Holds are taken quickly from one address here: the anti-hoarding limits are off.
-    env: { SEATD_HOLD_RATE_PER_MINUTE: '0', SEATD_MAX_HOLDS_PER_ACCOUNT: '10000', SEATD_HOLD_COOLDOWN_SECONDS: '0', SEATD_OUTBOX_POLL_MS: '200' },
+    env: { SEATD_HOLD_RATE_PER_MINUTE: '0', SEATD_MAX_HOLDS_PER_ACCOUNT: '10000', MAX_HOLDS_PER_USER: '100', SEATD_HOLD_COOLDOWN_SECONDS: '0', SEATD_OUTBOX_POLL_MS: '200' },
   });
 });
 
@@ -301,6 +301,38 @@ test('a traveller and an admin get documented answers', async () => {
   assert.equal(pdf.bytes.subarray(0, 5).toString(), '%PDF-');
   await call('GET', `/bookings/${number}/ticket.pdf`, { token: ravi, expect: 404 });
 
+  // The waiting list (issue 16), on another trip: Ravi holds all but two seats, so Asha's
+  // three do not fit; when Ravi lets go, the seats are held for her as an offer.
+  const waitTrip = (await call('GET', `/trips/search?source=${encodeURIComponent(routes[routes.length - 1].source)}&destination=${encodeURIComponent(routes[routes.length - 1].destination)}&travel_date=${routes[routes.length - 1].next_date}`, { expect: 200 })).body
+    .map((t) => t.trip_id).find((id) => id !== trip);
+  assert.ok(waitTrip, 'a second trip for the waiting list');
+  for (const from of [1, 13, 25]) {
+    await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: waitTrip, seat_nos: Array.from({ length: 12 }, (_, i) => from + i) }, expect: 200 });
+  }
+  await call('POST', '/bookings/holds', { token: ravi, json: { trip_id: waitTrip, seat_nos: [37, 38] }, expect: 200 });
+  await call('POST', `/trips/${waitTrip}/waitlist`, { token: asha, json: { count: 2 }, expect: 409 });
+  const joined = (await call('POST', `/trips/${waitTrip}/waitlist`, { token: asha, json: { count: 3 }, expect: 201 })).body;
+  assert.equal(joined.position, 1);
+  await call('POST', `/trips/${waitTrip}/waitlist`, { token: asha, json: { count: 3 }, expect: 200 });
+  await call('GET', `/trips/${waitTrip}/waitlist`, { token: asha, expect: 200 });
+  await call('GET', `/trips/${waitTrip}/waitlist`, { token: ravi, expect: 404 });
+  await call('POST', `/trips/${waitTrip}/waitlist`, { token: asha, json: { count: 0 }, expect: 422 });
+  await call('POST', `/trips/${waitTrip}/waitlist`, { token: asha, json: '{"count": ', expect: 422 });
+  await call('POST', '/trips/99999999/waitlist', { token: asha, json: { count: 1 }, expect: 404 });
+  await call('POST', `/trips/${waitTrip}/waitlist`, { json: { count: 1 }, expect: 401 });
+  await call('DELETE', `/bookings/holds/${waitTrip}`, { token: ravi, expect: 200 });
+  let offered;
+  for (let i = 0; i < 100 && !offered; i += 1) {
+    const entry = (await call('GET', `/trips/${waitTrip}/waitlist`, { token: asha, expect: 200 })).body;
+    if (entry.status === 'offered') offered = entry;
+    else await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(offered, 'the freed seats were offered to the first in line');
+  assert.equal(offered.offer.seat_nos.length, 3);
+  await call('DELETE', `/trips/${waitTrip}/waitlist`, { token: asha, expect: 200 });
+  await call('DELETE', `/trips/${waitTrip}/waitlist`, { token: asha, expect: 404 });
+  await call('DELETE', '/trips/x/waitlist', { token: asha, expect: 422 });
+
   // The operator's pages.
   await call('GET', '/admin/analytics', { token: admin, expect: 200 });
   await call('GET', '/admin/schedule/weeks', { token: admin, expect: 200 });
@@ -372,7 +404,7 @@ function viewer(target) {
   const ws = new WebSocket(url);
   const messages = [];
   const problems = [];
-  const names = { INITIAL_STATE: 'InitialState', SEAT_LOCKED: 'SeatLocked', SEATS_LOCKED: 'SeatsLocked', SEAT_UNLOCKED: 'SeatUnlocked', SEAT_BOOKED: 'SeatBooked', SEAT_RELEASED: 'SeatReleased' };
+  const names = { INITIAL_STATE: 'InitialState', SEAT_LOCKED: 'SeatLocked', SEATS_LOCKED: 'SeatsLocked', SEAT_UNLOCKED: 'SeatUnlocked', SEAT_BOOKED: 'SeatBooked', SEAT_RELEASED: 'SeatReleased', WAITLIST_OFFER: 'WaitlistOffer', AUTH_OK: 'AuthOk', AUTH_FAILED: 'AuthFailed' };
   const closed = new Promise((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
   ws.addEventListener('message', (e) => {
     if (e.data === 'pong') { messages.push('pong'); problems.push(...api.checkMessage('Pong', e.data)); return; }
@@ -416,6 +448,11 @@ test('the live seat map speaks its AsyncAPI document', async () => {
   const released = await v.until((m) => m.type === 'SEAT_RELEASED', 'SEAT_RELEASED');
   v.ws.send('ping');
   await v.until((m) => m === 'pong', 'pong');
+  // AUTH (issue 16): the HTTP API's token identifies the viewer; anything else is refused.
+  v.ws.send(JSON.stringify({ type: 'AUTH', token: meena }));
+  await v.until((m) => m.type === 'AUTH_OK', 'AUTH_OK');
+  v.ws.send(JSON.stringify({ type: 'AUTH', token: 'not-a-token' }));
+  await v.until((m) => m.type === 'AUTH_FAILED', 'AUTH_FAILED');
   v.ws.close(1000);
   await v.closed;
   assert.deepEqual(v.problems, []);

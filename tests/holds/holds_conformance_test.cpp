@@ -579,6 +579,89 @@ TEST_P(hold_engine_conformance, racing_overlapping_groups) {
   for (auto& e : ev) EXPECT_EQ(e.seq, ++last[e.trip]);
 }
 
+// ---------------------------------------------------------------- waiting-list offers (issue 16)
+
+// An offer is take_group's all-or-none step for the queued user: a seat held by someone else
+// (or sold) refuses the whole offer, names that seat and changes nothing.
+TEST_P(hold_engine_conformance, an_offer_is_taken_whole_or_not_at_all) {
+  ASSERT_TRUE(run(engine_->take(1, 3, 200)));
+  auto refused = run(engine_->take_offer(1, {1, 2, 3}, 100));
+  EXPECT_EQ(refused.code, errc::seat_occupied);
+  EXPECT_EQ(refused.seat, 3);
+  EXPECT_TRUE(refused.holds.empty());
+  EXPECT_TRUE(seats_of(*run(engine_->snapshot(1)), 100).empty());
+  EXPECT_EQ(log_.copy().size(), 1u);  // only 200's take
+  ASSERT_FALSE(run(engine_->pin(1, {3}, 200)).code);
+  run_void(engine_->unpin(1, {3}, 200, true));
+  auto sold = run(engine_->take_offer(1, {3, 4}, 100));
+  EXPECT_EQ(sold.code, errc::seat_booked);
+  EXPECT_EQ(sold.seat, 3);
+  EXPECT_EQ(run(engine_->take_offer(1, {}, 100)).code, errc::invalid_seats);
+  EXPECT_TRUE(seats_of(*run(engine_->snapshot(1)), 100).empty());
+}
+
+// The event is one SEAT_LOCKED for the offered seats, marked as an offer to the user, in seq
+// order with every other change; an ordinary take is not marked.
+TEST_P(hold_engine_conformance, an_offer_is_one_lock_event_marked_offer) {
+  ASSERT_TRUE(run(engine_->take(1, 9, 200)));
+  auto offer = run(engine_->take_offer(1, {5, 2, 4}, 100));
+  ASSERT_FALSE(offer.code) << offer.code.message();
+  EXPECT_EQ(offer.seat_nos(), (std::vector<int>{2, 4, 5}));
+  for (const auto& h : offer.holds) {
+    EXPECT_EQ(h.user, 100);
+    EXPECT_EQ(h.expires_at, offer.expires_at());
+  }
+  ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 2; }));
+  auto ev = log_.copy();
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_FALSE(ev[0].offer);
+  EXPECT_EQ(ev[1].kind, seat_event_kind::locked);
+  EXPECT_TRUE(ev[1].offer);
+  EXPECT_EQ(ev[1].user, 100);
+  EXPECT_EQ(ev[1].seats, (std::vector<int>{2, 4, 5}));
+  EXPECT_EQ(ev[1].seq, 2u);
+  EXPECT_EQ(ev[1].expires_at, offer.expires_at());
+  auto snap = run(engine_->snapshot(1));
+  EXPECT_EQ(seats_of(*snap, 100), (std::vector<int>{2, 4, 5}));
+  EXPECT_EQ(snap->seq, 2u);
+  // The offered holds are the user's as any other: released one by one, not marked.
+  EXPECT_EQ(*run(engine_->release(1, 2, 100)), true);
+  ASSERT_TRUE(run(engine_->take(1, 6, 100)));
+  ev = log_.copy();
+  ASSERT_EQ(ev.size(), 4u);
+  EXPECT_FALSE(ev[2].offer);
+  EXPECT_FALSE(ev[3].offer);
+}
+
+// Neither the per-trip nor the per-account cap nor the cool-down applies to an offer; its
+// holds still count against the user's own takes afterwards.
+TEST_P(hold_engine_conformance, an_offer_skips_the_caps_and_the_cooldown) {
+  // The holds live 1 s: long enough for the checks after the offer, short enough to lapse.
+  hold_policy p{1000ms, 2};
+  p.max_per_account = 3;
+  p.cooldown = 30s;
+  make(p);
+  ASSERT_TRUE(run(engine_->take(1, 7, 100)));
+  ASSERT_TRUE(log_.wait([](auto& ev) { return ev.size() >= 2; }));  // lapsed: cooling down
+  EXPECT_EQ(run(engine_->take(1, 7, 100)).error(), errc::hold_cooldown);
+  ASSERT_TRUE(run(engine_->take(2, 1, 100)));
+  ASSERT_TRUE(run(engine_->take(2, 2, 100)));
+  // Four seats of trip 1 (cap 2 per trip), six held in all (cap 3), seat 7 cooling down.
+  auto offer = run(engine_->take_offer(1, {4, 5, 6, 7}, 100));
+  ASSERT_FALSE(offer.code) << offer.code.message();
+  EXPECT_EQ(offer.seat_nos(), (std::vector<int>{4, 5, 6, 7}));
+  EXPECT_EQ(seats_of(*run(engine_->snapshot(1)), 100), (std::vector<int>{4, 5, 6, 7}));
+  // The offer's holds count: the user is over both caps for a take of their own.
+  // (Which cap answers first is the engine's: Redis checks the account before the trip.)
+  auto eighth = run(engine_->take(1, 8, 100));
+  ASSERT_FALSE(eighth);
+  EXPECT_TRUE(eighth.error() == errc::hold_limit || eighth.error() == errc::account_hold_limit)
+      << eighth.error().message();
+  EXPECT_EQ(run(engine_->take(3, 1, 100)).error(), errc::account_hold_limit);
+  EXPECT_EQ(run(engine_->take_group(3, {1}, 100)).code, errc::account_hold_limit);
+  EXPECT_TRUE(run(engine_->take(3, 1, 200)));  // others are not affected
+}
+
 std::unique_ptr<hold_engine> make_memory(asio::any_io_executor ex, const clock& clk,
                                          hold_policy policy, event_sink sink) {
   return std::make_unique<memory_engine>(ex, clk, policy, std::move(sink));

@@ -67,7 +67,32 @@ TEST(redis_event_wire, decodes_what_the_scripts_publish) {
     ASSERT_TRUE(again);
     EXPECT_EQ(again->seats, e.seats);
     EXPECT_EQ(again->seq, e.seq);
+    EXPECT_FALSE(again->offer);
   }
+}
+
+// A waiting-list offer is a lock with the flags field "O"; the six-field messages (every
+// other event, and those of instances from before offers) are not offers.
+TEST(redis_event_wire, carries_the_offer_flag) {
+  EXPECT_FALSE(redis_event_wire::decode("L|42|18|7,8|100|1800000300000")->offer);
+  auto o = redis_event_wire::decode("L|42|19|7,8|100|1800000300000|O");
+  ASSERT_TRUE(o);
+  EXPECT_TRUE(o->offer);
+  EXPECT_EQ(o->kind, seat_event_kind::locked);
+  EXPECT_EQ(o->seats, (std::vector<int>{7, 8}));
+  EXPECT_EQ(o->user, 100);
+  EXPECT_EQ(o->expires_at, at(1800000300000));
+  EXPECT_EQ(redis_event_wire::encode(*o), "L|42|19|7,8|100|1800000300000|O");
+  o->offer = false;
+  EXPECT_EQ(redis_event_wire::encode(*o), "L|42|19|7,8|100|1800000300000");
+  // A flag this reader does not know is ignored (a later one must not drop events).
+  auto later = redis_event_wire::decode("L|42|20|7|100|1800000300000|XO");
+  ASSERT_TRUE(later);
+  EXPECT_TRUE(later->offer);
+  EXPECT_FALSE(redis_event_wire::decode("L|42|20|7|100|1800000300000|X")->offer);
+  for (const char* bad : {"L|1|2|3|4|5|", "L|1|2|3|4|5|O|O", "L|1|2|3|4|5|o", "L|1|2|3|4|5|1",
+                          "U|1|2|3|4|5|O", "B|1|2|3|0|0|O"})
+    EXPECT_FALSE(redis_event_wire::decode(bad)) << bad;
 }
 
 TEST(redis_event_wire, rejects_malformed_payloads) {

@@ -10,6 +10,7 @@
 #include <future>
 #include <latch>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -223,6 +224,43 @@ TEST(pg_store, reopening_a_migrated_database_changes_nothing) {
   EXPECT_TRUE(parse_iso(admin.scalar("SELECT min(applied_at)::text FROM schema_migrations")));
 }
 
+TEST(pg_store, migration_6_keeps_the_outbox_and_ties_each_message_to_one_subject) {
+  // A database at version 5 with a booking's e-mail in the outbox.
+  booked_world w;
+  ASSERT_FALSE(w.db->create_booking(request(w.traveller.id, w.trip_id, {1}), numbers("M-")).code);
+  {
+    pg_admin_session admin(server(), w.database);
+    admin.query("ALTER TABLE outbox DROP COLUMN waitlist_id");  // and outbox_subject with it
+    admin.query(
+        "ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check, ADD CONSTRAINT outbox_kind_check"
+        " CHECK (kind IN ('booking_confirmation', 'booking_cancellation'))");
+    admin.query("DROP TABLE waitlist");
+    admin.query("DELETE FROM schema_migrations WHERE version = 6");
+  }
+  auto db = open_store(w.url);
+  auto kept = db->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].kind, mail_kind::booking_confirmation);
+  EXPECT_EQ(kept[0].booking_number, "M-1");
+  EXPECT_EQ(kept[0].waitlist_id, 0);
+
+  auto entry = db->join_waitlist(w.trip_id, w.traveller.id, 1, sys_ms{}, local_time{}, 10, 10);
+  ASSERT_TRUE(entry);
+  pg_admin_session admin(server(), w.database);
+  // An offer's e-mail names its entry; a booking's names none.
+  EXPECT_THROW(admin.query("INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+                           " VALUES ('waitlist_offer', '', 1, 1)"),
+               std::runtime_error);
+  EXPECT_THROW(admin.query("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                           " next_attempt_at) VALUES ('booking_confirmation', 'M-1', $1, 1, 1)",
+                           {std::to_string(entry->id)}),
+               std::runtime_error);
+  admin.query("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at, next_attempt_at)"
+              " VALUES ('waitlist_offer', '', $1, 1, 1)",
+              {std::to_string(entry->id)});
+  EXPECT_EQ(db->count_outbox().pending, 2);
+}
+
 TEST(pg_store, refuses_a_database_from_a_newer_version) {
   const std::string url = server().fresh_database_url();
   open_store(url);
@@ -405,6 +443,59 @@ TEST(pg_store, booking_whose_connection_dies_mid_transaction_runs_again_once) {
 }
 
 // ---- URLs and the pool
+
+TEST(pg_store, instances_matching_one_waiting_list_at_once_make_each_offer_once) {
+  // Two instances (each its own pool) run the matching step on one trip from many threads: the
+  // trip row's lock lets one make the offers, the others then see them running.
+  booked_world w;
+  auto other = open_store(w.url);
+  std::vector<int> all;
+  for (int s = 1; s <= 40; ++s) all.push_back(s);
+  ASSERT_FALSE(w.db->create_booking(request(w.traveller.id, w.trip_id, all), numbers("F-")).code);
+  std::vector<row_id> line;
+  for (int i = 0; i < 4; ++i) {
+    auto u = w.db->create_user({"q", "q" + std::to_string(i) + "@example.com", "h", false});
+    ASSERT_TRUE(u);
+    auto e = w.db->join_waitlist(w.trip_id, u->id, 1, sys_ms{}, local_time{}, 10, 10);
+    ASSERT_TRUE(e);
+    line.push_back(e->id);
+  }
+  ASSERT_TRUE(w.db->cancel_booking("F-1", sys_ms{}));  // all 40 free again: 4 offers at most
+
+  std::mutex mu;
+  std::vector<waitlist_offer> made;
+  std::atomic<int> failures{0};
+  std::latch go(8);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      store& s = i % 2 ? *other : *w.db;
+      go.arrive_and_wait();
+      try {
+        auto offers = s.offer_waitlist_seats(
+            w.trip_id, {}, sys_ms{}, local_time{}, std::chrono::minutes(10),
+            [](const std::vector<int>& free, int count) {
+              return std::vector<int>(free.begin(), free.begin() + count);
+            });
+        std::lock_guard lock(mu);
+        made.insert(made.end(), offers.begin(), offers.end());
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_EQ(made.size(), 4u);
+  std::vector<row_id> offered;
+  std::vector<int> seats;
+  for (const auto& o : made) {
+    offered.push_back(o.entry_id);
+    seats.insert(seats.end(), o.seats.begin(), o.seats.end());
+  }
+  EXPECT_EQ(offered, line);  // in queue order, by one step
+  EXPECT_EQ(seats, (std::vector<int>{1, 2, 3, 4}));
+}
 
 TEST(pg_store, url_parameters) {
   const std::string url = server().fresh_database_url();

@@ -1342,11 +1342,385 @@ TEST_P(booking_test, the_bookings_table_filters_by_number_email_and_status_and_p
   EXPECT_TRUE(db->list_bookings({"", std::nullopt, 10, 3}).bookings.empty());
 }
 
+// ---- issue 16: the waiting list of a sold-out trip
+
+class waitlist_test : public booking_test {
+ protected:
+  void SetUp() override {
+    booking_test::SetUp();
+    carol = add_user("carol@example.com", "carol");
+    dave = add_user("dave@example.com", "dave");
+  }
+
+  result<waitlist_entry> join(const user& u, int count, row_id trip = 0, int max_per_trip = 100,
+                              int max_per_user = 10) {
+    return db->join_waitlist(trip ? trip : trip_id, u.id, count, t0, before, max_per_trip,
+                             max_per_user);
+  }
+  waitlist_entry joined(const user& u, int count) {
+    auto r = join(u, count);
+    if (!r) throw std::runtime_error("join_waitlist failed: " + r.error().message());
+    return *r;
+  }
+
+  // Every seat sold: 1..38 in one booking, 39 and 40 each in their own (to cancel one).
+  void sell_out() {
+    std::vector<int> most;
+    for (int s = 1; s <= 38; ++s) most.push_back(s);
+    ASSERT_FALSE(book(dave.id, trip_id, most, sold).code);
+    auto b39 = book(dave.id, trip_id, {39}, sold);
+    auto b40 = book(dave.id, trip_id, {40}, sold);
+    ASSERT_FALSE(b39.code || b40.code);
+    seat39 = b39.booking_number;
+    seat40 = b40.booking_number;
+  }
+  void free_seat(const std::string& booking_number) {
+    ASSERT_TRUE(db->cancel_booking(booking_number, mail_due));
+  }
+
+  std::vector<waitlist_offer> match(sys_ms now, std::vector<int> held = {},
+                                    local_time now_local = at("2026-03-04T08:00:00")) {
+    return db->offer_waitlist_seats(trip_id, held, now, now_local, window, lowest);
+  }
+
+  waitlist_entry entry(row_id id) {
+    auto e = db->find_waitlist_entry_by_id(id);
+    if (!e) throw std::runtime_error("no waiting list entry " + std::to_string(id));
+    return *e;
+  }
+
+  std::vector<outbox_message> offer_mails() {
+    std::vector<outbox_message> out;
+    for (auto& m : db->list_outbox(std::nullopt, 100))
+      if (m.kind == mail_kind::waitlist_offer) out.push_back(m);
+    return out;
+  }
+
+  // The lowest free seats: the chooser the matching step is given.
+  static std::vector<int> lowest(const std::vector<int>& free, int count) {
+    return {free.begin(), free.begin() + count};
+  }
+
+  const sys_ms t0{std::chrono::milliseconds{1'790'000'000'000}};
+  const local_time before = at("2026-03-04T08:00:00");  // the trip leaves at 09:00
+  const std::chrono::milliseconds window = 10min;
+  std::function<std::string()> sold = numbers("S-");
+  std::string seat39, seat40;
+  user carol, dave;
+};
+
+TEST_P(waitlist_test, joining_answers_the_place_in_line_and_a_second_join_changes_nothing) {
+  auto a = joined(alice, 2);
+  EXPECT_GT(a.id, 0);
+  EXPECT_EQ(a.trip_id, trip_id);
+  EXPECT_EQ(a.user_id, alice.id);
+  EXPECT_EQ(a.count, 2);
+  EXPECT_EQ(a.status, waitlist_status::waiting);
+  EXPECT_EQ(a.position, 1);
+  EXPECT_EQ(a.joined_at, t0);
+  EXPECT_TRUE(a.offered_seats.empty());
+  EXPECT_FALSE(a.offer_expires_at);
+  EXPECT_EQ(a.offers, 0);
+  EXPECT_EQ(joined(bob, 1).position, 2);
+
+  auto again = join(alice, 3);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, a.id);
+  EXPECT_EQ(again->count, 2);  // unchanged
+  EXPECT_EQ(again->position, 1);
+
+  auto found = db->find_waitlist_entry(trip_id, alice.id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, a.id);
+  EXPECT_EQ(found->position, 1);
+  EXPECT_FALSE(db->find_waitlist_entry(trip_id, carol.id));
+  EXPECT_FALSE(db->find_waitlist_entry_by_id(a.id + 1000));
+}
+
+TEST_P(waitlist_test, leaving_gives_up_the_place_and_a_new_join_goes_to_the_back) {
+  auto a = joined(alice, 2);
+  auto b = joined(bob, 1);
+  auto left = db->leave_waitlist(trip_id, alice.id);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->id, a.id);
+  EXPECT_EQ(left->status, waitlist_status::waiting);  // as it was
+  EXPECT_EQ(left->position, 1);
+  EXPECT_FALSE(db->leave_waitlist(trip_id, alice.id));
+  EXPECT_FALSE(db->find_waitlist_entry(trip_id, alice.id));
+  EXPECT_EQ(entry(a.id).status, waitlist_status::left);
+  EXPECT_EQ(entry(a.id).position, 0);
+  EXPECT_EQ(entry(b.id).position, 1);
+
+  auto back = joined(alice, 1);
+  EXPECT_NE(back.id, a.id);
+  EXPECT_EQ(back.position, 2);
+}
+
+TEST_P(waitlist_test, join_refuses_bad_counts_unknown_trips_and_users_and_full_lists) {
+  EXPECT_EQ(join(alice, 0).error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(join(alice, 13).error(), make_error_code(errc::invalid_input));
+  EXPECT_EQ(join(alice, 1, trip_id + 1000).error(), make_error_code(errc::not_found));
+  user ghost;
+  ghost.id = dave.id + 1000;
+  EXPECT_EQ(join(ghost, 1).error(), make_error_code(errc::not_found));
+  EXPECT_TRUE(join(alice, 12));
+
+  // The trip's bound counts active entries only.
+  ASSERT_TRUE(join(bob, 1, 0, 2));
+  EXPECT_EQ(join(carol, 1, 0, 2).error(), make_error_code(errc::waitlist_full));
+  ASSERT_TRUE(db->leave_waitlist(trip_id, bob.id));
+  EXPECT_TRUE(join(carol, 1, 0, 2));
+  // The one already in line is answered, bound or not.
+  EXPECT_TRUE(join(carol, 1, 0, 2));
+
+  // The user's bound counts active entries on trips that have not left.
+  import({row(2, "Star", "Indore", "Bhopal", hm(18, 0), hm(22, 0), 500)}, today, on("2026-03-02"));
+  row_id evening = 0;
+  for (const auto& t : db->search_trips("Indore", "Bhopal", on("2026-03-04")))
+    if (t.trip_id != trip_id) evening = t.trip_id;
+  ASSERT_NE(evening, 0);
+  EXPECT_EQ(db->join_waitlist(evening, alice.id, 1, t0, before, 100, 1).error(),
+            make_error_code(errc::waitlist_full));
+  EXPECT_TRUE(db->join_waitlist(evening, alice.id, 1, t0, at("2026-03-04T10:00:00"), 100, 1));
+}
+
+TEST_P(waitlist_test, freed_seats_go_to_the_first_in_line_whose_count_fits) {
+  sell_out();
+  auto a = joined(alice, 2);
+  auto b = joined(bob, 1);
+  auto c = joined(carol, 1);
+  EXPECT_TRUE(match(t0).empty()) << "nothing is free";
+
+  free_seat(seat39);
+  auto offers = match(t0);
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].entry_id, b.id);  // alice wants two: passed over
+  EXPECT_EQ(offers[0].trip_id, trip_id);
+  EXPECT_EQ(offers[0].user_id, bob.id);
+  EXPECT_EQ(offers[0].seats, (std::vector<int>{39}));
+  EXPECT_EQ(offers[0].expires_at, t0 + window);
+
+  auto bob_now = entry(b.id);
+  EXPECT_EQ(bob_now.status, waitlist_status::offered);
+  EXPECT_EQ(bob_now.offered_seats, (std::vector<int>{39}));
+  EXPECT_EQ(bob_now.offer_expires_at, t0 + window);
+  EXPECT_EQ(bob_now.offers, 1);
+  EXPECT_EQ(bob_now.position, 2);  // an offered entry is still in line
+  auto alice_now = entry(a.id);
+  EXPECT_EQ(alice_now.status, waitlist_status::waiting);
+  EXPECT_EQ(alice_now.position, 1);  // keeps its place
+  EXPECT_EQ(entry(c.id).status, waitlist_status::waiting);
+
+  // A running offer's seat is not offered again; a seat the hold engine holds is not offered.
+  EXPECT_TRUE(match(t0 + 1min).empty());
+  free_seat(seat40);
+  EXPECT_TRUE(match(t0 + 1min, {40}).empty());
+  offers = match(t0 + 1min);
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].entry_id, c.id);
+  EXPECT_EQ(offers[0].seats, (std::vector<int>{40}));
+}
+
+TEST_P(waitlist_test, an_offer_that_runs_out_lapses_and_the_seats_go_to_the_next) {
+  sell_out();
+  auto a = joined(alice, 2);
+  auto b = joined(bob, 1);
+  auto c = joined(carol, 2);
+  free_seat(seat39);
+  ASSERT_EQ(match(t0).size(), 1u);  // bob: 39
+  free_seat(seat40);
+  ASSERT_TRUE(match(t0 + 1min).empty());  // 40 alone fits neither alice nor carol
+
+  // Bob's offer runs out at t0 + window: both seats free, alice is first and wants two.
+  auto offers = match(t0 + window);
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].entry_id, a.id);
+  EXPECT_EQ(offers[0].seats, (std::vector<int>{39, 40}));
+  EXPECT_EQ(offers[0].expires_at, t0 + 2 * window);
+  auto lapsed = entry(b.id);
+  EXPECT_EQ(lapsed.status, waitlist_status::lapsed);
+  EXPECT_EQ(lapsed.position, 0);
+  EXPECT_EQ(lapsed.offer_expires_at, t0 + window);
+  EXPECT_FALSE(db->find_waitlist_entry(trip_id, bob.id));
+  EXPECT_EQ(entry(c.id).position, 2);
+
+  // Alice's runs out too: carol next.
+  offers = match(t0 + 2 * window);
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].entry_id, c.id);
+  EXPECT_EQ(entry(a.id).status, waitlist_status::lapsed);
+}
+
+TEST_P(waitlist_test, a_withdrawn_offer_puts_the_entry_back_in_its_old_place) {
+  sell_out();
+  auto a = joined(alice, 1);
+  auto b = joined(bob, 1);
+  free_seat(seat39);
+  auto offers = match(t0);
+  ASSERT_EQ(offers.size(), 1u);
+  const sys_ms deadline = offers[0].expires_at;
+  EXPECT_FALSE(db->withdraw_waitlist_offer(a.id, deadline + 1ms)) << "another deadline";
+  EXPECT_FALSE(db->withdraw_waitlist_offer(b.id, deadline)) << "not offered";
+  EXPECT_TRUE(db->withdraw_waitlist_offer(a.id, deadline));
+  EXPECT_FALSE(db->withdraw_waitlist_offer(a.id, deadline)) << "withdrawn already";
+  auto back = entry(a.id);
+  EXPECT_EQ(back.status, waitlist_status::waiting);
+  EXPECT_EQ(back.position, 1);
+  EXPECT_TRUE(back.offered_seats.empty());
+  EXPECT_EQ(back.offers, 1);
+  EXPECT_EQ(entry(b.id).position, 2);
+
+  // The withdrawn offer sends nothing; the next one to alice counts as her second.
+  EXPECT_FALSE(db->confirm_waitlist_offer(a.id, deadline, t0));
+  EXPECT_TRUE(offer_mails().empty());
+  offers = match(t0 + 1s);
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0].entry_id, a.id);
+  EXPECT_EQ(entry(a.id).offers, 2);
+}
+
+TEST_P(waitlist_test, a_confirmed_offer_writes_one_e_mail_naming_the_entry) {
+  sell_out();
+  auto a = joined(alice, 1);
+  free_seat(seat39);
+  auto offers = match(t0);
+  ASSERT_EQ(offers.size(), 1u);
+  const sys_ms deadline = offers[0].expires_at;
+  EXPECT_FALSE(db->confirm_waitlist_offer(a.id, deadline - 1ms, t0 + 1s));
+  EXPECT_TRUE(offer_mails().empty());
+  EXPECT_TRUE(db->confirm_waitlist_offer(a.id, deadline, t0 + 1s));
+  auto mails = offer_mails();
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].waitlist_id, a.id);
+  EXPECT_EQ(mails[0].booking_number, "");
+  EXPECT_EQ(mails[0].status, outbox_status::pending);
+  EXPECT_EQ(mails[0].created_at, t0 + 1s);
+  EXPECT_EQ(mails[0].next_attempt_at, t0 + 1s);
+  // The booking mails name no entry.
+  for (auto& m : db->list_outbox(std::nullopt, 100)) {
+    if (m.kind != mail_kind::waitlist_offer) {
+      EXPECT_EQ(m.waitlist_id, 0);
+    }
+  }
+  // A claim reads it back the same.
+  bool claimed = false;
+  for (auto& m : db->claim_outbox("me", t0 + 1s, 60s, 100)) {
+    if (m.kind == mail_kind::waitlist_offer) {
+      claimed = true;
+      EXPECT_EQ(m.waitlist_id, a.id);
+    }
+  }
+  EXPECT_TRUE(claimed);
+
+  // Once the offer lapsed it cannot be confirmed.
+  ASSERT_TRUE(match(deadline).empty());
+  EXPECT_EQ(entry(a.id).status, waitlist_status::lapsed);
+  EXPECT_FALSE(db->confirm_waitlist_offer(a.id, deadline, deadline));
+  EXPECT_EQ(offer_mails().size(), 1u);
+}
+
+TEST_P(waitlist_test, booking_the_offered_seats_accepts_the_offer) {
+  sell_out();
+  auto a = joined(alice, 1);
+  auto b = joined(bob, 1);
+  free_seat(seat39);
+  free_seat(seat40);
+  ASSERT_EQ(match(t0).size(), 2u);
+  ASSERT_FALSE(book(alice.id, trip_id, {39}, numbers("W-")).code);
+  auto accepted = entry(a.id);
+  EXPECT_EQ(accepted.status, waitlist_status::accepted);
+  EXPECT_EQ(accepted.position, 0);
+  EXPECT_EQ(accepted.offered_seats, (std::vector<int>{39}));
+  EXPECT_FALSE(db->find_waitlist_entry(trip_id, alice.id));
+  EXPECT_EQ(entry(b.id).status, waitlist_status::offered);  // someone else's booking
+  EXPECT_EQ(entry(b.id).position, 1);
+}
+
+TEST_P(waitlist_test, a_departed_trip_gets_no_offers_and_is_not_swept) {
+  auto a = joined(alice, 1);
+  // Seats are free, but the trip has left.
+  EXPECT_TRUE(match(t0, {}, at("2026-03-04T09:00:00")).empty());
+  EXPECT_EQ(entry(a.id).status, waitlist_status::waiting);
+  EXPECT_TRUE(db->offer_waitlist_seats(trip_id + 1000, {}, t0, before, window, lowest).empty());
+
+  EXPECT_EQ(db->trips_to_match(t0, before, 10), (std::vector<row_id>{trip_id}));
+  EXPECT_TRUE(db->trips_to_match(t0, at("2026-03-04T09:00:00"), 10).empty());
+  EXPECT_TRUE(db->trips_to_match(t0, before, 0).empty());
+}
+
+TEST_P(waitlist_test, the_sweep_lists_trips_with_waiting_entries_or_offers_that_ran_out) {
+  EXPECT_TRUE(db->trips_to_match(t0, before, 10).empty());
+  sell_out();
+  auto a = joined(alice, 1);
+  free_seat(seat39);
+  ASSERT_EQ(match(t0).size(), 1u);
+  // Only a running offer: nothing to do until it runs out.
+  EXPECT_TRUE(db->trips_to_match(t0 + 1min, before, 10).empty());
+  EXPECT_EQ(db->trips_to_match(t0 + window, before, 10), (std::vector<row_id>{trip_id}));
+  ASSERT_TRUE(db->leave_waitlist(trip_id, alice.id));
+  EXPECT_TRUE(db->trips_to_match(t0 + window, before, 10).empty());
+  (void)a;
+}
+
+TEST_P(waitlist_test, the_offer_e_mail_has_the_user_and_the_trip) {
+  auto a = joined(alice, 2);
+  auto mail = db->waitlist_offer_details(a.id);
+  ASSERT_TRUE(mail);
+  EXPECT_EQ(mail->entry.id, a.id);
+  EXPECT_EQ(mail->entry.count, 2);
+  EXPECT_EQ(mail->email, "alice@example.com");
+  EXPECT_EQ(mail->username, "alice");
+  EXPECT_EQ(mail->trip.trip_id, trip_id);
+  EXPECT_EQ(mail->trip.source, "Indore");
+  EXPECT_EQ(mail->trip.destination, "Bhopal");
+  EXPECT_EQ(mail->trip.bus_name, "Royal");
+  EXPECT_EQ(mail->trip.departure_time, at("2026-03-04T09:00:00"));
+  EXPECT_EQ(mail->trip.total_seats, 40);
+  EXPECT_FALSE(db->waitlist_offer_details(a.id + 1000));
+}
+
+TEST_P(waitlist_test, concurrent_matching_steps_make_one_offer_to_the_first_in_line) {
+  sell_out();
+  auto a = joined(alice, 1);
+  joined(bob, 1);
+  joined(carol, 1);
+  free_seat(seat39);
+  constexpr int threads = 6;
+  constexpr int rounds = 5;
+  std::mutex mu;
+  std::vector<waitlist_offer> all;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&] {
+      for (int r = 0; r < rounds; ++r) {
+        try {
+          auto offers = match(t0);
+          std::lock_guard lock(mu);
+          all.insert(all.end(), offers.begin(), offers.end());
+        } catch (const std::exception&) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].entry_id, a.id);
+  EXPECT_EQ(all[0].seats, (std::vector<int>{39}));
+  EXPECT_EQ(entry(a.id).offers, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(backends, store_conformance,
                          testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
                                          postgres_backend()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(backends, booking_test,
+                         testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
+                                         postgres_backend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(backends, waitlist_test,
                          testing::Values(sqlite_file_backend(), sqlite_memory_backend(),
                                          postgres_backend()),
                          [](const auto& info) { return info.param.name; });
@@ -1451,6 +1825,7 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   for (const char* c : {"passenger_name", "passenger_age", "passenger_gender", "boarded_at"})
     exec_sql(file, (std::string("ALTER TABLE bookings DROP COLUMN ") + c).c_str());
   exec_sql(file, "ALTER TABLE trips DROP COLUMN ladies_rule");  // migration 5
+  exec_sql(file, "DROP TABLE waitlist");                        // migration 6
   exec_sql(file, "DELETE FROM schema_migrations WHERE version >= 2");
   auto s = open_store(file.string());
   // Migration 4 on existing bookings: a passenger entry per seat, nobody named, none boarded;
@@ -1467,6 +1842,59 @@ TEST(sqlite_store, migration_2_counts_the_sales_of_an_existing_database) {
   EXPECT_DOUBLE_EQ(a.buses[0].revenue, 30);
   EXPECT_DOUBLE_EQ(a.revenue, 30);
   EXPECT_DOUBLE_EQ(a.occupancy, 7.5);  // 3 of 40
+}
+
+TEST(sqlite_store, migration_6_keeps_the_outbox_and_ties_each_message_to_one_subject) {
+  // A database at version 5 with a booking's e-mail in the outbox. SQLite cannot change a
+  // CHECK in place: migration 6 rebuilds the table, which must keep its rows.
+  fs::path file = temp_root::fresh_dir() / "v5.db";
+  row_id user_id = 0;
+  {
+    auto s = open_store(file.string());
+    auto u = s->create_user({"u", "u@example.com", "h", false});
+    ASSERT_TRUE(u);
+    user_id = u->id;
+    ASSERT_TRUE(s->import_schedule({row(0, "Solo", "X", "Y", hm(8, 0), hm(9, 0), 10)}, today,
+                                   std::nullopt));
+    booking_request req;
+    req.user_id = u->id;
+    req.trip_id = 1;
+    req.seat_numbers = {1};
+    req.created_at = at("2026-03-04T10:00:00");
+    ASSERT_FALSE(s->create_booking(req, numbers()).code);
+  }
+  exec_sql(file, "DROP TABLE waitlist");
+  exec_sql(file,
+           "CREATE TABLE outbox_v5 AS SELECT id, kind, booking_number, status, attempts,"
+           " created_at, next_attempt_at, lease_owner, lease_until, sent_at, last_error"
+           " FROM outbox");
+  exec_sql(file, "DROP TABLE outbox");
+  exec_sql(file, "ALTER TABLE outbox_v5 RENAME TO outbox");
+  exec_sql(file, "DELETE FROM schema_migrations WHERE version = 6");
+
+  auto s = open_store(file.string());
+  auto kept = s->list_outbox(std::nullopt, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].kind, mail_kind::booking_confirmation);
+  EXPECT_EQ(kept[0].booking_number, "BK-1");
+  EXPECT_EQ(kept[0].waitlist_id, 0);
+  auto entry = s->join_waitlist(1, user_id, 1, sys_ms{}, local_time{}, 10, 10);
+  ASSERT_TRUE(entry);
+  // An offer's e-mail names its entry; a booking's names none.
+  EXPECT_THROW(exec_sql(file,
+                        "INSERT INTO outbox(kind, booking_number, created_at, next_attempt_at)"
+                        " VALUES ('waitlist_offer', '', 1, 1)"),
+               std::runtime_error);
+  const std::string id = std::to_string(entry->id);
+  EXPECT_THROW(exec_sql(file, ("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                               " next_attempt_at) VALUES ('booking_confirmation', 'BK-1', " +
+                               id + ", 1, 1)")
+                                  .c_str()),
+               std::runtime_error);
+  exec_sql(file, ("INSERT INTO outbox(kind, booking_number, waitlist_id, created_at,"
+                  " next_attempt_at) VALUES ('waitlist_offer', '', " + id + ", 1, 1)")
+                     .c_str());
+  EXPECT_EQ(s->count_outbox().pending, 2);
 }
 
 TEST(sqlite_store, refuses_a_database_from_a_newer_version) {

@@ -336,6 +336,49 @@ TEST(hold_book_hoarding, release_and_retake_does_not_restart_the_lifetime) {
   EXPECT_EQ(fresh->expires_at, clk.now() + 300s);
 }
 
+// A waiting-list offer (issue 16): no caps, no cool-down; its new holds start a fresh life
+// (not the life of a hold the user released or let lapse); its events are marked; the
+// holds count against the user's own takes afterwards.
+TEST(hold_book_offers, an_offer_starts_afresh_past_the_caps_and_is_marked) {
+  manual_clock clk;
+  auto policy = anti_hoarding();
+  policy.max_per_user = 2;
+  policy.max_per_account = 3;
+  hold_book book{policy};
+  std::vector<seat_event> ev;
+  ASSERT_TRUE(book.take(1, 7, 100, clk.now(), ev));
+  clk.advance(300s);  // lapsed: cooling down
+  ASSERT_TRUE(book.take(1, 8, 100, clk.now(), ev));
+  clk.advance(10s);
+  ASSERT_TRUE(book.release(1, 8, 100, clk.now(), ev));  // released: its life would go on
+  ASSERT_TRUE(book.take(2, 1, 100, clk.now(), ev));
+  ASSERT_TRUE(book.take(2, 2, 100, clk.now(), ev));
+  EXPECT_EQ(book.take(1, 7, 100, clk.now(), ev).error(), errc::hold_cooldown);
+  ev.clear();
+  int bad = -1;
+  auto offer = book.take_offer(1, {9, 7, 8}, 100, clk.now(), &bad, ev);
+  ASSERT_TRUE(offer) << offer.error().message();
+  ASSERT_EQ(offer->size(), 3u);
+  for (const auto& h : *offer) {
+    EXPECT_EQ(h.taken_at, clk.now());
+    EXPECT_EQ(h.expires_at, clk.now() + 300s);
+  }
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_TRUE(ev[0].offer);
+  EXPECT_EQ(ev[0].seats, (std::vector<int>{7, 8, 9}));
+  EXPECT_EQ(book.take(1, 10, 100, clk.now(), ev).error(), errc::hold_limit);
+  EXPECT_EQ(book.take(3, 1, 100, clk.now(), ev).error(), errc::account_hold_limit);
+  ev.clear();
+  ASSERT_TRUE(book.take(1, 9, 100, clk.now(), ev));  // a renewal by the user: not an offer
+  EXPECT_FALSE(ev.back().offer);
+  // Refused as a whole, changing nothing, when one seat is someone else's.
+  ASSERT_TRUE(book.take(1, 20, 200, clk.now(), ev));
+  ev.clear();
+  EXPECT_EQ(book.take_offer(1, {19, 20}, 100, clk.now(), &bad, ev).error(), errc::seat_occupied);
+  EXPECT_EQ(bad, 20);
+  EXPECT_TRUE(ev.empty());
+}
+
 TEST(hold_book_hoarding, a_release_is_remembered_within_the_hard_cap) {
   manual_clock clk;
   auto policy = anti_hoarding();
