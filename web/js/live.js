@@ -34,6 +34,8 @@ export class SeatFeed {
     this.pingTimer = null;
     this.status = 'connecting';
     this.identified = false;
+    this.sentToken = null; // the token of this connection's AUTH
+    this.authRetries = 0;
   }
 
   /** Milliseconds since the epoch on the server's clock, now. */
@@ -112,19 +114,40 @@ export class SeatFeed {
     ws.onerror = () => {};
   }
 
-  /** AUTH with the current token (none signed out). A server without AUTH ignores it. */
+  /** AUTH with the current token (none signed out). A server without AUTH ignores it. The
+   *  server closes a connection at its sixth JSON message: a token is sent once per
+   *  connection, and again only when it changed or the server asked to try again. */
   identify(ws = this.ws) {
     const token = this.handlers.token?.();
     this.identified = Boolean(token);
-    if (token && ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'AUTH', token }));
+    this.sentToken = null;
+    this.authRetries = 0;
+    if (token && ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ type: 'AUTH', token }));
+      this.sentToken = token;
+    }
   }
 
   /** The visitor signed in or out: a new identity is sent; a viewer that was identified and
    *  is not any more starts a new connection (resuming from its seq), which is anonymous. */
   reidentify() {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return; // the next open sends it
-    if (this.handlers.token?.()) this.identify();
-    else if (this.identified) this.resync();
+    const token = this.handlers.token?.();
+    if (token && token !== this.sentToken) this.identify();
+    else if (!token && this.identified) this.resync();
+  }
+
+  /** AUTH_FAILED because the server could not check the token just then: once more, later. */
+  authFailed(msg) {
+    if (!/try again/.test(String(msg.detail || '')) || this.authRetries >= 2) return;
+    this.authRetries += 1;
+    const ws = this.ws;
+    const token = this.sentToken;
+    setTimeout(() => {
+      if (ws && ws === this.ws && ws.readyState === WebSocket.OPEN && token === this.handlers.token?.()) {
+        ws.send(JSON.stringify({ type: 'AUTH', token }));
+      }
+    }, 2000);
   }
 
   markLive() {
@@ -181,6 +204,7 @@ export class SeatFeed {
     // Messages for this viewer alone: outside the trip's seq order (WAITLIST_OFFER carries the
     // seq of the lock message it follows, which the duplicate check would drop).
     if (msg.type === 'AUTH_OK' || msg.type === 'AUTH_FAILED' || msg.type === 'WAITLIST_OFFER') {
+      if (msg.type === 'AUTH_FAILED') this.authFailed(msg);
       this.handlers.onPersonal?.(msg);
       return;
     }
