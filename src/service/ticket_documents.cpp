@@ -136,6 +136,21 @@ std::string ticket_documents::message_id(const outbox_message& row) const {
   return fmt::format("seatd.outbox.{}.{}@{}", row.id, id_safe(row.booking_number), domain_);
 }
 
+tickets::mail_message ticket_documents::message_of(const outbox_message& row,
+                                                   const std::string& name,
+                                                   const std::string& email,
+                                                   const tickets::message_texts& texts) const {
+  tickets::mail_message m;
+  m.from = options_.from;
+  m.to = {name, email};
+  m.subject = texts.subject;
+  m.text = texts.text;
+  m.html = texts.html;
+  m.date = row.created_at;  // a resend is the same message: same Date, same Message-ID
+  m.message_id = message_id(row);
+  return m;
+}
+
 result<tickets::outgoing_mail> ticket_documents::mail_for(const outbox_message& row,
                                                           const ticket& t) const {
   if (auto ec = tickets::check_address(t.user_email)) return ec;
@@ -145,14 +160,7 @@ result<tickets::outgoing_mail> ticket_documents::mail_for(const outbox_message& 
   const tickets::message_texts texts = confirmation
                                            ? tickets::booking_confirmation(b, t.user_name)
                                            : tickets::booking_cancellation(b, t.user_name);
-  tickets::mail_message m;
-  m.from = options_.from;
-  m.to = {t.user_name, t.user_email};
-  m.subject = texts.subject;
-  m.text = texts.text;
-  m.html = texts.html;
-  m.date = row.created_at;
-  m.message_id = message_id(row);
+  tickets::mail_message m = message_of(row, t.user_name, t.user_email, texts);
   if (confirmation) {
     auto pdf = boarding_pass_pdf(t);
     if (!pdf) return pdf.error();
@@ -178,15 +186,7 @@ result<tickets::outgoing_mail> ticket_documents::mail_for_offer(
   if (offer.entry.offer_expires_at)
     d.held_until = format_departure(to_local(*offer.entry.offer_expires_at));
   const tickets::message_texts texts = tickets::waitlist_offer(d, offer.username);
-  tickets::mail_message m;
-  m.from = options_.from;
-  m.to = {offer.username, offer.email};
-  m.subject = texts.subject;
-  m.text = texts.text;
-  m.html = texts.html;
-  m.date = row.created_at;
-  m.message_id = message_id(row);
-  return tickets::make_outgoing_mail(m);
+  return tickets::make_outgoing_mail(message_of(row, offer.username, offer.email, texts));
 }
 
 }  // namespace seatd::service

@@ -28,6 +28,7 @@
 #include "ticket/boarding_code.hpp"
 #include "ticket/boarding_pass_pdf.hpp"
 #include "ticket/booking_details.hpp"
+#include "ticket/booking_messages.hpp"
 #include "ticket/mail_sender.hpp"
 #include "ticket/mime_message.hpp"
 
@@ -91,6 +92,11 @@ class ticket_documents {
   const tickets::mailbox& from() const noexcept { return options_.from; }
 
  private:
+  // The outbox row's message to `name <email>` with these words (no attachment yet).
+  tickets::mail_message message_of(const outbox_message& row, const std::string& name,
+                                   const std::string& email,
+                                   const tickets::message_texts& texts) const;
+
   ticket_documents_options options_;
   tickets::boarding_codec codec_;
   std::string domain_;  // of the From address

@@ -1,5 +1,6 @@
 #include "service/waitlist_service.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -167,6 +168,10 @@ void waitlist_service::schedule(row_id trip) {
 }
 
 asio::awaitable<void> waitlist_service::run_matches(row_id trip) {
+  // co_spawn may start a task inline (a dispatch), and schedule() is called from the hold
+  // engine's event sink, under the engine's lock: the match, which asks the engine for its
+  // holds, must begin later, on its own turn.
+  co_await asio::post(ex_, asio::use_awaitable);
   for (;;) {
     try {
       (void)co_await match(trip);

@@ -98,7 +98,8 @@ class waitlist_service {
   boost::asio::awaitable<std::optional<waitlist_entry>> leave(row_id trip, row_id user);
 
   // The hold engine's events (every instance gets every event): seats freed on a trip with a
-  // queue start a match. Never blocks.
+  // queue start a match. Never blocks, and never calls the engine: the engine may call it
+  // under its own lock.
   void on_event(const seat_event& e);
   // Matches the trip now (coalesced with a match already running for it).
   void schedule(row_id trip);

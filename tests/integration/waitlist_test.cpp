@@ -189,7 +189,8 @@ TEST(waitlist_cluster, ten_waiting_three_cancellations_on_three_instances_and_a_
     mailed.clear();
     auto box = via[0]->get("/admin/outbox?limit=200", cluster.admin_token());
     ASSERT_EQ(box.status, 200) << box.body;
-    for (const auto& m : box.json().at("messages").as_array())
+    const auto listed = box.json();
+    for (const auto& m : listed.at("messages").as_array())
       if (m.at("kind").as_string() == "waitlist_offer") mailed.insert(m.at("waitlist_id").as_int64());
     if (mailed.size() >= 4) break;
     std::this_thread::sleep_for(100ms);
