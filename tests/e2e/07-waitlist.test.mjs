@@ -32,6 +32,20 @@ const spare = []; // [{seat, booking}]: A's single-seat bookings, cancelled one 
 // GET /trips/{id}/waitlist answers 404 to a traveller not on the list, which the browser logs.
 const NOT_LISTED = /status of 404/;
 
+const told = { B: [], C: [] }; // the WAITLIST_OFFER messages each page's WebSocket received
+
+/** Collects the page's WAITLIST_OFFER messages (of every connection it opens). */
+function watchOffers(page, who) {
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    if (typeof payload === 'string' && payload.includes('"WAITLIST_OFFER"')) told[who].push(JSON.parse(payload));
+  }));
+}
+
+/** Waits up to `ms` for `fn()` to hold (a message the test's own listener collects). */
+async function until(fn, ms) {
+  for (const end = Date.now() + ms; !fn() && Date.now() < end;) await new Promise((r) => setTimeout(r, 25));
+}
+
 const panel = (page) => page.locator('[data-testid="waitlist"]');
 const place = (page) => page.locator('[data-testid="waitlist-place"]');
 const offer = (page) => page.locator('[data-testid="waitlist-offer"]');
@@ -133,6 +147,8 @@ step('setup: A sells a whole trip out; B (phone) and C (desktop) log in', async 
 
   const b = await actor('B', PHONE);
   const c = await actor('C', DESKTOP);
+  watchOffers(b, 'B');
+  watchOffers(c, 'C');
   await login(b, userB.email, userB.password);
   await login(c, userC.email, userC.password);
 });
@@ -146,7 +162,7 @@ step('a visitor who is not logged in sees the trip sold out and is asked to log 
   const link = page.getByRole('link', { name: 'Log in to join the waiting list' });
   await link.waitFor();
   assert.match(await link.getAttribute('href'), new RegExp(`^#/login\\?next=.*trip%2F${trip.id}`));
-  assert.equal(await page.getByLabel('Seats wanted').count(), 0, 'no join form without an account');
+  assert.equal(await page.getByLabel('Seats wanted').isVisible(), false, 'no join form without an account');
   await shot(page, '07-waitlist-signed-out-1440', { fullPage: false });
   await actors.V.context.close();
   delete actors.V;
@@ -214,6 +230,8 @@ step('A cancels a booking: B is offered the seat live, sees it as a hold, and bo
   await seatState(page, n, 'mine', 500);
   await seatState(other, n, 'taken', LIVE_WITHIN_MS);
   assert.deepEqual(reloads, [], 'no reload: the offer came live');
+  await until(() => told.B.length > 0, LIVE_WITHIN_MS);
+  assert.deepEqual(told.B.map((m) => [m.trip_id, m.seat_nos]), [[trip.id, [n]]], 'told over the WebSocket (AUTH sent)');
   page.off('framenavigated', navigated);
   // Book as any hold: the passenger row came with the seat (its name from B's profile).
   const row = page.locator(`fieldset[data-seat="${n}"]`);
@@ -258,6 +276,7 @@ step('A cancels another: C is offered it and lets it lapse; the offer passes to 
   const { seat: n, booking } = spare.shift();
   expectConsoleError(NOT_LISTED); // C's page asks how the offer ended: not on the list any more
   expectConsoleError(NOT_LISTED);
+  told.B.length = 0;
   await cancel(booking);
   const box = offer(other);
   await box.waitFor({ timeout: HOLD_TTL_MS });
@@ -273,6 +292,9 @@ step('A cancels another: C is offered it and lets it lapse; the offer passes to 
   // C does nothing: the hold (the offer) runs out and B, next in line, is offered the seat.
   await offer(page).waitFor({ timeout: HOLD_TTL_MS + 10000 });
   assert.match(await offer(page).innerText(), new RegExp(`Seat ${n} is held for you`));
+  assert.deepEqual(told.C.map((m) => m.seat_nos), [[n]], 'C was told of its offer');
+  await until(() => told.B.length > 0, LIVE_WITHIN_MS);
+  assert.deepEqual(told.B.map((m) => m.seat_nos), [[n]], 'B was told live, after C’s offer lapsed');
   await seatState(page, n, 'mine', LIVE_WITHIN_MS);
   const lapsed = await entryOf('C');
   assert.equal(lapsed.status, 404, `C's offer lapsed: ${JSON.stringify(lapsed.data)}`);

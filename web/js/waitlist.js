@@ -50,6 +50,7 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
   let pollTimer = null;
   let recheckTimer = null;
   let primary = false;
+  let changes = 0; // joins and leaves here: an answer to a GET sent before one is stale
 
   const countId = `waitlist-count-${tripId}`;
   const count = h('input', {
@@ -89,13 +90,14 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
       offerText.textContent = '';
     }
     clearInterval(pollTimer);
+    if (!entry) clearTimeout(settleTimer);
     pollTimer = entry && entry.status === 'waiting' ? setInterval(() => refresh(), POLL_MS) : null;
     // An offer past its deadline is about to lapse on the server (its hold's expiry matches the
     // trip again): asked again shortly.
     clearTimeout(recheckTimer);
     const at = entry && entry.status === 'offered' && entry.offer ? entry.offer.expires_at : null;
     if (typeof at === 'number') {
-      recheckTimer = setTimeout(() => refresh(), Math.max(0, at - (Date.now() + clockOffset())) + RECHECK_MS);
+      recheckTimer = setTimeout(() => { if (active()) refresh(); }, Math.max(0, at - (Date.now() + clockOffset())) + RECHECK_MS);
     }
     render();
   }
@@ -118,16 +120,17 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
     const user = session.user;
     if (!user) return;
     if (asking) return;
+    const at = changes;
     asking = (async () => {
       try {
         const got = await api(`/trips/${tripId}/waitlist`);
-        if (session.user && session.user.id === user.id) {
+        if (at === changes && session.user && session.user.id === user.id) {
           askedFor = user.id;
           asked = true;
           setEntry(got);
         }
       } catch (err) {
-        if (err instanceof ApiError && err.status === 404 && session.user && session.user.id === user.id) {
+        if (err instanceof ApiError && err.status === 404 && at === changes && session.user && session.user.id === user.id) {
           askedFor = user.id;
           asked = true;
           if (entry && entry.status === 'offered') ended = 'Your offer ran out and the seats went to the next in line. You can join the waiting list again.';
@@ -152,6 +155,7 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
     await busy(joinButton, 'Joining…', async () => {
       try {
         const res = await api(`/trips/${tripId}/waitlist`, { method: 'POST', json: { count: n } });
+        changes += 1;
         ended = '';
         asked = true;
         askedFor = session.user ? session.user.id : null;
@@ -170,6 +174,7 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
     await busy(leaveButton, 'Leaving…', async () => {
       try {
         const res = await api(`/trips/${tripId}/waitlist`, { method: 'DELETE' });
+        changes += 1;
         const was = entry;
         ended = '';
         setEntry(null);
@@ -234,6 +239,7 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
     /** WAITLIST_OFFER from the live feed: the entry is offered these seats. */
     offer(msg) {
       const base = entry || { trip_id: tripId, count: msg.seat_nos.length, position: 1 };
+      changes += 1;
       ended = '';
       asked = true;
       askedFor = session.user ? session.user.id : null;
@@ -243,7 +249,7 @@ export function waitlistPanel({ tripId, freeSeats, wanted, clockOffset, closed, 
     seatsChanged() {
       if (!active()) return;
       clearTimeout(settleTimer);
-      settleTimer = setTimeout(() => refresh(), SETTLE_MS);
+      settleTimer = setTimeout(() => { if (active()) refresh(); }, SETTLE_MS);
     },
     /** The offer's seats are not the traveller's any more (ran out, or booked): ask again. */
     offerEnded() {
