@@ -80,32 +80,31 @@ awaitable_response join_waitlist(net::request_context& ctx, services& svc) {
                                entry_json(joined->entry));
 }
 
-awaitable_response see_waitlist(net::request_context& ctx, services& svc) {
+// GET answers the caller's entry; DELETE takes it out of the queue (and an offer's seats back)
+// and answers it as it was, now "left". 404 when the caller is not in the queue.
+awaitable_response caller_entry(net::request_context& ctx, services& svc, bool leave) {
   auto who = co_await authenticate_user(ctx.req, svc);
   if (!who) co_return net::unauthorized();
   const row_id trip = ctx.params.get_int("trip_id");
   if (!svc.waitlist)
     co_return net::error_response(status::service_unavailable, "The waiting list is not running");
-  auto finding = svc.waitlist->find(trip, who->id);
-  auto entry = co_await std::move(finding);
+  auto asking = leave ? svc.waitlist->leave(trip, who->id) : svc.waitlist->find(trip, who->id);
+  auto entry = co_await std::move(asking);
   if (!entry)
     co_return net::error_response(status::not_found, "You are not on this trip's waiting list");
+  if (leave) {
+    entry->status = waitlist_status::left;
+    entry->position = 0;
+  }
   co_return net::json_response(status::ok, entry_json(*entry));
 }
 
+awaitable_response see_waitlist(net::request_context& ctx, services& svc) {
+  return caller_entry(ctx, svc, false);
+}
+
 awaitable_response leave_waitlist(net::request_context& ctx, services& svc) {
-  auto who = co_await authenticate_user(ctx.req, svc);
-  if (!who) co_return net::unauthorized();
-  const row_id trip = ctx.params.get_int("trip_id");
-  if (!svc.waitlist)
-    co_return net::error_response(status::service_unavailable, "The waiting list is not running");
-  auto leaving = svc.waitlist->leave(trip, who->id);
-  auto left = co_await std::move(leaving);
-  if (!left)
-    co_return net::error_response(status::not_found, "You are not on this trip's waiting list");
-  left->status = waitlist_status::left;
-  left->position = 0;
-  co_return net::json_response(status::ok, entry_json(*left));
+  return caller_entry(ctx, svc, true);
 }
 
 }  // namespace
