@@ -50,6 +50,9 @@ awaitable_response join_waitlist(net::request_context& ctx, services& svc) {
     f.fail("count", fmt::format("this bus has {} seats", facts->total_seats), "value_error.count");
     co_return f.error();
   }
+  // Joining is a request for seats like a hold: the same per-address rate, so join-and-leave
+  // churn from one client is bounded as hold churn is.
+  if (auto refused = refuse_over_hold_rate(ctx, svc)) co_return std::move(*refused);
   // A queue for a bus that has left, or whose sale has closed, could never be served.
   if (auto refused = refuse_outside_sale_window(facts->departure, svc))
     co_return std::move(*refused);

@@ -80,6 +80,12 @@ waitlist_service::counters waitlist_service::stats() const {
   return stats_;
 }
 
+local_time waitlist_service::sale_closes_after(sys_ms now) const {
+  // A trip whose sale has closed (departed, or inside the booking cut-off) is offered nothing:
+  // its departure is compared with now + the cut-off, as the booking itself would be.
+  return to_local(now) + options_.booking_cutoff;
+}
+
 void waitlist_service::remember(row_id trip) {
   std::lock_guard lock(mutex_);
   if (known_.size() < options_.max_known_trips) known_.insert(trip);
@@ -202,15 +208,22 @@ asio::awaitable<int> waitlist_service::match(row_id trip) {
       auto seats = db_.list_seats(trip);
       const int total = int(seats.size());
       return db_.offer_waitlist_seats(
-          trip, busy, now, to_local(now), options_.offer_window,
+          trip, busy, now, sale_closes_after(now), options_.offer_window,
           [total](const std::vector<int>& free, int count) { return choose_seats(total, free, count); });
     });
     {
       std::lock_guard lock(mutex_);
       ++stats_.matches;
     }
+    // Held in queue order. When one loses its race for a seat, the offers behind it in the
+    // queue are withdrawn too, untaken: the next run offers again from the front of the line,
+    // so a later entry never keeps seats an earlier one could have had.
     bool lost = false;
     for (const auto& offer : offers) {
+      if (lost) {
+        co_await withdraw(offer);
+        continue;
+      }
       if (co_await hold_offer(offer))
         ++held;
       else
@@ -227,11 +240,7 @@ asio::awaitable<bool> waitlist_service::hold_offer(const waitlist_offer& offer) 
   if (taken.code) {
     // Taken by someone in the moment between reading the holds and holding them: the entry
     // goes back to its place, and the trip is matched again.
-    co_await pool_.run([this, &offer] {
-      return db_.withdraw_waitlist_offer(offer.entry_id, offer.expires_at);
-    });
-    std::lock_guard lock(mutex_);
-    ++stats_.withdrawn;
+    co_await withdraw(offer);
     co_return false;
   }
   const sys_ms now = clock_.now();
@@ -254,12 +263,19 @@ asio::awaitable<bool> waitlist_service::hold_offer(const waitlist_offer& offer) 
   co_return true;
 }
 
+asio::awaitable<void> waitlist_service::withdraw(const waitlist_offer& offer) {
+  co_await pool_.run(
+      [this, &offer] { return db_.withdraw_waitlist_offer(offer.entry_id, offer.expires_at); });
+  std::lock_guard lock(mutex_);
+  ++stats_.withdrawn;
+}
+
 asio::awaitable<void> waitlist_service::sweep_loop() {
   for (;;) {
     try {
       const sys_ms now = clock_.now();
       auto trips = co_await pool_.run([this, now] {
-        return db_.trips_to_match(now, to_local(now), options_.sweep_trips);
+        return db_.trips_to_match(now, sale_closes_after(now), options_.sweep_trips);
       });
       {
         std::lock_guard lock(mutex_);

@@ -36,6 +36,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/errc.hpp"
+#include "domain/local_time.hpp"
 #include "domain/model.hpp"
 #include "domain/seat_event.hpp"
 #include "exec/task_group.hpp"
@@ -57,6 +58,9 @@ struct waitlist_options {
   // A take lost to another traveller withdraws the offer and matches again, this many times
   // per run.
   int max_races = 3;
+  // Bookings close this long before departure (SEATD_BOOKING_CUTOFF_MINUTES): no offer is
+  // made inside it, since it could not be booked.
+  std::chrono::minutes booking_cutoff{0};
 };
 
 struct waitlist_join {
@@ -112,6 +116,9 @@ class waitlist_service {
   boost::asio::awaitable<void> run_matches(row_id trip);
   boost::asio::awaitable<void> sweep_loop();
   boost::asio::awaitable<bool> hold_offer(const waitlist_offer& offer);
+  // The offer goes back (store::withdraw_waitlist_offer): waiting again, in its old place.
+  boost::asio::awaitable<void> withdraw(const waitlist_offer& offer);
+  local_time sale_closes_after(sys_ms now) const;
   void remember(row_id trip);
 
   boost::asio::any_io_executor ex_;

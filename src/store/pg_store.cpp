@@ -847,9 +847,13 @@ std::vector<waitlist_offer> pg_store::offer_waitlist_seats(row_id trip_id,
     std::vector<int> unsold;
     auto r = conn.query(wl(rows::waitlist_unsold_seats), trip_id);
     for (int i = 0; i < r.rows(); ++i) unsold.push_back(r.int32(i, 0));
-    std::vector<std::string> running;
+    std::vector<rows::running_offer> running;
     r = conn.query(wl(rows::waitlist_running_offers), trip_id);
-    for (int i = 0; i < r.rows(); ++i) running.emplace_back(r.text(i, 0));
+    for (int i = 0; i < r.rows(); ++i)
+      running.push_back({r.int64(i, 0), std::string(r.text(i, 1)),
+                         sys_ms{std::chrono::milliseconds{r.int64(i, 2)}}});
+    for (row_id id : rows::abandoned_offers(running, held, now, window))
+      conn.query(wl(rows::waitlist_lapse_entry), id);
     std::vector<rows::queued_entry> queue;
     r = conn.query(wl(rows::waitlist_queue), trip_id);
     for (int i = 0; i < r.rows(); ++i)

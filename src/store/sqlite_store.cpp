@@ -818,11 +818,17 @@ std::vector<waitlist_offer> sqlite_store::offer_waitlist_seats(
     st.bind(1, trip_id);
     while (st.step()) unsold.push_back(st.column_int(0));
   }
-  std::vector<std::string> running;
+  std::vector<rows::running_offer> running;
   {
     auto st = conn->prepare(wl(rows::waitlist_running_offers));
     st.bind(1, trip_id);
-    while (st.step()) running.push_back(st.column_text(0));
+    while (st.step())
+      running.push_back({st.column_int64(0), st.column_text(1),
+                         sys_ms{std::chrono::milliseconds{st.column_int64(2)}}});
+  }
+  {
+    auto lapse = conn->prepare(wl(rows::waitlist_lapse_entry));
+    for (row_id id : rows::abandoned_offers(running, held, now, window)) lapse.bind_all(id).run();
   }
   std::vector<rows::queued_entry> queue;
   {

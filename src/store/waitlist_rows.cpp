@@ -45,11 +45,28 @@ waitlist_status parse_waitlist_status(std::string_view s) {
   throw store_error("unknown waiting list status in database: '" + std::string(s) + "'");
 }
 
+std::vector<row_id> abandoned_offers(std::vector<running_offer>& running,
+                                     const std::vector<int>& held, sys_ms now,
+                                     std::chrono::milliseconds window) {
+  std::vector<row_id> out;
+  std::erase_if(running, [&](const running_offer& o) {
+    if (o.expires_at - window + offer_hold_grace > now) return false;  // may be on its way
+    const auto seats = parse_seat_list(o.seats);
+    const bool all_held = std::all_of(seats.begin(), seats.end(), [&held](int s) {
+      return std::find(held.begin(), held.end(), s) != held.end();
+    });
+    if (all_held) return false;
+    out.push_back(o.id);
+    return true;
+  });
+  return out;
+}
+
 std::vector<int> waitlist_free_seats(const std::vector<int>& unsold, const std::vector<int>& held,
-                                     const std::vector<std::string>& running) {
+                                     const std::vector<running_offer>& running) {
   std::vector<int> taken = held;
-  for (const auto& seats : running) {
-    auto offered = parse_seat_list(seats);
+  for (const auto& o : running) {
+    auto offered = parse_seat_list(o.seats);
     taken.insert(taken.end(), offered.begin(), offered.end());
   }
   std::vector<int> free;

@@ -84,9 +84,12 @@ WHERE s.trip_id = @1
   AND NOT EXISTS (SELECT 1 FROM bookings bk WHERE bk.trip_id = s.trip_id
                   AND bk.seat_number = s.seat_number AND bk.status = 'confirmed')
 ORDER BY s.seat_number)sql";
-// @1 trip: the seats of the offers still running (after waitlist_lapse_expired).
+// @1 trip: the offers still running (after waitlist_lapse_expired): id, seats, deadline (ms).
 inline constexpr std::string_view waitlist_running_offers =
-    "SELECT offered_seats FROM waitlist WHERE trip_id = @1 AND status = 'offered'";
+    "SELECT id, offered_seats, offer_expires_at FROM waitlist WHERE trip_id = @1 AND status = 'offered'";
+// @1 entry: an offer given up (abandoned_offers) leaves the queue as a lapsed one does.
+inline constexpr std::string_view waitlist_lapse_entry =
+    "UPDATE waitlist SET status = 'lapsed' WHERE id = @1 AND status = 'offered'";
 // @1 trip: id, user and seat count of the waiting entries, in queue order.
 inline constexpr std::string_view waitlist_queue = R"sql(
 SELECT id, user_id, seat_count FROM waitlist WHERE trip_id = @1 AND status = 'waiting'
@@ -118,10 +121,29 @@ WHERE trip_id = @1 AND user_id = @2 AND status = 'offered')sql";
 
 // ---- the matching step's choice, apart from the database
 
-// The seats an offer may use: `unsold` minus `held` minus the seats of `running` offers
-// (each "3,4"), ascending.
+struct running_offer {
+  row_id id = 0;
+  std::string seats;  // "3,4"
+  sys_ms expires_at{};
+};
+
+// An offer made this long ago has had its seats held (the take follows the matching step by
+// milliseconds): when they are not held any more, the traveller released them or the hold
+// engine lost them. Younger offers may still be on their way to the engine.
+inline constexpr std::chrono::milliseconds offer_hold_grace{std::chrono::seconds(10)};
+
+// Takes out of `running` the offers whose seats are not all in `held` although they were made
+// (expires_at - window) at least offer_hold_grace before `now`: the traveller gave them up
+// (released the held seats) or the hold engine lost them (Redis restarted empty). Their ids,
+// for the caller to lapse: the seats go to the next in line now rather than at the deadline.
+std::vector<row_id> abandoned_offers(std::vector<running_offer>& running,
+                                     const std::vector<int>& held, sys_ms now,
+                                     std::chrono::milliseconds window);
+
+// The seats an offer may use: `unsold` minus `held` minus the seats of `running` offers,
+// ascending.
 std::vector<int> waitlist_free_seats(const std::vector<int>& unsold, const std::vector<int>& held,
-                                     const std::vector<std::string>& running);
+                                     const std::vector<running_offer>& running);
 
 struct queued_entry {
   row_id id = 0;

@@ -26,8 +26,32 @@ TEST(waitlist_rows, sql_is_spelled_in_the_dialect) {
 }
 
 TEST(waitlist_rows, free_seats_leave_out_holds_and_running_offers) {
-  EXPECT_EQ(waitlist_free_seats({1, 2, 3, 4, 5, 6}, {5}, {"1,2", "6"}), (std::vector<int>{3, 4}));
+  EXPECT_EQ(waitlist_free_seats({1, 2, 3, 4, 5, 6}, {5}, {{1, "1,2", {}}, {2, "6", {}}}),
+            (std::vector<int>{3, 4}));
   EXPECT_TRUE(waitlist_free_seats({}, {}, {}).empty());
+}
+
+// An offer whose seats are no longer held (the traveller released them, or Redis lost them)
+// gives them back before its deadline; a young one may still be on its way to the engine.
+TEST(waitlist_rows, an_offer_whose_holds_are_gone_is_abandoned_unless_it_is_young) {
+  using namespace std::chrono_literals;
+  const sys_ms now{std::chrono::milliseconds{1'800'000'000'000}};
+  const auto window = std::chrono::milliseconds(300s);
+  // Made 20 s ago (deadline = made + window).
+  const sys_ms old_deadline = now - 20s + window;
+  const sys_ms young_deadline = now - 2s + window;
+  std::vector<running_offer> running = {
+      {1, "3,4", old_deadline},   // seat 4 released: abandoned
+      {2, "5", old_deadline},     // still held: runs on
+      {3, "7", young_deadline},   // not held yet, but made 2 s ago: runs on
+  };
+  auto gone = abandoned_offers(running, {3, 5}, now, window);
+  EXPECT_EQ(gone, std::vector<row_id>{1});
+  ASSERT_EQ(running.size(), 2u);
+  EXPECT_EQ(running[0].id, 2);
+  EXPECT_EQ(running[1].id, 3);
+  // The abandoned offer's seats are free again; the running ones' are not.
+  EXPECT_EQ(waitlist_free_seats({3, 4, 5, 6, 7}, {3, 5}, running), (std::vector<int>{4, 6}));
 }
 
 TEST(waitlist_rows, the_first_whose_count_fits_is_offered_and_the_others_keep_their_place) {
