@@ -369,6 +369,7 @@ struct application::impl {
       w.max_per_user = cfg.waitlist_max_per_user;
       w.sweep_every = std::chrono::seconds(cfg.waitlist_sweep_seconds);
       w.booking_cutoff = std::chrono::minutes(cfg.booking_cutoff_minutes);
+      w.ladies_seat_rule = cfg.ladies_seat_rule;
       waitlist = std::make_unique<service::waitlist_service>(ioc.get_executor(), *db, pool,
                                                              *engine, clk, w,
                                                              [this] { outbox->poke(); });

@@ -11,6 +11,7 @@
 #include <exception>
 
 #include "domain/coach_layout.hpp"
+#include "domain/ladies_seat_rule.hpp"
 #include "domain/local_time.hpp"
 #include "domain/seat_picker.hpp"
 
@@ -21,8 +22,16 @@ namespace asio = boost::asio;
 namespace {
 
 // The seats an offer gets: `count` of the free ones together when the coach has such a group
-// (domain/seat_picker's rule, as "pick N seats together" chooses), else its best split.
-std::vector<int> choose_seats(int total_seats, const std::vector<int>& free, int count) {
+// (domain/seat_picker's rule, as "pick N seats together" chooses), else its best split. Seats
+// "for women" (the ladies' seat rule) are passed over while enough others are free: nobody
+// knows yet who will travel, and a man offered one could not book it.
+std::vector<int> choose_seats(int total_seats, const std::vector<int>& free, int count,
+                              const std::vector<bool>& for_women) {
+  std::vector<int> open;
+  for (int s : free)
+    if (std::size_t(s) >= for_women.size() || !for_women[std::size_t(s)]) open.push_back(s);
+  if (int(open.size()) >= count && open.size() < free.size())
+    return choose_seats(total_seats, open, count, {});
   const coach_layout layout(total_seats);
   seat_availability available(std::size_t(layout.total_seats()) + 1, false);
   for (int s : free)
@@ -205,11 +214,20 @@ asio::awaitable<int> waitlist_service::match(row_id trip) {
     const auto busy = held_seats(*snap);
     const sys_ms now = clock_.now();
     auto offers = co_await pool_.run([this, trip, &busy, now] {
-      auto seats = db_.list_seats(trip);
+      const auto seats = db_.list_seats(trip);
       const int total = int(seats.size());
+      std::vector<bool> for_women;
+      if (options_.ladies_seat_rule) {
+        std::vector<seat_occupant> sold;
+        for (const auto& s : seats)
+          if (s.is_booked) sold.push_back({s.seat_number, s.booked_for_woman});
+        for_women = seats_for_women(coach_layout(total), sold);
+      }
       return db_.offer_waitlist_seats(
           trip, busy, now, sale_closes_after(now), options_.offer_window,
-          [total](const std::vector<int>& free, int count) { return choose_seats(total, free, count); });
+          [total, &for_women](const std::vector<int>& free, int count) {
+            return choose_seats(total, free, count, for_women);
+          });
     });
     {
       std::lock_guard lock(mutex_);

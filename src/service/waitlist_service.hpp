@@ -61,6 +61,8 @@ struct waitlist_options {
   // Bookings close this long before departure (SEATD_BOOKING_CUTOFF_MINUTES): no offer is
   // made inside it, since it could not be booked.
   std::chrono::minutes booking_cutoff{0};
+  // SEATD_LADIES_SEAT_RULE: offers keep off seats "for women" while others are free.
+  bool ladies_seat_rule = true;
 };
 
 struct waitlist_join {

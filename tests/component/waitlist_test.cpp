@@ -266,5 +266,30 @@ TEST_F(waitlist, an_offer_left_to_run_out_or_given_up_passes_to_the_next) {
   ASSERT_EQ(await_status(d, "offered", 1500ms).at("status").as_string(), "offered");
 }
 
+// The ladies' seat rule: seat 2 is beside seat 1, sold to a woman. When seats 2 and 40 come
+// free together, the offer (to someone whose passenger is not known yet) is seat 40, though
+// the picker alone would fill seat 2 (a single beside a sold seat) first.
+TEST_F(waitlist, an_offer_keeps_off_a_seat_for_women_while_another_is_free) {
+  start({}, {"--hold-ttl", "2"});
+  auto a = signup_and_login(*c_, unique_email("wa"));
+  auto booked = c_->post_json("/bookings/holds", {{"trip_id", 1}, {"seat_nos", json::array{1}}}, seller_);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  booked = c_->post_json("/bookings/",
+                         {{"trip_id", 1},
+                          {"seat_numbers", json::array{1}},
+                          {"passengers", json::array{json::object{
+                                             {"seat_no", 1}, {"name", "Asha"}, {"gender", "Female"}}}}},
+                         seller_);
+  ASSERT_EQ(booked.status, 201) << booked.body;
+  sell_out({1, 2, 40});
+  // Seats 2 and 40 held (not sold) by the seller; they lapse together.
+  ASSERT_EQ(c_->post_json("/bookings/holds", {{"trip_id", 1}, {"seat_nos", json::array{2, 40}}}, seller_).status,
+            200);
+  ASSERT_EQ(join(a, 1).status, 201);
+  auto offered = await_status(a, "offered");
+  ASSERT_EQ(offered.at("status").as_string(), "offered") << json::serialize(offered);
+  EXPECT_EQ(offered.at("offer").at("seat_nos"), json::value(json::array{40}));
+}
+
 }  // namespace
 }  // namespace seatd::testing
