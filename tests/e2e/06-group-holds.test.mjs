@@ -9,12 +9,10 @@
 
 import assert from 'node:assert/strict';
 import {
-  BASE, ADMIN_EMAIL, ADMIN_PASSWORD, SCHEDULE, LIVE_WITHIN_MS, run, actors, useBrowser, actor,
-  shot, shotAtWidths, step, seat, seatState, waitLive, login, nextMonday, isoDay, firstTripFrom,
+  BASE, LIVE_WITHIN_MS, run, actors, useBrowser, actor,
+  shot, shotAtWidths, step, seat, seatState, waitLive, login, nextMonday, isoDay, ensureNextWeek, untouchedTripFrom,
   apiLogin, apiSignup, apiJson, allowed, expectConsoleError,
 } from './support.mjs';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 useBrowser();
 
@@ -32,32 +30,12 @@ async function deadlines(page) {
 }
 
 step('setup: next week is scheduled; travellers F (desktop) and G (phone) log in', async () => {
-  const monday = nextMonday();
-  if (!(await firstTripFrom(monday))) {
-    // Run without 01-journey: the current week and the next, as its two uploads leave them.
-    const token = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
-    const form = new FormData();
-    form.append('file', new Blob([readFileSync(SCHEDULE)]), path.basename(SCHEDULE));
-    form.append('weeks', '2');
-    const res = await fetch(`${BASE}/setup/seed-schedule`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
-    assert.equal(res.status, 200, `schedule upload: ${await res.text()}`);
-  }
-  const thursday = new Date(`${monday}T12:00:00`);
+  await ensureNextWeek();
+  const thursday = new Date(`${nextMonday()}T12:00:00`);
   thursday.setDate(thursday.getDate() + 3);
-  // A 40-seat trip nobody has booked or holds a seat on: the split step sells a pattern of seats, and
-  // the other files (and tests/api) book on trips of their own choosing.
-  const first = await firstTripFrom(isoDay(thursday));
-  assert.ok(first, 'a trip next Thursday or later');
-  for (let id = first.id; !trip && id < first.id + 200; id += 1) {
-    const seats = await fetch(`${BASE}/trips/${id}/seats`, { headers: { Accept: 'application/json' } });
-    if (seats.status !== 200) continue;
-    const list = await seats.json();
-    // 40 seats: the split step's pattern is drawn on that coach.
-    if (list.length === 40 && list.every((x) => !x.is_booked && !x.is_locked)) {
-      trip = await (await fetch(`${BASE}/trips/${id}`, { headers: { Accept: 'application/json' } })).json();
-    }
-  }
-  assert.ok(trip, `a trip with every seat free from trip ${first.id} on`);
+  // A 40-seat trip nobody has booked or holds a seat on: the split step sells a pattern of seats
+  // drawn on that coach.
+  ({ trip } = await untouchedTripFrom(isoDay(thursday), (list) => list.length === 40));
   await apiSignup(userF);
   await apiSignup(userG);
   const desk = await actor('F', DESKTOP);

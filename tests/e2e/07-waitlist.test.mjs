@@ -10,12 +10,10 @@
 
 import assert from 'node:assert/strict';
 import {
-  BASE, ADMIN_EMAIL, ADMIN_PASSWORD, SCHEDULE, HOLD_TTL_MS, LIVE_WITHIN_MS, run, actors, useBrowser, actor,
-  shot, shotAtWidths, step, seat, seatState, waitLive, login, nextMonday, isoDay, firstTripFrom,
+  BASE, HOLD_TTL_MS, LIVE_WITHIN_MS, run, actors, useBrowser, actor,
+  shot, shotAtWidths, step, seat, seatState, waitLive, login, nextMonday, isoDay, ensureNextWeek, untouchedTripFrom,
   apiLogin, apiSignup, apiJson, expectConsoleError,
 } from './support.mjs';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 
 useBrowser();
 
@@ -108,31 +106,14 @@ async function leave(page) {
 }
 
 step('setup: A sells a whole trip out; B (phone) and C (desktop) log in', async () => {
-  const monday = nextMonday();
-  if (!(await firstTripFrom(monday))) {
-    const token = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
-    const form = new FormData();
-    form.append('file', new Blob([readFileSync(SCHEDULE)]), path.basename(SCHEDULE));
-    form.append('weeks', '2');
-    const res = await fetch(`${BASE}/setup/seed-schedule`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
-    assert.equal(res.status, 200, `schedule upload: ${await res.text()}`);
-  }
+  await ensureNextWeek();
   // Next Saturday or later: the other files book Monday to Thursday (06 takes the first free
   // trip from Thursday on).
-  const saturday = new Date(`${monday}T12:00:00`);
+  const saturday = new Date(`${nextMonday()}T12:00:00`);
   saturday.setDate(saturday.getDate() + 5);
-  const first = await firstTripFrom(isoDay(saturday));
-  assert.ok(first, 'a trip next Saturday or later');
-  for (let id = first.id; !trip && id < first.id + 200; id += 1) {
-    const seats = await fetch(`${BASE}/trips/${id}/seats`, { headers: { Accept: 'application/json' } });
-    if (seats.status !== 200) continue;
-    const list = await seats.json();
-    if (list.length >= 8 && list.every((x) => !x.is_booked && !x.is_locked)) {
-      trip = await (await fetch(`${BASE}/trips/${id}`, { headers: { Accept: 'application/json' } })).json();
-      total = list.length;
-    }
-  }
-  assert.ok(trip, `a trip with every seat free from trip ${first.id} on`);
+  let seatList;
+  ({ trip, seats: seatList } = await untouchedTripFrom(isoDay(saturday), (list) => list.length >= 8));
+  total = seatList.length;
   for (const [key, user] of Object.entries({ A: userA, B: userB, C: userC })) {
     await apiSignup(user);
     tokens[key] = await apiLogin(user.email, user.password);

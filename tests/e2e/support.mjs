@@ -192,6 +192,35 @@ export async function firstTripFrom(day) {
   return null;
 }
 
+/** Next week's timetable, uploaded when this file runs without 01-journey (whose two uploads
+ *  leave the current week and the next). */
+export async function ensureNextWeek() {
+  if (await firstTripFrom(nextMonday())) return;
+  const token = await apiLogin(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(SCHEDULE)]), path.basename(SCHEDULE));
+  form.append('weeks', '2');
+  const res = await fetch(`${BASE}/setup/seed-schedule`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  assert.equal(res.status, 200, `schedule upload: ${await res.text()}`);
+}
+
+/** The first trip departing on `day` or later whose seat list `fits` and on which nobody has
+ *  booked or holds a seat (each file books on trips of its own choosing): { trip, seats }. */
+export async function untouchedTripFrom(day, fits) {
+  const first = await firstTripFrom(day);
+  assert.ok(first, `a trip on ${day} or later`);
+  for (let id = first.id; id < first.id + 200; id += 1) {
+    const res = await fetch(`${BASE}/trips/${id}/seats`, { headers: { Accept: 'application/json' } });
+    if (res.status !== 200) continue;
+    const seats = await res.json();
+    if (fits(seats) && seats.every((x) => !x.is_booked && !x.is_locked)) {
+      const trip = await (await fetch(`${BASE}/trips/${id}`, { headers: { Accept: 'application/json' } })).json();
+      return { trip, seats };
+    }
+  }
+  assert.fail(`a trip with every seat free from trip ${first.id} on`);
+}
+
 /** A token for `email` through the API (for setting up what a step does not show). */
 export async function apiLogin(email, password) {
   const res = await fetch(`${BASE}/auth/login`, {
