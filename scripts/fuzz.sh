@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SEATD_FUZZ_SECONDS:-60}
 jobs=${SEATD_JOBS:-$(nproc)}
-all=(ws_reader multipart json_fields schedule_import http_request)
+all=(ws_reader multipart json_fields schedule_import http_request auth_message)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all[@]}")
 
