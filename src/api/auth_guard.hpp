@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
+#include <string>
 #include <variant>
 
 #include "api/services.hpp"
@@ -20,6 +21,12 @@ std::optional<auth::claims> authenticate(const net::request& req, services& svc)
 // Whether the user row still accepts these claims: the user exists with the token's e-mail,
 // and the token was not issued before the user's "logout everywhere". Pure.
 bool token_accepted_for(const auth::claims& c, const user& u);
+
+// A bearer token that came some other way (a viewer's AUTH on the WebSocket): the same checks
+// as authenticate_user — signature, expiry, revocation, then the user row on the worker pool.
+// By value: a coroutine keeps no reference to its caller's objects (CP.53).
+boost::asio::awaitable<std::optional<auth::claims>> authenticate_token(std::string token,
+                                                                      services& svc);
 
 // authenticate, then the user row checked with token_accepted_for: nullopt means 401.
 boost::asio::awaitable<std::optional<auth::claims>> authenticate_user(const net::request& req,

@@ -214,24 +214,6 @@ service::outbox_delivery_options outbox_options(const config& cfg) {
   return o;
 }
 
-// A viewer's AUTH (docs/protocol.md): the same check as the HTTP API's bearer tokens
-// (api/auth_guard: signature, expiry, revocation list, then the user row: it still exists and
-// the token is not older than the user's "logout everywhere"). The row is read on the worker
-// pool, as the HTTP guard does: the viewer's strand never waits on the database (a full pool
-// throws pool_busy, which the viewer answers as "temporarily unavailable").
-realtime::identify_fn viewer_identity(auth::token_verifier& tokens, const clock& clk, store& db,
-                                      worker_pool& pool) {
-  return [&tokens, &clk, &db, &pool](std::string token) -> asio::awaitable<std::optional<row_id>> {
-    auto c = tokens.verify(token, clk.now());
-    if (!c) co_return std::nullopt;
-    const auth::claims claims = std::move(*c);
-    const row_id id = claims.id;
-    auto u = co_await pool.run([&db, id] { return db.find_user_by_id(id); });
-    if (!u || !api::token_accepted_for(claims, *u)) co_return std::nullopt;
-    co_return id;
-  };
-}
-
 }  // namespace
 
 struct application::impl {
@@ -304,7 +286,7 @@ struct application::impl {
   net::session_registry registry;
   exec::task_group tasks;  // background coroutines (the accept loop)
   realtime::viewer_options viewer_opts;
-  realtime::identify_fn identify_viewer;  // AUTH on /ws/seats (viewer_identity)
+  realtime::identify_fn identify_viewer;  // AUTH on /ws/seats (api::authenticate_token)
   net::upgrade_handler upgrade;
   std::unique_ptr<net::listener> listen;
   std::unique_ptr<net::http_metrics> http_metrics;
@@ -402,7 +384,13 @@ struct application::impl {
     install_metrics();
 
     // /ws/seats/{trip_id}: the live seat map. Other upgrade targets are not WebSocket endpoints.
-    identify_viewer = viewer_identity(tokens, clk, *db, pool);
+    // A viewer's AUTH (docs/protocol.md): the HTTP API's bearer check, the user row read on
+    // the worker pool (a full pool throws pool_busy: the viewer answers "temporarily
+    // unavailable"), so the viewer's strand never waits on the database.
+    identify_viewer = [this](std::string token) -> asio::awaitable<std::optional<row_id>> {
+      auto claims = co_await api::authenticate_token(std::move(token), svc);
+      co_return claims ? std::optional<row_id>(claims->id) : std::nullopt;
+    };
     upgrade = [this](boost::beast::tcp_stream& stream, net::request&& req,
                      std::string_view client) {
       if (!req.target().starts_with("/ws/seats/")) return false;

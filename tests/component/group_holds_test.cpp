@@ -14,18 +14,13 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const char* group_trip_csv =
-    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
-    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
-    "ABC,Tuesday,Bus Y,Chennai,Madurai,10:00 PM,07:00 AM,800,Sleeper,AC\n";
-
 class group_holds : public ::testing::Test {
  protected:
   void start(std::map<std::string, std::string> env = {}) {
     server_ = std::make_unique<seatd_process>(std::vector<std::string>{}, std::move(env));
     c_ = std::make_unique<http_client>(server_->port());
     admin_ = make_admin(*server_, *c_);
-    auto r = upload(*c_, admin_, "group.csv", group_trip_csv);
+    auto r = upload(*c_, admin_, "group.csv", two_trips_csv);
     ASSERT_EQ(r.status, 200) << r.body;
     a_ = signup_and_login(*c_, unique_email("ga"));
     b_ = signup_and_login(*c_, unique_email("gb"));

@@ -18,6 +18,13 @@
 
 namespace seatd::testing {
 
+// Two trips (ids 1 and 2), 40 seats each, next week (upload places them there).
+inline constexpr const char* two_trips_csv =
+    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service "
+    "Type,Bus Type\n"
+    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
+    "ABC,Tuesday,Bus Y,Chennai,Madurai,10:00 PM,07:00 AM,800,Sleeper,AC\n";
+
 inline std::string unique_email(const std::string& tag) {
   static std::atomic<int> n{0};
   return tag + std::to_string(::getpid()) + "x" + std::to_string(n++) + "@example.com";

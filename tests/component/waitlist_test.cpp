@@ -17,11 +17,6 @@ namespace {
 namespace json = boost::json;
 using namespace std::chrono_literals;
 
-const char* waitlist_trip_csv =
-    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service Type,Bus Type\n"
-    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
-    "ABC,Tuesday,Bus Y,Chennai,Madurai,10:00 PM,07:00 AM,800,Sleeper,AC\n";
-
 class waitlist : public ::testing::Test {
  protected:
   void start(std::map<std::string, std::string> env = {}, std::vector<std::string> args = {}) {
@@ -31,7 +26,7 @@ class waitlist : public ::testing::Test {
     server_ = std::make_unique<seatd_process>(std::move(args), std::move(env));
     c_ = std::make_unique<http_client>(server_->port());
     admin_ = make_admin(*server_, *c_);
-    auto r = upload(*c_, admin_, "waitlist.csv", waitlist_trip_csv);
+    auto r = upload(*c_, admin_, "waitlist.csv", two_trips_csv);
     ASSERT_EQ(r.status, 200) << r.body;
     seller_ = signup_and_login(*c_, unique_email("seller"));
   }

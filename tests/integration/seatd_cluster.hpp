@@ -10,17 +10,11 @@
 #include <vector>
 
 #include "component/http_client.hpp"
+#include "component/test_support.hpp"  // two_trips_csv
 #include "component/seatd_process.hpp"
 #include "integration/redis_test_server.hpp"
 
 namespace seatd::testing {
-
-// Two trips (ids 1 and 2), 40 seats each.
-inline constexpr const char* two_trips_csv =
-    "Operator,Day,Bus Name,Source,Destination,Departure Time,Arrival Time,Fare (INR),Service "
-    "Type,Bus Type\n"
-    "ABC,Monday,Bus X,Chennai,Madurai,09:00 PM,06:00 AM,900,Sleeper,AC\n"
-    "ABC,Tuesday,Bus Y,Chennai,Madurai,10:00 PM,07:00 AM,800,Sleeper,AC\n";
 
 class seatd_cluster {
  public:
